@@ -1,0 +1,57 @@
+"""Command line: ``kaohe …`` and ``python -m builder …``.
+
+Each sub-command lives in its own module exposing ``register(subparsers)``; modules
+import the heavy parts of the package only when their command runs, so that
+``kaohe check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Order here is the order of ``kaohe --help``.
+COMMAND_MODULES = ["check", "new", "rubric", "rounds", "forms", "pdf"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit 2, in Chinese
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: 用法错误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kaohe", description="质量工作考核：自评报告检查、考核结果计算、结果网站与公文 PDF 生成。")
+    parser.add_argument("--version", action="version", version="kaohe 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"builder.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"builder.cli.{name}":
+                continue  # command not built yet
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,130 @@
+"""The one diagnostic type used for loading errors, checker findings and build failures.
+
+A :class:`Diagnostic` names a place (path, 1-based line and column), a severity, a stable
+rule id and a Chinese message that says what to fix. It is printed like a compiler
+(``path:line:col: error[rule] message``, the source line, a caret) or as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+# Two label sets for the text form: the quality office's tools print the compiler-style
+# English labels named in DESIGN §4; the county-facing checker prints Chinese ones.
+LABELS_EN = {ERROR: "error", WARNING: "warning", INFO: "note"}
+LABELS_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+@dataclass(frozen=True, order=False)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    severity: str
+    rule: str
+    message: str
+    hint: str | None = None
+    source_line: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, _SEVERITY_ORDER.get(self.severity, 9), self.rule, self.message)
+
+    def to_json(self) -> dict:
+        d = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+        if self.hint:
+            d["hint"] = self.hint
+        return d
+
+    def format(self, labels: dict[str, str] = LABELS_EN, source: str | None = None) -> str:
+        """Compiler-style text: header line, then the source line and a caret when known."""
+        label = labels.get(self.severity, self.severity)
+        out = [f"{self.path}:{self.line}:{self.column}: {label}[{self.rule}] {self.message}"]
+        src = self.source_line if self.source_line is not None else source
+        if src is not None and self.line > 0:
+            src = src.rstrip("\r\n")
+            out.append(f"    {src}")
+            # Wide (CJK) characters take two terminal cells; place the caret under the column.
+            prefix = src[: max(self.column - 1, 0)]
+            width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
+            out.append("    " + " " * width + "^")
+        if self.hint:
+            out.append(f"    = {'帮助' if labels is LABELS_ZH else 'help'}: {self.hint}")
+        return "\n".join(out)
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+class DiagnosticError(Exception):
+    """Raised when loading cannot go on; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def has_errors(diags: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diags)
+
+
+class SourceCache:
+    """Reads source lines for printing carets, tolerant of unreadable files."""
+
+    def __init__(self):
+        self._lines: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, lineno: int) -> str | None:
+        if path not in self._lines:
+            try:
+                data = Path(path).read_bytes()
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = data.decode("gb18030", errors="replace")
+                self._lines[path] = text.splitlines()
+            except OSError:
+                self._lines[path] = None
+        lines = self._lines[path]
+        if lines is None or lineno < 1 or lineno > len(lines):
+            return None
+        return lines[lineno - 1]
+
+
+def render_text(diags: Iterable[Diagnostic], labels: dict[str, str] = LABELS_EN, stream=None) -> None:
+    stream = stream or sys.stdout
+    cache = SourceCache()
+    for d in sorted(diags, key=Diagnostic.sort_key):
+        src = d.source_line if d.source_line is not None else cache.line(d.path, d.line)
+        print(d.format(labels, source=src), file=stream)
+
+
+def render_json(diags: Iterable[Diagnostic]) -> str:
+    return json.dumps(
+        {"diagnostics": [d.to_json() for d in sorted(diags, key=Diagnostic.sort_key)]},
+        ensure_ascii=False,
+        indent=2,
+    )

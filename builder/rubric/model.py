@@ -1,0 +1,191 @@
+"""The rubric model: a tree of nodes plus bonus, deduction and veto rules and grade bands.
+
+All points are :class:`decimal.Decimal`. Objects are immutable once loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    title: str
+    points: Decimal  # declared, or the sum of the children where the seed declares none
+    declared_points: Decimal | None
+    children: tuple["Node", ...] = ()
+    criterion: str = ""
+    departments: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()  # 科室 within the department (漯河)
+    methods: tuple[str, ...] = ()  # 评价方法: 查阅文件 / 听取汇报 / 查看现场 / 调查了解
+    evidence: bool = True  # whether the county must submit evidence (惠州: items 1–7, 9–11 need none)
+    guidance: str = ""  # 重点考核 (漯河 附件5)
+    rating: str | None = None  # id of a rating scale (惠州 实地核查)
+    section: str = ""  # where in the seed this comes from
+    note: str = ""
+    line: int = 0
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def leaves(self) -> Iterator["Node"]:
+        if self.is_leaf:
+            yield self
+        else:
+            for c in self.children:
+                yield from c.leaves()
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, "Node"]]:
+        yield depth, self
+        for c in self.children:
+            yield from c.walk(depth + 1)
+
+
+@dataclass(frozen=True)
+class BonusItem:
+    id: str
+    title: str
+    amount: Decimal  # per award
+    group: str | None
+    departments: tuple[str, ...] = ()
+    section: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class BonusGroup:
+    id: str
+    title: str
+    cap: Decimal | None
+    items: tuple[BonusItem, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Bonus:
+    cap: Decimal | None
+    groups: tuple[BonusGroup, ...]
+    items: tuple[BonusItem, ...]  # every bonus item, grouped or not
+    note: str = ""
+
+    def find(self, item_id: str) -> BonusItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class Deduction:
+    id: str
+    title: str
+    amount: Decimal  # per event
+    cap: Decimal | None  # None means explicitly uncapped
+    departments: tuple[str, ...] = ()
+    description: str = ""
+    section: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Veto:
+    id: str
+    title: str
+    grade: str
+    description: str = ""
+    departments: tuple[str, ...] = ()
+    section: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    min: Decimal  # inclusive lower bound
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class RatingLevel:
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class RatingScale:
+    id: str
+    title: str
+    levels: tuple[RatingLevel, ...]
+    max: Decimal
+    note: str = ""
+
+    def score(self, label: str, points: Decimal) -> Decimal | None:
+        """The item score for a rating: the level's value scaled to the item's points."""
+        for lv in self.levels:
+            if lv.label == label:
+                return points * lv.value / self.max
+        return None
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    title: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    title: str
+    path: str
+    base_points: Decimal
+    areas: tuple[Node, ...]
+    bonus: Bonus
+    deductions: tuple[Deduction, ...]
+    vetoes: tuple[Veto, ...]
+    grades: tuple[Band, ...]  # empty: the rubric defines no grades
+    grade_rule: str = ""
+    rating_scales: dict = field(default_factory=dict)
+    source: Source | None = None
+    issuer: str = ""
+    year: int | None = None
+    note: str = ""
+
+    def leaves(self) -> Iterator[Node]:
+        for a in self.areas:
+            yield from a.leaves()
+
+    def nodes(self) -> Iterator[tuple[int, Node]]:
+        for a in self.areas:
+            yield from a.walk()
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for _, n in self.nodes() if n.id == node_id), None)
+
+    def area_of(self, leaf_id: str) -> Node | None:
+        for a in self.areas:
+            if any(l.id == leaf_id for l in a.leaves()):
+                return a
+        return None
+
+    def deduction(self, ded_id: str) -> Deduction | None:
+        return next((d for d in self.deductions if d.id == ded_id), None)
+
+    def veto(self, veto_id: str) -> Veto | None:
+        return next((v for v in self.vetoes if v.id == veto_id), None)
+
+    def grade_for(self, total: Decimal) -> str | None:
+        """The grade of the first band whose inclusive lower bound the total reaches."""
+        for band in self.grades:
+            if total >= band.min:
+                return band.grade
+        return None
+
+    def departments(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for leaf in self.leaves():
+            for d in leaf.departments:
+                seen.setdefault(d, None)
+        return list(seen)

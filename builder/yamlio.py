@@ -1,0 +1,204 @@
+"""Strict YAML loading that keeps every value's position.
+
+PyYAML composes the node tree (which carries marks); we build plain Python values from
+it ourselves so that duplicate keys are errors (PyYAML silently keeps the last one),
+numbers with a fraction become :class:`decimal.Decimal` (never ``float``), and every
+mapping and list remembers where each of its entries was written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import ERROR, Diagnostic, WARNING
+
+
+class Pos:
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int):
+        self.line = line
+        self.column = column
+
+    def __repr__(self):
+        return f"{self.line}:{self.column}"
+
+
+def _pos(mark) -> Pos:
+    return Pos(mark.line + 1, mark.column + 1)
+
+
+class LMap(dict):
+    """A dict that knows where it and each key/value were written."""
+
+    pos: Pos
+    key_pos: dict
+    val_pos: dict
+
+
+class LList(list):
+    pos: Pos
+    item_pos: list
+
+
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+
+
+class YamlDoc:
+    """Result of :func:`load_yaml`: the value, its source path and the diagnostics."""
+
+    def __init__(self, path: str, data: Any, diagnostics: list[Diagnostic], text: str):
+        self.path = path
+        self.data = data
+        self.diagnostics = diagnostics
+        self.lines = text.splitlines()
+
+
+def read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
+    """Read a UTF-8 text file (BOM allowed); GB18030 is decoded with a warning."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.append(Diagnostic(display, 0, 0, ERROR, "io-unreadable", f"无法读取文件：{exc.strerror or exc}。请检查路径和权限。"))
+        return None
+    if b"\x00" in raw[:4096]:
+        diags.append(Diagnostic(display, 1, 1, ERROR, "io-binary", "文件不是文本文件（含有二进制内容）。请提供 UTF-8 编码的文本文件。"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            diags.append(Diagnostic(display, 1, 1, ERROR, "io-encoding", "文件编码无法识别。请用记事本或 WPS 另存为“UTF-8”编码后重试。"))
+            return None
+        diags.append(
+            Diagnostic(display, 1, 1, WARNING, "io-gbk", "文件是 GBK/GB18030 编码，已按此编码读取。请另存为 UTF-8 编码（记事本：另存为 → 编码选“UTF-8”）。")
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> YamlDoc:
+    """Load one YAML document strictly. Never raises for bad input: see ``.diagnostics``."""
+    display = display or str(path)
+    diags: list[Diagnostic] = []
+    if text is None:
+        text = read_text(path, display, diags)
+        if text is None:
+            return YamlDoc(display, None, diags, "")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "语法错误"
+        diags.append(
+            Diagnostic(
+                display, line, col, ERROR, "yaml-syntax",
+                f"YAML 格式错误（{what}）。请检查这一行的缩进、冒号和引号是否成对。",
+            )
+        )
+        return YamlDoc(display, None, diags, text)
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive
+        diags.append(Diagnostic(display, 1, 1, ERROR, "yaml-syntax", f"YAML 格式错误：{exc}"))
+        return YamlDoc(display, None, diags, text)
+    data = None if node is None else _build(node, display, diags)
+    return YamlDoc(display, data, diags, text)
+
+
+def _build(node, display: str, diags: list[Diagnostic]):
+    if isinstance(node, yaml.MappingNode):
+        out = LMap()
+        out.pos = _pos(node.start_mark)
+        out.key_pos = {}
+        out.val_pos = {}
+        for knode, vnode in node.value:
+            if knode.tag == "tag:yaml.org,2002:merge":
+                diags.append(Diagnostic(display, *_lc(knode), ERROR, "yaml-merge", "不支持 YAML 合并键（<<）。请把内容直接写出来。"))
+                continue
+            key = _build(knode, display, diags)
+            if isinstance(key, (LMap, LList)):
+                diags.append(Diagnostic(display, *_lc(knode), ERROR, "yaml-key-type", "键必须是简单的文字或数字。"))
+                continue
+            if isinstance(key, Decimal):
+                key = str(knode.value)
+            if key in out:
+                first = out.key_pos[key]
+                diags.append(
+                    Diagnostic(
+                        display, *_lc(knode), ERROR, "yaml-duplicate-key",
+                        f"键“{key}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。",
+                    )
+                )
+                continue
+            out[key] = _build(vnode, display, diags)
+            out.key_pos[key] = _pos(knode.start_mark)
+            out.val_pos[key] = _pos(vnode.start_mark)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = LList()
+        out.pos = _pos(node.start_mark)
+        out.item_pos = []
+        for item in node.value:
+            out.append(_build(item, display, diags))
+            out.item_pos.append(_pos(item.start_mark))
+        return out
+    return _scalar(node, display, diags)
+
+
+def _lc(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node: yaml.ScalarNode, display: str, diags: list[Diagnostic]):
+    tag = node.tag
+    value = node.value
+    if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|", ">"):
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on")
+    if tag == "tag:yaml.org,2002:int":
+        if _INT_RE.match(value):
+            return int(value.replace("_", ""))
+        return value  # octal/hex/sexagesimal forms: keep the text, the schema will complain
+    if tag == "tag:yaml.org,2002:float":
+        if _FLOAT_RE.match(value):
+            try:
+                return Decimal(value.replace("_", ""))
+            except InvalidOperation:
+                return value
+        return value  # .inf / .nan: not a score; schema reports it
+    if tag == "tag:yaml.org,2002:timestamp":
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def pos_of(container, key) -> tuple[int, int]:
+    """Line and column of ``container[key]`` (value position), or of the container."""
+    if isinstance(container, LMap) and key in getattr(container, "val_pos", {}):
+        p = container.val_pos[key]
+        return p.line, p.column
+    if isinstance(container, LList) and isinstance(key, int) and key < len(container.item_pos):
+        p = container.item_pos[key]
+        return p.line, p.column
+    p = getattr(container, "pos", None)
+    return (p.line, p.column) if p else (1, 1)
+
+
+def key_pos_of(container, key) -> tuple[int, int]:
+    if isinstance(container, LMap) and key in getattr(container, "key_pos", {}):
+        p = container.key_pos[key]
+        return p.line, p.column
+    return pos_of(container, key)
