@@ -1,0 +1,1 @@
+"""Assessment rounds: loading score sources and computing results (pure core)."""

@@ -1,0 +1,148 @@
+"""Reading ``content/<round>/round.yaml``: the round's header (no scores).
+
+The checker needs only this (county names, year, rubric id); the full loader in
+``builder.rounds.load`` builds on it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import ERROR, Diagnostic
+from ..fields import Fields, did_you_mean
+from ..yamlio import load_yaml, pos_of
+from .model import KINDS, PUBLISH_LEVELS, STATUSES, County, Notification
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DOC_CODE_RE = re.compile(r"^(?P<prefix>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）]第?0*(?P<num>\d+)号$")
+
+
+@dataclass(frozen=True)
+class RoundMeta:
+    id: str
+    path: Path
+    yaml_path: str  # as displayed in diagnostics
+    rubric_id: str
+    year: int
+    title: str
+    organiser: str
+    status: str
+    publish: str
+    counties: tuple[County, ...]
+    notification: Notification | None
+    published_date: _dt.date | None
+    sample: bool
+    description: str
+    county_lines: dict  # county id -> line in round.yaml
+
+    def county(self, county_id: str) -> County | None:
+        return next((c for c in self.counties if c.id == county_id), None)
+
+
+def round_ids(content_dir: Path) -> list[str]:
+    if not content_dir.is_dir():
+        return []
+    return sorted(p.name for p in content_dir.iterdir() if (p / "round.yaml").is_file())
+
+
+def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p)) -> tuple[RoundMeta | None, list[Diagnostic]]:
+    """Read and validate ``content_dir/round_id/round.yaml``. Never raises for bad input."""
+    folder = content_dir / round_id
+    yaml_path = folder / "round.yaml"
+    if not SLUG_RE.match(round_id) or not yaml_path.is_file():
+        hint = did_you_mean(round_id, round_ids(content_dir))
+        return None, [Diagnostic(display(content_dir), 0, 0, ERROR, "round-unknown",
+                                 f"找不到考核轮次“{round_id}”（应有 content/{round_id}/round.yaml）。{hint}".rstrip())]
+    shown = display(yaml_path)
+    doc = load_yaml(yaml_path, shown)
+    diags = list(doc.diagnostics)
+    if doc.data is None:
+        if not diags:
+            diags.append(Diagnostic(shown, 1, 1, ERROR, "round-empty", "round.yaml 是空的。"))
+        return None, diags
+    f = Fields(shown, diags, doc.data, "考核轮次")
+    if not f.ok:
+        return None, diags
+    rid = f.get("id", "str", default=round_id)
+    if rid != round_id:
+        diags.append(Diagnostic(shown, *f.pos("id"), ERROR, "round-id-folder",
+                                f"id“{rid}”与所在文件夹“{round_id}”不一致。请改成一致。"))
+    rubric_id = f.get("rubric", "str", required=True, default="")
+    year = f.get("year", "int", required=True, default=0)
+    title = f.get("title", "str", required=True, default="")
+    organiser = f.get("organiser", "str", required=True, default="")
+    status = f.get("status", "str", required=True, default="draft")
+    if status not in STATUSES:
+        diags.append(Diagnostic(shown, *f.pos("status"), ERROR, "round-status",
+                                f"status 只能是 draft（草稿）、approved（已审定）或 published（已发布），现在是“{status}”。"))
+    publish = f.get("publish", "str", default="grades")
+    if publish not in PUBLISH_LEVELS:
+        diags.append(Diagnostic(shown, *f.pos("publish"), ERROR, "round-publish",
+                                f"publish 只能是 grades（只公布等次）、scores（公布等次和得分）或 ranks（另公布排名），现在是“{publish}”。"))
+    published_date = f.get("published_date", "date")
+    sample = f.get("sample", "bool", default=False)
+    description = f.get("description", "str", default="")
+
+    counties: list[County] = []
+    county_lines: dict[str, int] = {}
+    raw = f.get("counties", "list", required=True, default=[])
+    if not raw and "counties" in f.m:
+        diags.append(Diagnostic(shown, *f.pos("counties"), ERROR, "round-counties", "counties 为空：请列出被考核的县（区）。"))
+    for i, item in enumerate(raw):
+        cf = Fields(shown, diags, item, f"第 {i + 1} 个被考核单位", raw, i)
+        if not cf.ok:
+            continue
+        cid = cf.get("id", "str", required=True, default="")
+        name = cf.get("name", "str", required=True, default="")
+        kind = cf.get("kind", "str", required=True, default="县")
+        cf.finish()
+        line, col = pos_of(raw, i)
+        if cid and not SLUG_RE.match(cid):
+            diags.append(Diagnostic(shown, *cf.pos("id"), ERROR, "round-county-id",
+                                    f"单位编号“{cid}”只能用小写英文字母（拼音）、数字和横线，例如 wuyang。"))
+        if kind not in KINDS:
+            diags.append(Diagnostic(shown, *cf.pos("kind"), ERROR, "round-county-kind",
+                                    f"kind 只能是 {'、'.join(KINDS)}，现在是“{kind}”。"))
+        if cid in county_lines:
+            diags.append(Diagnostic(shown, line, col, ERROR, "round-county-duplicate",
+                                    f"单位编号“{cid}”重复（第 {county_lines[cid]} 行已使用）。"))
+            continue
+        county_lines[cid] = line
+        counties.append(County(cid, name, kind))
+
+    notification = _notification(shown, diags, f)
+    f.finish()
+    if any(d.is_error for d in diags):
+        return None, diags
+    return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
+                     notification, published_date, sample, description, county_lines), diags
+
+
+def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:
+    raw = f.get("notification", "map")
+    if raw is None:
+        return None
+    n = Fields(shown, diags, raw, "通报 notification")
+    organ = n.get("organ", "str", required=True, default="")
+    code = n.get("doc_number", "str", required=True, default="")
+    prefix, year, num = "", 0, 0
+    if code:
+        m = DOC_CODE_RE.match(code.strip())
+        if not m:
+            diags.append(Diagnostic(shown, *n.pos("doc_number"), ERROR, "round-doc-number",
+                                    f"发文字号“{code}”格式不对，应写成“漯质强办〔2023〕1号”这样：机关代字、〔年份〕、序号、号。"))
+        else:
+            prefix, year, num = m.group("prefix"), int(m.group("year")), int(m.group("num"))
+    title = n.get("title", "str", required=True, default="")
+    date = n.get("date", "date", required=True, default=_dt.date(1970, 1, 1))
+    to = n.get("to", "str", required=True, default="")
+    cc = tuple(n.get("cc", "strlist", default=[]))
+    printer = n.get("printer", "str", default=organ)
+    printed = n.get("printed", "date", default=date)
+    signature = n.get("signature", "str", default=organ)
+    requirements = n.get("requirements", "str", default="")
+    n.finish()
+    return Notification(organ, prefix, year, num, title, date, to, cc, printer, printed, signature, requirements)

@@ -1,0 +1,224 @@
+"""Assessment rounds (考核轮次) and their computed results.
+
+This module is the contract between the core and the adapters (site, PDFs, CLI):
+``builder.rounds.load_round`` fills :class:`Round`, ``builder.rounds.compute`` turns
+it into :class:`RoundResults`. All scores are :class:`decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..rubric.model import Node, Rubric
+
+STATUSES = ("draft", "approved", "published")
+# What a round publishes: grades only (national practice), grades and scores, or also ranks.
+PUBLISH_LEVELS = ("grades", "scores", "ranks")
+KINDS = ("县", "区", "市", "管委会")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a figure came from: a file and a line (YAML/Markdown) or row (CSV/XLSX)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+    sheet: str | None = None  # XLSX sheet name
+
+    def __str__(self) -> str:
+        where = f"{self.path}"
+        if self.sheet:
+            where += f"[{self.sheet}]"
+        if self.line:
+            where += f":{self.line}"
+        return where
+
+
+@dataclass(frozen=True)
+class County:
+    id: str  # ASCII pinyin slug, e.g. "wuyang"
+    name: str  # 舞阳县
+    kind: str  # 县 / 区 / 管委会
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Document metadata of the notification (通报), GB/T 9704-2012 elements."""
+
+    organ: str  # 发文机关标志, e.g. 漯河市质量强市战略工作领导小组办公室
+    doc_prefix: str  # 发文机关代字, e.g. 漯质强办
+    doc_year: int
+    doc_number: int
+    title: str
+    date: _dt.date  # 成文日期
+    to: str  # 主送机关
+    cc: tuple[str, ...] = ()  # 抄送
+    printer: str = ""  # 印发机关
+    printed: _dt.date | None = None  # 印发日期
+    signature: str = ""  # 发文机关署名 (defaults to organ)
+    requirements: str = ""  # 有关要求 paragraph(s) for the body, Markdown
+
+    @property
+    def doc_code(self) -> str:
+        """发文字号, e.g. 漯质强办〔2023〕1号 (U+3014/U+3015, no 第, no leading zeros)."""
+        return f"{self.doc_prefix}\u3014{self.doc_year}\u3015{self.doc_number}号"
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str  # folder name under content/, e.g. luohe-2022
+    path: Path  # the round folder
+    rubric: Rubric
+    year: int
+    title: str
+    organiser: str  # 发文机关 / 组织单位
+    status: str  # draft | approved | published
+    publish: str  # grades | scores | ranks
+    counties: tuple[County, ...]
+    notification: Notification | None
+    published_date: _dt.date | None = None  # 发布日期 on the site
+    sample: bool = False  # fictional sample data (示例数据): labelled on every page
+    description: str = ""
+    scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
+    self_scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
+    ratings: dict = field(default_factory=dict)  # (county_id, item_id) -> RatingEntry
+    bonus_awards: tuple["BonusAward", ...] = ()
+    deduction_events: tuple["DeductionEvent", ...] = ()
+    veto_events: tuple["VetoEvent", ...] = ()
+    reports: dict = field(default_factory=dict)  # county_id -> Path of the self-report (.md)
+    feedback: dict = field(default_factory=dict)  # county_id -> Path of the feedback (.md)
+    # Contacts are private: the model only knows where they are, never their content.
+    contacts: dict = field(default_factory=dict)  # county_id -> Path
+
+    def county(self, county_id: str) -> County | None:
+        return next((c for c in self.counties if c.id == county_id), None)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    county: str
+    item: str
+    score: Decimal
+    remark: str  # 评价说明 / 评分依据
+    department: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class RatingEntry:
+    county: str
+    item: str
+    level: str  # 好 / 较好 / 一般 / 差 / 非常差
+    score: Decimal  # scaled to the item's points
+    remark: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class BonusAward:
+    county: str
+    item: str  # bonus item id
+    count: int
+    evidence: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class DeductionEvent:
+    county: str
+    item: str  # deduction id
+    count: int
+    evidence: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class VetoEvent:
+    county: str
+    item: str  # veto id
+    description: str
+    evidence: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Node
+    score: Decimal
+    remark: str
+    origin: Origin | None
+    self_score: Decimal | None = None
+    self_remark: str = ""
+
+    @property
+    def delta(self) -> Decimal | None:
+        """Verified minus self-assessed score (negative: the county over-rated itself)."""
+        return None if self.self_score is None else self.score - self.self_score
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    area: Node
+    score: Decimal
+    items: tuple[ItemResult, ...]
+
+    @property
+    def max(self) -> Decimal:
+        return self.area.points
+
+
+@dataclass(frozen=True)
+class Line:
+    """One bonus or deduction line of a county: the rule, the count, the amount applied."""
+
+    id: str
+    title: str
+    count: int
+    amount: Decimal  # after caps
+    raw: Decimal  # before caps
+    evidence: str
+    origins: tuple[Origin, ...]
+
+
+@dataclass(frozen=True)
+class CountyResult:
+    county: County
+    areas: tuple[AreaResult, ...]
+    base: Decimal
+    bonus: Decimal  # after caps
+    bonus_lines: tuple[Line, ...]
+    deductions: Decimal  # after caps
+    deduction_lines: tuple[Line, ...]
+    veto: VetoEvent | None
+    veto_title: str
+    total: Decimal  # base + bonus − deductions, not below 0
+    grade: str | None
+    rank: int
+
+    def area(self, area_id: str) -> AreaResult | None:
+        return next((a for a in self.areas if a.area.id == area_id), None)
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    round: Round
+    counties: tuple[CountyResult, ...]  # in rank order (ties in round order)
+
+    def county(self, county_id: str) -> CountyResult | None:
+        return next((c for c in self.counties if c.county.id == county_id), None)
+
+    def by_grade(self) -> dict[str, list[CountyResult]]:
+        """Grade → counties in rank order, grades in the rubric's band order."""
+        out: dict[str, list[CountyResult]] = {b.grade: [] for b in self.round.rubric.grades}
+        for c in self.counties:
+            if c.grade is not None:
+                out.setdefault(c.grade, []).append(c)
+        return out
