@@ -59,7 +59,8 @@ class Diagnostic:
     def format(self, labels: dict[str, str] = LABELS_EN, source: str | None = None) -> str:
         """Compiler-style text: header line, then the source line and a caret when known."""
         label = labels.get(self.severity, self.severity)
-        out = [f"{self.path}:{self.line}:{self.column}: {label}[{self.rule}] {self.message}"]
+        where = f"{self.path}:{self.line}:{self.column}" if self.line > 0 else self.path
+        out = [f"{where}: {label}[{self.rule}] {self.message}"]
         src = self.source_line if self.source_line is not None else source
         if src is not None and self.line > 0:
             src = src.rstrip("\r\n")

@@ -261,9 +261,15 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
             if item:
                 gitems.append(item)
         g.finish()
+        for it in gitems:
+            if gcap is not None and it.amount > gcap:
+                ctx.error(it.line, 1, "rubric-cap", f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了所在加分组的上限 {fmt(gcap)} 分。")
         groups.append(BonusGroup(gid, gtitle, gcap, tuple(gitems), pos_of(groups_raw, gi)[0]))
         items.extend(gitems)
     b.finish()
+    for it in items:
+        if cap is not None and it.amount > cap:
+            ctx.error(it.line, 1, "rubric-cap", f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了加分总上限 {fmt(cap)} 分。")
     return Bonus(cap, tuple(groups), tuple(items), note)
 
 
