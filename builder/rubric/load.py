@@ -317,7 +317,8 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
             ctx.error(*df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {fmt(cap)} 分小于每次扣分 {fmt(amount)} 分。")
         out.append(Deduction(did, title, amount, None if uncapped else cap,
                              tuple(df.get("departments", "strlist", default=[])),
-                             df.get("description", "str", default=""), df.get("section", "str", default=""), line))
+                             df.get("description", "str", default=""), df.get("section", "str", default=""), line,
+                             df.get("note", "str", default="")))
         df.finish()
     return tuple(out)
 
@@ -336,6 +337,6 @@ def _vetoes(ctx: _Ctx, f: Fields, grades: tuple[Band, ...]) -> tuple[Veto, ...]:
             ctx.error(*vf.pos("grade"), "rubric-veto-grade", f"否决项“{title}”的等次“{grade}”不在等次表中。")
         out.append(Veto(vid, title, grade, vf.get("description", "str", default=""),
                         tuple(vf.get("departments", "strlist", default=[])), vf.get("section", "str", default=""),
-                        pos_of(raw, i)[0]))
+                        pos_of(raw, i)[0], vf.get("note", "str", default="")))
         vf.finish()
     return tuple(out)

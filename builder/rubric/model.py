@@ -86,6 +86,7 @@ class Deduction:
     description: str = ""
     section: str = ""
     line: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Veto:
     departments: tuple[str, ...] = ()
     section: str = ""
     line: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True)
