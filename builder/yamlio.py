@@ -51,6 +51,10 @@ _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
 
 
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d"
+_CJK_FOLD_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
 class YamlDoc:
     """Result of :func:`load_yaml`: the value, its source path and the diagnostics."""
 
@@ -160,7 +164,10 @@ def _lc(node) -> tuple[int, int]:
 def _scalar(node: yaml.ScalarNode, display: str, diags: list[Diagnostic]):
     tag = node.tag
     value = node.value
-    if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|", ">"):
+    if node.style == ">":
+        # YAML folds line breaks into spaces, which is wrong between Chinese characters.
+        return _CJK_FOLD_RE.sub("", value)
+    if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|"):
         return value
     if tag == "tag:yaml.org,2002:null":
         return None
