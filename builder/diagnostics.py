@@ -102,6 +102,9 @@ class SourceCache:
         if path not in self._lines:
             try:
                 data = Path(path).read_bytes()
+                if b"\x00" in data[:4096]:  # binary (e.g. an XLSX sheet): no source lines to show
+                    self._lines[path] = None
+                    return None
                 try:
                     text = data.decode("utf-8-sig")
                 except UnicodeDecodeError:
