@@ -37,6 +37,7 @@ class RoundMeta:
     sample: bool
     description: str
     county_lines: dict  # county id -> line in round.yaml
+    rubric_pos: tuple = (1, 1)  # line, column of ``rubric:`` in round.yaml
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -118,7 +119,8 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p)) 
     if any(d.is_error for d in diags):
         return None, diags
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
-                     notification, published_date, sample, description, county_lines), diags
+                     notification, published_date, sample, description, county_lines,
+                     f.pos("rubric") if "rubric" in f.m else (1, 1)), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

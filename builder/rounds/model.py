@@ -129,6 +129,7 @@ class BonusAward:
     count: int
     evidence: str
     origin: Origin
+    description: str = ""  # what happened / what was awarded (optional)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class DeductionEvent:
     count: int
     evidence: str
     origin: Origin
+    description: str = ""  # what happened / what was awarded (optional)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ class ItemResult:
     origin: Origin | None
     self_score: Decimal | None = None
     self_remark: str = ""
+    level: str | None = None  # on-site rating level (好 / 较好 / …) for rated items
+    self_origin: Origin | None = None
 
     @property
     def delta(self) -> Decimal | None:
@@ -186,6 +190,8 @@ class Line:
     raw: Decimal  # before caps
     evidence: str
     origins: tuple[Origin, ...]
+    cap: Decimal | None = None  # the item's own cap (deductions) or its group's cap (bonus)
+    capped: bool = False  # True when a cap reduced the amount
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,9 @@ class CountyResult:
     total: Decimal  # base + bonus − deductions, not below 0
     grade: str | None
     rank: int
+    self_base: Decimal | None = None  # Σ self-scores of the scored items, when a self-score table exists
+    veto_grade: str | None = None  # the veto's grade when vetoed (then grade == veto_grade)
+    band_grade: str | None = None  # the grade the total alone would have
 
     def area(self, area_id: str) -> AreaResult | None:
         return next((a for a in self.areas if a.area.id == area_id), None)

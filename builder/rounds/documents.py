@@ -1,0 +1,121 @@
+"""Per-county documents of a round: ``reports/<county>.md`` (自评报告),
+``feedback/<county>.md`` (考核结果反馈: ``## 问题不足`` and ``## 改进建议``) and
+``contacts/<county>.yaml`` (联系人员名单, private: only its place is kept, never its content).
+
+The report's own template rules are the checker's job (``kaohe check``); here we check
+that each file belongs to a county of the round and that contacts are well-formed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..fields import Fields
+from ..yamlio import load_yaml, read_text
+from .context import RoundContext
+from .diag import ERROR, WARNING
+from .model import Origin
+
+FEEDBACK_HEADINGS = ("问题不足", "改进建议")
+CONTACT_KEYS = ("name", "unit", "title", "role", "phone", "mobile", "email")
+_PHONE = re.compile(r"^0\d{2,3}-\d{7,8}$")
+_MOBILE = re.compile(r"^1\d{10}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what: str, display) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    if not folder.is_dir():
+        return out
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith("."):
+            continue
+        shown = display(p)
+        if p.is_dir() or p.suffix.lower() not in suffixes:
+            ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
+                                        f"{folder.name}/ 中的“{p.name}”不是{what}（<县区编号>{suffixes[0]}），已忽略。"))
+            continue
+        county = ctx.county(p.stem, Origin(shown, 0, 0))
+        if county is not None:
+            out[county.id] = p
+    return out
+
+
+def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    reports = _per_county(ctx, folder, (".md",), "自评报告", display)
+    for cid, p in reports.items():
+        shown = display(p)
+        text = read_text(p, shown, ctx.diags)
+        if text is None:
+            continue
+        fm = _front_matter(text)
+        for key, expected in (("round", ctx.meta.id), ("county", cid)):
+            if key in fm and fm[key][0] != expected:
+                ctx.diags.append(Diagnostic(shown, fm[key][1], 1, ERROR, "report-front-matter",
+                                            f"开头的 {key}: {fm[key][0]} 与所在位置不一致，应为 {key}: {expected}。"))
+    return reports
+
+
+def _front_matter(text: str) -> dict[str, tuple[str, int]]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}
+    out = {}
+    for i, ln in enumerate(lines[1:], start=2):
+        if ln.strip() in ("---", "..."):
+            break
+        m = re.match(r"^(\w+)\s*:\s*(.*?)\s*$", ln)
+        if m:
+            out[m.group(1)] = (m.group(2).strip("'\""), i)
+    return out
+
+
+def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    feedback = _per_county(ctx, folder, (".md",), "反馈意见", display)
+    for cid, p in feedback.items():
+        shown = display(p)
+        text = read_text(p, shown, ctx.diags)
+        if text is None:
+            continue
+        heads = {re.sub(r"\s+", "", m.group(1)) for m in re.finditer(r"^##\s+(.+?)\s*$", text, re.M)}
+        missing = [h for h in FEEDBACK_HEADINGS if h not in heads]
+        if missing:
+            ctx.diags.append(Diagnostic(shown, 1, 1, WARNING, "feedback-sections",
+                                        f"反馈意见缺少二级标题：{'、'.join('## ' + h for h in missing)}。反馈 PDF 按这两个标题分节。"))
+    return feedback
+
+
+def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    contacts = _per_county(ctx, folder, (".yaml", ".yml"), "联系人员名单", display)
+    for cid, p in contacts.items():
+        shown = display(p)
+        doc = load_yaml(p, shown)
+        ctx.diags.extend(doc.diagnostics)
+        if doc.data is None:
+            continue
+        f = Fields(shown, ctx.diags, doc.data, "联系人员名单")
+        if not f.ok:
+            continue
+        cval = f.get("county", "str")
+        if cval is not None and cval != cid:
+            ctx.diags.append(Diagnostic(shown, *f.pos("county"), ERROR, "contacts-county",
+                                        f"county“{cval}”与文件名“{p.name}”不一致：这里应写 {cid}。"))
+        people = f.get("contacts", "list", required=True, default=[])
+        for i, person in enumerate(people):
+            pf = Fields(shown, ctx.diags, person, f"第 {i + 1} 位联系人", people, i)
+            if not pf.ok:
+                continue
+            pf.get("name", "str", required=True)
+            for key in ("unit", "title", "role"):
+                pf.get(key, "str")
+            for key, rx, example in (("phone", _PHONE, "0395-2928035"), ("mobile", _MOBILE, "13912345678"),
+                                     ("email", _EMAIL, "name@example.com")):
+                v = pf.get(key, "str")
+                if v is not None and not rx.match(v.strip()):
+                    ctx.diags.append(Diagnostic(shown, *pf.pos(key), WARNING, "contacts-format",
+                                                f"{key}“{v}”的格式看起来不对，应类似 {example}。"))
+            pf.finish()
+        f.finish()
+    return contacts

@@ -1,0 +1,83 @@
+"""Results as plain data: the JSON of ``kaohe results --format json`` (DESIGN §6) and the
+text table of ``kaohe results``. Numbers are exact decimal strings (``fmt``)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..rubric import fmt
+from .model import CountyResult, RoundResults
+
+STATUS_ZH = {"draft": "草稿", "approved": "已审定", "published": "已发布"}
+PUBLISH_ZH = {"grades": "只公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
+
+
+def county_json(c: CountyResult) -> dict:
+    return {
+        "id": c.county.id,
+        "name": c.county.name,
+        "base": fmt(c.base),
+        "bonus": fmt(c.bonus),
+        "deductions": fmt(c.deductions),
+        "veto": None if c.veto is None else {"id": c.veto.item, "title": c.veto_title,
+                                             "description": c.veto.description},
+        "total": fmt(c.total),
+        "grade": c.grade,
+        "rank": c.rank,
+        "areas": {a.area.id: fmt(a.score) for a in c.areas},
+    }
+
+
+def results_json(results: RoundResults) -> dict:
+    """``{"round": id, "counties": [...]}`` in rank order (DESIGN §6)."""
+    return {"round": results.round.id, "counties": [county_json(c) for c in results.counties]}
+
+
+def width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
+
+
+def pad(s: str, w: int, right: bool = False) -> str:
+    gap = " " * max(w - width(s), 0)
+    return gap + s if right else s + gap
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(pad(v, widths[i], i in right) for i, v in enumerate(r)).rstrip())
+    return "\n".join(lines)
+
+
+def results_text(results: RoundResults) -> str:
+    rnd = results.round
+    rubric = rnd.rubric
+    flags = [STATUS_ZH.get(rnd.status, rnd.status), PUBLISH_ZH.get(rnd.publish, rnd.publish)]
+    if rnd.sample:
+        flags.append("示例数据")
+    out = [f"{rnd.title}（{rnd.id}；考核细则 {rubric.id}；{'，'.join(flags)}）", ""]
+    headers = ["排名", "县区", *[a.id for a in rubric.areas], "基本分", "加分", "扣分", "总分", "等次"]
+    rows = []
+    for c in results.counties:
+        grade = c.grade or "—"
+        if c.veto is not None:
+            grade += "（否决）"
+        rows.append([str(c.rank), c.county.name, *[fmt(a.score) for a in c.areas], fmt(c.base), fmt(c.bonus),
+                     fmt(c.deductions), fmt(c.total), grade])
+    n_areas = len(rubric.areas)
+    out.append(table(headers, rows, right={0, *range(2, 2 + n_areas + 4)}))
+    out.append("")
+    out.append("领域：" + "；".join(f"{a.id} {a.title}（{fmt(a.points)}分）" for a in rubric.areas) + "。")
+    notes = [f"基本分 {fmt(rubric.base_points)} 分"]
+    if rubric.bonus.items:
+        notes.append("加分上限 " + (f"{fmt(rubric.bonus.cap)} 分" if rubric.bonus.cap is not None else "不设"))
+    if rubric.grades:
+        notes.append("等次：" + "，".join(f"{b.grade} ≥ {fmt(b.min)}" for b in rubric.grades[:-1])
+                     + f"，其余为 {rubric.grades[-1].grade}")
+    out.append("；".join(notes) + "。排名按总分从高到低，总分相同名次相同。")
+    for c in results.counties:
+        if c.veto is not None:
+            out.append(f"{c.county.name}：一票否决（{c.veto_title}）：{c.veto.description}，等次为 {c.grade}。")
+    return "\n".join(out)
