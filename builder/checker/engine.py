@@ -1,0 +1,277 @@
+"""The checker engine: read a report, find its round and template, run every rule.
+
+The engine knows nothing about individual rules: it runs each module listed in
+:mod:`builder.checker.rules` over a :class:`~builder.checker.context.Report` and collects
+what they yield. It never raises for bad input (empty, binary, wrongly encoded, broken
+front matter): every problem becomes a :class:`~builder.diagnostics.Diagnostic`.
+
+Public API (also used in-process by the site build)::
+
+    check_file(path, project, round_id=None, county_id=None) -> CheckResult
+    check_text(text, project=None, path="<text>", round_id=None, county_id=None) -> CheckResult
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from .context import Report
+from .document import parse_document
+
+FRONT_MATTER = "front-matter"
+
+
+@dataclass
+class CheckResult:
+    path: str
+    stats: dict
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == WARNING)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def to_json(self) -> dict:
+        """The DESIGN §6 shape of one file."""
+        return {
+            "path": self.path,
+            "stats": self.stats,
+            "diagnostics": [
+                {"path": d.path, "line": d.line, "column": d.column, "severity": d.severity, "rule": d.rule,
+                 "message": d.message}
+                for d in self.diagnostics
+            ],
+        }
+
+
+def check_file(path, project=None, round_id: str | None = None, county_id: str | None = None,
+               display: str | None = None) -> CheckResult:
+    """Check one report file. ``project`` is a :class:`builder.project.Project` (or None).
+
+    ``round_id``/``county_id`` override the report's front matter.
+    """
+    from ..yamlio import read_text
+
+    path = Path(path)
+    shown = display or (project.display(path) if project is not None else str(path))
+    diags: list[Diagnostic] = []
+    if not path.exists():
+        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
+        return CheckResult(shown, _empty_stats(), diags)
+    if path.is_dir():
+        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是报告文件。请写出报告文件（.md）的路径。"))
+        return CheckResult(shown, _empty_stats(), diags)
+    text = read_text(path, shown, diags)
+    if text is None:
+        diags = [dataclasses.replace(d, line=max(d.line, 1), column=max(d.column, 1)) for d in diags]
+        return CheckResult(shown, _empty_stats(), diags)
+    return check_text(text, project, shown, round_id, county_id, _pre=diags)
+
+
+def check_text(text: str, project=None, path: str = "<text>", round_id: str | None = None,
+               county_id: str | None = None, *, _pre: list[Diagnostic] | None = None) -> CheckResult:
+    """Check a report given as text (see :func:`check_file`)."""
+    diags: list[Diagnostic] = list(_pre or [])
+    if _looks_binary(text):
+        diags.append(Diagnostic(path, 1, 1, ERROR, "io-binary",
+                                "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。"))
+        return CheckResult(path, _empty_stats(), diags)
+    doc = parse_document(text)
+    if not text.strip() or (not doc.blocks and doc.front_matter.text is None):
+        diags.append(Diagnostic(path, 1, 1, ERROR, "io-empty",
+                                "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。"))
+        return CheckResult(path, _empty_stats(), diags)
+    report = Report(path, doc, project=project)
+    _resolve(report, project, round_id, county_id, diags)
+    from .rules import load_rules
+
+    for rule in load_rules():
+        if getattr(rule, "requires", None) == "template" and report.template is None:
+            continue
+        try:
+            diags.extend(rule.check(report))
+        except Exception as exc:  # a defect in a rule must not hide the other findings
+            if os.environ.get("KAOHE_DEBUG"):
+                raise
+            diags.append(Diagnostic(path, 1, 1, ERROR, "internal-error",
+                                    f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。"))
+    diags = [_with_source(d, doc) for d in _dedupe(diags)]
+    diags.sort(key=Diagnostic.sort_key)
+    return CheckResult(path, _stats(report), diags)
+
+
+def _empty_stats() -> dict:
+    return {"chars": 0, "hanzi": 0, "nonspace": 0, "limit": None, "cases": 0, "max_cases": None, "annex_chars": 0}
+
+
+def _stats(report: Report) -> dict:
+    body = report.body_counts
+    tpl = report.template
+    return {
+        "chars": body.chars,  # 字数 of the body (everything before the annex)
+        "hanzi": body.hanzi,
+        "nonspace": body.nonspace,
+        "limit": tpl.body_chars if tpl else None,
+        "cases": len(report.outline.cases),
+        "max_cases": tpl.annex.max_cases if tpl and tpl.annex else None,
+        "annex_chars": report.annex_counts.chars,
+    }
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    return bad > max(8, len(sample) // 100)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    out = []
+    for d in diags:
+        key = (d.path, d.line, d.column, d.rule, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _with_source(d: Diagnostic, doc) -> Diagnostic:
+    if d.source_line is None and d.path and d.line >= 1:
+        src = doc.source(d.line)
+        if src is not None:
+            return dataclasses.replace(d, source_line=src)
+    return d
+
+
+# --- which report is which --------------------------------------------------------------
+
+_round_cache: dict = {}
+
+
+def round_meta(project, round_id: str):
+    from ..rounds.meta import load_round_meta
+
+    yaml_path = project.content_dir / round_id / "round.yaml"
+    try:
+        st = yaml_path.stat()
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = None
+    key = (str(project.content_dir), round_id)
+    hit = _round_cache.get(key)
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return hit[1]
+    result = load_round_meta(project.content_dir, round_id, project.display)
+    if stamp is not None:
+        _round_cache[key] = (stamp, result)
+    return result
+
+
+def _front_matter(report: Report, diags: list[Diagnostic]) -> tuple[dict, dict]:
+    """(values, lines) of the front matter's keys; problems become diagnostics."""
+    fm = report.doc.front_matter
+    path = report.path
+    if fm.text is None:
+        return {}, {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(fm.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = fm.start_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        diags.append(Diagnostic(path, line, col, ERROR, FRONT_MATTER,
+                                "报告开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。"))
+        return {}, {}
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        diags.append(Diagnostic(path, fm.start_line, 1, ERROR, FRONT_MATTER,
+                                "报告开头 --- 之间应写成“键: 值”，例如“round: luohe-2022”和“county: wuyang”。"))
+        return {}, {}
+    lines = {}
+    for i, raw in enumerate(fm.text.split("\n")):
+        key = raw.split(":", 1)[0].strip()
+        if key and key not in lines:
+            lines[key] = fm.start_line + i
+    return data, lines
+
+
+def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnostic]) -> None:
+    """Find the report's round, county and template (front matter, overridden by options)."""
+    path = report.path
+    data, lines = _front_matter(report, diags)
+    fm_line = report.doc.front_matter.start_line
+    r_line = lines.get("round", fm_line)
+    c_line = lines.get("county", fm_line)
+    rid = round_id or data.get("round")
+    cid = county_id or data.get("county")
+    if rid is not None and not isinstance(rid, str):
+        rid = str(rid)
+    if cid is not None and not isinstance(cid, str):
+        cid = str(cid)
+    if not rid or not cid:
+        missing = "、".join(k for k, v in (("round", rid), ("county", cid)) if not v)
+        diags.append(Diagnostic(path, r_line if not rid else c_line, 1, ERROR, FRONT_MATTER,
+                                f"不知道这是哪一轮考核、哪个县区的报告（缺少 {missing}）。请在报告最前面加上四行："
+                                "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
+                                "或在命令中用 --round 和 --county 指明。"))
+        return
+    if project is None:
+        diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
+                                "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
+        return
+    meta, mdiags = round_meta(project, rid)
+    if meta is None:
+        for d in mdiags:
+            if d.rule == "round-unknown":
+                diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER, d.message + _choices(project)))
+            else:
+                diags.append(d)
+        return
+    county = meta.county(cid) or next((c for c in meta.counties if c.name == cid), None)
+    if county is None:
+        from ..fields import did_you_mean
+
+        choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
+        hint = did_you_mean(cid, [c.id for c in meta.counties])
+        diags.append(Diagnostic(path, c_line, 1, ERROR, FRONT_MATTER,
+                                f"考核轮次“{rid}”中没有县区“{cid}”。{hint}可用的编号：{choices}。"))
+        return
+    report.round_id = rid
+    report.year = meta.year
+    report.county_name = county.name
+    report.county_kind = county.kind
+    from .template import load_template, template_path
+
+    tpath = template_path(project.rubrics_dir, meta.rubric_id)
+    if not tpath.is_file():
+        diags.append(Diagnostic(path, r_line, 1, ERROR, "template-missing",
+                                f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
+                                f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。"))
+        return
+    template, tdiags = load_template(tpath, project.display(tpath))
+    diags.extend(tdiags)
+    report.template = template
+
+
+def _choices(project) -> str:
+    from ..rounds.meta import round_ids
+
+    ids = round_ids(project.content_dir)
+    return f"现有的考核轮次：{'、'.join(ids)}。" if ids else ""

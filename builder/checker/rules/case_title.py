@@ -1,0 +1,22 @@
+"""case-title: every typical case has a title of its own."""
+
+from __future__ import annotations
+
+from ...diagnostics import ERROR
+from ..text import cn_numeral
+
+id = "case-title"
+alias = "KH203"
+severity = ERROR
+description = "典型案例没有标题"
+requires = "template"
+
+
+def check(report):
+    for k, c in enumerate(report.outline.cases, 1):
+        if c.heading is None:
+            yield report.diag(id, severity, c.line, c.column,
+                              "附件中的典型案例没有标题。请在每个案例前单独一行写标题，如“### 案例一：某某企业质量提升做法”。")
+        elif not c.title:
+            yield report.diag(id, severity, c.line, c.column,
+                              f"第 {k} 个典型案例没有标题。请写成“### 案例{cn_numeral(k)}：案例标题”。")

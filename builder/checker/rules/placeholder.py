@@ -1,0 +1,52 @@
+"""placeholder: template placeholders and guidance left in the report (××, XX, （模板）, 【…】)."""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import ERROR
+
+id = "placeholder"
+alias = "KH002"
+severity = ERROR
+description = "模板占位符或填写说明没有替换（××、XX、（模板）、【……】）"
+requires = None
+
+_PATTERNS = (
+    (re.compile(r"【[^】\n]*】?"), "bracket"),
+    (re.compile(r"[×✕╳](?:[ \u3000]*[×✕╳])+|×(?=[县区市镇乡村街年月日])"), "cross"),
+    (re.compile(r"(?<![A-Za-z])(?:XX+|ＸＸ+|xx(?=[县区市镇乡]))(?![A-Za-z])"), "cross"),
+    (re.compile(r"[（(][ \u3000]*模板[ \u3000]*[）)]"), "template"),
+)
+
+
+def _excerpt(s: str, n: int = 24) -> str:
+    s = s.strip()
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def check(report):
+    for b in report.blocks:
+        if b.kind == "code":
+            continue
+        src = report.doc.source(b.line) or ""
+        found = []
+        for rx, kind in _PATTERNS:
+            for m in rx.finditer(b.text):
+                found.append((m.start(), m.group(0), kind))
+        found.sort()
+        search_from = 0
+        for _, text, kind in found:
+            i = src.find(text, search_from)
+            if i < 0:
+                i = src.find(text[:2])
+            col = i + 1 if i >= 0 else b.column
+            if i >= 0:
+                search_from = i + len(text)
+            if kind == "bracket":
+                msg = f"“{_excerpt(text)}”是模板的填写说明或占位符。请删除【】及其中的说明，写上实际内容。"
+            elif kind == "template":
+                msg = f"“{text}”是模板的标记，请删除。"
+            else:
+                msg = f"“{text}”是模板占位符，请换成实际的名称或数字。"
+            yield report.diag(id, severity, b.line, col, msg)

@@ -1,0 +1,89 @@
+"""``kaohe check REPORT.md…``: check county self-reports against their round's template.
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+Only the core checker is imported on this path (no site, PDF or spreadsheet libraries).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check",
+        help="检查自评报告是否符合本轮模板（章节、字数、典型案例、占位符）",
+        description="检查县区自评报告（Markdown）是否符合本轮考核的报告模板：章节是否齐全、顺序和编号、"
+                    "字数上限、典型案例个数、占位符是否替换。报告开头的 round 和 county 指明是哪一轮、哪个县区。",
+    )
+    p.add_argument("files", nargs="*", metavar="报告文件", help="要检查的报告（.md），可写多个")
+    p.add_argument("--round", dest="round_id", metavar="轮次", help="考核轮次编号（覆盖报告开头的 round），如 luohe-2022")
+    p.add_argument("--county", dest="county_id", metavar="县区", help="县区编号（覆盖报告开头的 county），如 wuyang")
+    p.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（含 content/ 和 rubrics/；默认：当前目录）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
+    p.add_argument("--rules", action="store_true", help="列出全部检查规则")
+    p.set_defaults(func=cmd_check, _parser=p)
+
+
+def cmd_check(args) -> int:
+    if args.rules:
+        return _list_rules()
+    if not args.files:
+        args._parser.error("请写出要检查的报告文件，例如：kaohe check content/luohe-2022/reports/wuyang.md")
+    from ..project import Project
+
+    if args.project is not None and not (args.project / "rubrics").is_dir():
+        args._parser.error(f"“{args.project}”不是项目目录（里面没有 rubrics/ 文件夹）。")
+    project = Project.find(args.project)
+    from ..checker import check_file
+
+    results = [check_file(Path(f), project, args.round_id, args.county_id, display=f) for f in args.files]
+    if args.format == "json":
+        import json
+
+        print(json.dumps({"files": [r.to_json() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        _print_text(results)
+    return 1 if any(not r.ok for r in results) else 0
+
+
+def _print_text(results) -> None:
+    from ..diagnostics import LABELS_ZH
+
+    out = sys.stdout
+    for r in results:
+        for d in r.diagnostics:
+            print(d.format(LABELS_ZH), file=out)
+        print(_summary(r), file=out)
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    if len(results) > 1 or errors or warnings:
+        if errors or warnings:
+            print(f"共 {errors} 个错误，{warnings} 个警告。" + ("请按提示修改后再运行 kaohe check。" if errors else ""), file=out)
+        else:
+            print("全部通过。", file=out)
+
+
+def _summary(r) -> str:
+    s = r.stats
+    parts = []
+    parts.append(f"字数 {s['chars']}/{s['limit']}" if s.get("limit") else f"字数 {s['chars']}")
+    if s.get("max_cases") is not None:
+        parts.append(f"典型案例 {s['cases']}/{s['max_cases']}")
+    elif s.get("cases"):
+        parts.append(f"典型案例 {s['cases']}")
+    parts.append(f"汉字 {s['hanzi']}")
+    parts.append(f"字符（不计空格）{s['nonspace']}")
+    status = "✓ 通过" if r.ok and not r.warnings else ("✓ 通过（有警告）" if r.ok else "✗ 未通过")
+    return f"{r.path}：{status}　" + "　".join(parts)
+
+
+def _list_rules() -> int:
+    from ..checker.rules import load_rules
+    from ..diagnostics import LABELS_ZH
+
+    for m in load_rules():
+        print(f"{m.alias}  {m.id:<20} {LABELS_ZH.get(m.severity, m.severity)}  {m.description}")
+    print("另有：io-unreadable / io-binary / io-encoding / io-empty（错误），io-gbk（警告），front-matter、template-missing（错误）。")
+    return 0

@@ -1,0 +1,127 @@
+"""``kaohe new report --round R --county C``: write a report skeleton from the round's template.
+
+The skeleton has the front matter, the title with the county's name and the year, every
+section heading, the annex with one case, and short guidance in 【…】 under each heading.
+The guidance is flagged by ``kaohe check`` (rule ``placeholder``) until it is replaced,
+so a new user runs ``new``, fills in, and checks until clean. Existing files are never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("new", help="新建文件：自评报告框架（new report）")
+    ns = p.add_subparsers(dest="new_command", metavar="类型")
+    r = ns.add_parser("report", help="按本轮模板生成自评报告框架",
+                      description="按本轮考核的报告模板生成自评报告框架（含标题、各级标题和填写说明），"
+                                  "默认写到 content/<轮次>/reports/<县区>.md，已有文件不会被覆盖。")
+    r.add_argument("--round", dest="round_id", required=True, metavar="轮次", help="考核轮次编号，如 luohe-2022")
+    r.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
+    r.add_argument("--out", type=Path, default=None, metavar="文件", help="写到这个文件（默认 content/<轮次>/reports/<县区>.md）")
+    r.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（默认：当前目录）")
+    r.set_defaults(func=cmd_new_report)
+    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+
+
+def cmd_new_report(args) -> int:
+    from ..checker.engine import round_meta
+    from ..checker.template import load_template, template_path
+    from ..diagnostics import LABELS_ZH, render_text
+    from ..fields import did_you_mean
+    from ..project import Project
+
+    project = Project.find(args.project)
+    meta, diags = round_meta(project, args.round_id)
+    if meta is None:
+        render_text(diags, LABELS_ZH, stream=sys.stderr)
+        return 1
+    county = meta.county(args.county_id) or next((c for c in meta.counties if c.name == args.county_id), None)
+    if county is None:
+        hint = did_you_mean(args.county_id, [c.id for c in meta.counties])
+        choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
+        print(f"错误：考核轮次“{meta.id}”中没有县区“{args.county_id}”。{hint}可用的编号：{choices}。", file=sys.stderr)
+        return 1
+    tpath = template_path(project.rubrics_dir, meta.rubric_id)
+    if not tpath.is_file():
+        print(f"错误：考核细则“{meta.rubric_id}”没有自评报告模板（{project.display(tpath)}）。", file=sys.stderr)
+        return 1
+    template, tdiags = load_template(tpath, project.display(tpath))
+    if template is None:
+        render_text(tdiags, LABELS_ZH, stream=sys.stderr)
+        return 1
+    out = args.out or project.content_dir / meta.id / "reports" / f"{county.id}.md"
+    shown = project.display(out)
+    if shown.startswith(".."):
+        shown = str(out.resolve())
+    text = skeleton(template, meta.id, county, meta.year, shown)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        print(f"错误：文件已存在：{shown}，没有覆盖。如要重新生成，请先把原文件改名或删除，或用 --out 写到别的位置。",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"错误：无法写入 {shown}：{exc.strerror or exc}。", file=sys.stderr)
+        return 1
+    print(f"已生成 {county.name}的自评报告框架：{shown}")
+    print("下一步：用文本编辑器打开它，把每个【……】中的说明换成实际内容，然后运行：")
+    print(f"  kaohe check {shown}")
+    print("反复检查、修改，直到没有错误。")
+    return 0
+
+
+def skeleton(template, round_id: str, county, year: int, shown: str = "") -> str:
+    """The Markdown skeleton of a report (guidance wrapped in 【…】)."""
+
+    def fill(s: str) -> str:
+        s = s.replace("{year}", str(year)).replace("{name}", county.name)
+        if template.annex and template.annex.max_cases is not None:
+            s = s.replace("{max_cases}", str(template.annex.max_cases))
+        return s
+
+    lines = [
+        "---",
+        f"round: {round_id}",
+        f"county: {county.id}",
+        "---",
+        "",
+        f"<!-- {county.name}自评报告。把每个【……】换成实际内容（连同【】一起删掉），"
+        f"写好后运行 kaohe check {shown or '本文件'} 检查，直到没有错误。这一行注释不会显示，也不计字数。 -->",
+        "",
+        f"# {template.expected_title(county.name, county.kind, year)}",
+        "",
+        f"【开头语：简要说明本报告的依据和总体情况。正文（附件之前）不超过 {template.body_chars} 字。】"
+        if template.body_chars else "【开头语：简要说明本报告的依据和总体情况。】",
+        "",
+    ]
+
+    def walk(sections):
+        for s in sections:
+            lines.append("#" * (s.level + 1) + " " + s.heading(year))
+            lines.append("")
+            if s.guidance and not s.children:
+                lines.append(f"【{fill(s.guidance)}】")
+                lines.append("")
+            elif s.guidance:
+                lines.append(f"【{fill(s.guidance)}】")
+                lines.append("")
+            elif not s.children:
+                lines.append("【请填写本节内容】")
+                lines.append("")
+            walk(s.children)
+
+    walk(template.sections)
+    a = template.annex
+    if a is not None:
+        lines += [f"## {a.heading}", ""]
+        if a.guidance:
+            lines += [f"【{fill(a.guidance)}】", ""]
+        lines += ["### 案例一：【案例标题】", ""]
+        lines += [f"【{fill(a.case_guidance) if a.case_guidance else '案例内容'}】", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
