@@ -29,6 +29,7 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
     out: dict[tuple[str, str], RatingEntry] = {}
     rated = ctx.rated_leaves()
     present: set[str] = set()
+    seen: set[tuple[str, str]] = set()  # rated pairs, valid or not (no "missing" after a bad level)
     if folder.is_dir():
         for p in sorted(folder.iterdir()):
             shown = display(p)
@@ -42,11 +43,11 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
             if county is None:
                 continue
             present.add(county.id)
-            _read(ctx, p, shown, county, out)
+            _read(ctx, p, shown, county, out, seen)
     if not rated:
         return out
     for c in ctx.counties:
-        missing = [n.id for n in rated if (c.id, n.id) not in out]
+        missing = [n.id for n in rated if (c.id, n.id) not in seen]
         if not missing:
             continue
         if c.id in present:
@@ -60,7 +61,7 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
     return out
 
 
-def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict) -> None:
+def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) -> None:
     diags = ctx.diags
     doc = load_yaml(p, shown)
     diags.extend(doc.diagnostics)
@@ -92,6 +93,7 @@ def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict) -> None:
             diags.append(at(iorigin, ERROR, "onsite-not-rated",
                             f"考核项 {node.id}（{node.title}）不按评价等级计分，由{'、'.join(node.departments) or '评价部门'}在评价表中打分。"))
             continue
+        seen.add((county.id, node.id))
         scale = ctx.rubric.rating_scales[node.rating]
         labels = [lv.label for lv in scale.levels]
         level = level.strip()
