@@ -1,0 +1,376 @@
+"""The pages the plugin generates, with each page's document metadata and template data.
+
+:func:`plan` turns :class:`~builder.site.collect.SiteData` into a list of :class:`PageSpec`
+(no MkDocs here). Every figure comes from the computed :class:`RoundResults`, computed once
+per round; the per-page data are small dicts of references into them, so the cost of a
+county page is one template render.
+
+URL layout (``use_directory_urls``)::
+
+    ./                         home: published rounds, the latest results at a glance
+    rounds/                    every published round
+    <round>/                   round: grade list, results table, grade chart, notification
+    <round>/<county>/          county: breakdown, bonus/deductions/veto, feedback, downloads
+    <round>/<county>/report/   the county's self-report
+    rubrics/                   every rubric
+    rubrics/<rubric>/          the rubric tree, bonus, deductions, veto, grade bands
+    search/                    local search
+
+What a round publishes (``Round.publish``) decides what appears anywhere — pages, charts
+and the search index: ``grades`` shows grades only; ``scores`` adds the scores;
+``ranks`` adds the rank column and lists counties in rank order.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..rounds.model import CountyResult, Round, RoundResults
+from ..rubric.model import Node, Rubric
+from . import usermd
+from .collect import SiteData, round_date
+
+STATUS_LABELS = {"draft": "草稿", "approved": "已审定，尚未发布", "published": "已发布"}
+PUBLISH_LABELS = {"grades": "公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    site_name: str = "质量工作考核结果公开"
+    publisher: str = ""  # 发布机构 of the site's own pages (home, lists, search)
+    date: _dt.date | None = None  # 发布日期 of those pages; default: the newest round's
+    drafts: bool = False
+    pdfs: bool = True  # whether the PDFs are built (and so linked)
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What every content page states, visibly and in <meta> tags."""
+
+    title: str
+    date: _dt.date | None
+    organ: str
+    doc_code: str = ""  # 文号
+    description: str = ""
+    sample: bool = False  # 示例数据
+    draft: str = ""  # "" when published, else the status label shown in the 草稿 banner
+
+
+@dataclass
+class PageSpec:
+    url: str  # site-relative directory URL: "" (home), "luohe-2022/", "luohe-2022/wuyang/"
+    kind: str  # home | rounds | round | county | report | rubrics | rubric | search
+    template: str
+    meta: DocMeta
+    crumbs: tuple[tuple[str, str], ...]  # (title, url) from home to the parent page
+    data: dict = field(default_factory=dict)
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.url}index.md"
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    url: str  # site-relative, may carry a #fragment
+    title: str
+    kind: str  # 考核结果 / 县区结果 / 自评报告 / 考核细则
+    text: str
+    sample: bool = False
+    draft: bool = False
+
+
+@dataclass
+class Plan:
+    pages: list[PageSpec]
+    search: list[SearchDoc]
+    nav: list[tuple[str, str]]  # (title, url) of the global navigation
+    site_date: _dt.date | None
+    publisher: str
+
+
+# ───────────────────────────── view helpers ─────────────────────────────
+
+
+def round_url(r: Round) -> str:
+    return f"{r.id}/"
+
+
+def county_url(r: Round, county_id: str) -> str:
+    return f"{r.id}/{county_id}/"
+
+
+def report_url(r: Round, county_id: str) -> str:
+    return f"{r.id}/{county_id}/report/"
+
+
+def rubric_url(rubric_id: str) -> str:
+    return f"rubrics/{rubric_id}/"
+
+
+def node_anchor(node_id: str) -> str:
+    return f"n-{node_id}"
+
+
+def shows_scores(r: Round) -> bool:
+    return r.publish in ("scores", "ranks")
+
+
+def shows_ranks(r: Round) -> bool:
+    return r.publish == "ranks"
+
+
+def public_order(res: RoundResults) -> list[CountyResult]:
+    """Counties in the order the public sees them: rank order only when ranks are published.
+
+    Otherwise the round's own (administrative) order, so that a grades-only round does not
+    reveal its ranking through the order of names.
+    """
+    if shows_ranks(res.round):
+        return list(res.counties)
+    pos = {c.id: i for i, c in enumerate(res.round.counties)}
+    return sorted(res.counties, key=lambda c: pos.get(c.county.id, len(pos)))
+
+
+def grade_groups(res: RoundResults) -> list[dict]:
+    """The announcement: [{grade, label, counties: [CountyResult]}] for the grades that occur."""
+    rubric = res.round.rubric
+    order = public_order(res)
+    groups = []
+    labels = {b.grade: b.label for b in rubric.grades}
+    grades = [b.grade for b in rubric.grades]
+    grades += sorted({c.grade for c in order if c.grade and c.grade not in grades})
+    for g in grades:
+        members = [c for c in order if c.grade == g]
+        if members:
+            groups.append({"grade": g, "label": labels.get(g, ""), "counties": members})
+    return groups
+
+
+def grade_counts(res: RoundResults) -> list[tuple[str, int]]:
+    """(grade, number of counties) for every band of the rubric, zeros included."""
+    return [(g, len(members)) for g, members in res.by_grade().items()]
+
+
+def tied_ranks(res: RoundResults) -> set[int]:
+    seen: dict[int, int] = {}
+    for c in res.counties:
+        seen[c.rank] = seen.get(c.rank, 0) + 1
+    return {r for r, n in seen.items() if n > 1}
+
+
+def _round_meta(r: Round, title: str | None = None, description: str = "", doc_code: bool = True) -> DocMeta:
+    n = r.notification
+    return DocMeta(
+        title=title or r.title,
+        date=round_date(r),
+        organ=(n.organ if n is not None else "") or r.organiser,
+        doc_code=n.doc_code if (doc_code and n is not None and n.doc_prefix) else "",
+        description=description or r.description,
+        sample=r.sample,
+        draft="" if r.is_published else STATUS_LABELS.get(r.status, r.status),
+    )
+
+
+def _read(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def round_summary(res: RoundResults) -> dict:
+    r = res.round
+    return {
+        "round": r,
+        "results": res,
+        "url": round_url(r),
+        "date": round_date(r),
+        "groups": grade_groups(res),
+        "counts": grade_counts(res),
+        "has_grades": bool(r.rubric.grades),
+        "publish_label": PUBLISH_LABELS.get(r.publish, r.publish),
+        "draft": "" if r.is_published else STATUS_LABELS.get(r.status, r.status),
+    }
+
+
+# ───────────────────────────── the plan ─────────────────────────────
+
+
+def plan(site: SiteData, opts: SiteOptions) -> Plan:
+    """Every generated page and search document for ``site`` (see the module doc)."""
+    rounds = list(site.rounds)
+    published = [res for res in rounds if res.round.is_published]
+    site_date = opts.date or (round_date(published[0].round) if published else None)
+    publisher = opts.publisher or (published[0].round.organiser if published else "")
+    pages: list[PageSpec] = []
+    search: list[SearchDoc] = []
+    home = (("首页", ""),)
+
+    summaries = [round_summary(res) for res in rounds]
+    used_by: dict[str, list[Round]] = {}
+    for res in rounds:
+        used_by.setdefault(res.round.rubric.id, []).append(res.round)
+
+    pages.append(PageSpec("", "home", "home.html",
+                          DocMeta(opts.site_name, site_date, publisher,
+                                  description="历年质量工作考核结果、考核细则和自评报告。",
+                                  sample=any(s["round"].sample for s in summaries[:1]),
+                                  draft=summaries[0]["draft"] if summaries else ""),
+                          (), {"rounds": summaries, "latest": summaries[0] if summaries else None,
+                               "rubrics": site.rubrics}))
+    pages.append(PageSpec("rounds/", "rounds", "rounds.html",
+                          DocMeta("考核结果", site_date, publisher, description="历年质量工作考核结果一览。",
+                                  sample=any(s["round"].sample for s in summaries)),
+                          home, {"rounds": summaries}))
+    pages.append(PageSpec("rubrics/", "rubrics", "rubrics.html",
+                          DocMeta("考核细则", site_date, publisher, description="各年度质量工作考核细则（考核要点）。"),
+                          home, {"rubrics": [{"rubric": rb, "url": rubric_url(rb.id), "used_by": used_by.get(rb.id, [])}
+                                             for rb in site.rubrics]}))
+    pages.append(PageSpec("search/", "search", "search.html",
+                          DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
+                          home, {}))
+
+    for s in summaries:
+        _round_pages(s, opts, pages, search)
+
+    for rb in site.rubrics:
+        users = used_by.get(rb.id, [])
+        dates = sorted(round_date(u) for u in users if u.is_published)
+        pages.append(PageSpec(
+            rubric_url(rb.id), "rubric", "rubric.html",
+            DocMeta(rb.title, dates[0] if dates else site_date, rb.issuer or publisher,
+                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。"),
+            home + (("考核细则", "rubrics/"),),
+            {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users],
+             "tree": rubric_rows(rb)}))
+        search.extend(rubric_search_docs(rb))
+
+    nav = [("首页", ""), ("考核结果", "rounds/"), ("考核细则", "rubrics/"), ("站内搜索", "search/")]
+    return Plan(pages, search, nav, site_date, publisher)
+
+
+def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc]) -> None:
+    res: RoundResults = s["results"]
+    r = res.round
+    scores, ranks = shows_scores(r), shows_ranks(r)
+    crumbs = (("首页", ""), ("考核结果", "rounds/"))
+    n = r.notification
+    notification_pdf = f"{r.id}/notification.pdf" if (opts.pdfs and n is not None) else None
+    order = public_order(res)
+    ties = tied_ranks(res) if ranks else set()
+    pages.append(PageSpec(round_url(r), "round", "round.html", _round_meta(r), crumbs, {
+        **s,
+        "show_scores": scores,
+        "show_ranks": ranks,
+        "rows": order,
+        "areas": r.rubric.areas,
+        "ties": ties,
+        "rubric_url": rubric_url(r.rubric.id),
+        "notification": n,
+        "notification_pdf": notification_pdf,
+    }))
+    announce = "；".join(f"{g['grade']}级：" + "、".join(c.county.name for c in g["counties"]) for g in s["groups"])
+    search.append(SearchDoc(round_url(r), r.title, "考核结果",
+                            "\n".join(x for x in (r.description, announce, n.title if n else "") if x),
+                            r.sample, not r.is_published))
+
+    crumbs_c = crumbs + ((r.title, round_url(r)),)
+    for cr in order:
+        cid = cr.county.id
+        fb_text = _read(r.feedback.get(cid))
+        feedback = usermd.render(fb_text, top_level=3, anchor_prefix="f") if fb_text else None
+        rep_text = _read(r.reports.get(cid))
+        report = usermd.render(rep_text, top_level=2, take_title=True) if rep_text else None
+        report_title = (report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告")
+        title = f"{cr.county.name}考核结果"
+        pdfs = []
+        if opts.pdfs:
+            pdfs.append(("考核结果反馈（PDF）", f"{r.id}/{cid}/feedback.pdf"))
+            if report is not None:
+                pdfs.append(("自评报告（PDF）", f"{r.id}/{cid}/report.pdf"))
+        pages.append(PageSpec(county_url(r, cid), "county", "county.html",
+                              _round_meta(r, f"{r.title}：{title}",
+                                          description=f"{cr.county.name}在{r.title}中的考核结果。"),
+                              crumbs_c, {
+                                  "round": r, "results": res, "cr": cr, "county": cr.county,
+                                  "show_scores": scores, "show_ranks": ranks,
+                                  "tied": cr.rank in ties,
+                                  "count": len(res.counties),
+                                  "feedback": feedback,
+                                  "report_url": report_url(r, cid) if report is not None else None,
+                                  "report_title": report_title,
+                                  "pdfs": pdfs,
+                                  "round_url": round_url(r),
+                                  "rubric_url": rubric_url(r.rubric.id),
+                              }))
+        text = f"{cr.county.name} {cr.grade + '级' if cr.grade else ''}"
+        if feedback is not None:
+            text += "\n" + feedback.text
+        search.append(SearchDoc(county_url(r, cid), f"{cr.county.name}考核结果", f"县区结果 · {r.title}", text,
+                                r.sample, not r.is_published))
+        if report is not None:
+            pages.append(PageSpec(report_url(r, cid), "report", "report.html",
+                                  _round_meta(r, report_title, doc_code=False,
+                                              description=f"{cr.county.name}报送的{r.year}年度质量工作自评报告。"),
+                                  crumbs_c + ((cr.county.name, county_url(r, cid)),), {
+                                      "round": r, "county": cr.county, "report": report,
+                                      "county_url": county_url(r, cid),
+                                      "pdf": f"{r.id}/{cid}/report.pdf" if opts.pdfs else None,
+                                  }))
+            for sec in report.sections:
+                url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")
+                title_ = f"{report_title}" + (f" · {sec.title}" if sec.title else "")
+                search.append(SearchDoc(url, title_, f"自评报告 · {r.title}", sec.text, r.sample, not r.is_published))
+
+
+# ───────────────────────────── rubric pages ─────────────────────────────
+
+
+def rubric_rows(rb: Rubric) -> list[dict]:
+    """The rubric tree flattened for a table: depth, node, and its position in the tree."""
+    rows = []
+    for depth, node in rb.nodes():
+        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf})
+    return rows
+
+
+def _leaf_text(n: Node) -> str:
+    parts = [n.criterion, n.guidance, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
+    return "\n".join(p for p in parts if p)
+
+
+def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
+    url = rubric_url(rb.id)
+    docs = [SearchDoc(url, rb.title, "考核细则", "\n".join(x for x in (rb.issuer, rb.grade_rule) if x))]
+    for a in rb.areas:
+        for _, n in a.walk():
+            if n.is_leaf:
+                docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.id} {n.title} · {rb.title}", "考核细则",
+                                      f"{a.title}\n{_leaf_text(n)}"))
+    for i in rb.bonus.items:
+        docs.append(SearchDoc(f"{url}#{node_anchor(i.id)}", f"加分项 {i.title} · {rb.title}", "考核细则",
+                              "、".join(i.departments)))
+    for d in rb.deductions:
+        docs.append(SearchDoc(f"{url}#{node_anchor(d.id)}", f"扣分项 {d.title} · {rb.title}", "考核细则",
+                              "\n".join(x for x in (d.description, "、".join(d.departments)) if x)))
+    for v in rb.vetoes:
+        docs.append(SearchDoc(f"{url}#{node_anchor(v.id)}", f"否决项 {v.title} · {rb.title}", "考核细则",
+                              "\n".join(x for x in (v.description, "、".join(v.departments)) if x)))
+    return docs
+
+
+def pct(score: Decimal, maximum: Decimal) -> float:
+    """score / maximum as a percentage for drawing, clamped to 0–100."""
+    if not maximum:
+        return 0.0
+    return max(0.0, min(100.0, float(score) * 100.0 / float(maximum)))
