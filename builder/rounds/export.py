@@ -72,7 +72,7 @@ def results_text(results: RoundResults) -> str:
     out.append("领域：" + "；".join(f"{a.id} {a.title}（{fmt(a.points)}分）" for a in rubric.areas) + "。")
     notes = [f"基本分 {fmt(rubric.base_points)} 分"]
     if rubric.bonus.items:
-        notes.append("加分上限 " + (f"{fmt(rubric.bonus.cap)} 分" if rubric.bonus.cap is not None else "不设"))
+        notes.append(f"加分上限 {fmt(rubric.bonus.cap)} 分" if rubric.bonus.cap is not None else "加分不设上限")
     if rubric.grades:
         notes.append("等次：" + "，".join(f"{b.grade} ≥ {fmt(b.min)}" for b in rubric.grades[:-1])
                      + f"，其余为 {rubric.grades[-1].grade}")
