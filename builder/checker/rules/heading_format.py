@@ -22,6 +22,7 @@ _HOW = {
 
 
 def _message(text: str, form: str, hashes: str) -> str:
+    text = text.strip().rstrip("。.：:")
     fix = f"请单独一行写成“{hashes} {text}”"
     if form == "run-in":
         fix += "，正文另起一段"

@@ -32,17 +32,15 @@ def check(report):
         src = report.doc.source(b.line) or ""
         found = []
         for rx, kind in _PATTERNS:
-            for m in rx.finditer(b.text):
-                found.append((m.start(), m.group(0), kind))
-        found.sort()
-        search_from = 0
-        for _, text, kind in found:
-            i = src.find(text, search_from)
-            if i < 0:
-                i = src.find(text[:2])
-            col = i + 1 if i >= 0 else b.column
-            if i >= 0:
-                search_from = i + len(text)
+            in_src = list(rx.finditer(src))
+            for k, m in enumerate(rx.finditer(b.text)):
+                if k < len(in_src) and in_src[k].group(0) == m.group(0):
+                    col = in_src[k].start() + 1
+                else:
+                    i = src.find(m.group(0))
+                    col = i + 1 if i >= 0 else b.column
+                found.append((col, m.group(0), kind))
+        for col, text, kind in sorted(found):
             if kind == "bracket":
                 msg = f"“{_excerpt(text)}”是模板的填写说明或占位符。请删除【】及其中的说明，写上实际内容。"
             elif kind == "template":

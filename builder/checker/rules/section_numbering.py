@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...diagnostics import ERROR
-from ..text import numbering_label
+from ..text import numbering_label, raw_numbering_length
 
 id = "section-numbering"
 alias = "KH104"
@@ -18,6 +18,7 @@ def check(report):
     for st in report.outline.structure:
         h, level, m = st.heading, st.level, st.match
         num = h.numbering
+        written = h.text[: raw_numbering_length(h.text)].strip()
         expected_seq = prev[level] + 1
         if m is not None:
             want = m.section.number
@@ -28,11 +29,11 @@ def check(report):
             elif num.level != level:
                 yield report.diag(id, severity, h.line, h.column,
                                   f"编号格式不对：这是{'一级' if level == 1 else '二级'}标题，应写作"
-                                  f"“{numbering_label(level, want)}”，现在是“{num.text}”。")
+                                  f"“{numbering_label(level, want)}”，现在是“{written}”。")
                 prev[level] = want
             elif num.value not in (want, expected_seq):
                 yield report.diag(id, severity, h.line, h.column,
-                                  f"编号应为“{numbering_label(level, want)}”，现在是“{num.text}”。"
+                                  f"编号应为“{numbering_label(level, want)}”，现在是“{written}”。"
                                   f"编号要按{'“一、二、三、四”' if level == 1 else '“（一）（二）（三）”'}的顺序连续排列。")
                 prev[level] = want
             else:
@@ -40,7 +41,7 @@ def check(report):
         elif num is not None:
             if num.value != expected_seq:
                 yield report.diag(id, severity, h.line, h.column,
-                                  f"编号不连续：这里应为“{numbering_label(level, expected_seq)}”，现在是“{num.text}”。")
+                                  f"编号不连续：这里应为“{numbering_label(level, expected_seq)}”，现在是“{written}”。")
             prev[level] = num.value
         else:
             prev[level] = expected_seq
