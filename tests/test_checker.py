@@ -55,6 +55,14 @@ def test_word_count_other_figures():
     assert count("《质量》").chars == 4  # CJK brackets count one each
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80))
+def test_fast_count_equals_reference(text):
+    from builder.checker.wordcount import count_slow
+
+    assert count(text) == count_slow(text)
+
+
 def test_word_count_excludes_markdown_syntax_and_front_matter():
     doc = parse_document("---\nround: x\ncounty: y\n---\n# 标题\n\n**质量**强县 [链接](https://a.cn)\n\n| 甲 | 乙 |\n|---|---|\n| 98.6% | ISO |\n")
     text = "\n".join(b.text for b in doc.blocks)

@@ -44,17 +44,11 @@ class Report:
     @cached_property
     def body_counts(self) -> Counts:
         """字数 etc. of everything before the annex (title and headings included)."""
-        total = Counts()
-        for b in self.blocks[: self.outline.body_end]:
-            total = total + count(b.text)
-        return total
+        return count("\n".join(b.text for b in self.blocks[: self.outline.body_end]))
 
     @cached_property
     def annex_counts(self) -> Counts:
-        total = Counts()
-        for b in self.blocks[self.outline.body_end:]:
-            total = total + count(b.text)
-        return total
+        return count("\n".join(b.text for b in self.blocks[self.outline.body_end:]))
 
     @cached_property
     def expected_title(self) -> str | None:

@@ -248,7 +248,7 @@ def _find_headings(doc: Document) -> None:
         elif b.kind in ("para", "item"):
             if b.lead is not None:
                 form, text = "run-in", b.lead
-            elif b.bold and len(norm(text)) <= BOLD_HEADING_MAX:
+            elif b.bold and len(text) <= 2 * BOLD_HEADING_MAX and len(norm(text)) <= BOLD_HEADING_MAX:
                 form = "bold"
             elif b.kind == "para" and _plain_heading_like(text):
                 form = "plain"
@@ -267,5 +267,7 @@ def _find_headings(doc: Document) -> None:
 
 
 def _plain_heading_like(text: str) -> bool:
+    if len(text) > 2 * PLAIN_HEADING_MAX:  # long lines are paragraphs: no need to normalise them
+        return False
     n = norm(text)
     return 0 < len(n) <= PLAIN_HEADING_MAX and not _SENTENCE_PUNCT.search(n)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,12 +132,12 @@ def _stats(report: Report) -> dict:
     }
 
 
+_BINARY_RE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    if not sample:
-        return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    return bad > max(8, len(sample) // 100)
+    return len(_BINARY_RE.findall(sample)) > max(8, len(sample) // 100)
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -80,13 +80,24 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     first = 0
     while first < len(blocks) and blocks[first].kind in ("para", "heading") and _DOC_LABEL_RE.match(compact(blocks[first].text)):
         first += 1
+    def is_section(i: int) -> bool:
+        h = heads.get(i)
+        return h is not None and h.strong and (h.key in keys or (h.numbering is not None and h.numbering.level <= 2))
+
     if first < len(blocks):
         b = blocks[first]
         h = heads.get(first)
-        is_section = h is not None and (h.key in keys or (h.numbering is not None and h.numbering.level <= 2))
-        if not is_section and b.kind in ("heading", "para") and (h is not None or len(norm(b.text)) <= 60):
+        if not is_section(first) and b.kind in ("heading", "para") and (h is not None or len(norm(b.text)) <= 60):
             out.title_index = first
             out.title_heading = h
+        else:
+            # text before the title (a preamble): the title is the first Markdown heading before any section
+            for i in range(first + 1, len(blocks)):
+                if is_section(i) or _ANNEX_RE.match(compact(blocks[i].text)):
+                    break
+                if blocks[i].kind == "heading":
+                    out.title_index, out.title_heading = i, heads.get(i)
+                    break
     start = (out.title_index + 1) if out.title_index is not None else first
 
     # 2. the annex: the first line after the title that starts with 附件 (or is the annex title)

@@ -17,6 +17,7 @@ be applied.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Code point ranges whose characters count one each ("East Asian" characters for Word).
@@ -95,8 +96,29 @@ class Counts:
         return Counts(self.chars + other.chars, self.hanzi + other.hanzi, self.nonspace + other.nonspace)
 
 
+def _class(ranges) -> str:
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+
+
+_CONTROLS = "\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f"
+_WIDE = _class(_WIDE_RANGES)
+# one 字 each: a wide character, or a maximal run of other visible characters
+_TOKEN_RE = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}\u2013\u2014{_CONTROLS}]+")
+_IDEOGRAPH_RE = re.compile(f"[{_class(_IDEOGRAPH_RANGES)}]")
+_NONSPACE_RE = re.compile(f"[^\\s{_CONTROLS}]")
+_DROP_INVISIBLE = {ord(c): None for c in _INVISIBLE}
+
+
 def count(text: str) -> Counts:
     """Count ``text``: 字数, 汉字数 and 字符数（不计空格）."""
+    if not text:
+        return Counts()
+    text = text.translate(_DROP_INVISIBLE)
+    return Counts(len(_TOKEN_RE.findall(text)), len(_IDEOGRAPH_RE.findall(text)), len(_NONSPACE_RE.findall(text)))
+
+
+def count_slow(text: str) -> Counts:
+    """The same count, character by character (the reference the fast one is tested against)."""
     chars = hanzi = nonspace = 0
     in_run = False
     for ch in text:
