@@ -1,0 +1,20 @@
+"""Printed documents (通报, 考核结果反馈, 自评报告) as PDFs in the GB/T 9704-2012 layout.
+
+Public API (used by the MkDocs plugin and ``kaohe pdf``):
+
+* :func:`render_round_pdfs` ``(results, project, out_dir, jobs=None) -> list[Path]`` writes
+  ``out_dir/<round>/notification.pdf``, ``out_dir/<round>/<county>/feedback.pdf`` and
+  ``out_dir/<round>/<county>/report.pdf`` (the report only when the county has one), in a
+  process pool; raises :class:`~builder.diagnostics.DiagnosticError` with located
+  diagnostics when a font is missing, a template fails or a document cannot be rendered;
+* :func:`render_notification`, :func:`render_feedback`, :func:`render_report` return one
+  document's PDF bytes.
+
+Only this adapter imports WeasyPrint; the core does not.
+"""
+
+from __future__ import annotations
+
+from .api import render_feedback, render_notification, render_report, render_round_pdfs
+
+__all__ = ["render_feedback", "render_notification", "render_report", "render_round_pdfs"]

@@ -1,0 +1,65 @@
+"""Entry points of the PDF adapter (re-exported by :mod:`builder.pdf`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import ERROR, Diagnostic, DiagnosticError
+from ..rounds.model import RoundResults
+from . import documents
+
+
+def _renderer(project, fonts: Path | str | None):
+    from .render import Renderer
+
+    return Renderer(project, fonts)
+
+
+def _county(results: RoundResults, county_id: str):
+    cr = results.county(county_id)
+    if cr is None:
+        ids = "、".join(c.county.id for c in results.counties)
+        raise DiagnosticError([Diagnostic(str(results.round.path / "round.yaml"), 0, 0, ERROR, "pdf-county-unknown",
+                                          f"考核轮次 {results.round.id} 中没有被考核单位“{county_id}”（有：{ids}）。")])
+    return cr
+
+
+def render_notification(results: RoundResults, project, *, fonts: Path | str | None = None) -> bytes:
+    """The 通报 of a round as PDF bytes."""
+    return _renderer(project, fonts).render(documents.notification_spec(results, project)).pdf
+
+
+def render_feedback(results: RoundResults, project, county_id: str, *, fonts: Path | str | None = None) -> bytes:
+    """One county's 考核结果反馈 as PDF bytes."""
+    spec = documents.feedback_spec(results, _county(results, county_id), project)
+    return _renderer(project, fonts).render(spec).pdf
+
+
+def render_report(results: RoundResults, project, county_id: str, *, fonts: Path | str | None = None) -> bytes:
+    """One county's 自评报告 as PDF bytes (DiagnosticError when the county has no report)."""
+    cr = _county(results, county_id)
+    if county_id not in results.round.reports:
+        raise DiagnosticError([Diagnostic(str(results.round.path / "reports"), 0, 0, ERROR, "pdf-report-missing",
+                                          f"{cr.county.name}没有自评报告（应为 reports/{county_id}.md）。")])
+    return _renderer(project, fonts).render(documents.report_spec(results, cr, project)).pdf
+
+
+def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int | None = None, *,
+                      county: str | None = None, fonts: Path | str | None = None, progress: bool | None = None,
+                      warnings: list[Diagnostic] | None = None) -> list[Path]:
+    """Write every PDF of a round under ``out_dir/<round>/``; returns the paths written.
+
+    ``jobs``: worker processes (None: one per CPU, at most the number of documents;
+    1: in this process). ``county``: only that county's documents (no notification).
+    ``fonts``: a font configuration overriding ``themes/print/fonts.yaml`` role by role
+    (default: ``$KAOHE_PRINT_FONTS``). ``warnings``, when given, receives non-fatal
+    diagnostics (e.g. a refused image URL). Each PDF is written to a temporary file and
+    renamed, and nothing is written when any document fails (DiagnosticError).
+    """
+    from .parallel import render_all
+
+    if county is not None:
+        _county(results, county)
+    specs = documents.round_specs(results, project, county)
+    return render_all(specs, project, Path(out_dir) / results.round.id, jobs=jobs, fonts=fonts,
+                      progress=progress, warnings=warnings)

@@ -1,0 +1,565 @@
+"""What each printed document says: template contexts built from a round's results.
+
+Logic stays here; the templates in ``themes/print/`` only arrange what these functions
+return. Three document types:
+
+* ``notification`` — the 通报 (GB/T 9704-2012 layout): 版头, title, 主送机关, a body
+  generated from the round (what was assessed and how, the results as far as the round
+  publishes them, the requirements), 附件说明, signature and date, the results table as
+  附件, and the 版记;
+* ``feedback`` — one county's 考核结果反馈: scores by area and item against the maximum,
+  bonus, deductions and veto with reasons, a per-area chart, 问题不足 and 改进建议 from
+  ``feedback/<county>.md``;
+* ``report`` — one county's 自评报告 from ``reports/<county>.md`` (typical cases as 附件).
+
+Each builder returns a :class:`DocSpec`; :mod:`builder.pdf.render` turns it into a PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..rounds.model import CountyResult, Round, RoundResults
+
+# One line of the body grid (see print.css): 225 mm / 22 lines, rounded down.
+LINE_PT = 28.95
+MM = 72 / 25.4
+TEXT_WIDTH_PT = 156 * MM
+KINDS = ("notification", "feedback", "report")
+WATERMARKS = {"draft": "草稿", "approved": "征求意见稿"}
+CN_NUM = "一二三四五六七八九十"
+# Numbered headings as written in Chinese documents: 一、 （一） 1． (1)
+_H1_RE = re.compile(r"^[一二三四五六七八九十百]+、")
+_H2_RE = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
+_H3_RE = re.compile(r"^\d+[.．、]")
+
+
+@dataclass
+class DocSpec:
+    """One document to render: template, context, where relative assets live, where it goes."""
+
+    kind: str
+    county: str | None  # county id, None for the notification
+    rel_path: str  # output path under out_dir/<round>/, e.g. "wuyang/feedback.pdf"
+    template: str
+    context: dict
+    base_dir: Path  # relative URLs (report images) resolve against this folder
+    round_dir: Path  # the round's folder: its files may be used as assets
+    source: str  # shown in diagnostics: the file the document comes from
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def num(d: Decimal | int | None) -> str:
+    """Exact decimal as people write it: 28, 26.5, 0.3."""
+    if d is None:
+        return "—"
+    d = Decimal(d)
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+def cn_date(d: _dt.date | None) -> str:
+    """成文日期 style: Arabic numerals, full year, no leading zeros (2023年3月6日)."""
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二 (enough for headings)."""
+    if n <= 10:
+        return CN_NUM[n - 1]
+    if n < 20:
+        return "十" + (CN_NUM[n - 11] if n > 10 else "")
+    tens, ones = divmod(n, 10)
+    return CN_NUM[tens - 1] + "十" + (CN_NUM[ones - 1] if ones else "")
+
+
+def grade_text(grade: str | None) -> str:
+    if not grade:
+        return "—"
+    return f"{grade}级" if re.fullmatch(r"[A-Za-z][+-]?", grade) else grade
+
+
+def you(kind: str) -> str:
+    """How the office addresses a county in a letter: 你县 / 你区 / 你市 / 你单位."""
+    return {"县": "你县", "区": "你区", "市": "你市"}.get(kind, "你单位")
+
+
+def government(county) -> str:
+    """The county's government as a recipient: 舞阳县人民政府, 经济技术开发区管委会."""
+    return f"{county.name}管委会" if county.kind == "管委会" else f"{county.name}人民政府"
+
+
+def block(kind: str, text: str = "", lead: str = "", html: str = "") -> dict:
+    """One body block of the notification: a heading (h1 一、 / h2 （一）), a paragraph
+    (optionally starting with a run-in （一） heading ``lead``), or rendered Markdown."""
+    return {"kind": kind, "text": text, "lead": lead, "html": html}
+
+
+# Characters after which a title may be broken well (ends of common words in titles).
+_GOOD_BREAK_AFTER = set("于度府作区县市局办委的和与及核果划案见告报知况设展动量")
+_NO_BREAK_BEFORE = set("，。、；：！？）》〕」』”’%．")
+_NO_BREAK_AFTER = set("（《〔「『“‘")
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(text: str, per_line: float = 18.0) -> list[str]:
+    """Break a 2号 title into balanced lines (GB/T 9704: 回行时词意完整、排列对称，梯形或菱形).
+
+    ``per_line`` is the line width in characters (Arabic digits count half). Breaks go
+    after word-final characters where possible, never inside a run of digits/Latin or
+    next to brackets, and the lines come out of similar length, longer ones first.
+    """
+    import itertools
+    import math
+
+    text = text.strip()
+    total = _width(text)
+    if total <= per_line:
+        return [text]
+    k = math.ceil(total / per_line)
+    ok = [i for i in range(1, len(text))
+          if not (ord(text[i - 1]) < 0x2E80 and ord(text[i]) < 0x2E80)
+          and text[i] not in _NO_BREAK_BEFORE and text[i - 1] not in _NO_BREAK_AFTER
+          and not (text[i - 1].isdigit() and text[i] in "年月日号分个项名次")]
+    best, best_cost = None, math.inf
+    ideal = total / k
+    for cuts in itertools.combinations(ok, k - 1):
+        lines = [text[a:b] for a, b in zip((0, *cuts), (*cuts, len(text)))]
+        widths = [_width(s) for s in lines]
+        if max(widths) > per_line or min(widths) < 2:
+            continue
+        cost = sum(abs(w - ideal) for w in widths)
+        cost += sum(0 if lines[j][-1] in _GOOD_BREAK_AFTER else 3 for j in range(k - 1))
+        cost += sum(0.5 for j in range(k - 1) if widths[j + 1] > widths[j])  # prefer longer lines first
+        if cost < best_cost:
+            best, best_cost = lines, cost
+    return best or [text]
+
+
+def _join(names: list[str]) -> str:
+    return "、".join(names)
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+def created_date(rnd: Round) -> _dt.datetime | None:
+    """Document date for the PDF metadata: from the round, else SOURCE_DATE_EPOCH, never the clock."""
+    n = rnd.notification
+    d = (n.printed or n.date) if n else None
+    d = d or rnd.published_date
+    if d is not None:
+        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return None
+
+
+def doc_info(rnd: Round, kind: str, title: str) -> dict:
+    created = created_date(rnd)
+    return {
+        "kind": kind,
+        "title": title,
+        "author": rnd.notification.organ if rnd.notification else rnd.organiser,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "",
+        "watermark": "" if rnd.is_published else WATERMARKS.get(rnd.status, "草稿"),
+        "sample_note": "示例数据：本文件中的得分、报告和反馈均为虚构，仅用于演示" if rnd.sample else "",
+    }
+
+
+def header(organ: str, code: str) -> dict:
+    """版头 geometry. The organ name is set on one line: its size is chosen to fit the
+    version width (at most 36 pt; below 26 pt it is kept at 26 pt and narrowed)."""
+    n = max(len(organ), 1)
+    fit = int(TEXT_WIDTH_PT / n * 10) / 10
+    size = min(36.0, fit)
+    scale = 1.0
+    if size < 26.0:
+        size, scale = 26.0, round(fit / 26.0, 3)
+    return {
+        "organ": organ,
+        "organ_size": size,
+        "organ_scale": scale,
+        # 35 mm from the top of the version to the top of the characters (a line box of
+        # line-height 1em starts at the characters' top: fonts.normalise_metrics).
+        "organ_top": round(35 * MM, 2),
+        "code": code,
+        # 空二行: two grid lines, plus the half-leading of a grid line of 3号 text.
+        "code_gap": round(2 * LINE_PT + (LINE_PT - 16) / 2, 2),
+    }
+
+
+def markdown_html(text: str) -> str:
+    from ..markdown import parse, render_html
+
+    return render_html(parse(text))
+
+
+def default_requirements(rnd: Round) -> str:
+    return ("各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
+            "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
+            "推动质量工作再上新台阶。\n\n"
+            "各有关部门要加强对县区质量工作的指导，督促问题整改，共同推进质量强市建设。")
+
+
+# --------------------------------------------------------------------------- notification
+
+
+def _method_text(rnd: Round) -> str:
+    methods: dict[str, None] = {}
+    for leaf in rnd.rubric.leaves():
+        for m in leaf.methods:
+            methods.setdefault(m, None)
+    departments = rnd.rubric.departments()
+    parts = []
+    if methods:
+        parts.append(f"考核采取{_join(list(methods))}等方式进行")
+    else:
+        parts.append("考核采取被考核单位自评、评价部门评分、综合评定的方式进行")
+    if departments:
+        parts.append(f"由{len(departments)}个评价部门按职责分工对各考核项评分")
+    parts.append(f"{rnd.notification.organ if rnd.notification else rnd.organiser}汇总审核后确定考核结果")
+    return "，".join(parts) + "。"
+
+
+def _scope_text(rnd: Round) -> str:
+    r = rnd.rubric
+    areas = "、".join(f"{a.title}（{num(a.points)}分）" for a in r.areas)
+    s = f"本次考核依据《{r.title}》，从{areas}{cn_number(len(r.areas))}个方面进行，基本分{num(r.base_points)}分"
+    extra = []
+    if r.bonus.items:
+        cap = f"，加分合计不超过{num(r.bonus.cap)}分" if r.bonus.cap is not None else ""
+        extra.append(f"加分项{len(r.bonus.items)}项{cap}")
+    if r.deductions:
+        extra.append(f"扣分项{len(r.deductions)}项")
+    if r.vetoes:
+        extra.append("一票否决项")
+    if extra:
+        s += "；另设" + ("、".join(extra[:-1]) + "和" + extra[-1] if len(extra) > 1 else extra[0])
+    return s + "。" + _method_text(rnd)
+
+
+def _opening(rnd: Round) -> str:
+    organ = rnd.notification.organ if rnd.notification else rnd.organiser
+    desc = rnd.description.strip()
+    if desc.startswith("对"):
+        desc = desc.rstrip("。")
+        if desc.endswith("进行考核"):
+            desc = desc[: -len("进行考核")] + "进行了考核"
+        return f"为推动质量强市建设，{organ}{desc}。现将考核结果通报如下。"
+    names = _join([c.name for c in rnd.counties])
+    return f"为推动质量强市建设，{organ}对{names}{rnd.year}年度质量工作进行了考核。现将考核结果通报如下。"
+
+
+def _result_paragraphs(results: RoundResults) -> list[dict]:
+    rnd = results.round
+    publish = rnd.publish
+    order = {c.id: i for i, c in enumerate(rnd.counties)}
+    paras: list[dict] = []
+
+    def label(c: CountyResult) -> str:
+        if publish == "grades":
+            return c.county.name
+        if publish == "ranks":
+            return f"{c.county.name}（{num(c.total)}分，第{c.rank}名）"
+        return f"{c.county.name}（{num(c.total)}分）"
+
+    grades = rnd.rubric.grades
+    if grades:
+        groups = results.by_grade()
+        present = [(b, groups.get(b.grade, [])) for b in grades if groups.get(b.grade)]
+        summary = "，".join(f"{grade_text(b.grade)}{len(cs)}个" for b, cs in present)
+        paras.append(block("p", f"经综合评定，{len(results.counties)}个被考核单位中，{summary}。"))
+        for i, (band, cs) in enumerate(present):
+            if publish != "ranks":
+                cs = sorted(cs, key=lambda c: order.get(c.county.id, 0))
+            lead = f"（{cn_number(i + 1)}）{grade_text(band.grade)}（{len(cs)}个）。"
+            paras.append(block("p", _join([label(c) for c in cs]) + "。", lead=lead))
+    else:
+        cs = list(results.counties)
+        if publish != "ranks":
+            cs.sort(key=lambda c: order.get(c.county.id, 0))
+        if publish == "grades":
+            paras.append(block("p", "本轮考核不设等次，各被考核单位考核结果见附件。"))
+        else:
+            paras.append(block("p", "各被考核单位考核得分为：" + _join([label(c) for c in cs]) + "。"))
+    for c in results.counties:
+        if c.veto is not None:
+            why = c.veto.description.rstrip("。") or c.veto_title
+            paras.append(block("p", f"{c.county.name}因{why}，按照“{c.veto_title}”的规定，"
+                                               f"考核结果为{grade_text(c.grade)}。"))
+    paras.append(block("p", "各被考核单位考核结果见附件。"))
+    return paras
+
+
+def results_table(results: RoundResults) -> dict:
+    rnd = results.round
+    publish = rnd.publish
+    has_grades = bool(rnd.rubric.grades)
+    cols = [{"title": "排名" if publish == "ranks" else "序号", "num": True}, {"title": "被考核单位", "num": False}]
+    if publish in ("scores", "ranks"):
+        cols += [{"title": t, "num": True} for t in ("基本分", "加分", "扣分", "总分")]
+    if has_grades:
+        cols.append({"title": "考核等次", "num": True})
+    order = {c.id: i for i, c in enumerate(rnd.counties)}
+    band_order = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
+    rows_src = list(results.counties)
+    if publish == "grades":
+        rows_src.sort(key=lambda c: (band_order.get(c.grade, 99), order.get(c.county.id, 0)))
+    elif publish == "scores":
+        rows_src.sort(key=lambda c: order.get(c.county.id, 0))
+    rows = []
+    for i, c in enumerate(rows_src):
+        row = [str(c.rank if publish == "ranks" else i + 1), c.county.name]
+        if publish in ("scores", "ranks"):
+            row += [num(c.base), num(c.bonus), num(c.deductions), num(c.total)]
+        if has_grades:
+            row.append(grade_text(c.grade))
+        rows.append(row)
+    notes = []
+    vetoed = [c for c in results.counties if c.veto is not None]
+    for c in vetoed:
+        notes.append(f"注：{c.county.name}发生“{c.veto_title}”所列情形，实行一票否决，考核结果为{grade_text(c.grade)}。")
+    return {"columns": cols, "rows": rows, "notes": notes}
+
+
+def notification_spec(results: RoundResults, project) -> DocSpec:
+    rnd = results.round
+    n = rnd.notification
+    src = _round_yaml(rnd, project)
+    if n is None:
+        raise DiagnosticError([Diagnostic(src, 1, 1, ERROR, "pdf-notification-missing",
+                                          "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
+                                          hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。")])
+    annex_title = f"{rnd.title}结果"
+    body: list[dict] = [block("p", _opening(rnd))]
+    body.append(block("h1", "一、考核基本情况"))
+    body.append(block("p", _scope_text(rnd)))
+    body.append(block("h1", "二、考核结果"))
+    body += _result_paragraphs(results)
+    body.append(block("h1", "三、有关要求"))
+    body.append(block("html", html=markdown_html(n.requirements or default_requirements(rnd))))
+    ctx = {
+        "doc": doc_info(rnd, "notification", n.title),
+        "head": header(n.organ, n.doc_code),
+        "title": title_lines(n.title),
+        "to": n.to,
+        "body": body,
+        "attachments": [annex_title],
+        "signature": n.signature or n.organ,
+        "date": cn_date(n.date),
+        "annex": {"number": "", "title": title_lines(annex_title), **results_table(results)},
+        "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
+                  "printed": cn_date(n.printed or n.date)},
+    }
+    return DocSpec("notification", None, "notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
+
+
+def _round_yaml(rnd: Round, project) -> str:
+    return project.display(rnd.path / "round.yaml")
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def _sections_of(tokens: list, titles: tuple[str, ...]) -> dict[str, list]:
+    """Split tokens at level-2 headings whose text is one of ``titles``."""
+    out: dict[str, list] = {}
+    current = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open" and tok.tag in ("h1", "h2"):
+            text = re.sub(r"\s+", "", tokens[i + 1].content if i + 1 < len(tokens) else "")
+            text = re.sub(r"^[一二三四五六七八九十]+、", "", text)
+            current = text if text in titles else None
+            if current is not None:
+                out[current] = []
+            i += 3
+            continue
+        if current is not None:
+            out[current].append(tok)
+        i += 1
+    return out
+
+
+def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
+    from ..markdown import parse, render_html
+
+    rnd = results.round
+    c = county.county
+    organ = rnd.notification.organ if rnd.notification else rnd.organiser
+    title = f"关于{c.name}{rnd.year}年度质量工作考核结果的反馈"
+    diags: list[Diagnostic] = []
+    sections: dict[str, str] = {}
+    path = rnd.feedback.get(c.id)
+    src = project.display(path) if path else _round_yaml(rnd, project)
+    if path is not None:
+        text = path.read_text(encoding="utf-8-sig")
+        secs = _sections_of(parse(text), ("问题不足", "改进建议"))
+        for name in ("问题不足", "改进建议"):
+            if name in secs:
+                sections[name] = render_html(secs[name])
+            else:
+                diags.append(Diagnostic(src, 1, 1, WARNING, "pdf-feedback-section",
+                                        f"反馈缺少“## {name}”一节，反馈 PDF 中这一节写“无”。"))
+    rank_text = ""
+    if rnd.publish == "ranks":
+        rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}"
+    grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
+    summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"
+               f"扣分{num(county.deductions)}分，总分{num(county.total)}分{grade_part}{rank_text}。")
+    veto_text = ""
+    if county.veto is not None:
+        why = county.veto.description.rstrip("。") or county.veto_title
+        veto_text = f"因{why}，按照“{county.veto_title}”的规定，实行一票否决，考核等次为{grade_text(county.grade)}。"
+    areas = []
+    for a in county.areas:
+        items = [{"id": it.item.id, "title": it.item.title, "max": num(it.item.points), "score": num(it.score),
+                  "remark": it.remark} for it in a.items]
+        areas.append({"title": a.area.title, "max": num(a.max), "score": num(a.score), "rows": items})
+    adjust = []
+    for ln in county.bonus_lines:
+        capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
+        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。" + (f"依据：{ln.evidence}。" if ln.evidence else ""))
+    for ln in county.deduction_lines:
+        capped = f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else ""
+        adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
+                      f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
+        if ln.evidence:
+            adjust[-1] += f"依据：{ln.evidence}。"
+    if county.veto is not None:
+        adjust.append(f"一票否决：{county.veto_title}。" + (f"情况：{county.veto.description.rstrip('。')}。" if county.veto.description else ""))
+    date = rnd.notification.date if rnd.notification else rnd.published_date
+    ctx = {
+        "doc": doc_info(rnd, "feedback", title),
+        "head": header(organ, ""),
+        "title": title_lines(title),
+        "to": government(c),
+        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。现将考核结果反馈如下。",
+        "summary": summary,
+        "veto_text": veto_text,
+        "areas": areas,
+        "area_results": county.areas,
+        "max_total": num(rnd.rubric.base_points),
+        "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
+                   "total": num(county.total), "grade": grade_text(county.grade)},
+        "adjust": adjust,
+        "problems": sections.get("问题不足", ""),
+        "suggestions": sections.get("改进建议", ""),
+        "signature": organ,
+        "date": cn_date(date),
+    }
+    return DocSpec("feedback", c.id, f"{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _heading_class(text: str, level: int, in_annex: bool) -> str:
+    t = text.strip()
+    if _H1_RE.match(t):
+        return "h1"
+    if _H2_RE.match(t):
+        return "h2"
+    if _H3_RE.match(t):
+        return "h3"
+    # Unnumbered headings: by Markdown level (## → 一、 style, ### → （一） style).
+    if in_annex:
+        return {3: "h1", 4: "h2"}.get(level, "h3")
+    return {2: "h1", 3: "h2"}.get(level, "h3")
+
+
+def _is_annex_heading(text: str) -> bool:
+    return re.match(r"^\s*附\s*件", text) is not None
+
+
+def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
+    """The self-report; the first ``#`` heading is the title, ``## 附件…`` starts the annex."""
+    from ..markdown import parse, render_html
+
+    rnd = results.round
+    c = county.county
+    path = rnd.reports[c.id]
+    src = project.display(path)
+    text = path.read_text(encoding="utf-8-sig")
+    tokens = parse(text)
+    title = f"{government(c)}{rnd.year}年度质量工作考核自评报告"
+    parts: list[list] = [[]]
+    annex_titles: list[str] = []
+    seen_title = False
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            inline = tokens[i + 1]
+            level = int(tok.tag[1])
+            if level == 1 and not seen_title and not parts[0] and not annex_titles:
+                seen_title = True
+                title = inline.content.strip() or title
+                i += 3
+                continue
+            if level <= 2 and _is_annex_heading(inline.content):
+                name = re.sub(r"^\s*附\s*件\s*\d*\s*[：:．.、]?\s*", "", inline.content).strip()
+                annex_titles.append(name or "典型案例")
+                parts.append([])
+                i += 3
+                continue
+            tok = copy.copy(tok)
+            tok.attrs = dict(tok.attrs)
+            tok.attrSet("class", _heading_class(inline.content, level, bool(annex_titles)))
+        parts[-1].append(tok)
+        i += 1
+    body_html = render_html(parts[0])
+    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t), "html": render_html(p)}
+               for k, (t, p) in enumerate(zip(annex_titles, parts[1:]))]
+    ctx = {
+        "doc": doc_info(rnd, "report", title),
+        "title": title_lines(title),
+        "body": body_html,
+        "attachments": annex_titles,
+        "annexes": annexes,
+    }
+    return DocSpec("report", c.id, f"{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
+
+
+def round_specs(results: RoundResults, project, county: str | None = None) -> list[DocSpec]:
+    """Every document of a round (or of one county): notification, then per county feedback and report."""
+    rnd = results.round
+    specs: list[DocSpec] = []
+    diags: list[Diagnostic] = []
+    if county is None:
+        specs.append(notification_spec(results, project))
+    for c in rnd.counties:
+        if county is not None and c.id != county:
+            continue
+        cr = results.county(c.id)
+        if cr is None:
+            continue
+        try:
+            specs.append(feedback_spec(results, cr, project))
+            if c.id in rnd.reports:
+                specs.append(report_spec(results, cr, project))
+        except DiagnosticError as exc:
+            diags.extend(exc.diagnostics)
+        except (OSError, UnicodeDecodeError) as exc:
+            diags.append(Diagnostic(_round_yaml(rnd, project), 0, 0, ERROR, "pdf-source",
+                                    f"读取{c.name}的报告或反馈失败：{exc}"))
+    if diags:
+        raise DiagnosticError(diags)
+    return specs

@@ -1,0 +1,97 @@
+"""The only way WeasyPrint may read anything while rendering a document.
+
+WeasyPrint's default fetcher follows ``file://`` anywhere on disk and ``http(s)://``
+anywhere on the network; a self-report could then embed ``/etc/passwd`` or make the build
+call an intranet address. :class:`RestrictedFetcher` serves
+
+* ``kaohe-font:…`` — the font subsets made for this document (in memory);
+* ``file://`` under the allowed roots (the project's ``themes/`` and the round's folder),
+  after resolving symlinks and ``..``, and only for asset file types;
+* ``data:`` URLs of images;
+
+and refuses everything else. Refusals are recorded in :attr:`RestrictedFetcher.refused`
+so that the caller can report them; the resource is then left out of the document.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ASSET_TYPES = {
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".otf": "font/otf",
+    ".ttf": "font/ttf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+DATA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+class RestrictedFetcher(URLFetcher):
+    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None):
+        super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
+        self.roots = [Path(r).resolve() for r in roots]
+        self.blobs = dict(blobs or {})
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            return self._fetch(url)
+        except FetchRefused:
+            self.refused.append(url)
+            raise
+
+    def _fetch(self, url: str) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "kaohe-font":
+            data = self.blobs.get(url)
+            if data is None:
+                raise FetchRefused(f"unknown font {url}")
+            return URLFetcherResponse(url, data, {"Content-Type": "font/otf"})
+        if scheme == "data":
+            return self._data(url)
+        if scheme != "file":
+            raise FetchRefused(f"scheme not allowed: {url}")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"remote file URL: {url}")
+        path = Path(url2pathname(unquote(parts.path)))
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise FetchRefused(f"no such file: {url}") from None
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise FetchRefused(f"outside the project's theme and content: {url}")
+        mime = ASSET_TYPES.get(real.suffix.lower())
+        if mime is None or not real.is_file():
+            raise FetchRefused(f"not an asset file: {url}")
+        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        head, _, payload = url[5:].partition(",")
+        params = head.split(";")
+        mime = params[0].strip().lower() or "text/plain"
+        if mime not in DATA_TYPES:
+            raise FetchRefused(f"data URL type not allowed: {mime}")
+        data = base64.b64decode(payload) if "base64" in params[1:] else unquote(payload).encode()
+        return URLFetcherResponse("data:", data, {"Content-Type": mime})
+
+
+def guess_type(path: Path) -> str | None:
+    return ASSET_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]

@@ -1,0 +1,188 @@
+"""Rendering one document: Jinja print template → HTML → WeasyPrint → PDF bytes.
+
+:class:`Renderer` holds what every document of a project shares (the Jinja environment
+over ``themes/print`` and ``themes/macros``, the print stylesheet, the resolved fonts)
+and is cheap to keep for many documents. Per document it
+
+1. renders the template with the document's context (:mod:`builder.pdf.documents`);
+2. collects the characters used, checks that the body font has all of them and
+   subsets each role's font to them (:mod:`builder.pdf.fonts`);
+3. lets WeasyPrint lay the document out with :class:`~builder.pdf.fetcher.RestrictedFetcher`
+   as its only way to read anything, and writes the PDF without a file identifier and
+   with the dates of the round (never the clock), so that the same input gives the same
+   bytes.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from . import fonts as _fonts
+from .documents import DocSpec
+from .fetcher import RestrictedFetcher
+
+FONT_MARKER = "/*kaohe-font-faces*/"
+THEME_DIR = Path("themes") / "print"
+MACROS_DIR = Path("themes")
+
+
+@dataclass
+class Rendered:
+    job: "Job"
+    pdf: bytes
+    diagnostics: list[Diagnostic]
+
+
+class _Capture(logging.Handler):
+    """Collects WeasyPrint's warnings (missing images, CSS errors) during one document."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+class Renderer:
+    def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None):
+        self.project = project
+        self.theme_dir = project.root / THEME_DIR
+        if not (self.theme_dir / "print.css").is_file():
+            raise DiagnosticError([Diagnostic(project.display(self.theme_dir), 0, 0, ERROR, "pdf-theme-missing",
+                                              "找不到公文打印模板 themes/print/print.css。请确认在项目根目录运行。")])
+        specs, diags = _fonts.load_font_config(_fonts.config_paths(project.root, fonts_config), project.display)
+        if any(d.is_error for d in diags):
+            raise DiagnosticError(diags)
+        self.fonts = _fonts.resolve_fonts(specs)
+        self.css_text = (self.theme_dir / "print.css").read_text(encoding="utf-8")
+        # Characters the stylesheet itself draws (page numbers, list markers, …).
+        self.css_chars = "".join(re.findall(r'"([^"]*)"', re.sub(r"/\*.*?\*/", "", self.css_text, flags=re.S)))
+        self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
+        self._env = None
+        self._css = None
+
+    # ---------------------------------------------------------------- templates
+
+    @property
+    def env(self):
+        if self._env is None:
+            import jinja2
+
+            self._env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader([str(self.theme_dir), str(self.project.root / MACROS_DIR)]),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=False,
+                lstrip_blocks=False,
+            )
+        return self._env
+
+    def html(self, spec: DocSpec) -> str:
+        """The document's HTML with @font-face rules left as a marker."""
+        import jinja2
+
+        try:
+            template = self.env.get_template(spec.template)
+            return template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = self.project.display(Path(exc.filename)) if exc.filename else f"themes/print/{spec.template}"
+            raise DiagnosticError([Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template",
+                                              f"打印模板语法错误：{exc.message}")]) from None
+        except Exception as exc:  # undefined values, type errors in expressions
+            path, line = _template_location(exc, self.theme_dir / spec.template)
+            raise DiagnosticError([Diagnostic(self.project.display(path), line, 1, ERROR, "pdf-template",
+                                              f"打印模板出错（{spec.template}）：{exc}")]) from None
+
+    # ---------------------------------------------------------------- PDF
+
+    def stylesheet(self):
+        if self._css is None:
+            from weasyprint import CSS
+
+            self._css = CSS(string=self.css_text, base_url=self.theme_dir.as_uri() + "/",
+                            url_fetcher=RestrictedFetcher(self.roots))
+        return self._css
+
+    def prepare(self, spec: DocSpec) -> "Job":
+        """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
+        html = self.html(spec)
+        chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
+        return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
+                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
+
+    def write(self, job: "Job") -> Rendered:
+        """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        chars = _fonts.charset_of(job.chars)
+        _fonts.check_coverage(self.fonts, chars, (job.source, 0, 0))
+        font_css, blobs = _fonts.font_faces(self.fonts, chars)
+        html = job.html.replace(FONT_MARKER, font_css, 1)
+        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
+        capture = _Capture()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(capture)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            document = HTML(string=html, base_url=Path(job.base_dir).as_uri() + "/", url_fetcher=fetcher)
+            pdf = document.write_pdf(stylesheets=[self.stylesheet()], font_config=FontConfiguration(),
+                                     pdf_identifier=False, uncompressed_pdf=False)
+        except DiagnosticError:
+            raise
+        except Exception as exc:  # WeasyPrint errors are not part of our contract: locate them
+            raise DiagnosticError([Diagnostic(job.source, 0, 0, ERROR, "pdf-render",
+                                              f"生成 PDF（{job.rel_path}）失败：{type(exc).__name__}: {exc}。"
+                                              "请检查报告中的图片等文件是否完整。")]) from exc
+        finally:
+            logger.removeHandler(capture)
+            logger.propagate = propagate
+            refused = sorted(set(fetcher.refused))
+            del fetcher, blobs
+            gc.collect()
+        diags = list(job.diagnostics)
+        for url in refused:
+            shown = url if len(url) <= 120 else url[:117] + "…"
+            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-resource-refused",
+                                    f"没有读取“{shown}”：PDF 只能使用本项目 themes/ 和本轮次 content/ 中的图片等文件，"
+                                    "网络地址和其他位置的文件一律不读取。"))
+        for message in capture.messages:
+            if any(url in message for url in refused):
+                continue
+            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}"))
+        return Rendered(job, pdf, diags)
+
+    def render(self, spec: DocSpec) -> Rendered:
+        """prepare + write in this process."""
+        return self.write(self.prepare(spec))
+
+
+@dataclass
+class Job:
+    kind: str
+    county: str | None
+    rel_path: str
+    html: str  # with FONT_MARKER where the @font-face rules go
+    chars: str  # every character the document may draw
+    base_dir: str
+    round_dir: str
+    source: str
+    diagnostics: list[Diagnostic]
+
+
+def _template_location(exc, default: Path) -> tuple[Path, int]:
+    import traceback
+
+    tb = exc.__traceback__
+    found = (default, 0)
+    for frame, lineno in traceback.walk_tb(tb):
+        fname = frame.f_code.co_filename
+        if fname.endswith(".html") and Path(fname).exists():
+            found = (Path(fname), lineno)  # the innermost template frame wins
+    return found
