@@ -57,6 +57,8 @@ class Structural:
 class Outline:
     title_index: int | None = None  # block index of the title
     title_heading: Heading | None = None  # the title as a heading (None: typed as a plain line)
+    title_more_index: int | None = None  # the second line of a title broken over two lines
+    title_text: str = ""  # the title (both lines)
     annex_index: int | None = None  # block index of the annex heading
     annex_title_index: int | None = None  # a separate annex title line after a bare “附件”
     matches: list[SectionMatch] = field(default_factory=list)  # in template order
@@ -98,7 +100,19 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
                 if blocks[i].kind == "heading":
                     out.title_index, out.title_heading = i, heads.get(i)
                     break
-    start = (out.title_index + 1) if out.title_index is not None else first
+    if out.title_index is not None:
+        # a title broken over two lines (“舞阳县人民政府” / “2022年度质量工作考核自评报告”)
+        i = out.title_index
+        nxt = i + 1
+        if nxt < len(blocks) and blocks[nxt].kind == blocks[i].kind and blocks[nxt].md_level == blocks[i].md_level \
+                and not is_section(nxt) and "报告" not in blocks[i].text and "报告" in blocks[nxt].text \
+                and len(norm(blocks[nxt].text)) <= 40 and not _ANNEX_RE.match(compact(blocks[nxt].text)):
+            out.title_more_index = nxt
+        out.title_text = "".join(blocks[k].text.strip() for k in (i, out.title_more_index) if k is not None)
+    if out.title_index is None:
+        start = first
+    else:
+        start = (out.title_more_index if out.title_more_index is not None else out.title_index) + 1
 
     # 2. the annex: the first line after the title that starts with 附件 (or is the annex title)
     annex_key = norm_title(template.annex.title) if template and template.annex else None
@@ -107,7 +121,7 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         if b.kind not in ("para", "heading"):
             continue
         c = compact(b.text)
-        if (_ANNEX_RE.match(c) and len(c) <= 60) or (annex_key and i in heads and heads[i].key == annex_key):
+        if _is_annex(b, c, annex_key) or (annex_key and i in heads and heads[i].key == annex_key):
             out.annex_index = i
             if _ANNEX_RE.sub("", norm(c)) == "" and i + 1 < len(blocks) and len(norm(blocks[i + 1].text)) <= 60 \
                     and blocks[i + 1].kind in ("para", "heading"):
@@ -192,6 +206,20 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     if out.annex_index is not None:
         out.cases = _cases(doc, out)
     return out
+
+
+def _is_annex(b: Block, c: str, annex_key: str | None) -> bool:
+    """A line that starts the annex: a heading “附件…”, or a short line “附件” / “附件：<annex title>”.
+
+    A sentence in the body that happens to start with 附件 (“附件材料另行报送”) is not one.
+    """
+    m = _ANNEX_RE.match(c)
+    if not m or len(c) > 60:
+        return False
+    if b.kind == "heading":
+        return True
+    rest = norm_title(c[m.end():])
+    return rest == "" or "案例" in rest or (annex_key is not None and annex_key in rest)
 
 
 def _similar(a: str, b: str) -> float:

@@ -39,7 +39,9 @@ def check(report):
         h = o.title_heading
         if h is None or h.pseudo:
             form = h.form if h is not None else ("bold" if b.bold else "plain")
-            yield report.diag(id, severity, b.line, b.column, _message(b.text.strip(), form, "#"))
+            yield report.diag(id, severity, b.line, b.column, _message(o.title_text, form, "#"))
+        elif o.title_more_index is not None:
+            yield report.diag(id, severity, b.line, b.column, f"标题分成了两行。请写在同一行：“# {o.title_text}”。")
     for m in o.matches:
         h = m.heading
         if h is not None and h.pseudo:
@@ -48,4 +50,8 @@ def check(report):
         b = blocks[o.annex_index]
         h = report.doc.heading_at(o.annex_index)
         form = h.form if h is not None else ("bold" if b.bold else "plain")
-        yield report.diag(id, severity, b.line, b.column, _message(b.text.strip(), form, "##"))
+        msg = _message(b.text.strip(), form, "##")
+        annex = report.template.annex
+        if annex is not None:
+            msg = msg.replace(f"“## {b.text.strip().rstrip('。.：:')}”", f"“## {annex.heading}”")
+        yield report.diag(id, severity, b.line, b.column, msg)

@@ -26,7 +26,7 @@ def check(report):
         yield report.diag(id, severity, line, 1, f"缺少报告标题。请在正文第一行写上“# {expected}”。")
         return
     b = report.blocks[o.title_index]
-    got = b.text.strip()
+    got = o.title_text
     if norm_title(got) != norm_title(expected):
         yield report.diag(id, severity, b.line, b.column,
                           f"标题应为“{expected}”，现在是“{got}”。请按模板改正标题（县区名称、“人民政府”或“管委会”、年度）。")

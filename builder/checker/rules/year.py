@@ -29,6 +29,9 @@ def check(report):
     if o.title_index is not None and "{year}" in tpl.title:
         b = report.blocks[o.title_index]
         yield from _years(report, b.line, b.text, "标题")
+        if o.title_more_index is not None:
+            b2 = report.blocks[o.title_more_index]
+            yield from _years(report, b2.line, b2.text, "标题")
     for m in o.matches:
         if m.heading is not None and m.section.has_year:
             yield from _years(report, m.heading.line, m.heading.text, "章节标题")
