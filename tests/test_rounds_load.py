@@ -347,3 +347,49 @@ def test_unknown_rubric_is_located_in_round_yaml(sb):
     rnd, diags = sb.load()
     (d,) = errors(diags)
     assert d.rule == "round-rubric" and d.path.endswith("round.yaml") and d.line == 3 and "tiny" in d.message
+
+
+GARBAGE = [
+    "", "\n", "- 1\n- 2\n", "just text", "scores: [1, 2]\n", "department: 市住建局\nscores: {east: 5}\n",
+    "department: [a]\nscores: {east: {'2': [1]}}\n", "department: 市住建局\nscores: {east: {'2': {score: {a: 1}}}}\n",
+    "bonus: {a: 1}\ndeductions: 3\nveto: [[1]]\n", "ratings: {R1: [好]}\n", "county: 3\nscores: {'1': .inf}\n",
+    "\x00\x01binary", "key: [unclosed\n", "a: 1\na: 2\n", "? [complex]\n: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", GARBAGE)
+@pytest.mark.parametrize("rel", ["scores/zhujian.yaml", "scores/zhujian.csv", "events.yaml", "self-scores/east.yaml",
+                                 "self-scores/east.csv", "onsite/east.yaml", "contacts/east.yaml",
+                                 "feedback/east.md", "reports/east.md"])
+def test_garbage_never_raises(sb, rel, text):
+    p = sb.round_dir / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if rel == "scores/zhujian.csv":
+        (sb.round_dir / "scores" / "zhujian.csv").unlink(missing_ok=True)
+    p.write_bytes(text.encode("utf-8"))
+    rnd, diags = sb.load()
+    assert all(d.path and d.message for d in diags)
+    if rnd is None:
+        assert errors(diags)
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x05\x06" + b"\x00" * 18])
+def test_empty_or_odd_xlsx_never_raises(sb, content):
+    (sb.round_dir / "scores" / "x.xlsx").write_bytes(content)
+    rnd, diags = sb.load()
+    assert rnd is None and errors(diags)
+
+
+def test_xlsx_with_only_a_header_and_an_empty_workbook(sb):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "评价表"
+    wb.save(sb.round_dir / "scores" / "empty.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["评价部门：市住建局"])
+    ws.append(["县区编号", "考核项编号", "实际得分"])
+    wb.save(sb.round_dir / "scores" / "headonly.xlsx")
+    rnd, diags = sb.load()
+    assert [d.rule for d in errors(diags)] == ["sheet-header"]  # the empty workbook has no header
