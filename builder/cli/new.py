@@ -57,7 +57,12 @@ def cmd_new_report(args) -> int:
     shown = project.display(out)
     if shown.startswith(".."):
         shown = str(out.resolve())
-    text = skeleton(template, meta.id, county, meta.year, shown)
+    item_titles = {}
+    if template.required_items is not None:
+        from ..checker.rules.required_items import titles
+
+        item_titles = titles(project, template.rubric)
+    text = skeleton(template, meta.id, county, meta.year, shown, item_titles)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "x", encoding="utf-8", newline="\n") as fh:
@@ -76,8 +81,14 @@ def cmd_new_report(args) -> int:
     return 0
 
 
-def skeleton(template, round_id: str, county, year: int, shown: str = "") -> str:
-    """The Markdown skeleton of a report (guidance wrapped in 【…】)."""
+def skeleton(template, round_id: str, county, year: int, shown: str = "", item_titles: dict | None = None) -> str:
+    """The Markdown skeleton of a report (guidance wrapped in 【…】).
+
+    Items the report must self-evaluate (``required_items``) get a line each in their
+    section, numbered and named (names from ``item_titles``, from the rubric).
+    """
+    req = template.required_items
+    req_section = template.find_section(req.section) if req is not None else None
 
     def fill(s: str) -> str:
         s = s.replace("{year}", str(year)).replace("{name}", county.name)
@@ -114,6 +125,11 @@ def skeleton(template, round_id: str, county, year: int, shown: str = "") -> str
             elif not s.children:
                 lines.append("【请填写本节内容】")
                 lines.append("")
+            if s is req_section:
+                for item in req.ids:
+                    name = (item_titles or {}).get(item, "")
+                    lines.append(f"第{item}项{('　' + name) if name else ''}：【完成情况和自评得分】")
+                    lines.append("")
             walk(s.children)
 
     walk(template.sections)

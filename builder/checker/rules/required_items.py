@@ -20,17 +20,24 @@ description = "要求在报告中自评的考核项没有写到（按序号或�
 requires = "template"
 
 
-def _titles(report) -> dict[str, str]:
-    project = report.project
+_GUIDANCE = re.compile(r"【[^】]*】?")
+
+
+def titles(project, rubric_id: str) -> dict[str, str]:
+    """Item id → title from the rubric, or {} when the rubric is absent or does not load."""
     if project is None or not hasattr(project, "load_rubric"):
         return {}
     try:
-        rubric, _ = project.load_rubric(report.template.rubric)
+        rubric, _ = project.load_rubric(rubric_id)
     except Exception:  # the rubric is optional here: fall back to numbers only
         return {}
     if rubric is None:
         return {}
     return {leaf.id: leaf.title for leaf in rubric.leaves()}
+
+
+def _titles(report) -> dict[str, str]:
+    return titles(report.project, report.template.rubric)
 
 
 def _number_patterns(n: str) -> list[re.Pattern]:
@@ -47,8 +54,8 @@ def check(report):
         return
     titles = _titles(report)
     blocks = report.blocks
-    texts = [nfkc(b.text) for b in blocks]
-    whole = compact("\n".join(b.text for b in blocks))
+    texts = [_GUIDANCE.sub("", nfkc(b.text)) for b in blocks]  # guidance in 【…】 is not a self-evaluation
+    whole = compact("\n".join(texts))
     numbers = {str(b.item_number) for b in blocks if b.item_number is not None}
     section = report.template.find_section(req.section)
     m = report.outline.match_of(section)
