@@ -105,6 +105,8 @@ def _project_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "rubrics", root / "rubrics")
     (root / "content" / "luohe-2022").mkdir()
     shutil.copy(ROOT / "content" / "luohe-2022" / "round.yaml", root / "content" / "luohe-2022" / "round.yaml")
+    (root / "content" / "huizhou-2017").mkdir()
+    shutil.copy(FIXTURES / "huizhou" / "round.yaml", root / "content" / "huizhou-2017" / "round.yaml")
     return root
 
 
@@ -140,6 +142,21 @@ def test_new_user_flow(tmp_path):
     p = run("check", report, cwd=root)
     assert p.returncode == 0, p.stdout
     assert "✓ 通过" in p.stdout
+
+
+def test_new_user_flow_huizhou_lists_items_to_self_evaluate(tmp_path):
+    root = _project_copy(tmp_path)
+    assert run("new", "report", "--round", "huizhou-2017", "--county", "boluo", cwd=root).returncode == 0
+    report = root / "content" / "huizhou-2017" / "reports" / "boluo.md"
+    text = report.read_text(encoding="utf-8")
+    assert "# 博罗县人民政府2017年度质量工作考核自评报告" in text
+    assert "第1项　产品质量监督抽查不合格产品发现率：【" in text and "第8项" not in text
+    p = run("check", "--format", "json", report, cwd=root)
+    assert {d["rule"] for d in json.loads(p.stdout)["files"][0]["diagnostics"]} == {"placeholder"}
+    text = re.sub(r"：【完成情况和自评得分】", "：已完成，自评4分。", text)
+    report.write_text(re.sub(r"^【[^】]*】$", "已完成。", text, flags=re.M), encoding="utf-8")
+    p = run("check", report, cwd=root)
+    assert p.returncode == 0, p.stdout
 
 
 def test_new_report_out_option_and_bad_ids(tmp_path):
