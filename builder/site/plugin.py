@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..diagnostics import render_text
+from ..diagnostics import DiagnosticError, render_text
 from ..project import Project
 from ..rubric.load import fmt
 from . import pages as P
@@ -86,14 +86,11 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         )
         site = collect(self.project, drafts=self.opts.drafts)
         if not site.ok:
-            buf = io.StringIO()
-            render_text([d for d in site.diagnostics if d.is_error], stream=buf)
-            raise PluginError("考核数据有错误，网站没有生成（site/ 保持原样）。请按下面的提示修改：\n" + buf.getvalue())
-        warnings = [d for d in site.diagnostics if not d.is_error]
+            raise PluginError("考核数据有错误，网站没有生成（site/ 保持原样）。请按下面的提示修改：\n"
+                              + _format([d for d in site.diagnostics if d.is_error]))
+        warnings = [d for d in site.diagnostics if d.severity == "warning"]
         if warnings:
-            buf = io.StringIO()
-            render_text(warnings, stream=buf)
-            log.warning("考核数据有需要注意的地方：\n" + buf.getvalue())
+            log.warning("考核数据有需要注意的地方：\n" + _format(warnings))
         if site.hidden:
             log.info("未发布的轮次没有生成页面：" + "、".join(site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
         self.site_data = site
@@ -155,8 +152,24 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         if self.opts.pdfs:
             from ..pdf import render_round_pdfs
 
-            for res in self.site_data.rounds:
-                render_round_pdfs(res, self.project, site_dir)
+            notes: list = []
+            try:
+                for res in self.site_data.rounds:
+                    if res.round.notification is not None:
+                        render_round_pdfs(res, self.project, site_dir, warnings=notes)
+                    else:  # no 通报 to print: the counties' documents only
+                        for cr in res.counties:
+                            render_round_pdfs(res, self.project, site_dir, county=cr.county.id, warnings=notes)
+            except DiagnosticError as e:
+                raise PluginError("PDF 没有生成：\n" + _format(e.diagnostics)) from None
+            if notes:
+                log.warning("生成 PDF 时需要注意：\n" + _format(notes))
+
+
+def _format(diags) -> str:
+    buf = io.StringIO()
+    render_text(diags, stream=buf)
+    return buf.getvalue()
 
 
 def _check_docs_dir(docs_dir: Path, project: Project) -> None:
