@@ -205,12 +205,16 @@ def test_all_problems_across_all_files_at_once(sb):
     sb.edit("events.yaml", "item: B3", "item: B9")
     sb.edit("round.yaml", "kind: 县", "kind: 镇")
     rnd, diags = sb.load()
-    # round.yaml errors stop before the sheets are read (no counties to check against) …
-    assert [d.rule for d in errors(diags)] == ["round-county-kind"]
-    sb.edit("round.yaml", "kind: 镇", "kind: 县")
+    # every file is read and every problem reported, round.yaml's included
+    assert rnd is None
+    assert sorted(d.rule for d in errors(diags)) == ["event-unknown-item", "round-county-kind", "score-number",
+                                                     "score-range"]
+
+
+def test_round_yaml_without_rubric_stops_early(sb):
+    sb.edit("round.yaml", "rubric: tiny\n", "")
     rnd, diags = sb.load()
-    # … otherwise every file is read and every problem reported
-    assert sorted(d.rule for d in errors(diags)) == ["event-unknown-item", "score-number", "score-range"]
+    assert rnd is None and [d.rule for d in errors(diags)] == ["schema-missing"]
 
 
 def test_events_validation(sb):

@@ -46,9 +46,11 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     ``round`` is None when any of them is an error. Never raises for bad input.
     """
     display = project.display
-    meta, diags = load_round_meta(project.content_dir, round_id, display)
+    meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True)
     if meta is None:
         return None, _sorted(diags)
+    if not meta.rubric_id:
+        return None, _sorted(diags)  # nothing to check the scores against
     rubric_path = project.rubric_path(meta.rubric_id)
     if not rubric_path.is_file():
         hint = did_you_mean(meta.rubric_id, project.rubric_ids())

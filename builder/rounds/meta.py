@@ -49,8 +49,14 @@ def round_ids(content_dir: Path) -> list[str]:
     return sorted(p.name for p in content_dir.iterdir() if (p / "round.yaml").is_file())
 
 
-def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p)) -> tuple[RoundMeta | None, list[Diagnostic]]:
-    """Read and validate ``content_dir/round_id/round.yaml``. Never raises for bad input."""
+def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), *,
+                    partial: bool = False) -> tuple[RoundMeta | None, list[Diagnostic]]:
+    """Read and validate ``content_dir/round_id/round.yaml``. Never raises for bad input.
+
+    The header is None when any diagnostic is an error, unless ``partial``: then whatever
+    could be read is returned (so that the rest of the round can still be checked) as
+    long as the file itself could be parsed.
+    """
     folder = content_dir / round_id
     yaml_path = folder / "round.yaml"
     if not SLUG_RE.match(round_id) or not yaml_path.is_file():
@@ -107,6 +113,8 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p)) 
         if kind not in KINDS:
             diags.append(Diagnostic(shown, *cf.pos("kind"), ERROR, "round-county-kind",
                                     f"kind 只能是 {'、'.join(KINDS)}，现在是“{kind}”。"))
+        if not cid:
+            continue  # reported as missing above
         if cid in county_lines:
             diags.append(Diagnostic(shown, line, col, ERROR, "round-county-duplicate",
                                     f"单位编号“{cid}”重复（第 {county_lines[cid]} 行已使用）。"))
@@ -116,7 +124,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p)) 
 
     notification = _notification(shown, diags, f)
     f.finish()
-    if any(d.is_error for d in diags):
+    if any(d.is_error for d in diags) and not partial:
         return None, diags
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
