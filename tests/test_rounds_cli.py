@@ -113,3 +113,13 @@ def test_python_m_builder_is_the_same_cli(sb):
     p = subprocess.run([sys.executable, "-m", "builder", "results", ROUND, "--format", "json", "--project", str(sb.root)],
                        capture_output=True, text=True, encoding="utf-8")
     assert p.returncode == 0 and json.loads(p.stdout)["round"] == ROUND
+
+
+def test_explain_json_has_sources(sb, capsys):
+    assert run(sb, "results", ROUND, "--explain", "south", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == "70.6" and len(data["items"]) == 6
+    item2 = next(i for i in data["items"] if i["id"] == "2")
+    assert item2["score"] == "15.5" and item2["source"]["path"].endswith("zhujian.csv") and item2["source"]["line"] == 7
+    (ded,) = data["deduction_lines"]
+    assert (ded["id"], ded["amount"], ded["cap"]) == ("D1", "1", "2")

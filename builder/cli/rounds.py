@@ -68,7 +68,7 @@ def cmd_results(args) -> int:
     from ..project import Project
     from ..rounds import compute, load_round
     from ..rounds.explain import explain
-    from ..rounds.export import results_json, results_text
+    from ..rounds.export import explain_json, results_json, results_text
 
     project = Project.find(args.project)
     rnd, diags = load_round(project, args.round)
@@ -86,12 +86,8 @@ def cmd_results(args) -> int:
             print(f"本轮次没有县区“{args.explain}”。{hint}".rstrip(), file=sys.stderr)
             return 1
         if args.format == "json":
-            from ..rounds.export import county_json
-
-            print(json.dumps(county_json(c), ensure_ascii=False, indent=2))
+            print(json.dumps(explain_json(c), ensure_ascii=False, indent=2))
         else:
-            from ..rounds.explain import explain
-
             print(explain(results, c))
         return 0
     if args.format == "json":

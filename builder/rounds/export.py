@@ -81,3 +81,33 @@ def results_text(results: RoundResults) -> str:
         if c.veto is not None:
             out.append(f"{c.county.name}：一票否决（{c.veto_title}）：{c.veto.description}，等次为 {c.grade}。")
     return "\n".join(out)
+
+
+def _origin(o) -> dict | None:
+    if o is None:
+        return None
+    d = {"path": o.path, "line": o.line}
+    if o.sheet:
+        d["sheet"] = o.sheet
+    return d
+
+
+def explain_json(c: CountyResult) -> dict:
+    """:func:`county_json` plus every item, bonus and deduction line with its source."""
+    out = county_json(c)
+    out["items"] = [
+        {
+            "id": i.item.id, "title": i.item.title, "area": a.area.id, "points": fmt(i.item.points),
+            "score": fmt(i.score), "level": i.level, "remark": i.remark, "source": _origin(i.origin),
+            "self_score": None if i.self_score is None else fmt(i.self_score),
+            "delta": None if i.delta is None else fmt(i.delta),
+        }
+        for a in c.areas for i in a.items
+    ]
+    for key, lines in (("bonus_lines", c.bonus_lines), ("deduction_lines", c.deduction_lines)):
+        out[key] = [{"id": ln.id, "title": ln.title, "count": ln.count, "raw": fmt(ln.raw), "amount": fmt(ln.amount),
+                     "cap": None if ln.cap is None else fmt(ln.cap), "evidence": ln.evidence,
+                     "sources": [_origin(o) for o in ln.origins]} for ln in lines]
+    if c.veto is not None:
+        out["veto"]["source"] = _origin(c.veto.origin)
+    return out
