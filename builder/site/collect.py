@@ -9,6 +9,7 @@ break the public build.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import ERROR, Diagnostic
@@ -43,6 +44,24 @@ def round_date(r) -> _dt.date:
     return _dt.date(max(r.year, 1), 12, 31)
 
 
+_STATUS_LINE = re.compile(r"^status:[ \t]*['\"]?([a-z]+)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _peek_status(path) -> str | None:
+    """The round's status from its ``status:`` line, without parsing the whole file.
+
+    Only a shortcut to skip unpublished rounds cheaply; None when the line is not there in
+    that plain form (then the header is read properly). A published round is always loaded
+    in full and its status checked again.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _STATUS_LINE.findall(text)
+    return found[0] if len(found) == 1 else None
+
+
 def collect(project: Project, *, drafts: bool = False) -> SiteData:
     """Load every rubric and every round to show (published ones; all when ``drafts``)."""
     from ..rounds import compute, load_round
@@ -58,20 +77,27 @@ def collect(project: Project, *, drafts: bool = False) -> SiteData:
 
     shown, hidden = [], []
     for rid in round_ids(project.content_dir):
-        meta, diags = load_round_meta(project.content_dir, rid, project.display)
-        if meta is None:
-            site.diagnostics.extend(diags)
-            continue
-        if meta.status != "published" and not drafts:
+        status = _peek_status(project.content_dir / rid / "round.yaml")
+        if status is None:  # not a plain "status: …" line: read the header properly
+            meta, diags = load_round_meta(project.content_dir, rid, project.display)
+            if meta is None:
+                site.diagnostics.extend(diags)
+                continue
+            status = meta.status
+        if status != "published" and not drafts:
             hidden.append(rid)
             continue
         if rid in RESERVED_IDS:
-            site.diagnostics.append(Diagnostic(meta.yaml_path, 1, 1, ERROR, "site-round-id",
+            site.diagnostics.append(Diagnostic(project.display(project.content_dir / rid / "round.yaml"), 1, 1, ERROR,
+                                               "site-round-id",
                                                f"轮次编号“{rid}”与网站自用的地址重名，请换一个编号（文件夹名和 id 一起改）。"))
             continue
         rnd, diags = load_round(project, rid)
         site.diagnostics.extend(diags)
         if rnd is None or any(d.is_error for d in diags):
+            continue
+        if not rnd.is_published and not drafts:  # the loader has the last word on the status
+            hidden.append(rid)
             continue
         shown.append(compute(rnd))
     shown.sort(key=lambda res: (round_date(res.round), res.round.id), reverse=True)
