@@ -298,3 +298,22 @@ def test_rebuilds_in_one_process_pick_up_changes(project, tmp_path):
     finally:
         os.chdir(cwd)
         os.environ.pop("KAOHE_PDFS", None)
+
+
+def test_pdfs_are_built_linked_and_kept_private_for_a_grades_only_round(project, tmp_path):
+    out = tmp_path / "site"
+    p = build(project, out, env={"KAOHE_PDFS": "1"})
+    assert p.returncode == 0, p.stderr
+    for cid in ("east", "west", "south"):
+        assert (out / "tiny-2024" / cid / "feedback.pdf").is_file()
+        assert (out / "tiny-2024" / cid / "report.pdf").is_file()
+        assert 'href="feedback.pdf"' in read(out, f"tiny-2024/{cid}/index.html")
+        # grades only: the feedback PDF (it states the scores) is neither there nor linked
+        assert not (out / "tiny-grades" / cid / "feedback.pdf").exists()
+        assert "feedback.pdf" not in read(out, f"tiny-grades/{cid}/index.html")
+        assert (out / "tiny-grades" / cid / "report.pdf").is_file()
+    assert not (out / "tiny-draft").exists()
+    # no 通报 in these rounds: no notification.pdf and no link to one
+    assert not (out / "tiny-2024" / "notification.pdf").exists()
+    assert "notification.pdf" not in read(out, "tiny-2024/index.html")
+    test_every_internal_link_resolves(out)

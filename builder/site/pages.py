@@ -294,7 +294,7 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
         report_title = (report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告")
         title = f"{cr.county.name}考核结果"
         pdfs = []
-        if opts.pdfs:
+        if opts.pdfs and scores:  # the feedback PDF states the scores: not public for a grades-only round
             pdfs.append(("考核结果反馈（PDF）", f"{r.id}/{cid}/feedback.pdf"))
             if report is not None:
                 pdfs.append(("自评报告（PDF）", f"{r.id}/{cid}/report.pdf"))

@@ -162,6 +162,12 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                             render_round_pdfs(res, self.project, site_dir, county=cr.county.id, warnings=notes)
             except DiagnosticError as e:
                 raise PluginError("PDF 没有生成：\n" + _format(e.diagnostics)) from None
+            for res in self.site_data.rounds:
+                if res.round.publish == "grades":
+                    # The feedback PDF states scores and remarks for the county; a round that
+                    # publishes grades only must not put it on the public site.
+                    for cr in res.counties:
+                        (site_dir / res.round.id / cr.county.id / "feedback.pdf").unlink(missing_ok=True)
             if notes:
                 log.warning("生成 PDF 时需要注意：\n" + _format(notes))
 
