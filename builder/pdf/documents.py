@@ -183,18 +183,13 @@ def doc_info(rnd: Round, kind: str, title: str) -> dict:
 
 
 def header(organ: str, code: str) -> dict:
-    """版头 geometry. The organ name is set on one line: its size is chosen to fit the
-    version width (at most 36 pt; below 26 pt it is kept at 26 pt and narrowed)."""
+    """版头 geometry. The organ name is set on one line, at most 36 pt (about 2.5 times the
+    body size) and smaller for long names so that it fits the 156 mm version."""
     n = max(len(organ), 1)
-    fit = int(TEXT_WIDTH_PT / n * 10) / 10
-    size = min(36.0, fit)
-    scale = 1.0
-    if size < 26.0:
-        size, scale = 26.0, round(fit / 26.0, 3)
+    size = min(36.0, int(TEXT_WIDTH_PT / n * 10) / 10)
     return {
         "organ": organ,
         "organ_size": size,
-        "organ_scale": scale,
         # 35 mm from the top of the version to the top of the characters (a line box of
         # line-height 1em starts at the characters' top: fonts.normalise_metrics).
         "organ_top": round(35 * MM, 2),

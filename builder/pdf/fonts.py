@@ -88,7 +88,7 @@ def config_paths(project_root: Path, override: Path | str | None = None) -> list
 
 def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec], list[Diagnostic]]:
     """Read the role mapping; later files override earlier ones role by role."""
-    from ..yamlio import load_yaml
+    from ..yamlio import key_pos_of, load_yaml
 
     specs: dict[str, FontSpec] = {}
     diags: list[Diagnostic] = []
@@ -118,7 +118,7 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             f.get("name", "str")  # display name, documentation only
             f.get("note", "str")
             f.finish()
-            line, col = top.pos(role)
+            line, col = key_pos_of(top.m, role)
             fpath = None
             if file:
                 fpath = Path(os.path.expanduser(file))
@@ -127,8 +127,7 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             specs[role] = FontSpec(role, family, style, fpath, index, package, (shown, line, col))
         for key in top.m:
             if key not in ROLES:
-                top.seen.add(key)
-                line, col = top.pos(key)
+                line, col = key_pos_of(top.m, key)
                 hint = did_you_mean(key, ROLES)
                 diags.append(Diagnostic(shown, line, col, ERROR, "pdf-font-role",
                                         f"不认识的字体角色“{key}”，可用的角色：{'、'.join(f'{r}（{ROLE_NAMES[r]}）' for r in ROLES)}。{hint}".rstrip()))

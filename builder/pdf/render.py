@@ -81,6 +81,7 @@ class Renderer:
                 trim_blocks=False,
                 lstrip_blocks=False,
             )
+            self._env.filters["print_fonts"] = print_fonts
         return self._env
 
     def html(self, spec: DocSpec) -> str:
@@ -161,6 +162,17 @@ class Renderer:
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+_FONT_ATTR = re.compile(r'font-family="[^"]*"')
+
+
+def print_fonts(markup):
+    """Charts shared with the site name the site's fonts; in print they use the font roles
+    (黑体, falling back to 仿宋), so that only the configured fonts are embedded."""
+    from markupsafe import Markup
+
+    return Markup(_FONT_ATTR.sub('font-family="kaohe-heiti, kaohe-fangsong"', str(markup)))
 
 
 @dataclass
