@@ -44,6 +44,19 @@ def test_no_report_no_report_pdf(project, tmp_path):
     assert [p.name for p in paths] == ["feedback.pdf"]
 
 
+def test_kinds_and_rounds_without_a_notification(project, tmp_path):
+    results = make_results(tmp_path / "luohe-2022", counties=2)
+    paths = render_round_pdfs(results, project, tmp_path / "a", jobs=1, kinds=("notification", "report"))
+    assert sorted(str(p.relative_to(tmp_path / "a")) for p in paths) == [
+        "luohe-2022/linying/report.pdf", "luohe-2022/notification.pdf", "luohe-2022/wuyang/report.pdf"]
+    import dataclasses
+
+    without = dataclasses.replace(results, round=dataclasses.replace(results.round, notification=None))
+    paths = render_round_pdfs(without, project, tmp_path / "b", jobs=1, kinds=("notification", "feedback"))
+    assert sorted(str(p.relative_to(tmp_path / "b")) for p in paths) == [
+        "luohe-2022/linying/feedback.pdf", "luohe-2022/wuyang/feedback.pdf"]
+
+
 def test_parallel_equals_sequential_byte_for_byte(project, results, tmp_path):
     seq = render_round_pdfs(results, project, tmp_path / "seq", jobs=1)
     par = render_round_pdfs(results, project, tmp_path / "par", jobs=2)

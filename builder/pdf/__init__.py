@@ -3,10 +3,13 @@
 Public API (used by the MkDocs plugin and ``kaohe pdf``):
 
 * :func:`render_round_pdfs` ``(results, project, out_dir, jobs=None) -> list[Path]`` writes
-  ``out_dir/<round>/notification.pdf``, ``out_dir/<round>/<county>/feedback.pdf`` and
-  ``out_dir/<round>/<county>/report.pdf`` (the report only when the county has one), in a
-  process pool; raises :class:`~builder.diagnostics.DiagnosticError` with located
-  diagnostics when a font is missing, a template fails or a document cannot be rendered;
+  ``out_dir/<round>/notification.pdf`` (when the round has a notification section),
+  ``out_dir/<round>/<county>/feedback.pdf`` and ``out_dir/<round>/<county>/report.pdf``
+  (the report only when the county has one), in a process pool; raises
+  :class:`~builder.diagnostics.DiagnosticError` with located diagnostics when a font is
+  missing, a template fails or a document cannot be rendered (and then writes nothing);
+  keyword options ``county``, ``kinds``, ``fonts``, ``progress``, ``warnings``;
+* :func:`render_rounds_pdfs` — the same for several rounds with one process pool;
 * :func:`render_notification`, :func:`render_feedback`, :func:`render_report` return one
   document's PDF bytes.
 
@@ -15,6 +18,6 @@ Only this adapter imports WeasyPrint; the core does not.
 
 from __future__ import annotations
 
-from .api import render_feedback, render_notification, render_report, render_round_pdfs
+from .api import render_feedback, render_notification, render_report, render_round_pdfs, render_rounds_pdfs
 
-__all__ = ["render_feedback", "render_notification", "render_report", "render_round_pdfs"]
+__all__ = ["render_feedback", "render_notification", "render_report", "render_round_pdfs", "render_rounds_pdfs"]

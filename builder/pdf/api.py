@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError
 from ..rounds.model import RoundResults
@@ -45,21 +46,50 @@ def render_report(results: RoundResults, project, county_id: str, *, fonts: Path
 
 
 def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int | None = None, *,
-                      county: str | None = None, fonts: Path | str | None = None, progress: bool | None = None,
+                      county: str | None = None, kinds: Iterable[str] | None = None,
+                      fonts: Path | str | None = None, progress: bool | None = None,
                       warnings: list[Diagnostic] | None = None) -> list[Path]:
-    """Write every PDF of a round under ``out_dir/<round>/``; returns the paths written.
+    """Write the PDFs of a round under ``out_dir/<round>/``; returns the paths written.
 
-    ``jobs``: worker processes (None: one per CPU, at most the number of documents;
-    1: in this process). ``county``: only that county's documents (no notification).
+    * ``notification.pdf`` — when the round has a ``notification`` section (a round
+      without one simply has no 通报);
+    * ``<county>/feedback.pdf`` for every county, ``<county>/report.pdf`` for every county
+      with a self-report.
+
+    ``jobs``: worker processes (None: one per CPU, at most one per document; 1: in this
+    process). ``county``: only that county's documents (no notification). ``kinds``:
+    only these document types, some of ``("notification", "feedback", "report")`` — e.g. a
+    round that publishes grades only may leave out the feedback, which states the scores.
     ``fonts``: a font configuration overriding ``themes/print/fonts.yaml`` role by role
-    (default: ``$KAOHE_PRINT_FONTS``). ``warnings``, when given, receives non-fatal
-    diagnostics (e.g. a refused image URL). Each PDF is written to a temporary file and
-    renamed, and nothing is written when any document fails (DiagnosticError).
+    (default: ``$KAOHE_PRINT_FONTS``). ``progress``: a progress bar on stderr (default:
+    only on a terminal and not under CI). ``warnings``, when given, receives non-fatal
+    diagnostics (e.g. an image URL that was not fetched).
+
+    Raises DiagnosticError (every problem found, located) when a font is missing, a
+    template fails or any document cannot be rendered; then nothing is written. Each
+    PDF is written to a temporary file and renamed into place.
     """
+    return render_rounds_pdfs([results], project, out_dir, jobs, county=county, kinds=kinds, fonts=fonts,
+                              progress=progress, warnings=warnings)
+
+
+def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, jobs: int | None = None, *,
+                       county: str | None = None, kinds: Iterable[str] | None = None,
+                       fonts: Path | str | None = None, progress: bool | None = None,
+                       warnings: list[Diagnostic] | None = None) -> list[Path]:
+    """:func:`render_round_pdfs` for several rounds with one process pool (a site build)."""
     from .parallel import render_all
 
-    if county is not None:
-        _county(results, county)
-    specs = documents.round_specs(results, project, county)
-    return render_all(specs, project, Path(out_dir) / results.round.id, jobs=jobs, fonts=fonts,
-                      progress=progress, warnings=warnings)
+    specs = []
+    errors: list[Diagnostic] = []
+    kinds = None if kinds is None else tuple(kinds)
+    for results in many:
+        try:
+            if county is not None:
+                _county(results, county)
+            specs.extend(documents.round_specs(results, project, county, kinds))
+        except DiagnosticError as exc:
+            errors.extend(exc.diagnostics)
+    if errors:
+        raise DiagnosticError(errors)
+    return render_all(specs, project, Path(out_dir), jobs=jobs, fonts=fonts, progress=progress, warnings=warnings)

@@ -47,7 +47,7 @@ class DocSpec:
 
     kind: str
     county: str | None  # county id, None for the notification
-    rel_path: str  # output path under out_dir/<round>/, e.g. "wuyang/feedback.pdf"
+    rel_path: str  # output path under out_dir, e.g. "luohe-2022/wuyang/feedback.pdf" (DESIGN §6)
     template: str
     context: dict
     base_dir: Path  # relative URLs (report images) resolve against this folder
@@ -362,7 +362,7 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
                   "printed": cn_date(n.printed or n.date)},
     }
-    return DocSpec("notification", None, "notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
+    return DocSpec("notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
 
 
 def _round_yaml(rnd: Round, project) -> str:
@@ -460,7 +460,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "signature": organ,
         "date": cn_date(date),
     }
-    return DocSpec("feedback", c.id, f"{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
+    return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
 
 
 # --------------------------------------------------------------------------- report
@@ -530,15 +530,22 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         "attachments": annex_titles,
         "annexes": annexes,
     }
-    return DocSpec("report", c.id, f"{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
+    return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
 
 
-def round_specs(results: RoundResults, project, county: str | None = None) -> list[DocSpec]:
-    """Every document of a round (or of one county): notification, then per county feedback and report."""
+def round_specs(results: RoundResults, project, county: str | None = None,
+                kinds: tuple[str, ...] | None = None) -> list[DocSpec]:
+    """The documents of a round: the notification (when the round has a ``notification``
+    section and no county is asked for), then per county its feedback and, when it has
+    one, its report. ``kinds`` limits the document types (default: all of KINDS)."""
     rnd = results.round
+    kinds = KINDS if kinds is None else tuple(kinds)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ValueError(f"unknown document kinds {unknown}; expected some of {KINDS}")
     specs: list[DocSpec] = []
     diags: list[Diagnostic] = []
-    if county is None:
+    if county is None and "notification" in kinds and rnd.notification is not None:
         specs.append(notification_spec(results, project))
     for c in rnd.counties:
         if county is not None and c.id != county:
@@ -547,8 +554,9 @@ def round_specs(results: RoundResults, project, county: str | None = None) -> li
         if cr is None:
             continue
         try:
-            specs.append(feedback_spec(results, cr, project))
-            if c.id in rnd.reports:
+            if "feedback" in kinds:
+                specs.append(feedback_spec(results, cr, project))
+            if "report" in kinds and c.id in rnd.reports:
                 specs.append(report_spec(results, cr, project))
         except DiagnosticError as exc:
             diags.extend(exc.diagnostics)
