@@ -63,20 +63,13 @@ def check_file(path, project=None, round_id: str | None = None, county_id: str |
 
     ``round_id``/``county_id`` override the report's front matter.
     """
-    from ..yamlio import read_text
+    from .reading import read_report
 
     path = Path(path)
     shown = display or (project.display(path) if project is not None else str(path))
     diags: list[Diagnostic] = []
-    if not path.exists():
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
-        return CheckResult(shown, _empty_stats(), diags)
-    if path.is_dir():
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是报告文件。请写出报告文件（.md）的路径。"))
-        return CheckResult(shown, _empty_stats(), diags)
-    text = read_text(path, shown, diags)
+    text = read_report(path, shown, diags)
     if text is None:
-        diags = [dataclasses.replace(d, line=max(d.line, 1), column=max(d.column, 1)) for d in diags]
         return CheckResult(shown, _empty_stats(), diags)
     return check_text(text, project, shown, round_id, county_id, _pre=diags)
 
@@ -161,26 +154,26 @@ def _with_source(d: Diagnostic, doc) -> Diagnostic:
 
 # --- which report is which --------------------------------------------------------------
 
-_round_cache: dict = {}
+_FM_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^'\"\[\]{}&*!|>%@`#,][^#]*?)[ \t]*$")
 
 
-def round_meta(project, round_id: str):
-    from ..rounds.meta import load_round_meta
-
-    yaml_path = project.content_dir / round_id / "round.yaml"
-    try:
-        st = yaml_path.stat()
-        stamp = (st.st_size, st.st_mtime_ns)
-    except OSError:
-        stamp = None
-    key = (str(project.content_dir), round_id)
-    hit = _round_cache.get(key)
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return hit[1]
-    result = load_round_meta(project.content_dir, round_id, project.display)
-    if stamp is not None:
-        _round_cache[key] = (stamp, result)
-    return result
+def _simple_front_matter(text: str) -> tuple[dict, dict] | None:
+    """``key: value`` lines with plain values (the usual front matter) without a YAML parser;
+    None when anything else is written there (then YAML reads it)."""
+    data: dict = {}
+    lines: dict = {}
+    for i, raw in enumerate(text.split("\n")):
+        if not raw.strip():
+            continue
+        m = _FM_LINE.match(raw)
+        if m is None or m.group(1) in data:
+            return None
+        value = m.group(2)
+        if value.lower() in ("null", "~", "true", "false", "yes", "no", "on", "off"):
+            return None
+        data[m.group(1)] = value
+        lines[m.group(1)] = i + 2
+    return data, lines
 
 
 def _front_matter(report: Report, diags: list[Diagnostic]) -> tuple[dict, dict]:
@@ -189,6 +182,9 @@ def _front_matter(report: Report, diags: list[Diagnostic]) -> tuple[dict, dict]:
     path = report.path
     if fm.text is None:
         return {}, {}
+    simple = _simple_front_matter(fm.text)
+    if simple is not None:
+        return simple
     import yaml
 
     try:
@@ -238,7 +234,9 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
         diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
                                 "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
         return
-    meta, mdiags = round_meta(project, rid)
+    from . import cache
+
+    meta, mdiags = cache.round_info(project, rid)
     if meta is None:
         for d in mdiags:
             if d.rule == "round-unknown":
@@ -246,7 +244,7 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
             else:
                 diags.append(d)
         return
-    county = meta.county(cid) or next((c for c in meta.counties if c.name == cid), None)
+    county = meta.county(cid)
     if county is None:
         from ..fields import did_you_mean
 
@@ -259,7 +257,7 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
     report.year = meta.year
     report.county_name = county.name
     report.county_kind = county.kind
-    from .template import load_template, template_path
+    from .template import template_path
 
     tpath = template_path(project.rubrics_dir, meta.rubric_id)
     if not tpath.is_file():
@@ -267,9 +265,10 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
                                 f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
                                 f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。"))
         return
-    template, tdiags = load_template(tpath, project.display(tpath))
+    template, tdiags = cache.template_for(project, tpath)
     diags.extend(tdiags)
     report.template = template
+    cache.save(project)
 
 
 def _choices(project) -> str:

@@ -12,7 +12,6 @@ themselves.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -120,7 +119,7 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         b = blocks[i]
         if b.kind not in ("para", "heading"):
             continue
-        c = compact(b.text)
+        c = compact(b.text) if "附件" in b.text[:16] else ""
         if _is_annex(b, c, annex_key) or (annex_key and i in heads and heads[i].key == annex_key):
             out.annex_index = i
             if _ANNEX_RE.sub("", norm(c)) == "" and i + 1 < len(blocks) and len(norm(blocks[i + 1].text)) <= 60 \
@@ -223,6 +222,8 @@ def _is_annex(b: Block, c: str, annex_key: str | None) -> bool:
 
 
 def _similar(a: str, b: str) -> float:
+    import difflib
+
     if not a or not b:
         return 0.0
     if (a in b or b in a) and min(len(a), len(b)) >= 2:

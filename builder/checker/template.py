@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
-from ..fields import Fields
-from ..yamlio import load_yaml, pos_of
 from .text import norm_title, numbering_label
+
+# The YAML loader (builder.yamlio, builder.fields) is imported only when a template is read
+# from its file, so that a check whose template comes from the cache does not import it.
 
 PLACEHOLDERS = ("name", "government", "year")
 
@@ -135,6 +136,9 @@ def load_template(path: Path, display: str | None = None) -> tuple[Template | No
 
 
 def _load(path: Path, display: str) -> tuple[Template | None, list[Diagnostic]]:
+    from ..fields import Fields
+    from ..yamlio import load_yaml, pos_of
+
     doc = load_yaml(path, display)
     diags = list(doc.diagnostics)
     if doc.data is None:
@@ -194,6 +198,9 @@ def _check_placeholders(display, diags, text: str, pos) -> None:
 
 
 def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
+    from ..fields import Fields
+    from ..yamlio import pos_of
+
     out = []
     for i, item in enumerate(raw or []):
         sf = Fields(display, diags, item, f"第 {i + 1} 节", raw, i)
@@ -213,7 +220,9 @@ def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
     return tuple(out)
 
 
-def _annex(display, diags, f: Fields) -> Annex | None:
+def _annex(display, diags, f) -> Annex | None:
+    from ..fields import Fields
+
     raw = f.get("annex", "map")
     if raw is None:
         return None
@@ -227,3 +236,35 @@ def _annex(display, diags, f: Fields) -> Annex | None:
     if max_cases is not None and max_cases < 0:
         diags.append(Diagnostic(display, *af.pos("max_cases"), ERROR, "template-limit", "max_cases 不能是负数。"))
     return Annex(heading.strip(), title.strip(), max_cases, guidance.strip(), case_guidance.strip())
+
+
+def template_to_json(t: Template) -> dict:
+    """A plain-data form of a template (for the check cache)."""
+    def sec(s: Section) -> dict:
+        return {"title": s.title, "number": s.number, "level": s.level, "guidance": s.guidance, "line": s.line,
+                "children": [sec(c) for c in s.children]}
+
+    a = t.annex
+    r = t.required_items
+    return {
+        "rubric": t.rubric, "title": t.title, "government": t.government, "source": t.source,
+        "sections": [sec(s) for s in t.sections], "body_chars": t.body_chars,
+        "annex": None if a is None else {"heading": a.heading, "title": a.title, "max_cases": a.max_cases,
+                                         "guidance": a.guidance, "case_guidance": a.case_guidance},
+        "required_items": None if r is None else {"ids": list(r.ids), "section": r.section, "what": r.what},
+    }
+
+
+def template_from_json(d: dict, path: str) -> Template:
+    def sec(x: dict) -> Section:
+        return Section(x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"])
+
+    a = d["annex"]
+    r = d["required_items"]
+    return Template(
+        d["rubric"], path, d["title"], dict(d["government"]), tuple(sec(s) for s in d["sections"]),
+        None if a is None else Annex(a["heading"], a["title"], a["max_cases"], a["guidance"], a["case_guidance"]),
+        d["body_chars"],
+        None if r is None else RequiredItems(tuple(r["ids"]), r["section"], r["what"]),
+        d["source"],
+    )

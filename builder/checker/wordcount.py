@@ -97,7 +97,14 @@ class Counts:
 
 
 def _class(ranges) -> str:
-    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+    """A regex character class body for the ranges, adjacent ranges merged (compiles faster)."""
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in merged)
 
 
 _CONTROLS = "\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f"
@@ -106,14 +113,15 @@ _WIDE = _class(_WIDE_RANGES)
 _TOKEN_RE = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}\u2013\u2014{_CONTROLS}]+")
 _IDEOGRAPH_RE = re.compile(f"[{_class(_IDEOGRAPH_RANGES)}]")
 _NONSPACE_RE = re.compile(f"[^\\s{_CONTROLS}]")
-_DROP_INVISIBLE = {ord(c): None for c in _INVISIBLE}
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 
 
 def count(text: str) -> Counts:
     """Count ``text``: 字数, 汉字数 and 字符数（不计空格）."""
     if not text:
         return Counts()
-    text = text.translate(_DROP_INVISIBLE)
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
     return Counts(len(_TOKEN_RE.findall(text)), len(_IDEOGRAPH_RE.findall(text)), len(_NONSPACE_RE.findall(text)))
 
 

@@ -28,18 +28,18 @@ def register(sub) -> None:
 
 
 def cmd_new_report(args) -> int:
-    from ..checker.engine import round_meta
-    from ..checker.template import load_template, template_path
+    from ..checker.cache import round_info, template_for
+    from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text
     from ..fields import did_you_mean
     from ..project import Project
 
     project = Project.find(args.project)
-    meta, diags = round_meta(project, args.round_id)
+    meta, diags = round_info(project, args.round_id)
     if meta is None:
         render_text(diags, LABELS_ZH, stream=sys.stderr)
         return 1
-    county = meta.county(args.county_id) or next((c for c in meta.counties if c.name == args.county_id), None)
+    county = meta.county(args.county_id)
     if county is None:
         hint = did_you_mean(args.county_id, [c.id for c in meta.counties])
         choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
@@ -49,7 +49,7 @@ def cmd_new_report(args) -> int:
     if not tpath.is_file():
         print(f"错误：考核细则“{meta.rubric_id}”没有自评报告模板（{project.display(tpath)}）。", file=sys.stderr)
         return 1
-    template, tdiags = load_template(tpath, project.display(tpath))
+    template, tdiags = template_for(project, tpath)
     if template is None:
         render_text(tdiags, LABELS_ZH, stream=sys.stderr)
         return 1
