@@ -317,3 +317,13 @@ def test_pdfs_are_built_linked_and_kept_private_for_a_grades_only_round(project,
     assert not (out / "tiny-2024" / "notification.pdf").exists()
     assert "notification.pdf" not in read(out, "tiny-2024/index.html")
     test_every_internal_link_resolves(out)
+
+
+def test_a_pdf_that_cannot_be_rendered_fails_the_build_before_site_is_touched(project, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.txt").write_text("old site", encoding="utf-8")
+    p = build(project, out, env={"KAOHE_PDFS": "1", "KAOHE_PRINT_FONTS": str(tmp_path / "missing-fonts.yaml")})
+    assert p.returncode != 0 and "PDF 没有生成" in p.stderr and "Traceback" not in p.stderr
+    assert "missing-fonts.yaml" in p.stderr
+    assert [f.name for f in out.iterdir()] == ["keep.txt"]

@@ -333,6 +333,19 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                 search.append(SearchDoc(url, title_, f"自评报告 · {r.title}", sec.text, r.sample, not r.is_published))
 
 
+def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:
+    """The spec of a hand-written page of docs_dir; front matter: title, date, organ, doc_number, description."""
+    day = meta.get("date")
+    if isinstance(day, str):
+        day = _dt.date.fromisoformat(day)
+    if isinstance(day, _dt.datetime):
+        day = day.date()
+    return PageSpec(url, "page", "main.html", DocMeta(
+        title=title, date=day or plan_.site_date, organ=str(meta.get("organ") or plan_.publisher),
+        doc_code=str(meta.get("doc_number") or ""), description=str(meta.get("description") or "")),
+        (("首页", ""),))
+
+
 # ───────────────────────────── rubric pages ─────────────────────────────
 
 

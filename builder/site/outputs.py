@@ -1,0 +1,59 @@
+"""Files the site writes besides its pages: the search index and the PDFs.
+
+The PDFs are rendered into a staging folder *before* MkDocs empties and rewrites the site
+folder (:func:`stage_pdfs`), and moved in after the pages (:func:`move_into`): a document
+that cannot be rendered stops the build while the previous ``site/`` is still intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from .collect import SiteData
+from .pages import SearchDoc
+from .search import index_script
+
+SEARCH_INDEX = "search/search-index.js"
+
+
+def write_search_index(docs: list[SearchDoc], site_dir: Path) -> Path:
+    out = site_dir / SEARCH_INDEX
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(index_script(docs), encoding="utf-8")
+    return out
+
+
+def stage_pdfs(site: SiteData, staging: Path) -> list[Diagnostic]:
+    """Render every PDF of the shown rounds under ``staging/<round>/…``; returns warnings.
+
+    Raises :class:`~builder.diagnostics.DiagnosticError` when a document cannot be rendered.
+    A round without a 通报 (no ``notification`` in round.yaml) gets its counties' documents
+    only. A round that publishes grades only keeps its feedback PDFs off the public site:
+    they state the county's scores and the departments' remarks.
+    """
+    from ..pdf import render_round_pdfs
+
+    notes: list[Diagnostic] = []
+    for res in site.rounds:
+        if res.round.notification is not None:
+            render_round_pdfs(res, site.project, staging, warnings=notes)
+        else:
+            for cr in res.counties:
+                render_round_pdfs(res, site.project, staging, county=cr.county.id, warnings=notes)
+        if res.round.publish == "grades":
+            for cr in res.counties:
+                (staging / res.round.id / cr.county.id / "feedback.pdf").unlink(missing_ok=True)
+    return notes
+
+
+def move_into(staging: Path, site_dir: Path) -> None:
+    """Move every file under ``staging`` to the same place under ``site_dir``."""
+    for dirpath, _, filenames in os.walk(staging):
+        for name in sorted(filenames):
+            src = Path(dirpath) / name
+            dst = site_dir / src.relative_to(staging)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(src), str(dst))
