@@ -16,7 +16,7 @@ with :func:`render_html`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -45,8 +45,7 @@ def make_parser():
     return md
 
 
-@dataclass(frozen=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """The YAML between the opening and closing ``---`` lines, and where the body starts."""
 
     text: str | None  # None: the file has no front matter

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -26,15 +26,13 @@ _CODE = (_PKG / "checker" / "template.py", _PKG / "checker" / "cache.py", _PKG /
          _PKG / "yamlio.py", _PKG / "fields.py")
 
 
-@dataclass(frozen=True)
-class CountyInfo:
+class CountyInfo(NamedTuple):
     id: str
     name: str
     kind: str
 
 
-@dataclass(frozen=True)
-class RoundInfo:
+class RoundInfo(NamedTuple):
     """The part of ``round.yaml`` the checker uses."""
 
     id: str

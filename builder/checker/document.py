@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..markdown import FrontMatter, blank_comments, make_parser, split_front_matter
 from .text import Numbering, norm, norm_title, split_numbering
@@ -26,8 +27,7 @@ _LIST_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:
 _LITERAL_LEAD = re.compile(r"^\*\*(?P<lead>[^*]+?)\*\*(?P<rest>.*)$")
 
 
-@dataclass
-class Block:
+class Block(NamedTuple):
     """One line of rendered text."""
 
     kind: str  # heading | para | item | table | code | quote
@@ -153,8 +153,7 @@ class _Builder:
                 row_line = 0
 
 
-@dataclass
-class _Seg:
+class _Seg(NamedTuple):
     text: str
     offset: int  # lines after the inline token's first line
     bold: bool = False

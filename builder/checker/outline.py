@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .document import Block, Document, Heading
 from .template import Section, Template
@@ -34,8 +35,7 @@ class SectionMatch:
     has_content: bool = False
 
 
-@dataclass
-class Case:
+class Case(NamedTuple):
     heading: Heading | None  # None: annex content without any case heading
     line: int
     column: int
@@ -43,8 +43,7 @@ class Case:
     has_content: bool
 
 
-@dataclass
-class Structural:
+class Structural(NamedTuple):
     """A heading that takes part in the section structure (level 1 or 2)."""
 
     heading: Heading

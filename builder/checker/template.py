@@ -14,7 +14,7 @@ never raises for bad input. Loaded templates are cached per file (path, size, mt
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
@@ -26,8 +26,7 @@ from .text import norm_title, numbering_label
 PLACEHOLDERS = ("name", "government", "year")
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     title: str  # without its number; may contain {year}
     number: int  # 1-based position among its siblings
     level: int  # 1: 一、  2: （一）
@@ -53,8 +52,7 @@ class Section:
         return "{year}" in self.title
 
 
-@dataclass(frozen=True)
-class Annex:
+class Annex(NamedTuple):
     heading: str  # e.g. 附件：质量安全和质量发展工作典型案例
     title: str  # the heading without “附件：”
     max_cases: int | None
@@ -62,8 +60,7 @@ class Annex:
     case_guidance: str = ""
 
 
-@dataclass(frozen=True)
-class RequiredItems:
+class RequiredItems(NamedTuple):
     """Rubric items the report must self-evaluate, each mentioned by number or name."""
 
     ids: tuple[str, ...]
@@ -71,8 +68,7 @@ class RequiredItems:
     what: str  # how the items are called, e.g. 定量指标
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     rubric: str
     path: str  # as displayed
     title: str  # pattern with {name} {government} {year}

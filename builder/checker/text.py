@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _STRIP = re.compile(r"[\s*#`_\u200b\ufeff]+")
 _TRAILING = re.compile(r"[。.：:；;，,、!！?？]+$")
@@ -69,8 +69,7 @@ def cn_numeral(n: int) -> str:
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
 
 
-@dataclass(frozen=True)
-class Numbering:
+class Numbering(NamedTuple):
     level: int  # 1: 一、 2: （一） 3: 1． 4: （1）
     value: int
     text: str  # as written, e.g. "一、" or "（一）"
