@@ -100,6 +100,8 @@ def make_project(tmp: Path) -> Path:
     shutil.copytree(REPO / "content" / "pages", root / "content" / "pages")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
 
+    _write(root / "content" / "pages" / "notice.md",
+           "---\ndate: 2025-04-01\norgan: 测试市质量强市工作领导小组办公室\n---\n# 网站公告\n\n本站新增测试市考核结果。\n")
     rd = root / "content" / "tiny-2024"
     text = (rd / "round.yaml").read_text(encoding="utf-8")
     text = text.replace("publish: ranks\n", "publish: ranks\nsample: true\npublished_date: 2025-03-31\n")

@@ -166,6 +166,13 @@ def test_every_content_page_has_title_date_organ_and_meta_tags(site):
         assert f"{y}年{m}月{d}日" in text and f"<dd>{organ.group(1)}</dd>" in text, p
 
 
+def test_every_page_has_exactly_one_h1(site):
+    for p in pages(site):
+        assert p.read_text(encoding="utf-8").count("<h1") == 1, p
+    notice = read(site, "notice/index.html")
+    assert "<h1>网站公告</h1>" in notice and "2025年4月1日" in notice and "<dd>测试市质量强市工作领导小组办公室</dd>" in notice
+
+
 def test_sample_data_is_labelled_on_every_page_it_reaches(site):
     for p in pages(site):
         rel = p.relative_to(site).as_posix()

@@ -45,6 +45,7 @@ from . import pages as P
 from .collect import collect
 
 log = logging.getLogger("mkdocs.plugins.kaohe")
+_LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>\s*", re.S)
 
 
 class KaoheConfig(Config):
@@ -131,7 +132,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
 
     def on_page_content(self, html_, *, page, config, files):
         if page.file.src_uri not in self.specs:  # hand-written pages go into the search index too
-            text = html.unescape(re.sub(r"<[^>]+>", " ", html_ or ""))
+            html_ = _LEADING_H1.sub("", html_ or "", count=1)  # the theme prints the title as <h1>
+            text = html.unescape(re.sub(r"<[^>]+>", " ", html_))
             self.extra_docs.append(P.SearchDoc(page.url, page.title or "", "页面", text))
         return html_
 
