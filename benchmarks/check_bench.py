@@ -52,11 +52,12 @@ def find_markdownlint(explicit: str | None) -> list[str] | None:
     return None
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of the child: user + system, exit code)."""
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=dict(os.environ, **env) if env else None)
     wall = time.perf_counter() - t
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), p.returncode
@@ -108,6 +109,11 @@ def main() -> int:
             m_times.append(wall)
             m_cpu.append(cpu)
 
+    nocache = []
+    for _ in range(max(3, args.runs // 3)):
+        wall, cpu, _rc = timed(kaohe_cmd, work, {"KAOHE_NO_CACHE": "1"})
+        nocache.append((wall, cpu))
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}; load average {load:.1f} at the end")
@@ -120,6 +126,9 @@ def main() -> int:
                 f"(min {min(walls) * 1000:.0f}), CPU {statistics.median(cpus) * 1000:.0f} ms (exit {rc})")
 
     print(line("kaohe check (process)", k_times, k_cpu, k_rc))
+    print(f"kaohe check without its cache (KAOHE_NO_CACHE=1: reads round.yaml and the template), median of "
+          f"{len(nocache)}: wall {statistics.median(w for w, _ in nocache) * 1000:.0f} ms, "
+          f"CPU {statistics.median(c for _, c in nocache) * 1000:.0f} ms")
     if m_times:
         print(line("markdownlint-cli2 MD043 (process)", m_times, m_cpu, m_rc))
         print(f"ratio kaohe / markdownlint-cli2: wall {statistics.median(k_times) / statistics.median(m_times):.2f}, "
