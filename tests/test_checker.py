@@ -233,3 +233,84 @@ def test_in_process_check_is_fast():
         times.append(time.perf_counter() - t)
     times.sort()
     assert times[len(times) // 2] < 0.05  # generous on a loaded CI machine; the benchmark measures ≤ 10 ms
+
+
+# --- the check cache -------------------------------------------------------------------------------
+
+def _small_project(tmp_path) -> Project:
+    import shutil
+
+    root = tmp_path / "p"
+    (root / "rubrics").mkdir(parents=True)
+    shutil.copy(ROOT / "rubrics" / "luohe-2022.template.yaml", root / "rubrics")
+    (root / "content" / "luohe-2022").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "luohe-2022" / "round.yaml", root / "content" / "luohe-2022")
+    return Project(root)
+
+
+def _fresh_cache_state():
+    from builder.checker import cache
+
+    cache._disks.clear()
+    cache._memory.clear()
+
+
+def test_cache_is_written_used_and_invalidated(tmp_path):
+    import json
+    import time
+
+    project = _small_project(tmp_path)
+    text = (FIXTURES / "ok-minimal.md").read_text(encoding="utf-8")
+    _fresh_cache_state()
+    assert check_text(text, project, "r.md").diagnostics == []
+    cache_file = project.root / ".cache" / "kaohe" / "check.json"
+    data = json.loads(cache_file.read_text(encoding="utf-8"))
+    assert data["templates"] and data["rounds"]
+
+    # a new process (fresh memory) uses the disk cache: same result
+    _fresh_cache_state()
+    assert check_text(text, project, "r.md").diagnostics == []
+
+    # the template changes: the cache entry is stale and the new limit applies
+    tpl = project.rubrics_dir / "luohe-2022.template.yaml"
+    time.sleep(0.01)
+    tpl.write_text(tpl.read_text(encoding="utf-8").replace("body_chars: 3000", "body_chars: 100"), encoding="utf-8")
+    _fresh_cache_state()
+    r = check_text(text, project, "r.md")
+    assert [d.rule for d in r.diagnostics] == ["length-limit"] and r.stats["limit"] == 100
+
+    # the round changes: a county renamed
+    rnd = project.content_dir / "luohe-2022" / "round.yaml"
+    rnd.write_text(rnd.read_text(encoding="utf-8").replace("name: 舞阳县", "name: 舞阳新县"), encoding="utf-8")
+    _fresh_cache_state()
+    assert "title-mismatch" in {d.rule for d in check_text(text, project, "r.md").diagnostics}
+
+
+def test_corrupt_or_disabled_cache_is_ignored(tmp_path, monkeypatch):
+    project = _small_project(tmp_path)
+    text = (FIXTURES / "ok-minimal.md").read_text(encoding="utf-8")
+    cache_file = project.root / ".cache" / "kaohe" / "check.json"
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_text("{not json", encoding="utf-8")
+    _fresh_cache_state()
+    assert check_text(text, project, "r.md").diagnostics == []
+    cache_file.write_text('{"version": 1, "code": "x", "templates": {"a": 1}}', encoding="utf-8")
+    _fresh_cache_state()
+    assert check_text(text, project, "r.md").diagnostics == []
+    monkeypatch.setenv("KAOHE_NO_CACHE", "1")
+    cache_file.unlink()
+    _fresh_cache_state()
+    assert check_text(text, project, "r.md").diagnostics == []
+    assert not cache_file.exists()
+
+
+def test_problems_in_round_or_template_are_reported_every_time(tmp_path):
+    project = _small_project(tmp_path)
+    tpl = project.rubrics_dir / "luohe-2022.template.yaml"
+    tpl.write_text(tpl.read_text(encoding="utf-8") + "unknown_key: 1\n", encoding="utf-8")
+    text = (FIXTURES / "ok-minimal.md").read_text(encoding="utf-8")
+    for _ in range(2):
+        _fresh_cache_state()
+        r = check_text(text, project, "r.md")
+        assert [d.rule for d in r.diagnostics] == ["schema-unknown-key"]
+        assert r.diagnostics[0].path.endswith("luohe-2022.template.yaml")
