@@ -101,7 +101,7 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
                 raise
             diags.append(Diagnostic(path, 1, 1, ERROR, "internal-error",
                                     f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。"))
-    diags = [_with_source(d, doc) for d in _dedupe(diags)]
+    diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
     return CheckResult(path, _stats(report), diags)

@@ -49,12 +49,14 @@ def cmd_check(args) -> int:
 
 
 def _print_text(results) -> None:
-    from ..diagnostics import LABELS_ZH
+    from ..diagnostics import LABELS_ZH, SourceCache
 
     out = sys.stdout
+    sources = SourceCache()  # for findings in other files (round.yaml, the template)
     for r in results:
         for d in r.diagnostics:
-            print(d.format(LABELS_ZH), file=out)
+            src = d.source_line if d.source_line is not None or d.path == r.path else sources.line(d.path, d.line)
+            print(d.format(LABELS_ZH, source=src), file=out)
         print(_summary(r), file=out)
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
