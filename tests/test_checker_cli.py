@@ -91,7 +91,10 @@ def test_project_option_and_cwd(tmp_path):
     # … or from --project when run elsewhere
     assert run("check", "--project", ROOT, tmp_path / "r.md", cwd=tmp_path).returncode == 0
     p = run("check", "r.md", cwd=tmp_path)
-    assert p.returncode == 1 and "front-matter" in p.stdout  # no project here: says so
+    assert p.returncode == 1 and "front-matter" in p.stdout and "--project" in p.stdout  # no project here: says so
+    # a report inside a project, checked from elsewhere: the project is found from the report's folder
+    inside = ROOT / "tests" / "fixtures" / "reports" / "ok-minimal.md"
+    assert run("check", inside, cwd=tmp_path).returncode == 0
 
 
 def test_round_and_county_options():

@@ -230,7 +230,7 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
                                 "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
                                 "或在命令中用 --round 和 --county 指明。"))
         return
-    if project is None:
+    if project is None or not project.rubrics_dir.is_dir():
         diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
                                 "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
         return

@@ -38,7 +38,12 @@ def cmd_check(args) -> int:
     project = Project.find(args.project)
     from ..checker import check_file
 
-    results = [check_file(Path(f), project, args.round_id, args.county_id, display=f) for f in args.files]
+    results = []
+    for f in args.files:
+        here = project
+        if args.project is None and not project.rubrics_dir.is_dir():
+            here = Project.find(Path(f).resolve().parent)  # not run in a project: try the report's own folders
+        results.append(check_file(Path(f), here, args.round_id, args.county_id, display=f))
     if args.format == "json":
         import json
 
