@@ -254,13 +254,11 @@ def _find_headings(doc: Document) -> None:
         if form is None:
             continue
         numbering, title = split_numbering(text)
-        if numbering is not None and numbering.level > 2 and form != "markdown":
-            numbering = numbering if form in ("bold", "run-in") else None
+        if form == "plain" and numbering is not None and numbering.level > 2:
+            numbering = None  # “1．……” on a plain line is an enumeration, not a section heading
+        # strong headings take part in the structure; weak ones (unnumbered pseudo-headings) count
+        # only where their text is a template section's title
         strong = form == "markdown" or (numbering is not None and numbering.level <= 2)
-        if form == "run-in" and numbering is None:
-            strong = False
-        if form == "plain" and b.kind == "item":
-            continue
         doc.headings.append(Heading(i, text.strip(), b.line, b.column, b.md_level, form, numbering, title,
                                     norm_title(title), strong))
 

@@ -77,9 +77,11 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     keys = {s.key: s for s in flat}
 
     # 1. the title: the first block, unless it is a section heading or a long paragraph
-    first = 0
-    while first < len(blocks) and blocks[first].kind in ("para", "heading") and _DOC_LABEL_RE.match(compact(blocks[first].text)):
+    first = 0  # skip a leading “附件2” label copied from the notice
+    while first < len(blocks) and blocks[first].kind in ("para", "heading") \
+            and _DOC_LABEL_RE.match(compact(blocks[first].text)):
         first += 1
+
     def is_section(i: int) -> bool:
         h = heads.get(i)
         return h is not None and h.strong and (h.key in keys or (h.numbering is not None and h.numbering.level <= 2))

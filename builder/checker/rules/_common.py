@@ -28,7 +28,6 @@ def where_missing(report: Report, section: Section) -> tuple[int, int, str]:
     j = i + 1
     while j < len(flat) and _within(flat[j], section):
         j += 1
-    year = report.year
     for s in flat[j:]:
         m = report.outline.match_of(s)
         if m and m.heading and m.in_order:
