@@ -88,19 +88,6 @@ def test_contacts_never_reach_the_site(site):
     assert not any("contacts" in p.relative_to(site).as_posix() for p in texts)
 
 
-def test_contacts_in_the_real_content_never_reach_a_real_build(site):
-    # Every phone number and e-mail address in any contacts file of the repository's content.
-    repo = Path(__file__).resolve().parent.parent
-    found = []
-    for f in (repo / "content").glob("*/contacts/*"):
-        t = f.read_text(encoding="utf-8", errors="replace")
-        found += re.findall(r"\b1\d{10}\b|\b0\d{2,3}-\d{7,8}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", t)
-    texts = all_text(site)
-    for s in found:
-        for path, text in texts.items():
-            assert s not in text, (s, path)
-
-
 def test_script_and_javascript_links_in_a_report_are_harmless(site):
     page = read(site, "tiny-2024/south/report/index.html")
     main = page.split('<main', 1)[1]

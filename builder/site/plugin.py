@@ -12,7 +12,8 @@
 Options (``plugins: [kaohe: {...}]`` in mkdocs.yml): ``publisher`` and ``date`` (发布机构 and
 发布日期 of the site's own pages; default: the newest round's), ``drafts`` (also show rounds
 that are not published, with a 草稿 banner; env ``KAOHE_DRAFTS=1``), ``pdfs`` (env
-``KAOHE_PDFS=0`` skips them), ``project_dir`` (default: the folder of mkdocs.yml).
+``KAOHE_PDFS=0`` skips them; ``mkdocs serve`` skips them unless ``KAOHE_PDFS=1``),
+``project_dir`` (default: the folder of mkdocs.yml).
 State is reset in ``on_startup`` and ``on_config``, so ``mkdocs serve`` rebuilds start clean.
 """
 
@@ -58,6 +59,7 @@ class KaoheConfig(Config):
 
 class KaohePlugin(BasePlugin[KaoheConfig]):
     def on_startup(self, *, command, dirty) -> None:
+        self.command = command
         self._reset()
 
     def _reset(self) -> None:
@@ -93,7 +95,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             publisher=self.config.publisher,
             date=_parse_date(self.config.date),
             drafts=self.config.drafts if drafts is None else drafts,
-            pdfs=(self.config.pdfs if pdfs is None else pdfs) and importlib.util.find_spec("builder.pdf") is not None,
+            # `mkdocs serve` previews pages quickly: PDFs only when asked for (KAOHE_PDFS=1).
+            pdfs=(self.config.pdfs and getattr(self, "command", "build") != "serve" if pdfs is None else pdfs)
+            and importlib.util.find_spec("builder.pdf") is not None,
         )
 
     def on_pre_build(self, *, config):
