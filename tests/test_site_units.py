@@ -146,3 +146,14 @@ def test_every_page_has_title_date_and_organ(planned):
 def test_nav_lists_home_rounds_and_rubrics_only(planned):
     _, plan = planned
     assert [u for _, u in plan.nav] == ["", "rounds/", "rubrics/", "search/"]
+
+
+def test_site_core_does_not_import_mkdocs():
+    import subprocess
+    import sys
+
+    code = ("import sys; import builder.site.collect, builder.site.pages, builder.site.search, builder.site.usermd, "
+            "builder.site.outputs, builder.rounds, builder.rubric; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'weasyprint')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert out.strip() == "[]"
