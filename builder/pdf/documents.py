@@ -533,36 +533,62 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
 
 
-def round_specs(results: RoundResults, project, county: str | None = None,
-                kinds: tuple[str, ...] | None = None) -> list[DocSpec]:
-    """The documents of a round: the notification (when the round has a ``notification``
-    section and no county is asked for), then per county its feedback and, when it has
-    one, its report. ``kinds`` limits the document types (default: all of KINDS)."""
+def round_docs(results: RoundResults, county: str | None = None,
+               kinds: tuple[str, ...] | None = None) -> list[tuple[str, str | None]]:
+    """(kind, county id or None) of the documents of a round, in order: the notification
+    (when the round has a ``notification`` section and no county is asked for), then per
+    county its feedback and, when it has one, its report. ``kinds`` limits the document
+    types (default: all of KINDS). Nothing is read or rendered here."""
     rnd = results.round
     kinds = KINDS if kinds is None else tuple(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown document kinds {unknown}; expected some of {KINDS}")
-    specs: list[DocSpec] = []
-    diags: list[Diagnostic] = []
+    docs: list[tuple[str, str | None]] = []
     if county is None and "notification" in kinds and rnd.notification is not None:
-        specs.append(notification_spec(results, project))
+        docs.append(("notification", None))
     for c in rnd.counties:
         if county is not None and c.id != county:
             continue
-        cr = results.county(c.id)
-        if cr is None:
+        if results.county(c.id) is None:
             continue
+        if "feedback" in kinds:
+            docs.append(("feedback", c.id))
+        if "report" in kinds and c.id in rnd.reports:
+            docs.append(("report", c.id))
+    return docs
+
+
+def doc_rel_path(results: RoundResults, kind: str, county: str | None) -> str:
+    """Where a document goes under the output folder (DocSpec.rel_path)."""
+    return f"{results.round.id}/notification.pdf" if county is None else f"{results.round.id}/{county}/{kind}.pdf"
+
+
+def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> DocSpec:
+    """One document of :func:`round_docs` (DiagnosticError for a file that cannot be read)."""
+    if kind == "notification":
+        return notification_spec(results, project)
+    cr = results.county(county)
+    try:
+        return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiagnosticError([Diagnostic(_round_yaml(results.round, project), 0, 0, ERROR, "pdf-source",
+                                          f"读取{cr.county.name}的报告或反馈失败：{exc}")]) from None
+
+
+def round_specs(results: RoundResults, project, county: str | None = None,
+                kinds: tuple[str, ...] | None = None) -> list[DocSpec]:
+    """The documents of a round (:func:`round_docs`) with their template contexts; every
+    problem of every document is raised at once (DiagnosticError)."""
+    specs: list[DocSpec] = []
+    diags: list[Diagnostic] = []
+    for kind, cid in round_docs(results, county, kinds):
         try:
-            if "feedback" in kinds:
-                specs.append(feedback_spec(results, cr, project))
-            if "report" in kinds and c.id in rnd.reports:
-                specs.append(report_spec(results, cr, project))
+            specs.append(doc_spec(results, kind, cid, project))
         except DiagnosticError as exc:
+            if kind == "notification":
+                raise
             diags.extend(exc.diagnostics)
-        except (OSError, UnicodeDecodeError) as exc:
-            diags.append(Diagnostic(_round_yaml(rnd, project), 0, 0, ERROR, "pdf-source",
-                                    f"读取{c.name}的报告或反馈失败：{exc}"))
     if diags:
         raise DiagnosticError(diags)
     return specs

@@ -15,7 +15,6 @@ and is cheap to keep for many documents. Per document it
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from dataclasses import dataclass
@@ -50,16 +49,19 @@ class _Capture(logging.Handler):
 
 
 class Renderer:
-    def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None):
+    def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None,
+                 resolved_fonts: dict | None = None):
         self.project = project
         self.theme_dir = project.root / THEME_DIR
         if not (self.theme_dir / "print.css").is_file():
             raise DiagnosticError([Diagnostic(project.display(self.theme_dir), 0, 0, ERROR, "pdf-theme-missing",
                                               "找不到公文打印模板 themes/print/print.css。请确认在项目根目录运行。")])
-        specs, diags = _fonts.load_font_config(_fonts.config_paths(project.root, fonts_config), project.display)
-        if any(d.is_error for d in diags):
-            raise DiagnosticError(diags)
-        self.fonts = _fonts.resolve_fonts(specs)
+        if resolved_fonts is None:  # (worker processes get the fonts their parent resolved)
+            specs, diags = _fonts.load_font_config(_fonts.config_paths(project.root, fonts_config), project.display)
+            if any(d.is_error for d in diags):
+                raise DiagnosticError(diags)
+            resolved_fonts = _fonts.resolve_fonts(specs)
+        self.fonts = resolved_fonts
         self.css_text = (self.theme_dir / "print.css").read_text(encoding="utf-8")
         # Characters the stylesheet itself draws (page numbers, list markers, …).
         self.css_chars = "".join(re.findall(r'"([^"]*)"', re.sub(r"/\*.*?\*/", "", self.css_text, flags=re.S)))
@@ -145,8 +147,6 @@ class Renderer:
             logger.removeHandler(capture)
             logger.propagate = propagate
             refused = sorted(set(fetcher.refused))
-            del fetcher, blobs
-            gc.collect()
         diags = list(job.diagnostics)
         for url in refused:
             shown = url if len(url) <= 120 else url[:117] + "…"

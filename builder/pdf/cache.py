@@ -1,0 +1,199 @@
+"""Reusing PDFs that did not change (the build cache, :mod:`builder.buildcache`).
+
+A PDF is looked up in two steps, the first cheap, the second exact:
+
+1. **By its inputs** (record kind ``doc``), before anything is rendered: the key hashes
+   the *salt* (below), the round's files — except the *other* counties' reports and
+   feedback, of which only the names count — the rubrics, the document's kind and
+   county, and its own ``reports/<county>.md`` or ``feedback/<county>.md``. The record
+   names the exact key of step 2 and the files the document's HTML referred to (report
+   images, wherever they are) with their hashes, which are checked again. When a
+   county edits its report, this is how the other 2N documents are found without even
+   building their template context.
+2. **By what is rendered** (record kind ``pdf``): the salt, the document's full HTML
+   (every figure and text it shows, from the templates), the characters it draws, its
+   base folders and the hashes of the files its HTML refers to. A document whose inputs
+   changed but whose HTML did not (the notification after a report edit, a county whose
+   rank did not move after a score change) is found here and not rendered again.
+
+The *salt* is in every key: the code and version of kaohe (every module of ``builder``),
+the versions of WeasyPrint and the libraries that write the PDF, every file under
+``themes/`` (print templates, CSS, macros, fonts.yaml), the font configuration as
+resolved (each role's font file, face, size and modification time) and the subsetting
+backend. A change to any of them renders every document again.
+
+The PDF bytes are kept as a content-addressed blob whose hash is checked before use
+(:meth:`BuildCache.get_blob`); the warnings of the document are kept with it and
+repeated on a hit, so a cached build prints what a fresh one prints.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from ..buildcache import BuildCache, Hasher, code_digest, file_digest, tree_digest
+from ..diagnostics import Diagnostic
+
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pillow", "jinja2", "markdown-it-py")
+# URLs in the rendered HTML that may make WeasyPrint read a file.
+_URL_ATTR = re.compile(r"""(?:\bsrc|\bhref)\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*['"]?([^'")]+)""", re.I)
+
+
+def _versions() -> dict:
+    out = {}
+    for name in _LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+class PdfCache:
+    """The cache of one project's PDFs for one build (see the module doc)."""
+
+    def __init__(self, project, store: BuildCache | None = None, *, fonts: Path | str | None = None):
+        self.project = project
+        self.store = store if store is not None else BuildCache.for_project(project)
+        self.fonts = fonts
+        self._salt: str | None = None
+        self._rounds: dict[str, str] = {}
+        self._rubrics: str | None = None
+
+    @property
+    def stats(self):
+        return self.store.stats
+
+    @property
+    def enabled(self) -> bool:
+        return self.store.enabled
+
+    # ── keys ──
+    def salt(self) -> str:
+        if self._salt is None:
+            from . import fonts as _fonts
+
+            root = self.project.root
+            paths = _fonts.config_paths(root, self.fonts)
+            specs, diags = _fonts.load_font_config(paths, self.project.display)
+            resolved = {}
+            if not any(d.is_error for d in diags):
+                try:
+                    resolved = {role: f.key for role, f in _fonts.resolve_fonts(specs).items()}
+                except Exception:  # reported by the renderer itself
+                    resolved = {}
+            try:
+                backend = type(_fonts.backend()).__name__
+            except Exception:
+                backend = "none"
+            self._salt = Hasher("kaohe-pdf", code_digest(), _versions(), str(root),
+                                tree_digest(root / "themes"), [file_digest(p) for p in paths],
+                                resolved, backend).hexdigest()
+        return self._salt
+
+    def _round_digest(self, results) -> str:
+        rid = results.round.id
+        if rid not in self._rounds:
+            if self._rubrics is None:
+                self._rubrics = tree_digest(self.project.rubrics_dir)
+            others = re.compile(r"^(reports|feedback)/[^/]+\.md$")
+            self._rounds[rid] = Hasher(rid, self._rubrics,
+                                       tree_digest(results.round.path, names_only=others.match)).hexdigest()
+        return self._rounds[rid]
+
+    def doc_key(self, results, kind: str, county: str | None) -> str:
+        """Step 1: the key of a document by its inputs."""
+        rnd = results.round
+        own = []
+        if county is not None:
+            for folder, paths in (("feedback", rnd.feedback), ("reports", rnd.reports)):
+                p = paths.get(county)
+                own.append((folder, None if p is None else file_digest(p)))
+        return Hasher("doc", self.salt(), self._round_digest(results), kind, county, own).hexdigest()
+
+    def job_key(self, job) -> tuple[str, dict[str, str]]:
+        """Step 2: the key of a prepared document (:class:`~builder.pdf.render.Job`) and
+        the files its HTML refers to, with their hashes."""
+        assets = referenced_files(job.html, Path(job.base_dir))
+        key = Hasher("pdf", self.salt(), job.rel_path, job.source, job.html, job.chars, job.base_dir,
+                     job.round_dir, assets).hexdigest()
+        return key, assets
+
+    # ── lookups ──
+    def lookup_doc(self, key: str) -> tuple[str, bytes, list[Diagnostic]] | None:
+        """(step-2 key, PDF bytes, warnings) of a document by its step-1 key, or None."""
+        rec = self.store.get("doc", key)
+        if rec is None:
+            return None
+        assets = rec.get("assets") or {}
+        if any(file_digest(Path(p)) != d for p, d in assets.items()):
+            return None  # an image it shows changed
+        found = self.lookup(rec.get("pdf", ""))
+        return None if found is None else (rec["pdf"], *found)
+
+    def lookup(self, key: str) -> tuple[bytes, list[Diagnostic]] | None:
+        """(PDF bytes, warnings) by the step-2 key, or None (absent or damaged)."""
+        rec = self.store.get("pdf", key) if key else None
+        if rec is None:
+            return None
+        pdf = self.store.get_blob(str(rec.get("blob", "")))
+        if pdf is None or len(pdf) != rec.get("size"):
+            return None
+        return pdf, [self._diag(d) for d in rec.get("diagnostics", [])]
+
+    def remember(self, key: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
+        blob = self.store.put_blob(pdf)
+        self.store.put("pdf", key, {"blob": blob, "size": len(pdf),
+                                    "diagnostics": [self._json(d) for d in diagnostics]})
+
+    def remember_doc(self, doc_key: str, pdf_key: str, assets: dict[str, str]) -> None:
+        self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
+
+    # Diagnostics are kept with paths relative to the project, shown relative to the
+    # current folder when repeated (as the renderer shows them).
+    def _json(self, d: Diagnostic) -> dict:
+        out = d.to_json()
+        p = Path(d.path)
+        try:
+            out["path"] = (p if p.is_absolute() else Path.cwd() / p).resolve().relative_to(self.project.root).as_posix()
+            out["in_project"] = True
+        except (ValueError, OSError):
+            pass
+        return out
+
+    def _diag(self, j: dict) -> Diagnostic:
+        path = j.get("path", "")
+        if j.get("in_project"):
+            path = self.project.display(self.project.root / path)
+        return Diagnostic(path, j.get("line", 0), j.get("column", 0), j.get("severity", "warning"),
+                          j.get("rule", ""), j.get("message", ""), j.get("hint"))
+
+
+def referenced_files(html: str, base_dir: Path) -> dict[str, str]:
+    """Every local file the HTML may make WeasyPrint read (``src``/``href``/``url()``,
+    relative or ``file:``), resolved against ``base_dir``: absolute path → SHA-256 (or
+    ``"missing"``). Over-approximates (links are listed too); never misses an image."""
+    base = base_dir.resolve().as_uri() + "/"
+    out: dict[str, str] = {}
+    for m in _URL_ATTR.finditer(html):
+        url = (m.group(1) or m.group(2) or m.group(3) or "").strip()
+        if not url or url.startswith("#"):
+            continue
+        scheme = url.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) else ""
+        if scheme and scheme != "file":
+            continue  # data:, kaohe-font:, http(s): (refused by the fetcher) carry no file
+        full = urljoin(base, url.replace("&amp;", "&"))
+        parts = urlsplit(full)
+        if parts.scheme != "file":
+            continue
+        path = Path(url2pathname(unquote(parts.path)))
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):
+            pass
+        out[str(path)] = file_digest(path)
+    return dict(sorted(out.items()))
