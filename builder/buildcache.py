@@ -1,0 +1,259 @@
+"""The build cache: what a build made, kept by the hash of what it was made from.
+
+A site build of a province re-renders hundreds of PDFs and pages although a county
+changed one report. The cache keeps every rendered output under a *key*, the SHA-256 of
+everything the output depends on, so that a rebuild only renders what changed.
+It lives in ``<project>/.cache/kaohe/build/`` (git-ignored; ``KAOHE_CACHE_DIR`` moves
+it, ``KAOHE_NO_CACHE=1`` turns it off) and is never trusted blindly:
+
+* outputs are stored content-addressed, as ``blobs/<sha256 of the bytes>``: a blob is
+  used only after its bytes hash to its name again; a corrupted blob is deleted and
+  the output is rendered anew;
+* records (key → which blob, the warnings to repeat, …) are small JSON files that carry
+  the hash of their own body; a record that does not match it is deleted and ignored;
+* writes go to a temporary file that is renamed, so a build that is killed leaves no
+  half-written entry; two builds sharing a cache at worst render the same thing twice.
+
+Deleting the folder is always safe and gives the same output bytes. The folder is kept
+under a size limit (``KAOHE_CACHE_MAX_MB``, default 2048): after a build the least
+recently used entries are removed until it fits.
+
+This module is part of the core: it imports neither MkDocs nor WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 1  # bump when the layout of the folder or of a record changes
+DEFAULT_MAX_MB = 2048
+_PKG = Path(__file__).resolve().parent
+
+
+def sha256(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+class Hasher:
+    """An incremental SHA-256 over labelled parts (no two part sequences hash alike)."""
+
+    def __init__(self, *parts):
+        self._h = hashlib.sha256()
+        for p in parts:
+            self.add(p)
+
+    def add(self, part) -> "Hasher":
+        if isinstance(part, str):
+            part = part.encode("utf-8")
+        elif not isinstance(part, bytes):
+            part = json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+        self._h.update(len(part).to_bytes(8, "big"))
+        self._h.update(part)
+        return self
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, or ``"missing"``."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return "missing"
+
+
+def tree_digest(root: Path, *, names_only=lambda rel: False, suffixes: tuple[str, ...] | None = None) -> str:
+    """SHA-256 over every file under ``root`` (relative path and bytes, sorted).
+
+    ``names_only(rel)``: files whose content does not count, only their name (e.g. the
+    other counties' reports for one county's document). ``suffixes``: only such files.
+    Hidden files and folders (``.git``, ``.cache``) and ``__pycache__`` are skipped.
+    """
+    h = Hasher("tree")
+    if not root.is_dir():
+        return h.add("missing").hexdigest()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            if name.startswith(".") or (suffixes is not None and not name.endswith(suffixes)):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            h.add(rel)
+            h.add("name-only" if names_only(rel) else file_digest(path))
+    return h.hexdigest()
+
+
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """The package version and the source of every module of ``builder``: any change to
+    the code that makes an output invalidates every cached output."""
+    global _code_digest
+    if _code_digest is None:
+        from . import __version__
+
+        _code_digest = Hasher("kaohe", __version__, FORMAT, tree_digest(_PKG, suffixes=(".py",))).hexdigest()
+    return _code_digest
+
+
+@dataclass
+class CacheStats:
+    """What one build did with the cache (tests and benchmarks read it)."""
+
+    hits: int = 0
+    misses: int = 0
+    corrupt: int = 0  # entries found damaged (hash mismatch), deleted and rebuilt
+    stored: int = 0
+    rendered: list[str] = field(default_factory=list)  # outputs made anew in this build
+    reused: list[str] = field(default_factory=list)  # outputs taken from the cache
+
+    def as_dict(self) -> dict:
+        return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
+                "rendered": sorted(self.rendered), "reused": sorted(self.reused)}
+
+
+class BuildCache:
+    """One project's cache folder. Every method is safe to call when the cache is
+    disabled (then nothing is found and nothing is written) and never raises for a
+    damaged or unwritable folder: the build then simply renders."""
+
+    def __init__(self, root: Path, *, enabled: bool | None = None):
+        self.root = Path(root)
+        if enabled is None:
+            enabled = os.environ.get("KAOHE_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+        self.enabled = enabled
+        self.stats = CacheStats()
+
+    @classmethod
+    def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":
+        """``$KAOHE_CACHE_DIR`` or ``<project>/.cache/kaohe/build``."""
+        where = os.environ.get("KAOHE_CACHE_DIR")
+        return cls(Path(where) if where else project.root / ".cache" / "kaohe" / "build", enabled=enabled)
+
+    # ── blobs: content-addressed bytes ──
+    def _blob_path(self, digest: str) -> Path:
+        return self.root / "blobs" / digest[:2] / digest
+
+    def get_blob(self, digest: str) -> bytes | None:
+        if not self.enabled:
+            return None
+        path = self._blob_path(digest)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if sha256(data) != digest:
+            self.stats.corrupt += 1
+            _unlink(path)
+            return None
+        _touch(path)
+        return data
+
+    def put_blob(self, data: bytes) -> str:
+        digest = sha256(data)
+        if self.enabled:
+            path = self._blob_path(digest)
+            if not path.exists():
+                _write_atomic(path, data)
+        return digest
+
+    # ── records: small JSON documents under a key ──
+    def _record_path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> dict | None:
+        if not self.enabled:
+            return None
+        path = self._record_path(kind, key)
+        try:
+            wrapper = json.loads(path.read_text(encoding="utf-8"))
+            body = wrapper["body"]
+            ok = wrapper.get("format") == FORMAT and wrapper.get("sha256") == sha256(_canonical(body))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            ok = False
+        if not ok:
+            self.stats.corrupt += 1
+            _unlink(path)
+            return None
+        _touch(path)
+        return body
+
+    def put(self, kind: str, key: str, body: dict) -> None:
+        if not self.enabled:
+            return
+        text = json.dumps({"format": FORMAT, "sha256": sha256(_canonical(body)), "body": body}, ensure_ascii=False)
+        _write_atomic(self._record_path(kind, key), text.encode("utf-8"))
+        self.stats.stored += 1
+
+    # ── housekeeping ──
+    def prune(self, max_bytes: int | None = None) -> int:
+        """Remove the least recently used files until the folder fits ``max_bytes``
+        (default ``$KAOHE_CACHE_MAX_MB`` MiB); returns the number of files removed."""
+        if not self.enabled or not self.root.is_dir():
+            return 0
+        if max_bytes is None:
+            try:
+                max_bytes = int(float(os.environ.get("KAOHE_CACHE_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
+            except ValueError:
+                max_bytes = DEFAULT_MAX_MB * 1024 * 1024
+        entries = []
+        total = 0
+        for dirpath, _, filenames in os.walk(self.root):
+            for name in filenames:
+                p = Path(dirpath) / name
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                total += st.st_size
+                entries.append((st.st_mtime_ns, st.st_size, p))
+        removed = 0
+        if total > max_bytes:
+            for _, size, p in sorted(entries):
+                _unlink(p)
+                removed += 1
+                total -= size
+                if total <= max_bytes:
+                    break
+        return removed
+
+
+def _canonical(body) -> str:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk: the build goes on without caching
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used (least-recently-used pruning)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
