@@ -1,0 +1,83 @@
+"""What the documents say (no PDF rendering): dates, titles, the generated 通报 text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from builder.pdf import documents as D
+from builder.pdf.parallel import show_progress
+from builder.project import Project
+from fixtures.pdf.synthetic import REPO, make_results
+
+
+def test_dates_and_numbers():
+    assert D.cn_date(dt.date(2023, 3, 6)) == "2023年3月6日"
+    assert D.cn_date(dt.date(2023, 10, 28)) == "2023年10月28日"
+    assert [D.cn_number(n) for n in (1, 9, 10, 11, 16, 20, 23)] == ["一", "九", "十", "十一", "十六", "二十", "二十三"]
+    assert D.grade_text("A") == "A级" and D.grade_text("优秀") == "优秀" and D.grade_text(None) == "—"
+
+
+def test_title_lines_are_balanced_and_keep_words():
+    assert D.title_lines("关于2022年度县区政府质量工作考核结果的通报") == ["关于2022年度县区政府", "质量工作考核结果的通报"]
+    assert D.title_lines("漯河市2022年度政府质量工作考核结果") == ["漯河市2022年度政府质量工作考核结果"]
+    for title in ("关于市城乡一体化示范区2022年度质量工作考核结果的反馈", "经济技术开发区管委会2022年度质量工作考核自评报告"):
+        lines = D.title_lines(title)
+        assert "".join(lines) == title and len(lines) == 2
+        assert all(D._width(l) <= 18 for l in lines)
+        assert not any(l[0] in "年度的" for l in lines[1:])  # 2022|年度 and 考核|的 are never split
+
+
+def test_organ_name_fits_one_line():
+    assert D.header("漯河市人民政府", "")["organ_size"] == 36.0
+    long = D.header("漯河市质量强市战略工作领导小组办公室", "")
+    assert long["organ_size"] * 18 <= 156 * D.MM
+    assert long["organ_top"] == pytest.approx(35 * D.MM, abs=0.01)
+
+
+@pytest.mark.parametrize("publish", ["grades", "scores", "ranks"])
+def test_notification_publishes_what_the_round_publishes(publish, tmp_path):
+    results = make_results(tmp_path / "luohe-2022", publish=publish)
+    spec = D.notification_spec(results, Project(REPO))
+    body = "".join(b["lead"] + b["text"] for b in spec.context["body"])
+    table = spec.context["annex"]
+    heads = [c["title"] for c in table["columns"]]
+    if publish == "grades":
+        assert "97.9" not in body and "第1名" not in body
+        assert heads == ["序号", "被考核单位", "考核等次"]
+        # grouped by grade, in the round's order within a grade
+        assert [r[2] for r in table["rows"]] == sorted(r[2] for r in table["rows"])
+    elif publish == "scores":
+        assert "舞阳县（97.9分）" in body and "名）" not in body
+        assert heads == ["序号", "被考核单位", "基本分", "加分", "扣分", "总分", "考核等次"]
+        assert [r[1] for r in table["rows"]][:3] == ["舞阳县", "临颍县", "源汇区"]  # the round's order
+    else:
+        assert "舞阳县（97.9分，第1名）" in body
+        assert heads[0] == "排名" and [r[0] for r in table["rows"]] == [str(c.rank) for c in results.counties]
+    assert "西城区因发生区域性食品质量安全事件" in body
+    assert table["notes"] and "一票否决" in table["notes"][0]
+
+
+def test_requirements_from_the_round_are_markdown(tmp_path):
+    results = make_results(tmp_path / "luohe-2022", notification={"requirements": "请于**7月31日**前报送整改情况。<b>x</b>"})
+    spec = D.notification_spec(results, Project(REPO))
+    html = spec.context["body"][-1]["html"]
+    assert "<strong>7月31日</strong>" in html and "&lt;b&gt;" in html
+
+
+def test_report_title_and_annex_split(tmp_path):
+    results = make_results(tmp_path / "luohe-2022", counties=1)
+    spec = D.report_spec(results, results.county("wuyang"), Project(REPO))
+    assert spec.context["title"] == ["舞阳县2022年度质量工作", "自评报告"] or "".join(spec.context["title"]) == "舞阳县2022年度质量工作自评报告"
+    assert spec.context["attachments"] == ["典型案例"]
+    assert 'class="h1"' in spec.context["body"] and 'class="h2"' in spec.context["body"]
+    assert "案例一" in spec.context["annexes"][0]["html"] and "案例一" not in spec.context["body"]
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    assert show_progress(None) is False
+    assert show_progress(True) is True
+    monkeypatch.delenv("CI")
+    assert show_progress(None) is False  # pytest's stderr is not a terminal
