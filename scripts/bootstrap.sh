@@ -49,6 +49,7 @@ fi
 
 if [ "$purpose" = test ] && [ ! -f "$KAOHE_ROOT/tests/browser/node_modules/axe-core/axe.min.js" ]; then
   echo "==> 安装 axe-core（无障碍检查）"
-  npm install --silent --no-audit --no-fund --prefix "$KAOHE_ROOT/tests/browser" axe-core@4.11.0 >/dev/null
+  # Versions are pinned in tests/browser/package.json (axe-core has no dependencies).
+  npm install --silent --no-audit --no-fund --no-package-lock --prefix "$KAOHE_ROOT/tests/browser" >/dev/null
 fi
 export PATH="$KAOHE_VENV/bin:$PATH"
