@@ -48,7 +48,7 @@ def render_report(results: RoundResults, project, county_id: str, *, fonts: Path
 def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int | None = None, *,
                       county: str | None = None, kinds: Iterable[str] | None = None,
                       fonts: Path | str | None = None, progress: bool | None = None,
-                      warnings: list[Diagnostic] | None = None) -> list[Path]:
+                      warnings: list[Diagnostic] | None = None, cache=None) -> list[Path]:
     """Write the PDFs of a round under ``out_dir/<round>/``; returns the paths written.
 
     * ``notification.pdf`` — when the round has a ``notification`` section (a round
@@ -63,33 +63,77 @@ def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int |
     ``fonts``: a font configuration overriding ``themes/print/fonts.yaml`` role by role
     (default: ``$KAOHE_PRINT_FONTS``). ``progress``: a progress bar on stderr (default:
     only on a terminal and not under CI). ``warnings``, when given, receives non-fatal
-    diagnostics (e.g. an image URL that was not fetched).
+    diagnostics (e.g. an image URL that was not fetched). ``cache``: reuse unchanged PDFs
+    (see :func:`render_rounds_pdfs`).
 
     Raises DiagnosticError (every problem found, located) when a font is missing, a
     template fails or any document cannot be rendered; then nothing is written. Each
     PDF is written to a temporary file and renamed into place.
     """
     return render_rounds_pdfs([results], project, out_dir, jobs, county=county, kinds=kinds, fonts=fonts,
-                              progress=progress, warnings=warnings)
+                              progress=progress, warnings=warnings, cache=cache)
 
 
 def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, jobs: int | None = None, *,
                        county: str | None = None, kinds: Iterable[str] | None = None,
                        fonts: Path | str | None = None, progress: bool | None = None,
-                       warnings: list[Diagnostic] | None = None) -> list[Path]:
-    """:func:`render_round_pdfs` for several rounds with one process pool (a site build)."""
-    from .parallel import render_all
+                       warnings: list[Diagnostic] | None = None, cache=None) -> list[Path]:
+    """:func:`render_round_pdfs` for several rounds with one process pool (a site build).
 
+    ``cache``: reuse the PDFs of documents that did not change (:mod:`builder.pdf.cache`):
+    ``True`` for the project's build cache, or a :class:`~builder.pdf.cache.PdfCache`
+    (whose ``stats`` then say what was rendered and what reused); default: no cache.
+    """
+    from .parallel import _write_atomic, render_all
+
+    pc = _pdf_cache(cache, project, fonts)
+    out_dir = Path(out_dir)
     specs = []
     errors: list[Diagnostic] = []
     kinds = None if kinds is None else tuple(kinds)
+    order: list[str] = []
+    ready: dict[str, tuple[bytes, list[Diagnostic]]] = {}
+    doc_keys: dict[str, str] = {}
     for results in many:
         try:
             if county is not None:
                 _county(results, county)
-            specs.extend(documents.round_specs(results, project, county, kinds))
+            docs = documents.round_docs(results, county, kinds)
         except DiagnosticError as exc:
             errors.extend(exc.diagnostics)
+            continue
+        for kind, cid in docs:
+            rel = documents.doc_rel_path(results, kind, cid)
+            order.append(rel)
+            if pc is not None:
+                key = pc.doc_key(results, kind, cid)
+                found = pc.lookup_doc(key)
+                if found is not None:  # inputs unchanged: not even its template is rendered
+                    ready[rel] = found[1:]
+                    pc.stats.hits += 1
+                    pc.stats.reused.append(rel)
+                    continue
+                doc_keys[rel] = key
+            try:
+                specs.append(documents.doc_spec(results, kind, cid, project))
+            except DiagnosticError as exc:
+                errors.extend(exc.diagnostics)
     if errors:
         raise DiagnosticError(errors)
-    return render_all(specs, project, Path(out_dir), jobs=jobs, fonts=fonts, progress=progress, warnings=warnings)
+    if specs:
+        render_all(specs, project, out_dir, jobs=jobs, fonts=fonts, progress=progress, warnings=warnings,
+                   cache=pc, doc_keys=doc_keys)
+    for rel, (pdf, diags) in ready.items():
+        if warnings is not None:
+            warnings.extend(diags)
+        _write_atomic(out_dir / rel, pdf)
+    return [out_dir / rel for rel in order]
+
+
+def _pdf_cache(cache, project, fonts):
+    if cache is None or cache is False:
+        return None
+    from .cache import PdfCache
+
+    pc = cache if isinstance(cache, PdfCache) else PdfCache(project, fonts=fonts)
+    return pc if pc.enabled else None

@@ -153,6 +153,39 @@ class PdfCache:
     def remember_doc(self, doc_key: str, pdf_key: str, assets: dict[str, str]) -> None:
         self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
 
+    # ── the hooks of render_all ──
+    def take_cached(self, jobs: list, doc_keys: dict[str, str] | None = None):
+        """Split prepared jobs into (jobs to render, {rel_path: (PDF bytes, warnings)} found
+        by their step-2 key). Remembers the keys of the jobs to render for :meth:`keep`."""
+        todo, found = [], {}
+        self._pending = {}
+        for job in jobs:
+            key, assets = self.job_key(job)
+            doc_key = (doc_keys or {}).get(job.rel_path)
+            hit = self.lookup(key)
+            if hit is not None:
+                found[job.rel_path] = hit
+                self.stats.hits += 1
+                self.stats.reused.append(job.rel_path)
+                if doc_key:
+                    self.remember_doc(doc_key, key, assets)
+            else:
+                todo.append(job)
+                self.stats.misses += 1
+                self._pending[job.rel_path] = (key, assets, doc_key)
+        return todo, found
+
+    def keep(self, rel_path: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
+        """Store a PDF rendered for a job of :meth:`take_cached`."""
+        pending = getattr(self, "_pending", {}).pop(rel_path, None)
+        self.stats.rendered.append(rel_path)
+        if pending is None:
+            return
+        key, assets, doc_key = pending
+        self.remember(key, pdf, diagnostics)
+        if doc_key:
+            self.remember_doc(doc_key, key, assets)
+
     # Diagnostics are kept with paths relative to the project, shown relative to the
     # current folder when repeated (as the renderer shows them).
     def _json(self, d: Diagnostic) -> dict:

@@ -76,7 +76,11 @@ class Stats:
 
 
 def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts=None,
-               progress: bool | None = None, warnings: list[Diagnostic] | None = None) -> list[Path]:
+               progress: bool | None = None, warnings: list[Diagnostic] | None = None,
+               cache=None, doc_keys: dict[str, str] | None = None) -> list[Path]:
+    """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
+    :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
+    are taken from it and only the others are rendered (and then stored)."""
     from .render import Renderer
 
     renderer = Renderer(project, fonts)
@@ -89,9 +93,15 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
             errors.extend(exc.diagnostics)
     if errors:
         raise DiagnosticError(errors)
-    jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
     results: dict[str, bytes] = {}
     notes: list[Diagnostic] = []
+    everything = prepared
+    if cache is not None:
+        prepared, found = cache.take_cached(prepared, doc_keys)
+        for rel, (pdf, diags) in found.items():
+            results[rel] = pdf
+            notes.extend(diags)
+    jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
     Stats.peak_kib, Stats.documents = {}, {}
     def collect(outcome, job=None):
         rel, pdf, diags, pid, peak = outcome
@@ -100,6 +110,8 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
         else:
             results[rel] = pdf
             notes.extend(diags)
+            if cache is not None:
+                cache.keep(rel, pdf, diags)
         Stats.peak_kib[pid] = max(peak, Stats.peak_kib.get(pid, 0))
         Stats.documents[pid] = Stats.documents.get(pid, 0) + 1
         bar.advance(rel)
@@ -151,7 +163,7 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
     if errors:
         raise DiagnosticError(errors)
     written = []
-    for job in prepared:
+    for job in everything:
         path = out_root / job.rel_path
         _write_atomic(path, results[job.rel_path])
         written.append(path)
