@@ -26,27 +26,39 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> Path:
     return out
 
 
-def stage_pdfs(site: SiteData, staging: Path) -> list[Diagnostic]:
+def stage_pdfs(site: SiteData, staging: Path, cache=None) -> list[Diagnostic]:
     """Render every PDF of the shown rounds under ``staging/<round>/…``; returns warnings.
 
     Raises :class:`~builder.diagnostics.DiagnosticError` when a document cannot be rendered.
     A round without a 通报 (no ``notification`` in round.yaml) gets its counties' documents
     only. A round that publishes grades only keeps its feedback PDFs off the public site:
-    they state the county's scores and the departments' remarks.
+    they state the county's scores and the departments' remarks. ``cache``: a
+    :class:`~builder.pdf.cache.PdfCache`, so that only documents that changed are rendered.
     """
     from ..pdf import render_round_pdfs
 
     notes: list[Diagnostic] = []
     for res in site.rounds:
-        if res.round.notification is not None:
-            render_round_pdfs(res, site.project, staging, warnings=notes)
-        else:
-            for cr in res.counties:
-                render_round_pdfs(res, site.project, staging, county=cr.county.id, warnings=notes)
-        if res.round.publish == "grades":
-            for cr in res.counties:
-                (staging / res.round.id / cr.county.id / "feedback.pdf").unlink(missing_ok=True)
+        kinds = ("notification", "report") if res.round.publish == "grades" else None
+        render_round_pdfs(res, site.project, staging, kinds=kinds, warnings=notes, cache=cache)
     return notes
+
+
+def report_cache(cache) -> None:
+    """Say what the build cache saved, and keep it in ``.cache/kaohe/last-build.json``
+    (benchmarks and tests read which documents were rendered)."""
+    import json
+    import logging
+
+    stats = cache.stats
+    logging.getLogger("mkdocs.plugins.kaohe").info(
+        f"PDF：重新生成 {len(stats.rendered)} 个，{len(stats.reused)} 个没有变化（使用缓存）。")
+    try:
+        out = cache.store.root.parent / "last-build.json"
+        out.write_text(json.dumps({"pdf": stats.as_dict()}, ensure_ascii=False, indent=1), encoding="utf-8")
+        cache.store.prune()
+    except OSError:
+        pass
 
 
 def move_into(staging: Path, site_dir: Path) -> None:

@@ -7,13 +7,18 @@
 * ``on_files``       add the generated pages (``File.generated``, not in MkDocs' nav).
 * ``on_env``         autoescape, the shared macros folder (``themes/macros``), filters.
 * ``on_page_context``  hand each page its document metadata and data (``kh``).
-* ``on_post_build``  write the search index; move the PDFs into the site folder.
+* ``on_post_build``  write the search index; move the PDFs into the site folder; last of
+                     all plugins, put the finished build in place of ``site/`` (:mod:`.atomic`).
+* ``on_build_error`` remove the unfinished build: ``site/`` stays as it was.
 
 Options (``plugins: [kaohe: {...}]`` in mkdocs.yml): ``publisher`` and ``date`` (发布机构 and
 发布日期 of the site's own pages; default: the newest round's), ``drafts`` (also show rounds
 that are not published, with a 草稿 banner; env ``KAOHE_DRAFTS=1``), ``pdfs`` (env
 ``KAOHE_PDFS=0`` skips them; ``mkdocs serve`` skips them unless ``KAOHE_PDFS=1``),
-``project_dir`` (default: the folder of mkdocs.yml).
+``project_dir`` (default: the folder of mkdocs.yml), ``cache`` (reuse PDFs that did not change,
+from ``.cache/kaohe/build``; env ``KAOHE_NO_CACHE=1`` turns it off), ``atomic`` (build into a
+temporary folder that replaces ``site/`` at the end; env ``KAOHE_ATOMIC=0`` writes into
+``site/`` directly; never under ``mkdocs serve`` or ``--dirty``).
 State is reset in ``on_startup`` and ``on_config``, so ``mkdocs serve`` rebuilds start clean.
 """
 
@@ -35,13 +40,14 @@ import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from ..diagnostics import DiagnosticError, render_text
 from ..project import Project
 from ..rubric.load import fmt
 from . import outputs
+from .atomic import AtomicSite
 from . import pages as P
 from .collect import collect
 
@@ -55,11 +61,14 @@ class KaoheConfig(Config):
     publisher = c.Type(str, default="")
     date = c.Optional(c.Type(str))
     project_dir = c.Optional(c.Type(str))
+    cache = c.Type(bool, default=True)
+    atomic = c.Type(bool, default=True)
 
 
 class KaohePlugin(BasePlugin[KaoheConfig]):
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.dirty = dirty
         self._reset()
 
     def _reset(self) -> None:
@@ -70,6 +79,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.extra_docs: list[P.SearchDoc] = []
         self.opts: P.SiteOptions | None = None
         self._drop_staging()
+        self._drop_atomic()
 
     # ── load, validate, plan ──
     def on_config(self, config):
@@ -86,6 +96,10 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.info("未发布的轮次没有生成页面：" + "、".join(self.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
         self.plan = P.plan(self.site, self.opts)
         self.specs = {spec.src_uri: spec for spec in self.plan.pages}
+        if self.config.atomic and _env_flag("KAOHE_ATOMIC") is not False \
+                and getattr(self, "command", "build") != "serve" and not getattr(self, "dirty", False):
+            self.atomic = (config, config.site_dir, AtomicSite(config.site_dir))
+            config.site_dir = self.atomic[2].begin()
         return config
 
     def _options(self, config) -> P.SiteOptions:
@@ -103,8 +117,15 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
     def on_pre_build(self, *, config):
         if self.opts.pdfs:
             self.staging = Path(tempfile.mkdtemp(prefix="kaohe-pdf-"))
+            cache = None
+            if self.config.cache:
+                from ..pdf.cache import PdfCache
+
+                cache = PdfCache(self.project)
             try:
-                _warn("生成 PDF 时需要注意", outputs.stage_pdfs(self.site, self.staging))
+                _warn("生成 PDF 时需要注意", outputs.stage_pdfs(self.site, self.staging, cache=cache))
+                if cache is not None and cache.enabled:
+                    outputs.report_cache(cache)
             except DiagnosticError as e:
                 self._drop_staging()
                 raise PluginError("PDF 没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)) from None
@@ -152,20 +173,50 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         return context
 
     # ── after the pages ──
-    def on_post_build(self, *, config):
+    def _write_outputs(self, *, config):
         outputs.write_search_index(self.plan.search + self.extra_docs, Path(config.site_dir))
         if getattr(self, "staging", None) is not None:
             outputs.move_into(self.staging, Path(config.site_dir))
             self._drop_staging()
 
+    @event_priority(-100)  # after every other plugin has written its files
+    def _commit_site(self, *, config):
+        if getattr(self, "atomic", None) is None:
+            return
+        if config.strict and _strict_warnings():
+            return  # MkDocs aborts the build next; on_build_error removes the folder
+        mk_config, final, site = self.atomic
+        site.commit()
+        mk_config.site_dir = final
+        self.atomic = None
+        log.info(f"网站已写入 {final}")
+
+    on_post_build = CombinedEvent(_write_outputs, _commit_site)
+
     def on_build_error(self, *, error):
         self._drop_staging()
+        self._drop_atomic()
+
+    def _drop_atomic(self) -> None:
+        atomic = getattr(self, "atomic", None)
+        if atomic is not None:
+            mk_config, final, site = atomic
+            site.abort()
+            mk_config.site_dir = final
+        self.atomic = None
 
     def _drop_staging(self) -> None:
         staging = getattr(self, "staging", None)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         self.staging = None
+
+
+def _strict_warnings() -> bool:
+    """Whether MkDocs counted warnings that make a ``--strict`` build fail."""
+    from mkdocs.utils import CountHandler
+
+    return any(h.get_counts() for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler))
 
 
 def _env_flag(name: str) -> bool | None:
