@@ -14,7 +14,9 @@ one run; figures are wall-clock medians.
 2. *A whole round* (the example round ``luohe-2022`` of content/): ``jobs=1`` (in this
    process) against ``jobs=2`` (two spawned workers, start-up included). Target: ≥ 1.7×
    on 2 cores.
-3. *Memory*: peak RSS of each worker (``ru_maxrss``). Target: ≤ 300 MiB.
+3. *Memory*: peak RSS of each worker (``ru_maxrss``) in 2., and of one process
+   rendering ``--memory-docs`` documents in a row with ``gc.collect()`` after each (as
+   the workers do) and with the cyclic collector off. Target: ≤ 300 MiB.
 """
 
 from __future__ import annotations
@@ -132,6 +134,8 @@ def bench_round(round_id: str, jobs: int) -> dict:
             paths = render_round_pdfs(results, project, Path(tmp) / f"j{n}", jobs=n, progress=False)
             out[f"jobs{n}_s"] = round(time.perf_counter() - t, 2)
             out[f"jobs{n}_peak_mib"] = sorted(v // 1024 for v in Stats.peak_kib.values())
+            out[f"jobs{n}_documents_per_process"] = sorted(Stats.documents.values(), reverse=True)
+            out[f"jobs{n}_render_cpu_s"] = round(sum(Stats.cpu_s.values()), 2)
         out["documents"] = len(paths)
         same = all((Path(tmp) / "j1" / p.relative_to(Path(tmp) / f"j{jobs}")).read_bytes() == p.read_bytes()
                    for p in paths)
@@ -141,21 +145,68 @@ def bench_round(round_id: str, jobs: int) -> dict:
     return out
 
 
+def _memory_child(n_docs: int, collect: bool) -> tuple[int, int]:
+    """In a fresh process: render the example round's documents over and over, n_docs in
+    all, with or without gc.collect() between them; (peak RSS MiB, documents)."""
+    import gc
+
+    from builder.pdf import documents
+    from builder.pdf.render import Renderer
+    from builder.project import Project
+    from builder.rounds import compute, load_round
+
+    project = Project(REPO)
+    rnd, _ = load_round(project, "luohe-2022")
+    results = compute(rnd)
+    renderer = Renderer(project)
+    jobs = [renderer.prepare(s) for s in documents.round_specs(results, project)]
+    if not collect:
+        gc.disable()
+    for i in range(n_docs):
+        renderer.write(jobs[i % len(jobs)])
+        if collect:
+            gc.collect()
+    from builder.pdf.parallel import _peak_kib
+
+    return _peak_kib() // 1024, n_docs
+
+
+def bench_memory(n_docs: int) -> dict:
+    """Peak RSS of one process rendering n_docs documents: with gc.collect() after each
+    (what the workers do) and with the cyclic collector off (the worst case)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = {}
+    ctx = multiprocessing.get_context("spawn")
+    for collect in (True, False):
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            peak, n = pool.submit(_memory_child, n_docs, collect).result()
+        out["with_gc_mib" if collect else "gc_disabled_mib"] = peak
+    out["documents"] = n_docs
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--round", default="luohe-2022")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--only", choices=["document", "round"], default=None)
+    ap.add_argument("--only", choices=["document", "round", "memory"], default=None)
+    ap.add_argument("--memory-docs", type=int, default=40)
     args = ap.parse_args()
     report = {}
     if args.only in (None, "document"):
         report["document"] = bench_document(args.repeat)
     if args.only in (None, "round"):
         report["round"] = bench_round(args.round, args.jobs)
+    if args.only in (None, "memory"):
+        report["memory"] = bench_memory(args.memory_docs)
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    report["this_process_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    from builder.pdf.parallel import _peak_kib
+
+    report["this_process_peak_mib"] = _peak_kib() // 1024
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -171,9 +222,15 @@ def main() -> int:
         r = report["round"]
         print(f"round {args.round}: {r['documents']} PDFs on {r['cpus']} CPUs")
         print(f"  jobs=1            {r['jobs1_s']:.2f} s   peak {r['jobs1_peak_mib']} MiB")
-        print(f"  jobs={args.jobs}            {r[f'jobs{args.jobs}_s']:.2f} s   peak per worker "
-              f"{r[f'jobs{args.jobs}_peak_mib']} MiB")
+        print(f"  jobs={args.jobs}            {r[f'jobs{args.jobs}_s']:.2f} s   peak per process "
+              f"{r[f'jobs{args.jobs}_peak_mib']} MiB, documents per process "
+              f"{r[f'jobs{args.jobs}_documents_per_process']} (this process and {args.jobs - 1} worker)")
+        print(f"  CPU in rendering: jobs=1 {r['jobs1_render_cpu_s']} s, jobs={args.jobs} {r[f'jobs{args.jobs}_render_cpu_s']} s")
         print(f"  speedup {r['speedup']}×  (target ≥ 1.7)   identical bytes: {r['identical_bytes']}")
+    if "memory" in report:
+        m = report["memory"]
+        print(f"one process, {m['documents']} documents: peak {m['with_gc_mib']} MiB with gc.collect() after each, "
+              f"{m['gc_disabled_mib']} MiB with the cyclic collector off  (target ≤ 300)")
     print(f"load average {report['load_average']}")
     return 0
 

@@ -21,6 +21,7 @@ import gc
 import os
 import resource
 import sys
+import time
 from collections import deque
 from pathlib import Path
 
@@ -40,17 +41,27 @@ def _init_worker(root: str, fonts: dict) -> None:
 
 
 def _run(job, renderer=None):
-    """One document: (rel_path, pdf bytes or None, diagnostics, pid, peak RSS in KiB)."""
+    """One document: (rel_path, pdf bytes or None, diagnostics, (pid, peak RSS KiB, CPU s))."""
+    cpu = time.process_time()
     try:
         out = (renderer or _worker).write(job)
+        pdf, diags = out.pdf, out.diagnostics
     except DiagnosticError as exc:
-        return job.rel_path, None, exc.diagnostics, os.getpid(), _peak_kib()
-    finally:
-        gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next document
-    return job.rel_path, out.pdf, out.diagnostics, os.getpid(), _peak_kib()
+        pdf, diags = None, exc.diagnostics
+    gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next document
+    return job.rel_path, pdf, diags, (os.getpid(), _peak_kib(), time.process_time() - cpu)
 
 
 def _peak_kib() -> int:
+    """Peak resident memory of this process in KiB. VmHWM, not ru_maxrss: on Linux a
+    spawned process inherits its parent's ru_maxrss across exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -73,6 +84,7 @@ class Stats:
 
     peak_kib: dict[int, int] = {}
     documents: dict[int, int] = {}  # documents rendered per process id
+    cpu_s: dict[int, float] = {}  # CPU seconds spent in rendering per process id
 
 
 def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts=None,
@@ -102,9 +114,9 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
             results[rel] = pdf
             notes.extend(diags)
     jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
-    Stats.peak_kib, Stats.documents = {}, {}
-    def collect(outcome, job=None):
-        rel, pdf, diags, pid, peak = outcome
+    Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
+    def collect(outcome):
+        rel, pdf, diags, (pid, peak, cpu) = outcome
         if pdf is None:
             errors.extend(diags)
         else:
@@ -114,6 +126,7 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
                 cache.keep(rel, pdf, diags)
         Stats.peak_kib[pid] = max(peak, Stats.peak_kib.get(pid, 0))
         Stats.documents[pid] = Stats.documents.get(pid, 0) + 1
+        Stats.cpu_s[pid] = Stats.cpu_s.get(pid, 0.0) + cpu
         bar.advance(rel)
 
     # Biggest documents first for the workers, smallest first for this process (below).
