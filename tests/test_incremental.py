@@ -1,0 +1,249 @@
+"""Incremental and atomic builds (issue #7): real ``mkdocs build`` runs with real PDFs on a
+project from ``benchmarks/generate.py``.
+
+* a rebuild after one report changed renders that county's report PDF only, and its
+  output is byte-identical to a cold build after deleting the cache;
+* a damaged cache entry (blob or record) is detected, removed and rendered again;
+* a theme change invalidates every PDF;
+* a build that fails (a document that cannot be rendered, ``--strict`` warnings) or is
+  killed half-way leaves the previous ``site/`` exactly as it was, and no temporary folder;
+* the generator is deterministic and its reports pass ``kaohe check``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import generate  # noqa: E402
+
+N = 4
+ROUND = generate.ROUND_ID
+
+
+def build(root: Path, *extra: str, pdfs: bool = True, env: dict | None = None, timeout: int = 600):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    e.update({"CI": "true", "KAOHE_PDFS": "1" if pdfs else "0", **(env or {})})
+    quiet = [] if "--strict" in extra else ["-q"]  # -q hides the warnings --strict counts
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *quiet, *extra], cwd=root, env=e,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Relative path → SHA-256 of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def last_build(root: Path) -> dict:
+    return json.loads((root / ".cache" / "kaohe" / "last-build.json").read_text(encoding="utf-8"))["pdf"]
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if ".kaohe-" in p.name)
+
+
+def edit_report(root: Path, county: str, words: str) -> Path:
+    path = root / "content" / ROUND / "reports" / f"{county}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("现将有关情况报告如下", f"现将有关情况报告如下（{words}）", 1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A generated project of N counties, built once (cold, with every PDF)."""
+    root = tmp_path_factory.mktemp("incremental") / "project"
+    root.mkdir()
+    generate.generate(N, root)
+    p = build(root)
+    assert p.returncode == 0, p.stderr
+    return root
+
+
+@pytest.fixture
+def ids() -> list[str]:
+    return [c["id"] for c in generate.counties(N)]
+
+
+def all_pdfs(ids) -> set[str]:
+    return {f"{ROUND}/notification.pdf"} | {f"{ROUND}/{c}/{k}.pdf" for c in ids for k in ("feedback", "report")}
+
+
+def test_cold_build_renders_every_pdf_and_a_second_build_none(project, ids):
+    first = last_build(project)
+    assert set(first["rendered"]) == all_pdfs(ids) and first["reused"] == []
+    before = snapshot(project / "site")
+    p = build(project)
+    assert p.returncode == 0, p.stderr
+    again = last_build(project)
+    assert again["rendered"] == [] and set(again["reused"]) == all_pdfs(ids)
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(project, ids, tmp_path):
+    county = ids[1]
+    old = snapshot(project / "site")
+    edit_report(project, county, "本次修改只影响这一份报告")
+    p = build(project)
+    assert p.returncode == 0, p.stderr
+    stats = last_build(project)
+    assert stats["rendered"] == [f"{ROUND}/{county}/report.pdf"]
+    assert set(stats["reused"]) == all_pdfs(ids) - {f"{ROUND}/{county}/report.pdf"}
+    new = snapshot(project / "site")
+    changed = {k for k in new if new[k] != old.get(k)}
+    assert f"{ROUND}/{county}/report.pdf" in changed
+    assert "本次修改只影响这一份报告" in (project / "site" / ROUND / county / "report" / "index.html").read_text(encoding="utf-8")
+    assert not any(k.endswith(".pdf") and k != f"{ROUND}/{county}/report.pdf" for k in changed)
+
+    # Deleting the cache gives the same bytes.
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+    p = build(cold)
+    assert p.returncode == 0, p.stderr
+    assert snapshot(cold / "site") == new
+
+
+def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):
+    before = snapshot(project / "site")
+    store = project / ".cache" / "kaohe" / "build"
+    target = f"{ROUND}/{ids[0]}/feedback.pdf"
+    blob = hashlib.sha256((project / "site" / target).read_bytes()).hexdigest()
+    path = store / "blobs" / blob[:2] / blob
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the stored PDF
+    path.write_bytes(bytes(data))
+    # and a record whose body no longer matches its checksum
+    record = next(iter(sorted((store / "doc").rglob("*.json"))))
+    wrapper = json.loads(record.read_text(encoding="utf-8"))
+    wrapper["body"]["pdf"] = "0" * 64
+    record.write_text(json.dumps(wrapper), encoding="utf-8")
+
+    p = build(project)
+    assert p.returncode == 0, p.stderr
+    stats = last_build(project)
+    assert stats["corrupt"] >= 2
+    assert target in stats["rendered"]
+    assert snapshot(project / "site") == before  # rendered again, byte for byte
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == blob  # and stored again intact
+
+
+def test_theme_change_invalidates_every_pdf(project, ids, tmp_path):
+    from builder.pdf.cache import PdfCache
+    from builder.project import Project
+
+    copy = tmp_path / "p"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site"))
+    salt = PdfCache(Project(copy)).salt()
+    css = copy / "themes" / "print" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert PdfCache(Project(copy)).salt() != salt
+    p = build(copy, env={"KAOHE_CACHE_DIR": str(copy / ".cache" / "kaohe" / "build")})
+    assert p.returncode == 0, p.stderr
+    assert set(last_build(copy)["rendered"]) == all_pdfs(ids)
+
+
+def test_a_pdf_that_fails_leaves_the_previous_site_intact(project, ids, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    before = snapshot(root / "site")
+    # A character no configured font can draw: that document cannot be rendered.
+    bad = edit_report(root, ids[2], "\U00013000")
+    p = build(root)
+    assert p.returncode != 0
+    assert "PDF 没有生成" in p.stderr and bad.name in p.stderr and "Traceback" not in p.stderr
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
+def test_strict_warnings_leave_the_previous_site_intact(project, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    before = snapshot(root / "site")
+    (root / "content" / "pages" / "broken.md").write_text("# 说明\n\n见[不存在的页面](nowhere.md)。\n", encoding="utf-8")
+    p = build(root, "--strict", pdfs=False)
+    assert p.returncode != 0 and "nowhere.md" in p.stderr
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
+HOOK = """
+import os, time
+from pathlib import Path
+
+def on_post_page(output, page, config, **kwargs):
+    # the site folder MkDocs writes into already holds pages when this one is written
+    if page.file.src_uri.endswith("report/index.md"):
+        Path(os.environ["KAOHE_TEST_MARKER"]).write_text(config.site_dir, encoding="utf-8")
+        time.sleep(60)
+    return output
+"""
+
+
+def test_a_build_killed_half_way_leaves_the_previous_site_intact(project, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    before = snapshot(root / "site")
+    (root / "slow_hook.py").write_text(HOOK, encoding="utf-8")
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "hooks:\n  - slow_hook.py\n", encoding="utf-8")
+    marker = tmp_path / "marker"
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    e.update({"CI": "true", "KAOHE_PDFS": "1", "KAOHE_TEST_MARKER": str(marker)})
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=e,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert proc.poll() is None, "the build ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        building = Path(marker.read_text(encoding="utf-8"))
+        assert building != root / "site" and any(building.rglob("index.html"))  # pages half written
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert snapshot(root / "site") == before
+    assert leftovers(root) != []  # what the killed build left …
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("hooks:\n  - slow_hook.py\n", ""), encoding="utf-8")
+    p = build(root)
+    assert p.returncode == 0, p.stderr
+    assert leftovers(root) == []  # … is removed by the next build
+    assert snapshot(root / "site") == before
+
+
+def test_generate_is_deterministic_and_its_reports_pass_the_checker(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for folder, n in ((a, 5), (b, 5), (c, 3)):
+        folder.mkdir()
+        generate.generate(n, folder)
+    assert snapshot(a) == snapshot(b)
+    # county k is the same whatever N is
+    for cid in (x["id"] for x in generate.counties(3)):
+        rel = f"content/{ROUND}/reports/{cid}.md"
+        assert (a / rel).read_bytes() == (c / rel).read_bytes()
+    reports = sorted(str(p) for p in (a / "content" / ROUND / "reports").glob("*.md"))
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    p = subprocess.run([sys.executable, "-m", "builder", "check", "--format", "json", *reports], cwd=a,
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 0, p.stdout + p.stderr
+    files = json.loads(p.stdout)["files"]
+    assert len(files) == 5
+    for f in files:
+        assert f["diagnostics"] == []
+        assert 2000 <= f["stats"]["chars"] <= 3000 and f["stats"]["cases"] == 3
+    p = subprocess.run([sys.executable, "-m", "builder", "validate", ROUND], cwd=a, capture_output=True, text=True, env=e)
+    assert p.returncode == 0, p.stdout + p.stderr
