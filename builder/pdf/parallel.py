@@ -33,11 +33,21 @@ _worker = None  # the Renderer of a worker process
 
 
 def _init_worker(root: str, fonts: dict) -> None:
+    """Start-up of a worker: import WeasyPrint, parse the print stylesheet and open the
+    fonts now, while the calling process is still rendering templates."""
     global _worker
     from ..project import Project
+    from . import fonts as _fonts
     from .render import Renderer
 
     _worker = Renderer(Project(Path(root)), resolved_fonts=fonts)
+    _worker.stylesheet()
+    for font in fonts.values():
+        _fonts.backend().covers(font, {0x4E00})
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _run(job, renderer=None):
@@ -93,59 +103,63 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
     """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
     :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
     are taken from it and only the others are rendered (and then stored)."""
+    import contextlib
+
     from .render import Renderer
 
     renderer = Renderer(project, fonts)
     errors: list[Diagnostic] = []
-    prepared = []
-    for spec in specs:
-        try:
-            prepared.append(renderer.prepare(spec))
-        except DiagnosticError as exc:
-            errors.extend(exc.diagnostics)
-    if errors:
-        raise DiagnosticError(errors)
-    results: dict[str, bytes] = {}
-    notes: list[Diagnostic] = []
-    everything = prepared
-    if cache is not None:
-        prepared, found = cache.take_cached(prepared, doc_keys)
-        for rel, (pdf, diags) in found.items():
-            results[rel] = pdf
-            notes.extend(diags)
-    jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
-    Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
-    def collect(outcome):
-        rel, pdf, diags, (pid, peak, cpu) = outcome
-        if pdf is None:
-            errors.extend(diags)
-        else:
-            results[rel] = pdf
-            notes.extend(diags)
-            if cache is not None:
-                cache.keep(rel, pdf, diags)
-        Stats.peak_kib[pid] = max(peak, Stats.peak_kib.get(pid, 0))
-        Stats.documents[pid] = Stats.documents.get(pid, 0) + 1
-        Stats.cpu_s[pid] = Stats.cpu_s.get(pid, 0.0) + cpu
-        bar.advance(rel)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if cache is None and (jobs is None or jobs > 1) and default_jobs(len(specs)) > 1:
+            # Start the workers first: they start up while this process renders the templates.
+            pool = stack.enter_context(_pool(project, renderer, (jobs or default_jobs(len(specs))) - 1))
+        prepared = []
+        for spec in specs:
+            try:
+                prepared.append(renderer.prepare(spec))
+            except DiagnosticError as exc:
+                errors.extend(exc.diagnostics)
+        if errors:
+            raise DiagnosticError(errors)
+        results: dict[str, bytes] = {}
+        notes: list[Diagnostic] = []
+        everything = prepared
+        if cache is not None:
+            prepared, found = cache.take_cached(prepared, doc_keys)
+            for rel, (pdf, diags) in found.items():
+                results[rel] = pdf
+                notes.extend(diags)
+        jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
+        if jobs > 1 and pool is None:
+            pool = stack.enter_context(_pool(project, renderer, jobs - 1))
+        Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
 
-    # Biggest documents first for the workers, smallest first for this process (below).
-    pending = deque(sorted(prepared, key=lambda j: -len(j.html)))
-    with _Progress(show_progress(progress), len(prepared)) as bar:
-        if jobs == 1:
-            while pending:
-                collect(_run(pending.popleft(), renderer))
-        else:
-            import multiprocessing
-            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        def collect(outcome):
+            rel, pdf, diags, (pid, peak, cpu) = outcome
+            if pdf is None:
+                errors.extend(diags)
+            else:
+                results[rel] = pdf
+                notes.extend(diags)
+                if cache is not None:
+                    cache.keep(rel, pdf, diags)
+            Stats.peak_kib[pid] = max(peak, Stats.peak_kib.get(pid, 0))
+            Stats.documents[pid] = Stats.documents.get(pid, 0) + 1
+            Stats.cpu_s[pid] = Stats.cpu_s.get(pid, 0.0) + cpu
+            bar.advance(rel)
 
-            # jobs - 1 spawned workers, and this process renders too: it starts at once,
-            # while the workers are still starting up.
-            workers = jobs - 1
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(str(project.root), renderer.fonts),
-                                     max_tasks_per_child=TASKS_PER_CHILD) as pool:
+        # Biggest documents first for the workers, smallest first for this process (below).
+        pending = deque(sorted(prepared, key=lambda j: -len(j.html)))
+        with _Progress(show_progress(progress), len(prepared)) as bar:
+            if jobs == 1:
+                while pending:
+                    collect(_run(pending.popleft(), renderer))
+            else:
+                from concurrent.futures import FIRST_COMPLETED, wait
+
+                # jobs - 1 workers, and this process renders too: it starts at once.
+                workers = jobs - 1
                 inflight: dict = {}
 
                 def feed():  # each worker: one document running and one waiting
@@ -181,6 +195,19 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
         _write_atomic(path, results[job.rel_path])
         written.append(path)
     return written
+
+
+def _pool(project, renderer, workers: int):
+    """A pool of ``workers`` spawned processes, started now (a no-op task makes them start)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(str(project.root), renderer.fonts),
+                               max_tasks_per_child=TASKS_PER_CHILD)
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
