@@ -57,6 +57,20 @@ def test_kinds_and_rounds_without_a_notification(project, tmp_path):
         "luohe-2022/linying/feedback.pdf", "luohe-2022/wuyang/feedback.pdf"]
 
 
+def test_several_rounds_one_pool_kinds_per_round(project, tmp_path):
+    from builder.pdf import render_rounds_pdfs
+
+    a = make_results(tmp_path / "a" / "luohe-2022", counties=1)
+    import dataclasses
+
+    b = dataclasses.replace(a, round=dataclasses.replace(a.round, id="luohe-2022-grades", publish="grades"))
+    paths = render_rounds_pdfs([a, b], project, tmp_path / "out", jobs=2,
+                               kinds=lambda r: ("notification", "report") if r.round.publish == "grades" else None)
+    assert sorted(str(p.relative_to(tmp_path / "out")) for p in paths) == [
+        "luohe-2022-grades/notification.pdf", "luohe-2022-grades/wuyang/report.pdf",
+        "luohe-2022/notification.pdf", "luohe-2022/wuyang/feedback.pdf", "luohe-2022/wuyang/report.pdf"]
+
+
 def test_parallel_equals_sequential_byte_for_byte(project, results, tmp_path):
     seq = render_round_pdfs(results, project, tmp_path / "seq", jobs=1)
     par = render_round_pdfs(results, project, tmp_path / "par", jobs=2)

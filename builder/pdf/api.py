@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError
 from ..rounds.model import RoundResults
@@ -75,10 +75,14 @@ def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int |
 
 
 def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, jobs: int | None = None, *,
-                       county: str | None = None, kinds: Iterable[str] | None = None,
+                       county: str | None = None,
+                       kinds: Iterable[str] | Callable[[RoundResults], Iterable[str] | None] | None = None,
                        fonts: Path | str | None = None, progress: bool | None = None,
                        warnings: list[Diagnostic] | None = None, cache=None) -> list[Path]:
     """:func:`render_round_pdfs` for several rounds with one process pool (a site build).
+
+    ``kinds`` may also be a function of a round's results giving its kinds (None: all),
+    e.g. ``lambda r: ("notification", "report") if r.round.publish == "grades" else None``.
 
     ``cache``: reuse the PDFs of documents that did not change (:mod:`builder.pdf.cache`):
     ``True`` for the project's build cache, or a :class:`~builder.pdf.cache.PdfCache`
@@ -90,7 +94,7 @@ def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, job
     out_dir = Path(out_dir)
     specs = []
     errors: list[Diagnostic] = []
-    kinds = None if kinds is None else tuple(kinds)
+    kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     order: list[str] = []
     ready: dict[str, tuple[bytes, list[Diagnostic]]] = {}
     doc_keys: dict[str, str] = {}
@@ -98,7 +102,8 @@ def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, job
         try:
             if county is not None:
                 _county(results, county)
-            docs = documents.round_docs(results, county, kinds)
+            these = kinds_of(results)
+            docs = documents.round_docs(results, county, None if these is None else tuple(these))
         except DiagnosticError as exc:
             errors.extend(exc.diagnostics)
             continue
