@@ -70,11 +70,13 @@ def file_digest(path: Path) -> str:
         return "missing"
 
 
-def tree_digest(root: Path, *, names_only=lambda rel: False, suffixes: tuple[str, ...] | None = None) -> str:
+def tree_digest(root: Path, *, names_only=lambda rel: False, suffixes: tuple[str, ...] | None = None,
+                skip=lambda rel: False) -> str:
     """SHA-256 over every file under ``root`` (relative path and bytes, sorted).
 
     ``names_only(rel)``: files whose content does not count, only their name (e.g. the
     other counties' reports for one county's document). ``suffixes``: only such files.
+    ``skip(rel)``: files left out.
     Hidden files and folders (``.git``, ``.cache``) and ``__pycache__`` are skipped.
     """
     h = Hasher("tree")
@@ -87,23 +89,27 @@ def tree_digest(root: Path, *, names_only=lambda rel: False, suffixes: tuple[str
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
+            if skip(rel):
+                continue
             h.add(rel)
             h.add("name-only" if names_only(rel) else file_digest(path))
     return h.hexdigest()
 
 
-_code_digest: str | None = None
+_code_digests: dict[tuple[str, ...], str] = {}
 
 
-def code_digest() -> str:
-    """The package version and the source of every module of ``builder``: any change to
-    the code that makes an output invalidates every cached output."""
-    global _code_digest
-    if _code_digest is None:
+def code_digest(exclude: tuple[str, ...] = ()) -> str:
+    """The package version and the source of the modules of ``builder`` (but the
+    subpackages in ``exclude``, e.g. ``("pdf",)`` for pages): any change to the code that
+    makes an output invalidates every cached output."""
+    if exclude not in _code_digests:
         from . import __version__
 
-        _code_digest = Hasher("kaohe", __version__, FORMAT, tree_digest(_PKG, suffixes=(".py",))).hexdigest()
-    return _code_digest
+        skip = tuple(f"{name}/" for name in exclude)
+        _code_digests[exclude] = Hasher("kaohe", __version__, FORMAT, exclude, tree_digest(
+            _PKG, suffixes=(".py",), skip=lambda rel: rel.startswith(skip))).hexdigest()
+    return _code_digests[exclude]
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Incremental and atomic builds (issue #7): real ``mkdocs build`` runs with real PDFs on a
 project from ``benchmarks/generate.py``.
 
-* a rebuild after one report changed renders that county's report PDF only, and its
-  output is byte-identical to a cold build after deleting the cache;
+* a rebuild after one report changed renders that county's report PDF and report page
+  only, and its output is byte-identical to a cold build after deleting the cache;
 * a damaged cache entry (blob or record) is detected, removed and rendered again;
 * a theme change invalidates every PDF;
 * a build that fails (a document that cannot be rendered, ``--strict`` warnings) or is
@@ -47,8 +47,8 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def last_build(root: Path) -> dict:
-    return json.loads((root / ".cache" / "kaohe" / "last-build.json").read_text(encoding="utf-8"))["pdf"]
+def last_build(root: Path, what: str = "pdf") -> dict:
+    return json.loads((root / ".cache" / "kaohe" / "last-build.json").read_text(encoding="utf-8"))[what]
 
 
 def leftovers(root: Path) -> list[str]:
@@ -90,6 +90,7 @@ def test_cold_build_renders_every_pdf_and_a_second_build_none(project, ids):
     assert p.returncode == 0, p.stderr
     again = last_build(project)
     assert again["rendered"] == [] and set(again["reused"]) == all_pdfs(ids)
+    assert last_build(project, "pages")["rendered"] == []
     assert snapshot(project / "site") == before
     assert leftovers(project) == []
 
@@ -103,6 +104,8 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     stats = last_build(project)
     assert stats["rendered"] == [f"{ROUND}/{county}/report.pdf"]
     assert set(stats["reused"]) == all_pdfs(ids) - {f"{ROUND}/{county}/report.pdf"}
+    pages = last_build(project, "pages")  # and of the generated pages, only the report's
+    assert pages["rendered"] == [f"{ROUND}/{county}/report/"] and len(pages["reused"]) > 2 * N
     new = snapshot(project / "site")
     changed = {k for k in new if new[k] != old.get(k)}
     assert f"{ROUND}/{county}/report.pdf" in changed
@@ -126,17 +129,17 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte in the stored PDF
     path.write_bytes(bytes(data))
-    # and a record whose body no longer matches its checksum
-    record = next(iter(sorted((store / "doc").rglob("*.json"))))
-    wrapper = json.loads(record.read_text(encoding="utf-8"))
-    wrapper["body"]["pdf"] = "0" * 64
-    record.write_text(json.dumps(wrapper), encoding="utf-8")
+    # and records whose body no longer matches its checksum
+    for record in (store / "doc").rglob("*.json"):
+        wrapper = json.loads(record.read_text(encoding="utf-8"))
+        wrapper["body"]["pdf"] = "0" * 64
+        record.write_text(json.dumps(wrapper), encoding="utf-8")
 
     p = build(project)
     assert p.returncode == 0, p.stderr
     stats = last_build(project)
-    assert stats["corrupt"] >= 2
-    assert target in stats["rendered"]
+    assert stats["corrupt"] >= len(all_pdfs(ids)) + 1
+    assert stats["rendered"] == [target]
     assert snapshot(project / "site") == before  # rendered again, byte for byte
     assert hashlib.sha256(path.read_bytes()).hexdigest() == blob  # and stored again intact
 

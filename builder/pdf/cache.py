@@ -16,7 +16,8 @@ A PDF is looked up in two steps, the first cheap, the second exact:
    changed but whose HTML did not (the notification after a report edit, a county whose
    rank did not move after a score change) is found here and not rendered again.
 
-The *salt* is in every key: the code and version of kaohe (every module of ``builder``),
+The *salt* is in every key: the code and version of kaohe (every module of ``builder``
+but the site, the checker and the command line),
 the versions of WeasyPrint and the libraries that write the PDF, every file under
 ``themes/`` (print templates, CSS, macros, fonts.yaml), the font configuration as
 resolved (each role's font file, face, size and modification time) and the subsetting
@@ -38,6 +39,7 @@ from urllib.request import url2pathname
 from ..buildcache import BuildCache, Hasher, code_digest, file_digest, tree_digest
 from ..diagnostics import Diagnostic
 
+CODE_NOT_USED = ("site", "checker", "cli")  # subpackages a PDF does not depend on
 _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pillow", "jinja2", "markdown-it-py")
 # URLs in the rendered HTML that may make WeasyPrint read a file.
 _URL_ATTR = re.compile(r"""(?:\bsrc|\bhref)\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*['"]?([^'")]+)""", re.I)
@@ -90,7 +92,7 @@ class PdfCache:
                 backend = type(_fonts.backend()).__name__
             except Exception:
                 backend = "none"
-            self._salt = Hasher("kaohe-pdf", code_digest(), _versions(), str(root),
+            self._salt = Hasher("kaohe-pdf", code_digest(CODE_NOT_USED), _versions(), str(root),
                                 tree_digest(root / "themes"), [file_digest(p) for p in paths],
                                 resolved, backend).hexdigest()
         return self._salt

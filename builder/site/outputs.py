@@ -45,20 +45,29 @@ def stage_pdfs(site: SiteData, staging: Path, cache=None) -> list[Diagnostic]:
 
 
 def report_cache(cache) -> None:
-    """Say what the build cache saved, and keep it in ``.cache/kaohe/last-build.json``
-    (benchmarks and tests read which documents were rendered)."""
-    import json
+    """Say how many PDFs the build cache saved."""
     import logging
 
     stats = cache.stats
     logging.getLogger("mkdocs.plugins.kaohe").info(
         f"PDF：重新生成 {len(stats.rendered)} 个，{len(stats.reused)} 个没有变化（使用缓存）。")
+
+
+def write_build_log(store, pdf_cache, page_cache) -> None:
+    """What the build rendered and what it took from the cache, in ``.cache/kaohe/last-build.json``
+    (benchmarks and tests read it); then keep the cache under its size limit."""
+    import json
+
+    data = {"pdf": pdf_cache.stats.as_dict() if pdf_cache is not None else None,
+            "pages": page_cache.as_dict() if page_cache is not None else None,
+            "corrupt": store.stats.corrupt}
     try:
-        out = cache.store.root.parent / "last-build.json"
-        out.write_text(json.dumps({"pdf": stats.as_dict()}, ensure_ascii=False, indent=1), encoding="utf-8")
-        cache.store.prune()
+        out = store.root.parent / "last-build.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError:
         pass
+    store.prune()
 
 
 def move_into(staging: Path, site_dir: Path) -> None:

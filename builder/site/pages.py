@@ -32,6 +32,7 @@ from ..rounds.model import CountyResult, Round, RoundResults
 from ..rubric.model import Node, Rubric
 from . import usermd
 from .collect import SiteData, round_date
+from .pagecache import render_markdown
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定，尚未发布", "published": "已发布"}
 PUBLISH_LABELS = {"grades": "公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
@@ -288,9 +289,9 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
     for cr in order:
         cid = cr.county.id
         fb_text = _read(r.feedback.get(cid))
-        feedback = usermd.render(fb_text, top_level=3, anchor_prefix="f") if fb_text else None
+        feedback = render_markdown(fb_text, top_level=3, anchor_prefix="f") if fb_text else None
         rep_text = _read(r.reports.get(cid))
-        report = usermd.render(rep_text, top_level=2, take_title=True) if rep_text else None
+        report = render_markdown(rep_text, top_level=2, take_title=True) if rep_text else None
         report_title = (report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告")
         title = f"{cr.county.name}考核结果"
         pdfs = []

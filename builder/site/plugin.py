@@ -46,7 +46,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..diagnostics import DiagnosticError, render_text
 from ..project import Project
 from ..rubric.load import fmt
-from . import outputs
+from ..buildcache import BuildCache
+from . import outputs, pagecache
 from .atomic import AtomicSite
 from . import pages as P
 from .collect import collect
@@ -78,6 +79,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.specs: dict[str, P.PageSpec] = {}
         self.extra_docs: list[P.SearchDoc] = []
         self.opts: P.SiteOptions | None = None
+        self._page_keys: dict[str, str] = {}
+        self._page_html: dict[str, str] = {}
         self._drop_staging()
         self._drop_atomic()
 
@@ -87,6 +90,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.project = Project(Path(self.config.project_dir or os.path.dirname(config.config_file_path or ".") or "."))
         _check_docs_dir(Path(config.docs_dir), self.project)
         self.opts = self._options(config)
+        self.store = BuildCache.for_project(self.project, enabled=None if self.config.cache else False)
+        pagecache.MEMO.store = self.store if self.store.enabled else None
+        self.pdf_cache = self.page_cache = None
         self.site = collect(self.project, drafts=self.opts.drafts)
         if not self.site.ok:
             raise PluginError("考核数据有错误，网站没有生成（site/ 保持原样）。请按下面的提示修改：\n"
@@ -118,13 +124,13 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         if self.opts.pdfs:
             self.staging = Path(tempfile.mkdtemp(prefix="kaohe-pdf-"))
             cache = None
-            if self.config.cache:
+            if self.store.enabled:
                 from ..pdf.cache import PdfCache
 
-                cache = PdfCache(self.project)
+                cache = self.pdf_cache = PdfCache(self.project, self.store)
             try:
                 _warn("生成 PDF 时需要注意", outputs.stage_pdfs(self.site, self.staging, cache=cache))
-                if cache is not None and cache.enabled:
+                if cache is not None:
                     outputs.report_cache(cache)
             except DiagnosticError as e:
                 self._drop_staging()
@@ -136,15 +142,23 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                 raise PluginError(f"{config.docs_dir}/{spec.src_uri} 与自动生成的页面“{spec.meta.title}”重名，请改名或删除该文件。")
             front = f"---\ntemplate: {spec.template}\ntitle: {json.dumps(spec.meta.title, ensure_ascii=False)}\n---\n"
             files.append(File.generated(config, spec.src_uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
+        if self.store.enabled:
+            self.page_cache = pagecache.PageCache(self.store, self.project, config, self.opts, self._kh_site(config))
         return files
 
     def on_env(self, env, *, config, files):
         env.autoescape = True
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FileSystemLoader(str(self.project.root / "themes"))])
         env.filters.update(num=fmt, cndate=cn_date, pct=P.pct)
-        env.globals["kh_site"] = {"nav": self.plan.nav, "name": config.site_name, "publisher": self.plan.publisher,
-                                  "date": self.plan.site_date}
+        env.globals["kh_site"] = self._kh_site(config)
+        if self.page_cache is not None:  # generated pages whose data did not change are not rendered again
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({pagecache.CACHED_TEMPLATE: pagecache.CACHED_SOURCE}),
+                                              env.loader])
         return env
+
+    def _kh_site(self, config) -> dict:
+        return {"nav": self.plan.nav, "name": config.site_name, "publisher": self.plan.publisher,
+                "date": self.plan.site_date}
 
     # ── per page ──
     def on_pre_page(self, page, *, config, files):
@@ -156,6 +170,16 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         return page
 
     def on_page_content(self, html_, *, page, config, files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and self.page_cache is not None:
+            key = self.page_cache.key(spec)
+            found = self.page_cache.get(key) if key else None
+            if found is not None:  # on_page_context hands it to a template that outputs it
+                page.meta["template"] = pagecache.CACHED_TEMPLATE
+                self._page_html[page.file.src_uri] = found
+                self.page_cache.reused.append(page.url)
+            elif key:
+                self._page_keys[page.file.src_uri] = key
         if page.file.src_uri not in self.specs:  # hand-written pages go into the search index too
             html_ = _LEADING_H1.sub("", html_ or "", count=1)  # the theme prints the title as <h1>
             text = html.unescape(re.sub(r"<[^>]+>", " ", html_))
@@ -170,11 +194,24 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             except ValueError as e:
                 raise PluginError(f"{page.file.src_uri}：开头的 date 格式不对（{e}），应写成 2023-06-30。") from None
         context["kh"] = spec
+        cached = self._page_html.pop(page.file.src_uri, None)
+        if cached is not None:
+            context["kh_cached_page"] = cached
         return context
+
+    @event_priority(100)  # the template's own output, before other plugins change it
+    def on_post_page(self, output, *, page, config):
+        key = self._page_keys.pop(page.file.src_uri, None)
+        if key is not None and self.page_cache is not None:
+            self.page_cache.put(key, output)
+            self.page_cache.rendered.append(page.url)
+        return output
 
     # ── after the pages ──
     def _write_outputs(self, *, config):
         outputs.write_search_index(self.plan.search + self.extra_docs, Path(config.site_dir))
+        if self.store.enabled:
+            outputs.write_build_log(self.store, self.pdf_cache, self.page_cache)
         if getattr(self, "staging", None) is not None:
             outputs.move_into(self.staging, Path(config.site_dir))
             self._drop_staging()
