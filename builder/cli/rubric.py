@@ -27,7 +27,7 @@ def _load(project, target: str):
 
     path = Path(target)
     if target.endswith((".yaml", ".yml")) or path.is_file():
-        return load_rubric(path, project.display(path))
+        return load_rubric(path, target)  # shown as the user typed it
     return project.load_rubric(target)
 
 
