@@ -3,6 +3,7 @@ project from ``benchmarks/generate.py``.
 
 * a rebuild after one report changed renders that county's report PDF and report page
   only, and its output is byte-identical to a cold build after deleting the cache;
+* a changed score re-renders the pages that show it (the same bytes as a cold build);
 * a damaged cache entry (blob or record) is detected, removed and rendered again;
 * a theme change invalidates every PDF;
 * a build that fails (a document that cannot be rendered, ``--strict`` warnings) or is
@@ -118,6 +119,27 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     p = build(cold)
     assert p.returncode == 0, p.stderr
     assert snapshot(cold / "site") == new
+
+
+def test_a_changed_score_rerenders_what_shows_it_and_equals_a_cold_build(project, ids, tmp_path):
+    import re
+
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    assert build(root, pdfs=False).returncode == 0  # the page cache warm for a site-only build
+    sheet = root / "content" / ROUND / "scores" / "zhiqiangban.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    m = re.search(r"score: ([0-9.]+)", text)
+    text = text[:m.start(1)] + ("0" if m.group(1) != "0" else "0.5") + text[m.end(1):]
+    sheet.write_text(text, encoding="utf-8")
+    p = build(root, pdfs=False)
+    assert p.returncode == 0, p.stderr
+    rendered = last_build(root, "pages")["rendered"]
+    assert f"{ROUND}/{ids[0]}/" in rendered and f"{ROUND}/" in rendered
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+    assert build(cold, pdfs=False).returncode == 0
+    assert snapshot(cold / "site") == snapshot(root / "site")
 
 
 def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):

@@ -11,8 +11,10 @@ the MkDocs configuration; :class:`PageCache` keys the HTML by the hash of all of
   file of ``docs_dir`` (hand-written pages are in the navigation), the site options
   (drafts, PDFs, publisher, date), the site URL and ``kh_site``;
 * the page's URL and a deep hash of its spec: every field of every object the template
-  can reach from it (rounds, results, counties, rubric nodes, rendered reports …),
-  hashed once per build however many pages share it (:class:`Digest`).
+  can reach from it (rendered reports, rubric nodes, lists, dicts …), hashed once per
+  build however many pages share it (:class:`Digest`); a round's results, its counties'
+  results and the rubrics, which are pure functions of files, are hashed by those files
+  (:meth:`PageCache.pin_site`) instead of object by object.
 
 A page found in the cache is not rendered: the plugin gives MkDocs a one-line template
 that outputs the stored HTML; ``on_post_page`` of other plugins still runs on it. Pages
@@ -28,7 +30,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import enum
+import functools
 import hashlib
+import os
+import re
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -70,6 +75,12 @@ class Digest:
             return f"E:{t.__qualname__}.{obj.name}"
         return self._memoised(obj, lambda: self._compound(obj))
 
+    def pin(self, obj, digest: str) -> None:
+        """Use ``digest`` for ``obj`` instead of walking it (an object that is a pure
+        function of files whose hash is known)."""
+        self._memo[id(obj)] = f"pinned:{type(obj).__qualname__}:{digest}"
+        self._keep.append(obj)
+
     def _memoised(self, obj, make) -> str:
         key = id(obj)
         found = self._memo.get(key)
@@ -99,14 +110,15 @@ class Digest:
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _versions() -> dict:
+@functools.lru_cache(maxsize=1)
+def _versions() -> tuple:
     out = {}
     for name in ("mkdocs", "jinja2", "markupsafe", "markdown-it-py"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
-    return out
+    return tuple(sorted(out.items()))
 
 
 class PageCache:
@@ -114,6 +126,7 @@ class PageCache:
 
     def __init__(self, store: BuildCache, project, config, opts, kh_site: dict):
         self.store = store
+        self.project = project
         self.digest = Digest()
         self.rendered: list[str] = []
         self.reused: list[str] = []
@@ -121,6 +134,26 @@ class PageCache:
         self.salt = Hasher("kaohe-page", code_digest(CODE_NOT_USED), _versions(), tree_digest(project.root / "themes"),
                            file_digest(config_file) if config_file else "", tree_digest(Path(config.docs_dir)),
                            repr(opts), str(config.site_url or ""), self.digest(kh_site)).hexdigest()
+
+    def pin_site(self, site) -> None:
+        """Hash the rounds and rubrics by their files instead of walking them: a round's
+        results (and each county's) are a pure function of the code, the rubrics and the
+        round's files — but the text of reports and feedback, which the loader does not
+        keep (pages get it through their rendered Markdown, which is hashed)."""
+        rubrics = tree_digest(self.project.root / "rubrics")
+        md = re.compile(r"^(reports|feedback)/[^/]+\.md$")
+        base = Hasher(self.salt, rubrics, str(self.project.root), os.getcwd()).hexdigest()
+        for rb in site.rubrics:
+            self.digest.pin(rb, Hasher(base, "rubric", rb.id).hexdigest())
+        for res in site.rounds:
+            rnd = res.round
+            d = Hasher(base, "round", rnd.id, tree_digest(rnd.path, names_only=md.match)).hexdigest()
+            self.digest.pin(res, d)
+            self.digest.pin(rnd, Hasher(d, "round").hexdigest())
+            self.digest.pin(rnd.rubric, Hasher(d, "rubric").hexdigest())
+            for cr in res.counties:
+                self.digest.pin(cr, Hasher(d, "county-result", cr.county.id).hexdigest())
+                self.digest.pin(cr.county, Hasher(d, "county", cr.county.id).hexdigest())
 
     def key(self, spec) -> str | None:
         try:

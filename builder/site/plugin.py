@@ -144,6 +144,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             files.append(File.generated(config, spec.src_uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
         if self.store.enabled:
             self.page_cache = pagecache.PageCache(self.store, self.project, config, self.opts, self._kh_site(config))
+            self.page_cache.pin_site(self.site)
         return files
 
     def on_env(self, env, *, config, files):
