@@ -105,6 +105,7 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     stats = last_build(project)
     assert stats["rendered"] == [f"{ROUND}/{county}/report.pdf"]
     assert set(stats["reused"]) == all_pdfs(ids) - {f"{ROUND}/{county}/report.pdf"}
+    assert last_build(project, "rounds_reused") == [ROUND]  # the round was not even loaded again
     pages = last_build(project, "pages")  # and of the generated pages, only the report's
     assert pages["rendered"] == [f"{ROUND}/{county}/report/"] and len(pages["reused"]) > 2 * N
     new = snapshot(project / "site")
@@ -140,6 +141,19 @@ def test_a_changed_score_rerenders_what_shows_it_and_equals_a_cold_build(project
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
     assert build(cold, pdfs=False).returncode == 0
     assert snapshot(cold / "site") == snapshot(root / "site")
+
+
+def test_reports_are_checked_again_when_the_round_comes_from_the_cache(project, ids, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    before = snapshot(root / "site")
+    path = root / "content" / ROUND / "reports" / f"{ids[3]}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"county: {ids[3]}", f"county: {ids[0]}", 1),
+                    encoding="utf-8")
+    p = build(root, pdfs=False)
+    assert p.returncode != 0
+    assert "report-front-matter" in p.stderr and path.name in p.stderr
+    assert snapshot(root / "site") == before
 
 
 def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):

@@ -60,7 +60,7 @@ def write_build_log(store, pdf_cache, page_cache) -> None:
 
     data = {"pdf": pdf_cache.stats.as_dict() if pdf_cache is not None else None,
             "pages": page_cache.as_dict() if page_cache is not None else None,
-            "corrupt": store.stats.corrupt}
+            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
     try:
         out = store.root.parent / "last-build.json"
         out.parent.mkdir(parents=True, exist_ok=True)

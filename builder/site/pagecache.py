@@ -150,7 +150,7 @@ class PageCache:
             d = Hasher(base, "round", rnd.id, tree_digest(rnd.path, names_only=md.match)).hexdigest()
             self.digest.pin(res, d)
             self.digest.pin(rnd, Hasher(d, "round").hexdigest())
-            self.digest.pin(rnd.rubric, Hasher(d, "rubric").hexdigest())
+            self.digest.pin(rnd.rubric, Hasher(base, "rubric", rnd.rubric.id).hexdigest())  # often the same object
             for cr in res.counties:
                 self.digest.pin(cr, Hasher(d, "county-result", cr.county.id).hexdigest())
                 self.digest.pin(cr.county, Hasher(d, "county", cr.county.id).hexdigest())

@@ -93,7 +93,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.store = BuildCache.for_project(self.project, enabled=None if self.config.cache else False)
         pagecache.MEMO.store = self.store if self.store.enabled else None
         self.pdf_cache = self.page_cache = None
-        self.site = collect(self.project, drafts=self.opts.drafts)
+        self.site = collect(self.project, drafts=self.opts.drafts, cache=self.store)
         if not self.site.ok:
             raise PluginError("考核数据有错误，网站没有生成（site/ 保持原样）。请按下面的提示修改：\n"
                               + _format([d for d in self.site.diagnostics if d.is_error]))

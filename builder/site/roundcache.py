@@ -1,0 +1,107 @@
+"""Loading and computing a round once per change of its data (build cache).
+
+Loading a round of 300 counties (score sheets of 17,000 scores, contact lists) and
+computing it takes seconds, and a rebuild after a county edited its report would do it
+all again although no figure changed. :func:`load_computed` keeps the computed round
+(:class:`~builder.rounds.model.RoundResults`, pickled, as a verified blob of the build
+cache) under the hash of everything the loader reads:
+
+* the code of kaohe (but the adapters), the rubrics, the project's location and the
+  current folder (diagnostics name files relative to it);
+* every file of the round, except that for ``reports/*.md`` and ``feedback/*.md`` only
+  the names count: the loader keeps their paths, not their text (pages and PDFs read
+  the text themselves, and their caches hash it).
+
+On a hit the reports and feedback are checked again (:func:`~builder.rounds.documents.
+load_reports`, :func:`~builder.rounds.documents.load_feedback`: front matter, sections),
+and their diagnostics replace those stored, so a county that breaks its report's front
+matter gets the same error as without the cache. A round with any error is never stored.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from pathlib import Path
+
+from ..buildcache import BuildCache, Hasher, code_digest, tree_digest
+from ..diagnostics import Diagnostic
+
+CODE_NOT_USED = ("pdf", "site", "checker", "cli")
+_DOCS = ("reports", "feedback")
+_MD = re.compile(r"^(reports|feedback)/[^/]+\.md$")
+
+
+def load_computed(project, round_id: str, store: BuildCache | None):
+    """``(round, diagnostics, results)`` as :func:`~builder.rounds.load_round` gives the
+    first two; ``results`` is ``compute(round)``, or None when the round has errors."""
+    from ..rounds import compute, load_round
+
+    folder = project.content_dir / round_id
+    key = None
+    if store is not None and store.enabled:
+        key = Hasher("round", code_digest(CODE_NOT_USED), tree_digest(project.rubrics_dir), str(project.root),
+                     os.getcwd(), round_id, tree_digest(folder, names_only=_MD.match)).hexdigest()
+        found = _cached(project, folder, store, key)
+        if found is not None:
+            return found
+    rnd, diags = load_round(project, round_id)
+    if rnd is None or any(d.is_error for d in diags):
+        return rnd, diags, None
+    results = compute(rnd)
+    if key is not None:
+        kept = [d for d in diags if not _about_documents(d, folder)]
+        try:
+            blob = store.put_blob(pickle.dumps((results, kept), protocol=pickle.HIGHEST_PROTOCOL))
+            store.put("round", key, {"blob": blob})
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass
+    return rnd, diags, results
+
+
+def _cached(project, folder: Path, store: BuildCache, key: str):
+    rec = store.get("round", key)
+    data = store.get_blob(str(rec.get("blob", ""))) if rec else None
+    if data is None:
+        return None
+    try:
+        results, kept = pickle.loads(data)
+    except Exception:  # a blob of an older layout of the classes: load afresh
+        return None
+    fresh = _check_documents(project, results.round, folder)
+    if fresh is None:
+        return None
+    diags = sorted(kept + fresh, key=Diagnostic.sort_key)
+    if any(d.is_error for d in diags):
+        return None, diags, None
+    store.stats.rounds_reused.append(results.round.id)
+    return results.round, diags, results
+
+
+def _check_documents(project, rnd, folder: Path) -> list[Diagnostic] | None:
+    """The loader's checks of ``reports/`` and ``feedback/``, run again."""
+    from ..rounds.context import RoundContext
+    from ..rounds.documents import load_feedback, load_reports
+    from ..rounds.meta import load_round_meta
+
+    meta, _ = load_round_meta(project.content_dir, rnd.id, project.display, partial=True)
+    if meta is None:
+        return None
+    fresh: list[Diagnostic] = []
+    ctx = RoundContext(meta, rnd.rubric, fresh)
+    reports = load_reports(ctx, folder / "reports", project.display)
+    feedback = load_feedback(ctx, folder / "feedback", project.display)
+    ctx.finish()
+    if reports != rnd.reports or feedback != rnd.feedback:
+        return None  # cannot happen (their names are in the key), but never serve a stale round
+    return fresh
+
+
+def _about_documents(d: Diagnostic, folder: Path) -> bool:
+    try:
+        p = Path(d.path)
+        p = (p if p.is_absolute() else Path.cwd() / p).resolve()
+    except (OSError, ValueError):
+        return False
+    return any(p.is_relative_to((folder / sub).resolve()) for sub in _DOCS)
