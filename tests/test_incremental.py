@@ -286,3 +286,32 @@ def test_generate_is_deterministic_and_its_reports_pass_the_checker(tmp_path):
         assert 2000 <= f["stats"]["chars"] <= 3000 and f["stats"]["cases"] == 3
     p = subprocess.run([sys.executable, "-m", "builder", "validate", ROUND], cwd=a, capture_output=True, text=True, env=e)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_serve_rebuilds_use_the_cache_and_show_the_edit(project, ids, tmp_path):
+    """What `mkdocs serve` does when a county saves its report: a second build in the same
+    process, into serve's own folder (no atomic swap there), with the same cache."""
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    served = tmp_path / "served"
+    cwd = os.getcwd()
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("KAOHE_")}
+    try:
+        os.chdir(root)
+        cfg = load_config(str(root / "mkdocs.yml"), site_dir=str(served))
+        cfg.plugins.on_startup(command="serve", dirty=False)
+        mk_build(cfg, serve_url="http://127.0.0.1:8000/")
+        edit_report(root, ids[0], "保存后立即可见")
+        cfg = load_config(str(root / "mkdocs.yml"), site_dir=str(served))
+        mk_build(cfg, serve_url="http://127.0.0.1:8000/")
+    finally:
+        os.chdir(cwd)
+        os.environ.update(saved)
+    page = served / ROUND / ids[0] / "report" / "index.html"
+    assert "保存后立即可见" in page.read_text(encoding="utf-8")
+    assert last_build(root, "pages")["rendered"] == [f"{ROUND}/{ids[0]}/report/"]
+    assert last_build(root, "rounds_reused") == [ROUND]
+    assert leftovers(tmp_path) == [] and leftovers(root) == []
