@@ -16,7 +16,6 @@ so that the caller can report them; the resource is then left out of the documen
 from __future__ import annotations
 
 import base64
-import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -91,7 +90,3 @@ class RestrictedFetcher(URLFetcher):
             raise FetchRefused(f"data URL type not allowed: {mime}")
         data = base64.b64decode(payload) if "base64" in params[1:] else unquote(payload).encode()
         return URLFetcherResponse("data:", data, {"Content-Type": mime})
-
-
-def guess_type(path: Path) -> str | None:
-    return ASSET_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
