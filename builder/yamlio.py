@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import ERROR, Diagnostic, WARNING
+from .diagnostics import ERROR, Diagnostic
+from .textio import read_text  # noqa: F401  (re-exported: loaders import it from here)
 
 
 class Pos:
@@ -63,30 +64,6 @@ class YamlDoc:
         self.data = data
         self.diagnostics = diagnostics
         self.lines = text.splitlines()
-
-
-def read_text(path: Path, display: str, diags: list[Diagnostic]) -> str | None:
-    """Read a UTF-8 text file (BOM allowed); GB18030 is decoded with a warning."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        diags.append(Diagnostic(display, 0, 0, ERROR, "io-unreadable", f"无法读取文件：{exc.strerror or exc}。请检查路径和权限。"))
-        return None
-    if b"\x00" in raw[:4096]:
-        diags.append(Diagnostic(display, 1, 1, ERROR, "io-binary", "文件不是文本文件（含有二进制内容）。请提供 UTF-8 编码的文本文件。"))
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            diags.append(Diagnostic(display, 1, 1, ERROR, "io-encoding", "文件编码无法识别。请用记事本或 WPS 另存为“UTF-8”编码后重试。"))
-            return None
-        diags.append(
-            Diagnostic(display, 1, 1, WARNING, "io-gbk", "文件是 GBK/GB18030 编码，已按此编码读取。请另存为 UTF-8 编码（记事本：另存为 → 编码选“UTF-8”）。")
-        )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> YamlDoc:

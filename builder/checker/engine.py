@@ -63,12 +63,12 @@ def check_file(path, project=None, round_id: str | None = None, county_id: str |
 
     ``round_id``/``county_id`` override the report's front matter.
     """
-    from .reading import read_report
+    from ..textio import read_text
 
     path = Path(path)
     shown = display or (project.display(path) if project is not None else str(path))
     diags: list[Diagnostic] = []
-    text = read_report(path, shown, diags)
+    text = read_text(path, shown, diags)
     if text is None:
         return CheckResult(shown, _empty_stats(), diags)
     return check_text(text, project, shown, round_id, county_id, _pre=diags)
