@@ -469,7 +469,7 @@ def main(argv=None) -> int:
     ap.add_argument("--big-runs", type=int, default=1, help="runs of the cold build with PDFs at N > 100 (default 1)")
     ap.add_argument("--site-sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     ap.add_argument("--pdf-sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
-    ap.add_argument("--pdf-n", type=int, default=None, help="N of the parallel/sequential PDF comparison (default 12)")
+    ap.add_argument("--pdf-n", type=int, default=None, help="N of the parallel/sequential PDF comparison (default 25: 51 PDFs)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the generated projects (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the generated projects")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
@@ -485,7 +485,7 @@ def main(argv=None) -> int:
     args.big_runs = min(args.big_runs, args.runs)
     args.site_sizes = args.site_sizes or ([100, 300, 1000] + ([3000] if args.huge else []))
     args.pdf_sizes = args.pdf_sizes or ([100, 300] + ([1000] if args.big else []))
-    args.pdf_n = args.pdf_n or 12
+    args.pdf_n = args.pdf_n or 25
     readme = (not args.quick) if args.readme is None else args.readme
     tmp = None
     if args.work is None:
