@@ -447,15 +447,23 @@ def write_readme(section: str) -> None:
     README.write_text(text, encoding="utf-8")
 
 
-HEADER = """## Province-scale builds (`run.py`, issue #7)
+HEADER = """## Province-scale builds: cold, incremental, parallel (`run.py`, issue #7)
 
-`benchmarks/generate.py --counties N --out DIR` writes a complete project with one published
-round of N synthetic counties (漯河 2022 rubric, every item scored, a ~2,500字 self-report with
-3 typical cases that passes `kaohe check`, feedback, contacts); `benchmarks/run.py` builds it
-as whole processes and writes this section (`--quick` for a smoke test). See the docstring of
-run.py for what each line measures. Anchors: a plain `mkdocs build` of the same number of
-Markdown pages (target ≤ 1.2× for the site part); the cold build (target ≤ 0.05× for a rebuild
-after one report changed, at N = 300); `kaohe pdf --jobs 1` (target ≥ 1.7× with 2 jobs).
+`benchmarks/generate.py --counties N --out DIR` writes a complete project (this repository's
+rubrics, themes, mkdocs.yml and pages) with one published round of N synthetic counties (漯河
+2022 rubric, every item scored in 13 department sheets, a ~2,500字 self-report with 3 typical
+cases that passes `kaohe check`, feedback, contacts), deterministic for a given N.
+`benchmarks/run.py` builds it as whole processes (`os.wait4`: wall, CPU of the process and the
+workers it waited for, peak RSS of the largest single process) and writes this section; `--quick`
+is a 1-minute smoke test. The processes run a snapshot of `builder/` taken at the start, so that
+commits during the run do not invalidate the build cache between a cold build and a rebuild.
+
+Anchors: a plain `mkdocs build` (theme `mkdocs`, built-in search) of as many plain Markdown pages
+(each county's score table and report, the round's results table, rubric pages) — target ≤ 1.2×
+for the site part; the cold build — target ≤ 0.05× for a rebuild after one report changed, at
+N = 300; `kaohe pdf --jobs 1` — target ≥ 1.7× with 2 jobs. Not run by default (time): the cold
+build with PDFs at N = 1000 (`--big`, about 15 min more: 0.93 s per county at N = 300) and the
+site at N = 3000 (`--huge`). The cold build at N = 300 is one run (4.6 min), the others three.
 
 """
 
@@ -473,6 +481,8 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="folder for the generated projects (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the generated projects")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    ap.add_argument("--from-json", type=Path, default=None, metavar="JSON",
+                    help="measure nothing: write the table of an earlier run's --json file")
     ap.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
                     help="write the table into benchmarks/README.md (default: yes, except with --quick)")
     args = ap.parse_args(argv)
@@ -487,6 +497,12 @@ def main(argv=None) -> int:
     args.pdf_sizes = args.pdf_sizes or ([100, 300] + ([1000] if args.big else []))
     args.pdf_n = args.pdf_n or 25
     readme = (not args.quick) if args.readme is None else args.readme
+    if args.from_json:
+        section = HEADER + table(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(section)
+        if readme:
+            write_readme(section)
+        return 0
     tmp = None
     if args.work is None:
         tmp = tempfile.mkdtemp(prefix="kaohe-bench-")
