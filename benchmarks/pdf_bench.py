@@ -187,6 +187,30 @@ def bench_memory(n_docs: int) -> dict:
     return out
 
 
+def _burn(n: int) -> float:
+    x = 0
+    for i in range(n):
+        x += i * i
+    return x
+
+
+def probe_cores(n: int = 6_000_000) -> float:
+    """Wall time of the same CPU-bound loop in two processes at once over one alone: ≈ 1.0
+    when two cores are free, ≈ 2.0 when the machine is busy with other work (then the
+    parallel figures mean little)."""
+    import multiprocessing
+
+    t = time.perf_counter()
+    _burn(n)
+    one = time.perf_counter() - t
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1, 1])  # start-up, not measured
+        t = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - t
+    return round(two / one, 2)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
@@ -200,7 +224,9 @@ def main() -> int:
     if args.only in (None, "document"):
         report["document"] = bench_document(args.repeat)
     if args.only in (None, "round"):
+        before = probe_cores()
         report["round"] = bench_round(args.round, args.jobs)
+        report["round"]["cores_probe_before_after"] = [before, probe_cores()]
     if args.only in (None, "memory"):
         report["memory"] = bench_memory(args.memory_docs)
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]
@@ -227,6 +253,9 @@ def main() -> int:
               f"{r[f'jobs{args.jobs}_documents_per_process']} (this process and {args.jobs - 1} worker)")
         print(f"  CPU in rendering: jobs=1 {r['jobs1_render_cpu_s']} s, jobs={args.jobs} {r[f'jobs{args.jobs}_render_cpu_s']} s")
         print(f"  speedup {r['speedup']}×  (target ≥ 1.7)   identical bytes: {r['identical_bytes']}")
+        probe = r["cores_probe_before_after"]
+        busy = "" if max(probe) < 1.2 else "  — the machine was busy with other work: parallel figures unreliable"
+        print(f"  two-core probe before/after {probe} (1.0 = two free cores){busy}")
     if "memory" in report:
         m = report["memory"]
         print(f"one process, {m['documents']} documents: peak {m['with_gc_mib']} MiB with gc.collect() after each, "
