@@ -311,6 +311,11 @@ def results_table(results: RoundResults) -> dict:
         cols += [{"title": t, "num": True} for t in ("基本分", "加分", "扣分", "总分")]
     if has_grades:
         cols.append({"title": "考核等次", "num": True})
+    # Column widths (fixed table layout): the names get what the figures leave.
+    fixed = {"排名": 9, "序号": 9, "基本分": 12, "总分": 12, "加分": 10, "扣分": 10, "考核等次": 15}
+    for col in cols:
+        col["width"] = fixed.get(col["title"], 0)
+    cols[1]["width"] = 100 - sum(c["width"] for c in cols)
     order = {c.id: i for i, c in enumerate(rnd.counties)}
     band_order = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
     rows_src = list(results.counties)
