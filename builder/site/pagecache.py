@@ -63,7 +63,7 @@ class Digest:
             return f"{t.__name__}:{obj!r}"
         if isinstance(obj, str):  # str and Markup (both render the same text)
             if len(obj) <= 64:
-                return f"{t.__name__}:{obj}"
+                return f"{t.__name__}:{len(obj)}:{obj}"  # the length keeps joined parts unambiguous
             return self._memoised(obj, lambda: f"{t.__name__}#" + hashlib.sha256(obj.encode("utf-8")).hexdigest())
         if t is Decimal:
             return f"D:{obj}"
@@ -87,7 +87,11 @@ class Digest:
         if found is not None:
             return found
         self._memo[key] = f"cycle:{type(obj).__qualname__}"  # a reference back to an object being hashed
-        value = make()
+        try:
+            value = make()
+        except BaseException:
+            del self._memo[key]  # never leave the placeholder as the object's hash
+            raise
         self._memo[key] = value
         self._keep.append(obj)
         return value
