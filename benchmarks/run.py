@@ -475,8 +475,9 @@ def main(argv=None) -> int:
     ap.add_argument("--huge", action="store_true", help="also the site part at N = 3000")
     ap.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3, quick 1)")
     ap.add_argument("--big-runs", type=int, default=1, help="runs of the cold build with PDFs at N > 100 (default 1)")
-    ap.add_argument("--site-sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
-    ap.add_argument("--pdf-sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
+    sizes = lambda s: [] if s == "none" else [int(x) for x in s.split(",")]  # noqa: E731
+    ap.add_argument("--site-sizes", type=sizes, default=None, help="N of the site-only figures (or none)")
+    ap.add_argument("--pdf-sizes", type=sizes, default=None, help="N of the cold builds with PDFs (or none)")
     ap.add_argument("--pdf-n", type=int, default=None, help="N of the parallel/sequential PDF comparison (default 25: 51 PDFs)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the generated projects (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the generated projects")
@@ -488,13 +489,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.runs = args.runs or 1
-        args.site_sizes = args.site_sizes or [3, 6]
-        args.pdf_sizes = args.pdf_sizes or [3]
+        args.site_sizes = [3, 6] if args.site_sizes is None else args.site_sizes
+        args.pdf_sizes = [3] if args.pdf_sizes is None else args.pdf_sizes
         args.pdf_n = args.pdf_n or 2
     args.runs = args.runs or 3
     args.big_runs = min(args.big_runs, args.runs)
-    args.site_sizes = args.site_sizes or ([100, 300, 1000] + ([3000] if args.huge else []))
-    args.pdf_sizes = args.pdf_sizes or ([100, 300] + ([1000] if args.big else []))
+    if args.site_sizes is None:
+        args.site_sizes = [100, 300, 1000] + ([3000] if args.huge else [])
+    if args.pdf_sizes is None:
+        args.pdf_sizes = [100, 300] + ([1000] if args.big else [])
     args.pdf_n = args.pdf_n or 25
     readme = (not args.quick) if args.readme is None else args.readme
     if args.from_json:
