@@ -28,7 +28,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import ERROR, Diagnostic, DiagnosticError
+from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
 from ..fields import Fields, did_you_mean
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
@@ -56,6 +56,7 @@ class FontSpec:
     index: int | None
     package: str  # how to get it, e.g. "fonts-noto-cjk" (apt) or a free text for licensed fonts
     where: tuple[str, int, int]  # config file, line, column for diagnostics
+    stand_in_for: str = ""  # the licensed font an office should use in this role ("" = none)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class ResolvedFont:
     index: int
     package: str
     key: str  # identifies the file's content: path, face index, size, mtime
+    stand_in_for: str = ""
 
     @property
     def label(self) -> str:
@@ -115,6 +117,7 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             file = f.get("file", "str")
             index = f.get("index", "int")
             package = f.get("package", "str", default="")
+            stand_in_for = f.get("stand_in_for", "str", default="")
             f.get("name", "str")  # display name, documentation only
             f.get("note", "str")
             f.finish()
@@ -124,7 +127,7 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
                 fpath = Path(os.path.expanduser(file))
                 if not fpath.is_absolute():
                     fpath = path.parent / fpath
-            specs[role] = FontSpec(role, family, style, fpath, index, package, (shown, line, col))
+            specs[role] = FontSpec(role, family, style, fpath, index, package, (shown, line, col), stand_in_for)
         for key in top.m:
             if key not in ROLES:
                 line, col = key_pos_of(top.m, key)
@@ -214,9 +217,23 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             file, index = faces[0][0], faces[0][1]
         st = file.stat()
         key = f"{file.resolve()}#{index}:{st.st_size}:{st.st_mtime_ns}"
-        out[role] = ResolvedFont(role, spec.family, spec.style, file.resolve(), index, spec.package, key)
+        out[role] = ResolvedFont(role, spec.family, spec.style, file.resolve(), index, spec.package, key,
+                                 spec.stand_in_for)
     if diags:
         raise DiagnosticError(diags)
+    return out
+
+
+def stand_in_notices(fonts: dict[str, ResolvedFont], where: str) -> list[Diagnostic]:
+    """One INFO diagnostic per role set in a stand-in where an office should use a licensed
+    font (``stand_in_for`` in the font configuration), naming the role and both fonts."""
+    out = []
+    for role in ROLES:
+        font = fonts.get(role)
+        if font is not None and font.stand_in_for:
+            out.append(Diagnostic(where, 0, 0, INFO, "pdf-font-stand-in",
+                                  f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
+                                  hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。"))
     return out
 
 

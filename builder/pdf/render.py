@@ -26,6 +26,9 @@ from .documents import DocSpec
 from .fetcher import RestrictedFetcher
 
 FONT_MARKER = "/*kaohe-font-faces*/"
+# Small-form variants that GB2312 fonts lack, printed as the characters they stand for:
+# ﹝2017﹞ in a 文号 is the 六角括号 〔2017〕 of GB/T 9704 §7.2.4.
+PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
 MACROS_DIR = Path("themes")
 
@@ -114,7 +117,7 @@ class Renderer:
 
     def prepare(self, spec: DocSpec) -> "Job":
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
-        html = self.html(spec)
+        html = self.html(spec).translate(PRINT_EQUIVALENTS)
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
                    str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
