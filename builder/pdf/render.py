@@ -31,6 +31,7 @@ FONT_MARKER = "/*kaohe-font-faces*/"
 PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
 MACROS_DIR = Path("themes")
+PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Renderer:
         self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
         self._env = None
         self._css = None
+        self._page_css = None
 
     # ---------------------------------------------------------------- templates
 
@@ -115,9 +117,22 @@ class Renderer:
                             url_fetcher=RestrictedFetcher(self.roots))
         return self._css
 
+    def page_number_css(self) -> str:
+        """Page-number boxes placed so that the ink of the 一字线 is 7 mm below the version
+        (GB/T 9704 §7.5), whatever the 宋体 font: the dash's ink starts below the top of
+        its line box by the font's own measure."""
+        if self._page_css is None:
+            font = self.fonts.get("songti") or self.fonts[_fonts.BODY_ROLE]
+            pad = 7 * 72 / 25.4 - _fonts.ink_top(font, "\u2014") * PAGE_NUMBER_PT
+            rules = []
+            for side, box in (("right", "bottom-right"), ("left", "bottom-left")):
+                rules.append(f"@page :{side} {{ @{box} {{ padding-top: {pad:.2f}pt !important; }} }}")
+            self._page_css = "\n" + "\n".join(rules)
+        return self._page_css
+
     def prepare(self, spec: DocSpec) -> "Job":
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
-        html = self.html(spec).translate(PRINT_EQUIVALENTS)
+        html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
                    str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
@@ -127,9 +142,13 @@ class Renderer:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        from .justify import install
+
+        install()
         chars = _fonts.charset_of(job.chars)
         _fonts.check_coverage(self.fonts, chars, (job.source, 0, 0))
         font_css, blobs = _fonts.font_faces(self.fonts, chars)
+        font_css += self.page_number_css()
         html = job.html.replace(FONT_MARKER, font_css, 1)
         fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
         capture = _Capture()
@@ -165,6 +184,27 @@ class Renderer:
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+_PARA_END = re.compile(r"([^<>]*)(</(?:p|li)>)")
+_VISIBLE = re.compile(r"&#?\w+;|[^\s]")
+TAIL_CHARS = 4
+
+
+def keep_last_line(html: str) -> str:
+    """Bind the last characters of every paragraph so that its last line is never one
+    character and a stop ("2。" alone on a line): the last TAIL_CHARS visible characters
+    of a paragraph's final text run go into one unbreakable span."""
+
+    def bind(m):
+        text, close = m.group(1), m.group(2)
+        marks = list(_VISIBLE.finditer(text))
+        if len(marks) < 2 * TAIL_CHARS or text.rstrip() != text.rstrip("\n") or "\n" in text.strip():
+            return m.group(0)
+        cut = marks[-TAIL_CHARS].start()
+        return f'{text[:cut]}<span class="keep">{text[cut:]}</span>{close}'
+
+    return _PARA_END.sub(bind, html)
 
 
 _FONT_ATTR = re.compile(r'font-family="[^"]*"')
