@@ -31,6 +31,8 @@ FONT_MARKER = "/*kaohe-font-faces*/"
 PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
 MACROS_DIR = Path("themes")
+BANJI_ANCHOR = '<p class="banji-anchor">'
+BANJI_ANCHOR_EVEN = '<p class="banji-anchor banji-even">'
 PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 
@@ -139,7 +141,7 @@ class Renderer:
 
     def write(self, job: "Job") -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
-        from weasyprint import HTML
+        from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
         from .justify import install
@@ -156,9 +158,19 @@ class Renderer:
         logger.addHandler(capture)
         propagate, logger.propagate = logger.propagate, False
         try:
-            document = HTML(string=html, base_url=Path(job.base_dir).as_uri() + "/", url_fetcher=fetcher)
-            pdf = document.write_pdf(stylesheets=[self.stylesheet()], font_config=FontConfiguration(),
-                                     pdf_identifier=False, uncompressed_pdf=False)
+            options = {**DEFAULT_OPTIONS, "stylesheets": [self.stylesheet()], "pdf_identifier": False,
+                       "uncompressed_pdf": False}
+            base_url = Path(job.base_dir).as_uri() + "/"
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                font_config=FontConfiguration(), **options)
+            if len(document.pages) % 2 and BANJI_ANCHOR in html:
+                # GB/T 9704 §7.4: the 版记 is on the back of the last sheet, an even page when
+                # printed on both sides. Laid out again with the 版记 on the next even page
+                # (a blank page before it when needed; neither is numbered, §7.5).
+                html = html.replace(BANJI_ANCHOR, BANJI_ANCHOR_EVEN, 1)
+                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                    font_config=FontConfiguration(), **options)
+            pdf = document.write_pdf(None, 1, None, **{k: options[k] for k in DEFAULT_OPTIONS})
         except DiagnosticError:
             raise
         except Exception as exc:  # WeasyPrint errors are not part of our contract: locate them
