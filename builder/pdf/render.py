@@ -200,7 +200,7 @@ class Renderer:
 
 _PARA_END = re.compile(r"([^<>]*)(</(?:p|li)>)")
 _VISIBLE = re.compile(r"&#?\w+;|[^\s]")
-TAIL_CHARS = 4
+TAIL_CHARS = 3
 
 
 def keep_last_line(html: str) -> str:

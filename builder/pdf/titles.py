@@ -26,7 +26,6 @@ NO_BREAK_AFTER = set("（《〔「『“‘")
 _COST_BEFORE = {"的": 6.0, "和": 3.0, "与": 3.0, "及": 3.0}
 _COST_AFTER = {"的": 2.0, "关于": 4.0}
 DIGIT_UNITS = set("年月日号分个项名次位届期批")
-MAX_EXTRA_LINES = 2  # line counts tried beyond the fewest possible
 
 _lock = threading.Lock()
 _tokenizer = None
@@ -84,30 +83,79 @@ def boundaries(text: str, names: tuple[str, ...] = ()) -> list[int]:
 def title_lines(text: str, per_line: float = 18.0, names: tuple[str, ...] = ()) -> list[str]:
     """``text`` broken into balanced lines of at most ``per_line`` width, at word boundaries.
 
-    Fewer lines first (trying up to MAX_EXTRA_LINES more when the words do not allow the
-    fewest); within a line count, lines of nearly equal width, longer lines first (梯形),
-    and breaks next to 的 and the like avoided. When no word boundary fits (a run of
-    letters or digits longer than a line) the text is cut by width alone. Time is
-    O(len(text) × per_line × lines).
+    As few lines as the words allow (found greedily; one more for a short title whose
+    fewest lines would leave a stub); within a line count, lines of nearly equal width, longer
+    lines first (梯形), and breaks next to 的 and the like avoided. Where no word boundary
+    falls within a line's width (a run of letters or digits, an unknown word longer than
+    a line) the text is also cut by width there. Time is O(len(text) × per_line × lines).
     """
     text = text.strip()
     total = width(text)
     if total <= per_line or len(text) < 2:
         return [text]
-    cuts = boundaries(text, names)
-    k0 = max(2, math.ceil(total / per_line))
-    for k in range(k0, k0 + MAX_EXTRA_LINES + 1):
-        lines = _best(text, cuts, k, per_line, total)
-        if lines is not None:
-            return lines
-    return _by_width(text, per_line)
+    cuts = _with_forced_cuts(text, boundaries(text, names), per_line)
+    k_min = _greedy_count(text, cuts, per_line)
+    fewest = _best(text, cuts, k_min, per_line, total)
+    if fewest is None:  # cannot happen with forced cuts; stay safe
+        return [text]
+    if k_min <= 3 and not _balanced(fewest):
+        more = _best(text, cuts, k_min + 1, per_line, total)
+        if more is not None and _balanced(more):
+            return more
+    return fewest
 
 
-def _best(text: str, cuts: list[int], k: int, per_line: float, total: float) -> list[str] | None:
-    # prefix widths for O(1) line widths
+def _balanced(lines: list[str]) -> bool:
+    """No line shorter than half the longest (a stub line is not 对称)."""
+    widths = [width(line) for line in lines]
+    return min(widths) >= 0.5 * max(widths)
+
+
+def _prefix(text: str) -> list[float]:
     pre = [0.0]
     for ch in text:
         pre.append(pre[-1] + (0.5 if ord(ch) < 0x2E80 else 1.0))
+    return pre
+
+
+def _with_forced_cuts(text: str, cuts: list[int], per_line: float) -> list[int]:
+    """``cuts`` plus cuts by width inside any stretch between two cuts wider than a line."""
+    pre = _prefix(text)
+    out: list[int] = []
+    last = 0
+    for c in [*cuts, len(text)]:
+        while pre[c] - pre[last] > per_line:
+            i = last + 1
+            while i < c and pre[i + 1] - pre[last] <= per_line:
+                i += 1
+            while i > last + 1 and text[i] in NO_BREAK_BEFORE:
+                i -= 1
+            out.append(i)
+            last = i
+        if c < len(text):
+            out.append(c)
+            last = c
+    return sorted(set(out))
+
+
+def _greedy_count(text: str, cuts: list[int], per_line: float) -> int:
+    pre = _prefix(text)
+    points = [*cuts, len(text)]
+    count, start, i = 0, 0, 0
+    while start < len(text):
+        j = i
+        while j + 1 < len(points) and pre[points[j + 1]] - pre[start] <= per_line:
+            j += 1
+        end = points[j] if pre[points[j]] - pre[start] <= per_line or j == len(points) - 1 else points[j]
+        count += 1
+        if end <= start:  # cannot happen with forced cuts; stay bounded anyway
+            return count + 1
+        start, i = end, j + 1
+    return count
+
+
+def _best(text: str, cuts: list[int], k: int, per_line: float, total: float) -> list[str] | None:
+    pre = _prefix(text)  # prefix widths: a line's width in O(1)
     points = [0, *cuts, len(text)]
     ideal = total / k
     n = len(points)
@@ -152,15 +200,3 @@ def _best(text: str, cuts: list[int], k: int, per_line: float, total: float) -> 
         out.append(text[points[s]:points[i]])
         i = s
     return out[::-1]
-
-
-def _by_width(text: str, per_line: float) -> list[str]:
-    lines, start, w = [], 0, 0.0
-    for i, ch in enumerate(text):
-        cw = 0.5 if ord(ch) < 0x2E80 else 1.0
-        if w + cw > per_line and i > start and ch not in NO_BREAK_BEFORE:
-            lines.append(text[start:i])
-            start, w = i, 0.0
-        w += cw
-    lines.append(text[start:])
-    return lines
