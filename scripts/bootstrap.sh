@@ -19,20 +19,66 @@ missing=()
 for pkg in "${apt_needed[@]}"; do
   # python3-venv is only needed when the interpreter lacks a working venv module.
   if [ "$pkg" = python3-venv ] && python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then continue; fi
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  # Unpacked and usable counts as installed: "triggers-pending"/"triggers-awaited" only mean that
+  # dpkg will run a trigger (e.g. fc-cache) later; "half-configured" packages are already on disk.
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null \
+    | grep -Eq "^install ok (installed|triggers-pending|triggers-awaited|half-configured)$" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> 安装系统软件包：${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another apt job (e.g. a fresh machine's first updates) holds the lock: wait for it.
+    apt_wait=(-o DPkg::Lock::Timeout=600)
+    apt_log="$(mktemp)"
+    if command -v fuser >/dev/null 2>&1 && fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then
+      echo "==> 另一个软件包安装任务正在运行，等待它结束（最多 10 分钟）……"
+    fi
+    if ! apt-get "${apt_wait[@]}" update -qq >"$apt_log" 2>&1 \
+       || ! apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; then
+      echo "安装系统软件包失败：${missing[*]}。" >&2
+      if grep -q "lock" "$apt_log"; then
+        echo "另一个软件包安装任务 10 分钟内没有结束。请等它结束后重新运行本命令。" >&2
+      else
+        echo "apt-get 的输出如下，请检查网络或软件源后重新运行本命令：" >&2
+        cat "$apt_log" >&2
+      fi
+      rm -f "$apt_log"
+      exit 1
+    fi
+    rm -f "$apt_log"
   else
     echo "缺少系统软件包：${missing[*]}" >&2
     echo "请以管理员身份运行：sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
+
+# A pip configuration (pip.conf, PIP_* variables) may name local package folders. pip prints
+# "WARNING: Location … is ignored" for a folder that is missing and, for a local file:// index,
+# for every project that index lacks. Keep the find-links folders that exist and no local index
+# (PyPI has every pinned release); an environment variable overrides pip.conf.
+_kaohe_find_links() {
+  local out=() loc
+  for loc in $(python3 -m pip config get global.find-links 2>/dev/null; printenv PIP_FIND_LINKS || true); do
+    case " ${out[*]:-} " in *" $loc "*) continue ;; esac
+    case "$loc" in
+      http://*|https://*) out+=("$loc") ;;
+      *) [ -d "${loc#file://}" ] && out+=("$loc") ;;
+    esac
+  done
+  echo "${out[*]:-}"
+}
+_kaohe_index_urls() {
+  local out=() loc
+  for loc in $(python3 -m pip config get global.extra-index-url 2>/dev/null; printenv PIP_EXTRA_INDEX_URL || true); do
+    case "$loc" in http://*|https://*) out+=("$loc") ;; esac
+  done
+  echo "${out[*]:-}"
+}
+PIP_FIND_LINKS="$(_kaohe_find_links)"
+PIP_EXTRA_INDEX_URL="$(_kaohe_index_urls)"
+export PIP_FIND_LINKS PIP_EXTRA_INDEX_URL
 
 if [ ! -x "$KAOHE_VENV/bin/python" ]; then
   echo "==> 创建虚拟环境 $KAOHE_VENV"
