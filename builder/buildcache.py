@@ -122,7 +122,6 @@ class CacheStats:
     stored: int = 0
     rendered: list[str] = field(default_factory=list)  # outputs made anew in this build
     reused: list[str] = field(default_factory=list)  # outputs taken from the cache
-    rounds_reused: list[str] = field(default_factory=list)  # rounds not loaded again (site/roundcache.py)
 
     def as_dict(self) -> dict:
         return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,

@@ -74,16 +74,17 @@ class AtomicSite:
         self.old = self.final.parent / f".{self.final.name}.kaohe-old-{os.getpid()}"
 
     def check_writable(self) -> None:
-        """Raise :class:`StagingError` (in Chinese) when the build could not replace ``site/``:
-        checked before anything is built, so that nothing is left behind."""
+        """Raise :class:`StagingError` (in Chinese) when the build could not replace ``site/``
+        (a read-only or immutable folder, a file in its place): checked by writing a probe
+        file into each folder before anything is built, so that nothing is left behind."""
         parent = self.final.parent
         if self.final.exists() and not self.final.is_dir():
             raise StagingError(f"{self.final} 不是文件夹，网站无法写到这里。请删除或改名这个文件后重新生成。")
-        if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        if parent.exists() and not _can_write(parent):
             raise StagingError(f"没有权限在 {parent} 中写入，网站没有生成。请检查这个文件夹的写入权限。")
         if self.final.is_dir():
             for folder in (self.final, *(p for p in self.final.rglob("*") if p.is_dir() and not p.is_symlink())):
-                if not os.access(folder, os.W_OK | os.X_OK):
+                if not _can_write(folder):
                     raise StagingError(f"{folder} 是只读的，生成的网站无法替换它（{self.final} 保持原样）。"
                                        f"请先恢复写入权限（例如 chmod -R u+w {self.final}）后重新生成。")
 
@@ -153,6 +154,24 @@ class AtomicSite:
         for child in list(self.temp.iterdir()):
             os.replace(child, self.final / child.name)
         _remove(self.temp)
+
+
+def _can_write(folder: Path) -> bool:
+    """Whether a file can be made and removed in ``folder`` (also true of root's limits:
+    an immutable folder refuses even root)."""
+    probe = folder / f".kaohe-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return True
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:
+        return False
+    return True
 
 
 def _remove(path: Path) -> None:

@@ -151,6 +151,13 @@ class Build:
     sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
     stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
     progress: "Progress | None" = None
+    _env: jinja2.Environment | None = None
+
+    def env(self) -> jinja2.Environment:
+        """The theme's Jinja environment (:func:`theme_env`), made once per build."""
+        if self._env is None:
+            self._env = theme_env(self.project)
+        return self._env
 
 
 Writer = Callable[[Build, Path], list[str]]
@@ -197,7 +204,7 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     MEMO.store = store if store.enabled else None
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
-    site = collect(project, drafts=bool(opts.drafts), cache=store)
+    site = collect(project, drafts=bool(opts.drafts))
     errors = [d for d in site.diagnostics if d.is_error]
     if errors:
         raise DiagnosticError(errors)
@@ -398,20 +405,43 @@ def _page_path(url: str) -> str:
 
 
 def write_pages(build: Build, out: Path) -> list[str]:
-    """The generated pages of the plan (home, rounds, counties, reports, rubrics, search)."""
-    env = theme_env(build.project)
+    """The generated pages of the plan (home, rounds, counties, reports, rubrics, search);
+    a page whose data, theme and code did not change comes from the build cache
+    (:mod:`.pagecache`)."""
+    from .pagecache import PageCache
+
+    env = build.env()
     kh_site = _kh_site(build)
+    cache = None
+    if build.cache.enabled:
+        cache = PageCache(build.cache, build.project, _settings(build), kh_site)
     tick = build.progress.task("网页", len(build.plan.pages)) if build.progress else (lambda: None)
     written = []
     for spec in build.plan.pages:
-        html = env.get_template(spec.template).render(kh=spec, kh_site=kh_site)
+        key = cache.key(spec) if cache is not None else None
+        html = cache.get(key) if key else None
+        if html is None:
+            html = env.get_template(spec.template).render(kh=spec, kh_site=kh_site)
+            if key:
+                cache.put(key, html)
+            if cache is not None:
+                cache.rendered.append(spec.url)
+        else:
+            cache.reused.append(spec.url)
         rel = _page_path(spec.url)
         _write(out / rel, html.encode("utf-8"))
         build.sitemap.append((spec.url, spec.meta.date))
         written.append(rel)
         tick()
-    build.stats["pages"] = len(written)
+    build.stats["pages"] = cache.as_dict() if cache is not None else None
     return written
+
+
+def _settings(build: Build) -> dict:
+    """The settings a page depends on, as plain data (a part of every page's cache key)."""
+    c = build.config
+    return {"config": {**c.__dict__, "date": c.date.isoformat() if c.date else None},
+            "options": {"drafts": build.options.drafts, "pdfs": build.options.pdfs}}
 
 
 def _kh_site(build: Build) -> dict:
@@ -432,15 +462,16 @@ def handwritten_pages(build: Build) -> list[tuple[Path, str]]:
             rel = path.relative_to(docs).as_posix()
             if any(part.startswith(".") for part in rel.split("/")):
                 continue
-            stem = rel[:-3]
-            if stem == "index":
-                url = ""
-            elif stem.endswith("/index"):
-                url = stem[:-len("index")]
-            else:
-                url = stem + "/"
-            out.append((path, url))
+            out.append((path, _md_url(rel)))
     return out
+
+
+def _md_url(rel: str) -> str:
+    """``about.md`` → ``about/``, ``index.md`` → ``""``, ``a/index.md`` → ``a/``."""
+    stem = rel[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-len("index")]
+    return stem + "/"
 
 
 def write_handwritten(build: Build, out: Path) -> list[str]:
@@ -454,7 +485,7 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
     project = build.project
     docs = project.root / build.config.docs_dir
     generated = {spec.url for spec in build.plan.pages}
-    env = theme_env(project)
+    env = build.env()
     kh_site = _kh_site(build)
     errors: list[Diagnostic] = []
     written: list[str] = []
@@ -479,7 +510,7 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
             errors.extend(fm_errors)
             continue
         tokens = parse(text)
-        _rewrite_md_links(tokens)
+        _rewrite_md_links(tokens, path, docs, shown, build.warnings)
         body = render_html(tokens)
         title = str(meta.get("title") or "")
         m = _LEADING_H1.match(body)
@@ -532,8 +563,9 @@ def _page_front_matter(text: str, path: Path, shown: str) -> tuple[dict, list[Di
     return dict(doc.data or {}), []
 
 
-def _rewrite_md_links(tokens) -> None:
-    """Links to other pages written as files (``about.md``) point at their URL (``../about/``)."""
+def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list[Diagnostic]) -> None:
+    """Links to other pages written as files (``about.md``) point at their URL (``../about/``);
+    a link to a page that does not exist is a warning (``--strict`` stops the build)."""
     for tok in tokens:
         for child in tok.children or []:
             if child.type != "link_open":
@@ -542,9 +574,15 @@ def _rewrite_md_links(tokens) -> None:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
                 continue
-            stem = parts.path[:-3]
-            stem = stem[:-len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
-            child.attrSet("href", "../" + stem + (f"#{parts.fragment}" if parts.fragment else ""))
+            target = Path(os.path.normpath(path.parent / parts.path))
+            if not target.is_file() or not target.is_relative_to(docs):
+                line = (tok.map[0] + 1) if tok.map else 1
+                warnings.append(Diagnostic(shown, line, 1, WARNING, "site-link-missing",
+                                           f"链接的页面“{parts.path}”不存在。请检查文件名，或删除这个链接。"))
+                continue
+            url = _md_url(target.relative_to(docs).as_posix())
+            page_url = _md_url(path.relative_to(docs).as_posix())
+            child.attrSet("href", relative_url(url, page_url) + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def write_theme_assets(build: Build, out: Path) -> list[str]:
@@ -647,7 +685,7 @@ def _write_build_log(build: Build) -> None:
     if not store.enabled:
         return
     data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
-            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
+            "corrupt": store.stats.corrupt}
     try:
         target = store.root.parent / "last-build.json"
         target.parent.mkdir(parents=True, exist_ok=True)
