@@ -54,42 +54,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-# A pip configuration (pip.conf, PIP_* variables) may name local package folders. pip prints
-# "WARNING: Location … is ignored" for a folder that is missing and, for a local file:// index,
-# for every project that index lacks. Keep the find-links folders that exist and no local index
-# (PyPI has every pinned release); an environment variable overrides pip.conf.
-_kaohe_find_links() {
-  local out=() loc
-  for loc in $(python3 -m pip config get global.find-links 2>/dev/null; printenv PIP_FIND_LINKS || true); do
-    case " ${out[*]:-} " in *" $loc "*) continue ;; esac
-    case "$loc" in
-      http://*|https://*) out+=("$loc") ;;
-      *) [ -d "${loc#file://}" ] && out+=("$loc") ;;
-    esac
-  done
-  echo "${out[*]:-}"
-}
-_kaohe_index_urls() {
-  local out=() loc
-  for loc in $(python3 -m pip config get global.extra-index-url 2>/dev/null; printenv PIP_EXTRA_INDEX_URL || true); do
-    case "$loc" in http://*|https://*) out+=("$loc") ;; esac
-  done
-  echo "${out[*]:-}"
-}
-PIP_FIND_LINKS="$(_kaohe_find_links)"
-PIP_EXTRA_INDEX_URL="$(_kaohe_index_urls)"
-export PIP_FIND_LINKS PIP_EXTRA_INDEX_URL
+source "$KAOHE_ROOT/scripts/pip-env.sh"
 
 if [ ! -x "$KAOHE_VENV/bin/python" ]; then
   echo "==> 创建虚拟环境 $KAOHE_VENV"
   python3 -m venv "$KAOHE_VENV"
 fi
+# Python packages: exactly the versions of the lock file (scripts/lock.sh makes it from
+# pyproject.toml), then kaohe itself without resolving anything again.
+lock="$KAOHE_ROOT/lock/requirements.txt"
+[ "$purpose" = test ] && lock="$KAOHE_ROOT/lock/requirements-test.txt"
 stamp="$KAOHE_VENV/.kaohe-installed-$purpose"
-if [ ! -f "$stamp" ] || [ "$KAOHE_ROOT/pyproject.toml" -nt "$stamp" ]; then
-  echo "==> 安装 Python 依赖"
-  extras=""
-  [ "$purpose" = test ] && extras="[test]"
-  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$KAOHE_ROOT$extras"
+if [ ! -f "$stamp" ] || [ "$KAOHE_ROOT/pyproject.toml" -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "==> 安装 Python 依赖（按 ${lock#"$KAOHE_ROOT"/} 的确切版本）"
+  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$lock"
+  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$KAOHE_ROOT"
   touch "$stamp"
 fi
 
