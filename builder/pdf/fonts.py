@@ -8,8 +8,8 @@ overrides roles with its own YAML file (``KAOHE_PRINT_FONTS`` or the ``fonts`` a
 Each document embeds subsets cut to the characters it uses, made before WeasyPrint sees
 the font: the Noto CJK collections are 20–27 MB each, and WeasyPrint's own subsetting
 keeps every glyph id, which makes both rendering and the PDF large. Subsets are made with
-HarfBuzz (``libharfbuzz-subset``, which WeasyPrint itself loads; milliseconds per font)
-or, when that library is missing, with fontTools (slower), and cached per process by
+HarfBuzz's hb-subset through uharfbuzz (pinned in pyproject.toml; milliseconds per font)
+or, when it cannot be imported, with fontTools (slower), and cached per process by
 (font, character set).
 
 :func:`resolve_fonts` raises :class:`~builder.diagnostics.DiagnosticError` for a font that
@@ -254,101 +254,52 @@ def _face_index(file: Path, family: str) -> int | None:
 
 
 class _HarfBuzz:
-    """A tiny ctypes binding of hb-subset (the library WeasyPrint itself loads).
+    """HarfBuzz's subsetter (hb-subset) through uharfbuzz, the maintained Python binding.
 
-    ctypes rather than cffi: no C declarations to parse, so a worker process starts
-    faster. Faces and their character sets are kept for the life of the process.
+    Faces and their character sets are kept for the life of the process. The default
+    subset input is used (layout tables kept for the characters, glyph ids renumbered).
     """
 
     def __init__(self):
-        import ctypes
-        import ctypes.util
-
-        self.lib = None
-        names = [ctypes.util.find_library("harfbuzz-subset"), "libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
-                 "libharfbuzz-subset-0.dll"]
-        for name in filter(None, names):
-            try:
-                self.lib = ctypes.CDLL(name)
-                break
-            except OSError:
-                continue
-        if self.lib is None:
+        try:
+            import uharfbuzz
+        except ImportError:
+            self.hb = None
             return
-        c, p, u = ctypes, ctypes.c_void_p, ctypes.c_uint
-        for fn, res, args in (
-            ("hb_blob_create_from_file", p, [c.c_char_p]),
-            ("hb_blob_get_length", u, [p]),
-            ("hb_blob_get_data", p, [p, c.POINTER(u)]),
-            ("hb_blob_destroy", None, [p]),
-            ("hb_face_create", p, [p, u]),
-            ("hb_face_destroy", None, [p]),
-            ("hb_face_reference_blob", p, [p]),
-            ("hb_set_create", p, []),
-            ("hb_set_add", None, [p, c.c_uint32]),
-            ("hb_set_has", c.c_int, [p, c.c_uint32]),
-            ("hb_face_collect_unicodes", None, [p, p]),
-            ("hb_subset_input_create_or_fail", p, []),
-            ("hb_subset_input_destroy", None, [p]),
-            ("hb_subset_input_unicode_set", p, [p]),
-            ("hb_subset_or_fail", p, [p, p]),
-        ):
-            f = getattr(self.lib, fn)
-            f.restype, f.argtypes = res, args
-        self._c = ctypes
+        self.hb = uharfbuzz
         self._faces: dict[str, tuple] = {}
 
     @property
     def ok(self) -> bool:
-        return self.lib is not None
+        return self.hb is not None
 
     def face(self, font: ResolvedFont):
-        """(hb_face, unicode set) of a font."""
+        """(hb Face, set of its code points) of a font."""
         if font.key not in self._faces:
-            lib = self.lib
-            blob = lib.hb_blob_create_from_file(os.fsencode(font.file))
-            if not blob or lib.hb_blob_get_length(blob) == 0:
+            blob = self.hb.Blob.from_file_path(str(font.file))
+            face = self.hb.Face(blob, font.index)
+            if face.glyph_count == 0:
                 raise OSError(f"cannot read {font.file}")
-            face = lib.hb_face_create(blob, font.index)
-            unicodes = lib.hb_set_create()
-            lib.hb_face_collect_unicodes(face, unicodes)
-            self._faces[font.key] = (blob, face, unicodes)
+            self._faces[font.key] = (face, frozenset(face.unicodes))
         return self._faces[font.key]
 
     def covers(self, font: ResolvedFont, codepoints) -> set[int]:
-        _, _, unicodes = self.face(font)
-        has = self.lib.hb_set_has
-        return {cp for cp in codepoints if has(unicodes, cp)}
+        _, unicodes = self.face(font)
+        return {cp for cp in codepoints if cp in unicodes}
 
     def subset(self, font: ResolvedFont, codepoints) -> bytes:
-        lib, c = self.lib, self._c
-        _, face, _ = self.face(font)
-        inp = lib.hb_subset_input_create_or_fail()
-        if not inp:
-            raise MemoryError("hb_subset_input_create_or_fail")
+        face, _ = self.face(font)
+        inp = self.hb.SubsetInput()
+        inp.unicode_set.update(sorted(codepoints))
         try:
-            uset = lib.hb_subset_input_unicode_set(inp)
-            for cp in sorted(codepoints):
-                lib.hb_set_add(uset, cp)
-            out = lib.hb_subset_or_fail(face, inp)
-        finally:
-            lib.hb_subset_input_destroy(inp)
-        if not out:
-            raise RuntimeError(f"HarfBuzz could not subset {font.file}")
-        try:
-            blob = lib.hb_face_reference_blob(out)
-            try:
-                length = c.c_uint(0)
-                data = lib.hb_blob_get_data(blob, c.byref(length))
-                return c.string_at(data, length.value)
-            finally:
-                lib.hb_blob_destroy(blob)
-        finally:
-            lib.hb_face_destroy(out)
+            out = self.hb.subset(face, inp)
+        except RuntimeError as exc:
+            raise RuntimeError(f"HarfBuzz could not subset {font.file}: {exc}") from None
+        return out.blob.data
 
 
 class _FontToolsBackend:
-    """Fallback when libharfbuzz-subset is missing: fontTools (≈0.7 s per CJK font)."""
+    """Fallback when uharfbuzz cannot be imported: fontTools (≈0.7 s per CJK font)."""
 
     def __init__(self):
         self._cmaps: dict[str, set[int]] = {}
