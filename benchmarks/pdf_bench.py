@@ -53,19 +53,22 @@ def two_page_document(project, folder: Path):
 
 
 def plain_html(renderer, job) -> str:
-    """The same document for plain WeasyPrint: the print CSS inline, with the families
-    the roles stand for (fontconfig finds them), and no subsets."""
+    """The same document for plain WeasyPrint: the print CSS inline, the same fonts, no
+    subsets. A role in a single-face font file (the Fandol .otf, which fontconfig does not
+    know) gets an @font-face rule with the whole file; a role in a collection (.ttc, where
+    @font-face cannot pick the face) is named by its family, which fontconfig finds."""
     from builder.pdf.fonts import ROLES, css_family
     from builder.pdf.render import FONT_MARKER
 
     css = renderer.css_text
+    faces = []
     for role in ROLES:
         font = renderer.fonts[role]
-        family = f'"{font.family}"'
-        if font.style == "Bold":
-            family += "; font-weight: bold"
+        if font.file.suffix.lower() in (".otf", ".ttf") and font.index == 0:
+            faces.append(f'@font-face {{ font-family: "{css_family(role)}"; src: url("{font.file.as_uri()}"); }}')
+            continue
         css = css.replace(css_family(role), f'"{font.family}"')
-    return job.html.replace(FONT_MARKER, css, 1)
+    return job.html.replace(FONT_MARKER, "\n".join(faces) + "\n" + css, 1)
 
 
 def bench_document(repeat: int) -> dict:
