@@ -114,3 +114,13 @@ def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
     assert show_progress(True) is True
     monkeypatch.delenv("CI")
     assert show_progress(None) is False  # pytest's stderr is not a terminal
+
+
+def test_last_characters_of_a_paragraph_are_kept_together():
+    from builder.pdf.render import TAIL_CHARS, keep_last_line
+
+    html = keep_last_line("<p>在8个被考核单位中排名第2位。</p><p>无。</p><li>甲&amp;乙丙丁戊己庚</li>")
+    assert '<p>在8个被考核单位中排名第<span class="keep">2位。</span></p>' in html
+    assert "<p>无。</p>" in html  # too short to need it
+    assert '<span class="keep">戊己庚</span></li>' in html
+    assert TAIL_CHARS == 3

@@ -211,7 +211,7 @@ def keep_last_line(html: str) -> str:
     def bind(m):
         text, close = m.group(1), m.group(2)
         marks = list(_VISIBLE.finditer(text))
-        if len(marks) < 2 * TAIL_CHARS or text.rstrip() != text.rstrip("\n") or "\n" in text.strip():
+        if len(marks) < 2 * TAIL_CHARS:  # a short paragraph has nothing to keep
             return m.group(0)
         cut = marks[-TAIL_CHARS].start()
         return f'{text[:cut]}<span class="keep">{text[cut:]}</span>{close}'
