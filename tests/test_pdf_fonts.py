@@ -177,3 +177,20 @@ def test_fonttools_fallback_gives_the_same_glyph_coverage(project, monkeypatch):
 
     sub = TTFont(io.BytesIO(fallback.subset(got["kaiti"], cps)))
     assert {ord(c) for c in "考核结果通报"} <= set(sub.getBestCmap())
+
+
+def test_kaiti_punctuation_is_mainland_style(project, monkeypatch):
+    """The 楷体's “。” and “，” sit in the lower left of the em box (mainland style), not
+    centred as in the traditional-style AR PL UKai that it replaces."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.delenv(fonts.ENV_VAR, raising=False)
+    kai = resolved(project)["kaiti"]
+    tt = TTFont(str(kai.file), fontNumber=kai.index, lazy=True)
+    glyphs, cmap, upm = tt.getGlyphSet(), tt.getBestCmap(), tt["head"].unitsPerEm
+    for ch in "。，":
+        pen = BoundsPen(glyphs)
+        glyphs[cmap[ord(ch)]].draw(pen)
+        x0, y0, x1, y1 = pen.bounds
+        assert x1 <= 0.5 * upm and y1 <= 0.25 * upm, (ch, pen.bounds)
