@@ -3,8 +3,8 @@
 GB/T 9704-2012 §7.3.1: a title that needs more than one line is broken so that the
 meaning of its words stays whole (回行时，要做到词意完整，排列对称，长短适宜，间距恰当)
 and its lines form a trapezoid or a diamond. Words come from jieba (with the domain's
-compounds and the round's own names added, so that "质量工作" or "人民政府" are never
-cut); the lines are chosen by dynamic programming over the word boundaries — at most
+compounds added, so that "质量工作" or "人民政府" are never cut, and the county's and
+organ's names kept whole by the caller); the lines are chosen by dynamic programming over the word boundaries — at most
 ``per_line`` widths back from each boundary and at most a few line counts — so a title of
 any length is laid out in time linear in its length (no search over combinations).
 """
@@ -29,7 +29,6 @@ DIGIT_UNITS = set("年月日号分个项名次位届期批")
 
 _lock = threading.Lock()
 _tokenizer = None
-_added: set[str] = set()
 
 
 def width(text: str) -> float:
@@ -54,23 +53,37 @@ def _jieba():
         return _tokenizer
 
 
-def words(text: str, names: tuple[str, ...] = ()) -> list[str]:
-    """jieba's words of ``text`` (domain compounds and ``names`` kept whole)."""
+def words(text: str) -> list[str]:
+    """jieba's words of ``text``, with the domain's compounds kept whole (the same for every
+    caller and every build: the dictionary is never changed after it is loaded)."""
     tok = _jieba()
     with _lock:
-        for name in names:
-            if name and name not in _added and len(name) <= 40:
-                tok.add_word(name, freq=200000)
-                _added.add(name)
         return [w for w in tok.cut(text, HMM=True) if w]
 
 
 def boundaries(text: str, names: tuple[str, ...] = ()) -> list[int]:
-    """Character offsets (0 < i < len) where a line may break: between jieba words, not
-    before a closing or after an opening mark, not inside a run of digits or Latin."""
-    out, pos = [], 0
-    for w in words(text, names)[:-1]:
+    """Character offsets (0 < i < len) where a line may break: between jieba words and at
+    the edges of ``names`` (a county's or an organ's name is one word, however jieba cuts
+    it), never inside a name, before a closing or after an opening mark, inside a run of
+    digits or Latin, or between a number and its unit (2022年度)."""
+    cuts, pos = set(), 0
+    for w in words(text)[:-1]:
         pos += len(w)
+        cuts.add(pos)
+    inside: set[int] = set()
+    for name in names:
+        if not name:
+            continue
+        start = text.find(name)
+        while start != -1:
+            end = start + len(name)
+            cuts.update((start, end))
+            inside.update(range(start + 1, end))
+            start = text.find(name, start + 1)
+    out = []
+    for pos in sorted(cuts - inside):
+        if not 0 < pos < len(text):
+            continue
         a, b = text[pos - 1], text[pos]
         if b in NO_BREAK_BEFORE or a in NO_BREAK_AFTER or (ord(a) < 0x2E80 and ord(b) < 0x2E80):
             continue
@@ -93,6 +106,7 @@ def title_lines(text: str, per_line: float = 18.0, names: tuple[str, ...] = ()) 
     total = width(text)
     if total <= per_line or len(text) < 2:
         return [text]
+    names = tuple(n for n in names if width(n) <= per_line)  # a longer name must be cut somewhere
     cuts = _with_forced_cuts(text, boundaries(text, names), per_line)
     k_min = _greedy_count(text, cuts, per_line)
     fewest = _best(text, cuts, k_min, per_line, total)
