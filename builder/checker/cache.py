@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _PKG = Path(__file__).resolve().parent.parent
 # the code that produces what is cached: a change to any of it invalidates the cache
 _CODE = (_PKG / "checker" / "template.py", _PKG / "checker" / "cache.py", _PKG / "rounds" / "meta.py",
@@ -39,6 +39,7 @@ class RoundInfo(NamedTuple):
     rubric_id: str
     year: int
     counties: tuple[CountyInfo, ...]
+    status: str = "published"  # draft | approved | published
 
     def county(self, key: str) -> CountyInfo | None:
         """A county by id, or by its name (``舞阳县``)."""
@@ -116,7 +117,7 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     value = disk.get("rounds", str(path), stamp)
     if value is not None:
         info = RoundInfo(value["id"], value["rubric"], value["year"],
-                         tuple(CountyInfo(*c) for c in value["counties"]))
+                         tuple(CountyInfo(*c) for c in value["counties"]), value.get("status", "published"))
         _memory[mem_key] = (stamp, info, [])
         return info, []
     from ..rounds.meta import load_round_meta
@@ -124,9 +125,11 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     meta, diags = load_round_meta(project.content_dir, round_id, project.display)
     info = None
     if meta is not None:
-        info = RoundInfo(meta.id, meta.rubric_id, meta.year, tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties))
+        info = RoundInfo(meta.id, meta.rubric_id, meta.year, tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties),
+                         meta.status)
         if not diags:
             disk.put("rounds", str(path), stamp, {"id": info.id, "rubric": info.rubric_id, "year": info.year,
+                                                  "status": info.status,
                                                   "counties": [[c.id, c.name, c.kind] for c in info.counties]})
     if stamp is not None:
         _memory[mem_key] = (stamp, info, diags)
