@@ -437,8 +437,8 @@ def read_docx(data: bytes) -> WordReport:
     return report
 
 
-def _segments(para: WordParagraph):
-    """(text, bold, lead) for each line of a paragraph (Word line breaks split it, as in Markdown)."""
+def segments(para: WordParagraph):
+    """(text, bold, lead, pieces) for each line of a paragraph (Word line breaks split it, as in Markdown)."""
     pieces = list(para.pieces)
     if para.label and not para.is_list:
         first_bold = next((b for t, b in pieces if t.strip()), False)
@@ -450,11 +450,11 @@ def _segments(para: WordParagraph):
         parts = text.split("\n")
         for k, part in enumerate(parts):
             if k:
-                out.append(_segment(line))
+                out.append(_segment(line) + (line,))
                 line = []
             if part:
                 line.append((part, bold))
-    out.append(_segment(line))
+    out.append(_segment(line) + (line,))
     return [s for s in out if s[0].strip()]
 
 
@@ -482,36 +482,42 @@ def _segment(pieces: list[tuple[str, bool]]):
     return text, boldn > 0 and plain == 0, lead
 
 
+def document_blocks(report: WordReport) -> list[tuple]:
+    """(block, source) in document order; source is ``(paragraph, pieces)`` for a paragraph's line
+    or ``(table, row index)`` for a table row (what ``kaohe import`` writes each block from)."""
+    from ..checker.document import Block
+
+    out: list[tuple] = []
+    for item in report.body:
+        if isinstance(item, WordTable):
+            for i, row in enumerate(item.rows):
+                cells = [" ".join(p.text.replace("\n", " ") for p in cell if p.text.strip()) for cell in row]
+                first = next((p.number for cell in row for p in cell if p.number), 0)
+                if first and any(c.strip() for c in cells):
+                    out.append((Block("table", "\t".join(cells), first, 1), (item, i)))
+            continue
+        para = item
+        if not para.number:
+            continue
+        for k, (text, bold, lead, pieces) in enumerate(segments(para)):
+            if para.level or para.title:
+                block = Block("heading", text.strip(), para.number, 1, md_level=min(para.level or 1, 6))
+            elif para.is_list:
+                block = Block("item", text, para.number, 1, bold=bold, lead=lead,
+                              item_number=para.list_number if k == 0 else None)
+            else:
+                block = Block("para", text, para.number, 1, bold=bold, lead=lead)
+            out.append((block, (para, pieces)))
+    return out
+
+
 def word_document(report: WordReport):
     """The checker's :class:`~builder.checker.document.Document` for a read .docx (``origin="docx"``).
 
     A block's ``line`` is its paragraph's number (:attr:`WordParagraph.number`); the document's
     ``lines`` are the paragraphs' texts, so ``doc.source(n)`` is paragraph *n* as Word shows it.
     """
-    from ..checker.document import Block, document_from_blocks
+    from ..checker.document import document_from_blocks
 
-    blocks: list[Block] = []
-    lines: list[str] = []
-    for para in report.paragraphs():
-        if para.number:
-            lines.append(para.text.replace("\n", " ").replace("\t", " "))
-    for item in report.body:
-        if isinstance(item, WordTable):
-            for row in item.rows:
-                cells = [" ".join(p.text.replace("\n", " ") for p in cell if p.text.strip()) for cell in row]
-                first = next((p.number for cell in row for p in cell if p.number), 0)
-                if first and any(c.strip() for c in cells):
-                    blocks.append(Block("table", "\t".join(cells), first, 1))
-            continue
-        para = item
-        if not para.number:
-            continue
-        for k, (text, bold, lead) in enumerate(_segments(para)):
-            if para.level or para.title:
-                blocks.append(Block("heading", text.strip(), para.number, 1, md_level=min(para.level or 1, 6)))
-            elif para.is_list:
-                blocks.append(Block("item", text, para.number, 1, bold=bold, lead=lead,
-                                    item_number=para.list_number if k == 0 else None))
-            else:
-                blocks.append(Block("para", text, para.number, 1, bold=bold, lead=lead))
-    return document_from_blocks(blocks, lines, origin="docx")
+    lines = [p.text.replace("\n", " ").replace("\t", " ") for p in report.paragraphs() if p.number]
+    return document_from_blocks([b for b, _ in document_blocks(report)], lines, origin="docx")
