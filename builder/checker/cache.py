@@ -105,6 +105,18 @@ def _disk(project) -> _Disk:
     return _disks[key]
 
 
+def round_ids(project) -> list[str]:
+    """The rounds of a project (folders of ``content/`` holding a ``round.yaml``).
+
+    The same listing as :func:`builder.rounds.meta.round_ids`, kept here because importing
+    ``builder.rounds`` costs a check ~130 ms (the round models and the YAML loader).
+    """
+    d = project.content_dir
+    if not d.is_dir():
+        return []
+    return sorted(p.name for p in d.iterdir() if (p / "round.yaml").is_file())
+
+
 def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnostic]]:
     """The round's rubric id, year and counties (from ``content/<round>/round.yaml``)."""
     path = project.content_dir / round_id / "round.yaml"

@@ -375,7 +375,6 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     usage = "请在命令中用 --round 和 --county 指明，例如：kaohe check 报告.docx --round luohe-2022 --county wuyang"
     if project is None or not project.rubrics_dir.is_dir():
         return rid, cid, None  # reported below: no project
-    from ..rounds.meta import round_ids
     from . import cache
 
     title = build_outline(report.doc, None).title_text
@@ -384,7 +383,7 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     t = compact(title)
     fits: list[tuple[str, str, str]] = []  # (round, county id, county name)
     listed: list[str] = []
-    for r in ([rid] if rid else round_ids(project.content_dir)):
+    for r in ([rid] if rid else cache.round_ids(project)):
         info, _ = cache.round_info(project, r)
         if info is None or (not rid and info.status not in INFER_STATUSES):
             continue

@@ -20,8 +20,6 @@ n: only after a level ≤ n).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .read_package import attr, child, children, local
 
 _CN = "零一二三四五六七八九"
@@ -119,32 +117,40 @@ def format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
-@dataclass
+# Plain classes rather than dataclasses: each dataclass costs about a millisecond at import,
+# and ``kaohe check`` imports this module on every run.
 class Level:
-    ilvl: int
-    start: int = 1
-    fmt: str = "decimal"
-    text: str | None = None  # lvlText; None: "%{ilvl+1}."
-    restart: int | None = None  # lvlRestart (None: after any higher level)
-    legal: bool = False  # isLgl: every counter shown as decimal
-    suffix: str = "tab"  # tab | space | nothing
-    style: str | None = None  # pStyle linked to this level
-    bold: bool | None = None  # the label's own w:b (None: as the paragraph)
+    __slots__ = ("ilvl", "start", "fmt", "text", "restart", "legal", "suffix", "style", "bold")
+
+    def __init__(self, ilvl: int):
+        self.ilvl = ilvl
+        self.start = 1
+        self.fmt = "decimal"
+        self.text: str | None = None  # lvlText; None: "%{ilvl+1}."
+        self.restart: int | None = None  # lvlRestart (None: after any higher level)
+        self.legal = False  # isLgl: every counter shown as decimal
+        self.suffix = "tab"  # tab | space | nothing
+        self.style: str | None = None  # pStyle linked to this level
+        self.bold: bool | None = None  # the label's own w:b (None: as the paragraph)
 
 
-@dataclass
 class Abstract:
-    id: str
-    levels: dict[int, Level] = field(default_factory=dict)
-    style_link: str | None = None  # numStyleLink: the numbering is defined by a numbering style
+    __slots__ = ("id", "levels", "style_link")
+
+    def __init__(self, aid: str):
+        self.id = aid
+        self.levels: dict[int, Level] = {}
+        self.style_link: str | None = None  # numStyleLink: the numbering is defined by a numbering style
 
 
-@dataclass
 class Num:
-    id: str
-    abstract: str
-    starts: dict[int, int] = field(default_factory=dict)  # lvlOverride/startOverride
-    levels: dict[int, Level] = field(default_factory=dict)  # lvlOverride/lvl
+    __slots__ = ("id", "abstract", "starts", "levels")
+
+    def __init__(self, nid: str, abstract: str):
+        self.id = nid
+        self.abstract = abstract
+        self.starts: dict[int, int] = {}  # lvlOverride/startOverride
+        self.levels: dict[int, Level] = {}  # lvlOverride/lvl
 
 
 def _level(el) -> Level:

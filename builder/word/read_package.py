@@ -11,10 +11,9 @@ what to do, what it cannot read:
   part read and its compression ratio are checked before it is inflated, and the inflated
   bytes are counted again while reading (a zip may lie about its sizes).
 
-XML is parsed with ``defusedxml`` (pure Python, so it also loads in Pyodide), which refuses
-DTDs, entity declarations and external references; OOXML parts never contain a DTD. If
-``defusedxml`` is not importable, a document type or entity declaration is refused before
-the standard library's parser sees the bytes.
+XML is hardened by refusing, before parsing, every part that declares a document type or an
+entity (OOXML parts never do): without a DTD the standard library's parser has nothing to
+expand (no "billion laughs") and nothing external to fetch (see :func:`parse_xml`).
 
 Only the standard library's ``zipfile`` and ``xml.etree`` are used otherwise, so that the
 same code runs in the browser checker page.
@@ -196,31 +195,45 @@ def _bomb() -> WordError:
                      "或删去其中的大图片后再检查。")
 
 
-_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DTD_MESSAGE = "Word 文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。请在 Word 中另存为新的 .docx 再检查。"
+_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_PLAIN_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+def _has_declarations(raw: bytes) -> bool:
+    """True when a part declares a document type or an entity (or is in an encoding Word never writes).
+
+    Entities can only be declared inside a DOCTYPE, so refusing every part that holds
+    ``<!DOCTYPE`` or ``<!ENTITY`` rules out entity expansion ("billion laughs") and external
+    entities alike; the parser then never sees a declaration.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:2] in (b"<\x00", b"\x00<"):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return True
+        return "<!DOCTYPE" in text or "<!ENTITY" in text
+    m = _DECL_ENCODING.match(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    if m and m.group(1).decode("ascii").lower() not in _PLAIN_ENCODINGS:
+        return True
+    return b"<!DOCTYPE" in raw or b"<!ENTITY" in raw
 
 
 def parse_xml(raw: bytes):
-    """Parse one XML part with DTDs and entities refused. Raises :class:`WordError` for bad XML."""
-    from xml.etree.ElementTree import ParseError
+    """Parse one XML part; DTDs and entity declarations are refused before parsing.
 
-    try:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import fromstring as defused
-    except ImportError:  # a bare interpreter without the dependency: refuse declarations ourselves
-        if _DTD_RE.search(raw):
-            raise WordError("io-docx-corrupt", _DTD_MESSAGE) from None
-        from xml.etree.ElementTree import fromstring
+    Why not ``defusedxml``: it swaps in the pure-Python parser, which made reading a 3000字
+    report from python-docx's template (≈9,000 elements of styles and numbering) 7× slower
+    (32 ms vs 4–5 ms in-process). With no DOCTYPE there is nothing for the standard (C)
+    parser to expand or fetch. Raises :class:`WordError` for a refused or malformed part.
+    """
+    from xml.etree.ElementTree import ParseError, fromstring
 
-        try:
-            return fromstring(raw)
-        except (ParseError, ValueError, UnicodeError):
-            raise _corrupt() from None
+    if _has_declarations(raw):
+        raise WordError("io-docx-corrupt", _DTD_MESSAGE)
     try:
-        return defused(raw, forbid_dtd=True)
-    except DefusedXmlException:
-        raise WordError("io-docx-corrupt", _DTD_MESSAGE) from None
-    except (ParseError, ValueError, UnicodeError):
+        return fromstring(raw)
+    except (ParseError, ValueError, UnicodeError, LookupError):
         raise _corrupt() from None
 
 
