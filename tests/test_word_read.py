@@ -84,7 +84,7 @@ def test_cli_json_paragraph_numbers_and_quotes():
     assert set(d) == {"path", "line", "column", "severity", "rule", "message"}
     # paragraph 9 is “四、下一步工作措施”: title, intro, 一、, （一）, text, run-in （二）, 二、, its point, 四、
     assert d["rule"] == "section-missing" and d["line"] == 9
-    assert d["message"].startswith("第9段“四、下一步工作措施”：缺少“三、工作存在的问题”一节")
+    assert d["message"].startswith("第9段（段首：四、下一步工作措施）：缺少“三、工作存在的问题”一节")
     assert "第 9 段" in d["message"] and "##" not in d["message"]
 
 
@@ -162,6 +162,10 @@ def test_title_inference(project, tmp_path):
     r = check_word(unknown, project, "r.docx")
     (d,) = [d for d in r.diagnostics if d.rule == "front-matter"]
     assert "--round" in d.message and "--county" in d.message and "某某县" in d.message
+    wrong_year = _docx_bytes(make.para(make.run("舞阳县人民政府2021年度质量工作考核自评报告")) + make.para(make.run("正文。")))
+    r = check_word(wrong_year, project, "r.docx")  # the county still names its round; the year is reported
+    assert not any(d.rule == "front-matter" for d in r.diagnostics)
+    assert any(d.rule == "year-mismatch" for d in r.diagnostics)
     r = check_word(unknown, project, "r.docx", "luohe-2022", "linying")  # options win
     assert not any(d.rule == "front-matter" for d in r.diagnostics)
     assert any(d.rule == "title-mismatch" and "临颍县" in d.message for d in r.diagnostics)

@@ -139,7 +139,7 @@ def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id:
     """Check a Word report given as the bytes of a .docx (the CLI and the browser page call this).
 
     Diagnostics name paragraphs: ``line`` is the paragraph number (see :mod:`builder.word.read`)
-    and each message starts with “第N段“<the paragraph's first words>”：”. Without ``round_id`` and
+    and each message starts with “第N段（段首：<the paragraph's first words>）：”. Without ``round_id`` and
     ``county_id`` they are inferred from the title when exactly one published or draft round fits.
     """
     from ..word.read import WordError, read_docx, word_document
@@ -192,7 +192,8 @@ def _in_paragraph(d: Diagnostic, doc) -> Diagnostic:
     text = src.strip()
     quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
     shown = src if len(src) <= max(SOURCE_CHARS, d.column + 20) else src[:max(SOURCE_CHARS, d.column + 20)] + "……"
-    return dataclasses.replace(d, message=f"第{d.line}段“{quote}”：{d.message}", source_line=shown)
+    # the locator quotes with （段首：…） rather than “…”, which the messages keep for section names
+    return dataclasses.replace(d, message=f"第{d.line}段（段首：{quote}）：{d.message}", source_line=shown)
 
 
 def _empty_stats() -> dict:
@@ -381,19 +382,19 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     from .text import compact
 
     t = compact(title)
-    fits: list[tuple[str, str, str]] = []  # (round, county id, county name)
+    candidates: list[tuple[str, str, str, bool]] = []  # (round, county id, county name, year in the title)
     listed: list[str] = []
     for r in ([rid] if rid else cache.round_ids(project)):
         info, _ = cache.round_info(project, r)
         if info is None or (not rid and info.status not in INFER_STATUSES):
             continue
         listed.append(r)
-        if not rid and str(info.year) not in t:
-            continue
         names = [c for c in info.counties if (cid and c.id == cid) or (not cid and compact(c.name) in t)]
-        # “西城区” inside “市城乡一体化示范区西城区…” is unlikely; a name inside a longer matched name is dropped
+        # a name inside a longer name that the title also holds is not that county
         names = [c for c in names if not any(c is not o and compact(c.name) in compact(o.name) for o in names)]
-        fits += [(r, c.id, c.name) for c in names]
+        candidates += [(r, c.id, c.name, bool(rid) or str(info.year) in t) for c in names]
+    # the title's year decides between rounds; a title with a wrong year still names its county
+    fits = [c[:3] for c in candidates if c[3]] or [c[:3] for c in candidates]
     if len(fits) == 1:
         return fits[0][0], fits[0][1], None
     shown = f"“{title}”" if title else "（没有找到标题）"
