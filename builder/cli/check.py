@@ -97,5 +97,7 @@ def _list_rules() -> int:
 
     for m in load_rules():
         print(f"{m.alias}  {m.id:<20} {LABELS_ZH.get(m.severity, m.severity)}  {m.description}")
-    print("另有：io-unreadable / io-binary / io-encoding / io-empty（错误），io-gbk（警告），front-matter、template-missing（错误）。")
+    print("另有：io-unreadable / io-binary / io-encoding / io-empty（错误），io-gbk（警告），front-matter、template-missing（错误）；"
+          "Word 文件打不开时：io-docx-old-format / io-docx-encrypted / io-docx-corrupt / io-docx-not-word / "
+          "io-docx-too-large（错误，退出码 2）。")
     return 0
