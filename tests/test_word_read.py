@@ -256,3 +256,22 @@ def test_libreoffice_regenerates_a_fixture_read_alike(tmp_path, project):
     fresh = check_file(out, project)
     twin = check_file(WORD / "libreoffice.md", project)
     assert _summary(fresh, project) == _summary(twin, project)
+
+
+def test_numbered_heading_keeps_a_decimal_number_and_empty_numbered_paragraphs_count():
+    styles = make.styles_xml('<w:style w:type="paragraph" w:styleId="H3"><w:name w:val="heading 3"/>'
+                             '<w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>')
+    numbering = make.numbering_xml(['<w:abstractNum w:abstractNumId="0">' + make.lvl(0, "decimal", "%1.") + "</w:abstractNum>"],
+                                   ['<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'])
+    np = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    body = (make.para(make.run("监督抽查"), '<w:pStyle w:val="H3"/>' + np)
+            + make.para("", np)  # empty: not a paragraph of the report, but Word counts it
+            + make.para(make.run("标准制定"), np))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "x.docx"
+        make.package(body, p, styles, numbering)
+        doc = word_document(read_docx(p.read_bytes()))
+    assert [(b.kind, b.text, b.item_number, b.line) for b in doc.blocks] == \
+        [("heading", "1.监督抽查", None, 1), ("item", "标准制定", 3, 2)]

@@ -255,11 +255,18 @@ _DROPPED = frozenset({"del", "moveFrom", "pPr", "sdtPr", "sdtEndPr", "customXmlP
 class _Reader:
     def __init__(self, pkg: Package):
         self.pkg = pkg
-        raw = pkg.read("word/styles.xml")
-        self.styles = Styles(parse_xml(_without_table_styles(raw)) if raw is not None else None)
-        self.numbering = Numbering(pkg.xml("word/numbering.xml"), self.styles.numpr)
         self.rels = relationships(pkg, pkg.main)
+        raw = pkg.read(self._part("styles", "word/styles.xml"))
+        self.styles = Styles(parse_xml(_without_table_styles(raw)) if raw is not None else None)
+        self.numbering = Numbering(pkg.xml(self._part("numbering", "word/numbering.xml")), self.styles.numpr)
         self.images: dict[str, str] = {}
+
+    def _part(self, kind: str, default: str) -> str:
+        """The styles or numbering part named by the main part's relationships (else the usual name)."""
+        for rel in self.rels.values():
+            if rel.type == kind and not rel.external and self.pkg.has(rel.target):
+                return rel.target
+        return default
 
     def block_items(self, parent) -> list:
         out: list = []
@@ -329,11 +336,9 @@ class _Reader:
             return
         if ilvl is None:
             ilvl = self.numbering.level_for_style(num_id, sid) if sid else None
-        if not para.body.strip() and not para.images:
-            return  # Word numbers an empty paragraph too, but it shows nothing; keep counters as Word does
-        got = self.numbering.label(num_id, ilvl or 0)
-        if got is None:
-            return
+        got = self.numbering.label(num_id, ilvl or 0)  # an empty numbered paragraph counts too, as in Word
+        if got is None or (not para.body.strip() and not para.images):
+            return  # … but holds no text: not a paragraph of the report
         label, lv = got
         self._apply_label(para, label, lv)
 
@@ -343,6 +348,8 @@ class _Reader:
             return
         para.label = label
         para.label_bold = lv.bold
+        if para.level or para.title:
+            return  # a numbered heading: its number is part of its text, whatever the format
         if lv.fmt == "bullet":
             para.bullet = True
         else:
