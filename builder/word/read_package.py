@@ -51,7 +51,7 @@ class WordError(Exception):
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are: ``zip``, ``ole-encrypted``, ``ole``, ``text``, ``pdf``, ``empty`` or ``binary``."""
+    """What the bytes are: ``zip``, ``ole-encrypted``, ``ole``, ``rtf``, ``html``, ``text``, ``pdf``, ``empty`` or ``binary``."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -60,6 +60,10 @@ def sniff(data: bytes) -> str:
         return "ole-encrypted" if _ENCRYPTED_MARK in data else "ole"
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
+    if data.lstrip()[:64].lower().startswith((b"<html", b"<!doctype html", b"<?xml")) and b"<html" in data[:4096].lower():
+        return "html"
     head = data[:4096]
     if b"\x00" not in head:
         try:
@@ -94,8 +98,12 @@ def refuse_reason(data: bytes) -> WordError | None:
         return WordError("io-docx-corrupt", "文件是空的（0 字节）。请重新保存或重新导出这份 Word 文档。")
     if kind == "text":
         return WordError("io-docx-not-word",
-                         "文件的扩展名是 .docx，但内容是纯文本，不是 Word 文档。如果这是 Markdown 报告，请把扩展名改为 .md 再检查；"
+                         "这个文件的内容是纯文本，不是 Word 文档（.docx）。如果这是 Markdown 报告，请把扩展名改为 .md 再检查；"
                          "如果是 Word 文档，" + SAVE_AS)
+    if kind == "rtf":
+        return WordError("io-docx-old-format", "这是 RTF 格式的文件，不是 .docx。" + SAVE_AS)
+    if kind == "html":
+        return WordError("io-docx-old-format", "这是网页（HTML）格式的文件（Word 的“网页”或“单个文件网页”），不是 .docx。" + SAVE_AS)
     if kind == "pdf":
         return WordError("io-docx-not-word", "这是 PDF 文件，不是 Word 文档。请检查 Word 原稿（.docx）。")
     return WordError("io-docx-not-word", "这不是 Word 文档（.docx），也无法识别文件格式。" + SAVE_AS)
