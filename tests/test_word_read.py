@@ -275,3 +275,14 @@ def test_numbered_heading_keeps_a_decimal_number_and_empty_numbered_paragraphs_c
         doc = word_document(read_docx(p.read_bytes()))
     assert [(b.kind, b.text, b.item_number, b.line) for b in doc.blocks] == \
         [("heading", "1.监督抽查", None, 1), ("item", "标准制定", 3, 2)]
+
+
+def test_word_check_path_uses_the_standard_library_only():
+    """What the browser page runs: no lxml, python-docx, PyYAML (warm cache) or markdown-it on the .docx path."""
+    args = [sys.executable, "-X", "importtime", "-m", "builder", "check", str(WORD / "styled.docx")]
+    subprocess.run(args, cwd=ROOT, capture_output=True, timeout=120)  # warm the check cache
+    p = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    imported = {ln.split("|")[-1].strip().split(".")[0] for ln in p.stderr.splitlines() if ln.startswith("import time:")}
+    assert "zipfile" in imported
+    assert not imported & {"lxml", "docx", "defusedxml", "yaml", "jinja2", "weasyprint", "markdown_it"}
