@@ -286,3 +286,14 @@ def test_word_check_path_uses_the_standard_library_only():
     imported = {ln.split("|")[-1].strip().split(".")[0] for ln in p.stderr.splitlines() if ln.startswith("import time:")}
     assert "zipfile" in imported
     assert not imported & {"lxml", "docx", "defusedxml", "yaml", "jinja2", "weasyprint", "markdown_it"}
+
+
+def test_over_the_limit_alike_in_word_and_markdown(tmp_path, project):
+    items = make.BASE[:5] + [("p", make.P1 * 2)] * 25 + make.BASE[5:]
+    (tmp_path / "long.md").write_text(make.markdown(items), encoding="utf-8")
+    make.unstyled_docx(items, tmp_path / "long.docx")
+    md, dx = check_file(tmp_path / "long.md", project), check_file(tmp_path / "long.docx", project)
+    assert md.stats["chars"] == dx.stats["chars"] > 3000
+    (d,) = [d for d in dx.diagnostics if d.rule == "length-limit"]
+    assert "从这一段起超出" in d.message and d.message.startswith(f"第{d.line}段（段首：")
+    assert _summary(md, project) == _summary(dx, project)

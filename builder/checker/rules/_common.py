@@ -47,7 +47,7 @@ def where_missing(report: Report, section: Section) -> tuple[int, int, str]:
         return b.line, b.column, f"第 {b.line} {report.doc.unit}附件之前"
     if report.blocks:
         b = report.blocks[o.body_end - 1] if o.body_end else report.blocks[-1]
-        return b.line, b.column, "正文末尾（这一行之后）" if report.doc.origin != "docx" else "正文末尾（这一段之后）"
+        return b.line, b.column, f"正文末尾（这一{report.doc.unit}之后）"
     return report.doc.front_matter.body_line, 1, "正文中"
 
 
