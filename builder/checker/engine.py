@@ -374,9 +374,14 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     from .outline import build_outline
 
     usage = "请在命令中用 --round 和 --county 指明，例如：kaohe check 报告.docx --round luohe-2022 --county wuyang"
-    if project is None or not project.rubrics_dir.is_dir():
-        return rid, cid, None  # reported below: no project
     from . import cache
+
+    if hasattr(project, "round_ids"):  # round facts without a project folder (the checker page)
+        ids = project.round_ids()
+    elif project is None or not project.rubrics_dir.is_dir():
+        return rid, cid, None  # reported below: no project
+    else:
+        ids = cache.round_ids(project)
 
     title = build_outline(report.doc, None).title_text
     from .text import compact
@@ -384,7 +389,7 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     t = compact(title)
     candidates: list[tuple[str, str, str, bool]] = []  # (round, county id, county name, year in the title)
     listed: list[str] = []
-    for r in ([rid] if rid else cache.round_ids(project)):
+    for r in ([rid] if rid else ids):
         info, _ = cache.round_info(project, r)
         if info is None or (not rid and info.status not in INFER_STATUSES):
             continue
