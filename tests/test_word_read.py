@@ -297,3 +297,17 @@ def test_over_the_limit_alike_in_word_and_markdown(tmp_path, project):
     (d,) = [d for d in dx.diagnostics if d.rule == "length-limit"]
     assert "从这一段起超出" in d.message and d.message.startswith(f"第{d.line}段（段首：")
     assert _summary(md, project) == _summary(dx, project)
+
+
+def test_strict_open_xml_reads_alike(tmp_path, project):
+    """Word's “Strict Open XML” dialect: other namespace URIs, the same elements."""
+    z = zipfile.ZipFile(WORD / "autonumbered.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for n in z.namelist():
+            data = z.read(n).replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                     b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            out.writestr(n, data)
+    f = tmp_path / "strict.docx"
+    f.write_bytes(buf.getvalue())
+    assert _summary(check_file(f, project), project) == _summary(check_file(WORD / "autonumbered.md", project), project)
