@@ -478,7 +478,7 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
     """The hand-written pages of docs_dir (``content/pages``): Markdown → the theme's
     ``main.html``; every other file of docs_dir is copied as it is. Files that are links
     to outside the project are refused (:mod:`builder.paths`)."""
-    from ..markdown import parse, render_html, split_front_matter
+    from ..markdown import parse, render_html
     from ..paths import check_inside
     from ..textio import read_text
 
@@ -547,20 +547,10 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
 
 
 def _page_front_matter(text: str, path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:
-    from ..markdown import split_front_matter
-    from ..yamlio import load_yaml
+    from ..markdown import front_matter_values, split_front_matter
 
-    fm, _ = split_front_matter(text)
-    if fm.text is None:
-        return {}, []
-    doc = load_yaml(path, shown, text="\n" * (fm.start_line - 1) + fm.text)
-    errors = [d for d in doc.diagnostics if d.is_error]
-    if errors:
-        return {}, errors
-    if doc.data is not None and not isinstance(doc.data, dict):
-        return {}, [Diagnostic(shown, fm.start_line, 1, ERROR, "site-page-front-matter",
-                               "开头 --- 之间应是“名称: 值”的形式（title、date、organ、doc_number、description）。")]
-    return dict(doc.data or {}), []
+    values, _, problems = front_matter_values(split_front_matter(text)[0], shown)
+    return values, problems
 
 
 def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list[Diagnostic]) -> None:
