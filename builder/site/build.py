@@ -33,6 +33,7 @@ imports the PDF adapter only when PDFs are built).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import gzip
 import html as _html
@@ -91,9 +92,10 @@ class ConfigError(DiagnosticError):
     pass
 
 
-def read_config(project: Project, config_file: Path | None = None) -> SiteConfig:
+def read_config(project: Project, config_file: Path | None = None, **overrides) -> SiteConfig:
     """The site settings of ``mkdocs.yml`` (``site_name``, ``site_url``, ``docs_dir``,
-    ``site_dir`` and the ``kaohe`` plugin's ``publisher``, ``date``, ``drafts``, ``pdfs``).
+    ``site_dir`` and the ``kaohe`` plugin's ``publisher``, ``date``, ``drafts``, ``pdfs``),
+    with ``overrides`` (fields of :class:`SiteConfig`, e.g. what MkDocs resolved) applied.
 
     A missing file gives the defaults; a file that is not valid YAML raises
     :class:`ConfigError` with the located diagnostics.
@@ -102,7 +104,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
 
     path = config_file or project.root / "mkdocs.yml"
     if not path.is_file():
-        return SiteConfig()
+        return dataclasses.replace(SiteConfig(), **overrides)
     doc = load_yaml(path, project.display(path))
     errors = [d for d in doc.diagnostics if d.is_error]
     if errors:
@@ -121,7 +123,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
         except ValueError:
             raise ConfigError([Diagnostic(project.display(path), 1, 1, ERROR, "site-config",
                                           f"kaohe 的 date“{day}”格式不对，应写成 2023-06-30。")]) from None
-    return SiteConfig(
+    return dataclasses.replace(SiteConfig(
         site_name=str(data.get("site_name") or SiteConfig.site_name),
         site_url=str(data.get("site_url") or ""),
         docs_dir=str(data.get("docs_dir") or SiteConfig.docs_dir),
@@ -130,7 +132,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
         date=day or None,
         drafts=bool(opts.get("drafts", False)),
         pdfs=bool(opts.get("pdfs", True)),
-    )
+    ), **overrides)
 
 
 # ───────────────────────────── the build ─────────────────────────────
