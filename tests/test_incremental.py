@@ -223,8 +223,10 @@ def start_build(root: Path, marker_glob: str = ".site.kaohe-new-*/**/index.html"
     once it has written pages into its staging folder."""
     e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
     e.update({"CI": "true", "KAOHE_NO_CACHE": "1"})
+    # A shell's background job ignores SIGINT, and its children would inherit that: not here.
     proc = subprocess.Popen([sys.executable, "-m", "builder", "build", "-q"], cwd=root, env=e,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not any(root.glob(marker_glob)):
         assert proc.poll() is None, "the build ended before it could be stopped: " + proc.stderr.read()
