@@ -97,13 +97,14 @@ class Result:
 _PYTHONPATH: str | None = None  # the snapshot of the package the processes run (see snapshot())
 
 
-def snapshot(work: Path) -> None:
+def snapshot(work: Path, package: Path | None = None) -> None:
     """Run every process on a copy of ``builder/`` taken now: the build cache keys include
-    the code, and a commit to the working tree during the run would invalidate it."""
+    the code, and a commit to the working tree during the run would invalidate it.
+    ``package``: another ``builder/`` folder (e.g. an older commit's, for before/after figures)."""
     global _PYTHONPATH
     dst = work / "pkg"
     shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(ROOT / "builder", dst / "builder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(package or ROOT / "builder", dst / "builder", ignore=shutil.ignore_patterns("__pycache__"))
     _PYTHONPATH = str(dst)
 
 
@@ -306,7 +307,7 @@ def log(msg: str) -> None:
 def bench(args) -> dict:
     out: dict = {"machine": machine(), "args": vars(args) | {"work": str(args.work)}}
     results: list[Result] = []
-    snapshot(args.work)
+    snapshot(args.work, args.package)
     started = time.perf_counter()
     for n in sorted(set(args.site_sizes) | set(args.pdf_sizes)):
         project = args.work / f"n{n}"
@@ -517,6 +518,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     ap.add_argument("--from-json", type=Path, default=None, metavar="JSON",
                     help="measure nothing: write the table of an earlier run's --json file")
+    ap.add_argument("--package", type=Path, default=None, metavar="DIR",
+                    help="measure this builder/ folder instead of the working tree's (e.g. an older commit's)")
     ap.add_argument("--command", choices=("kaohe", "mkdocs"), default="kaohe",
                     help="build with `kaohe build` (default) or `mkdocs build` (the same pipeline, same bytes)")
     ap.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,

@@ -33,6 +33,7 @@ imports the PDF adapter only when PDFs are built).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import gzip
@@ -259,7 +260,7 @@ class OutputError(DiagnosticError):
 
 
 def build(project: Project, options: BuildOptions = BuildOptions(), *, config_file: Path | None = None,
-          site_dir: Path | None = None, log: Callable[[str], None] | None = None) -> Result:
+          site_dir: Path | None = None) -> Result:
     """``kaohe build``: :func:`prepare` and :func:`generate` into a staging folder next to
     ``site/``, then swap it in. Raises DiagnosticError (``site/`` untouched) or
     :class:`~builder.site.atomic.StagingError` (``site/`` cannot be replaced; nothing left behind).
@@ -306,34 +307,32 @@ class _terminate_as_interrupt:
 
 
 class Progress:
-    """A progress bar on stderr (rich) for long steps; does nothing when disabled."""
+    """Progress bars on stderr (rich) for the long steps; nothing when disabled (not a
+    terminal, ``CI=true``, ``-q``). One bar at a time: the PDF renderer shows its own."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self._bar = None
 
     def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
-
-            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     console=Console(stderr=True), transient=True)
-            self._bar.start()
         return self
 
     def __exit__(self, *exc):
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
         return False
 
-    def task(self, description: str, total: int):
-        """A callable that advances a new bar by one step."""
-        if self._bar is None:
-            return lambda: None
-        tid = self._bar.add_task(description, total=total)
-        return lambda: self._bar.advance(tid)
+    @contextlib.contextmanager
+    def step(self, description: str, total: int):
+        """A bar for one step; yields a function that advances it by one."""
+        if not self.enabled or total < 2:
+            yield lambda: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as RichProgress
+
+        with RichProgress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                          console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda: bar.advance(task)
 
 
 # ───────────────────────────── rendering ─────────────────────────────
@@ -417,8 +416,14 @@ def write_pages(build: Build, out: Path) -> list[str]:
     cache = None
     if build.cache.enabled:
         cache = PageCache(build.cache, build.project, _settings(build), kh_site)
-    tick = build.progress.task("网页", len(build.plan.pages)) if build.progress else (lambda: None)
     written = []
+    with (build.progress or Progress(False)).step("生成网页", len(build.plan.pages)) as tick:
+        _render_pages(build, out, env, kh_site, cache, written, tick)
+    build.stats["pages"] = cache.as_dict() if cache is not None else None
+    return written
+
+
+def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
     for spec in build.plan.pages:
         key = cache.key(spec) if cache is not None else None
         html = cache.get(key) if key else None
@@ -435,8 +440,6 @@ def write_pages(build: Build, out: Path) -> list[str]:
         build.sitemap.append((spec.url, spec.meta.date))
         written.append(rel)
         tick()
-    build.stats["pages"] = cache.as_dict() if cache is not None else None
-    return written
 
 
 def _settings(build: Build) -> dict:
