@@ -311,3 +311,29 @@ def test_strict_open_xml_reads_alike(tmp_path, project):
     f = tmp_path / "strict.docx"
     f.write_bytes(buf.getvalue())
     assert _summary(check_file(f, project), project) == _summary(check_file(WORD / "autonumbered.md", project), project)
+
+
+def _luohe_fixtures():
+    out = []
+    for md in sorted((ROOT / "tests" / "fixtures" / "reports").glob("*.md")):
+        try:
+            text = md.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        if "round: luohe-2022" in text:
+            out.append(md.name)
+    return out
+
+
+@pytest.mark.parametrize("dialect", ["styled", "unstyled"])
+@pytest.mark.parametrize("name", _luohe_fixtures())
+def test_every_markdown_fixture_typed_in_word_is_judged_alike(name, dialect, tmp_path, project):
+    """Each checker fixture, written as Word (heading styles, or bold paragraphs), with the options
+    the fixture's front matter gives: the same exit, rules, sections named and 字数."""
+    md = ROOT / "tests" / "fixtures" / "reports" / name
+    text = md.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    county = re.search(r"^county: *(\S+)", text, re.M)
+    out = tmp_path / f"{md.stem}.docx"
+    make.from_markdown(text, out, dialect)
+    docx = check_file(out, project, "luohe-2022", county.group(1) if county else None)
+    assert _summary(docx, project) == _summary(check_file(md, project), project)
