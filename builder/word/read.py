@@ -248,8 +248,6 @@ _SKIP_IN_RUN = frozenset({"delText", "instrText", "delInstrText", "footnoteRefer
 # containers whose content is part of the paragraph (tracked insertions count)
 _TRANSPARENT = frozenset({"ins", "moveTo", "hyperlink", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple",
                           "bdo", "dir", "oMath", "oMathPara", "e", "num", "den", "sub", "sup"})
-_DROPPED = frozenset({"del", "moveFrom", "pPr", "sdtPr", "sdtEndPr", "customXmlPr", "commentRangeStart",
-                      "commentRangeEnd", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd"})
 
 
 class _Reader:
@@ -368,7 +366,7 @@ class _Reader:
                 choice = child(c, "Choice")
                 if choice is not None:
                     self.runs(choice, para, style_bold, field_state)
-            # _DROPPED and anything unknown: not text
+            # anything else is not text: w:del and w:moveFrom (tracked deletions), properties, bookmarks…
 
     def run(self, r, para: WordParagraph, style_bold: bool, field_state: list) -> None:
         rpr = child(r, "rPr")
