@@ -337,3 +337,9 @@ def test_every_markdown_fixture_typed_in_word_is_judged_alike(name, dialect, tmp
     make.from_markdown(text, out, dialect)
     docx = check_file(out, project, "luohe-2022", county.group(1) if county else None)
     assert _summary(docx, project) == _summary(check_file(md, project), project)
+
+
+def test_undefined_heading_style_ids_still_count():
+    body = make.para(make.run(make.TITLE), '<w:pStyle w:val="Title"/>') + make.para(make.run("一、工作亮点"), '<w:pStyle w:val="Heading1"/>')
+    doc = _doc(body)  # styles.xml defines neither style
+    assert [(b.kind, b.md_level) for b in doc.blocks] == [("heading", 1), ("heading", 1)]

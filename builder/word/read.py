@@ -179,6 +179,9 @@ class Styles:
 
     def outline(self, sid: str | None) -> int | None:
         """0-based outline level of a paragraph style (None: body text)."""
+        if sid and sid not in self.styles:  # a style used but not defined: its id may still say it
+            m = _HEADING_NAME.match(sid)
+            return int(m.group(1)) - 1 if m else None
         for st in self.chain(sid):
             if st.outline is not None:
                 return st.outline if 0 <= st.outline <= 8 else None
@@ -188,6 +191,8 @@ class Styles:
         return None
 
     def is_title(self, sid: str | None) -> bool:
+        if sid and sid not in self.styles:
+            return sid.lower() in _TITLE_NAMES
         return any(st.name.lower() in _TITLE_NAMES for st in self.chain(sid))
 
     def bold(self, sid: str | None) -> bool | None:
