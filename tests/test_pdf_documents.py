@@ -124,3 +124,20 @@ def test_last_characters_of_a_paragraph_are_kept_together():
     assert "<p>无。</p>" in html  # too short to need it
     assert '<span class="keep">戊己庚</span></li>' in html
     assert TAIL_CHARS == 3
+
+
+def test_feedback_number_is_read_and_checked(tmp_path):
+    from builder.rounds.meta import load_round_meta
+
+    text = (REPO / "content" / "luohe-2022" / "round.yaml").read_text(encoding="utf-8")
+    assert "feedback_number: 漯质强办函〔2023〕9号" in text
+    (tmp_path / "luohe-2022").mkdir()
+    (tmp_path / "luohe-2022" / "round.yaml").write_text(
+        text.replace("feedback_number: 漯质强办函〔2023〕9号", "feedback_number: 漯质强办函[2023]第09号"), encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path, "luohe-2022")
+    assert meta.notification.feedback_code == "漯质强办函〔2023〕9号"  # normalised like the 通报's
+    (tmp_path / "luohe-2022" / "round.yaml").write_text(
+        text.replace("feedback_number: 漯质强办函〔2023〕9号", "feedback_number: 九号"), encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path, "luohe-2022", partial=True)
+    bad = [d for d in diags if d.rule == "round-doc-number"]
+    assert bad and "反馈的发文字号" in bad[0].message and bad[0].line > 0
