@@ -462,8 +462,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
         "date": cn_date(date),
-        "banji": {"cc": "", "printer": (n.printer or organ) if n else organ,
-                  "printed": cn_date((n.printed or n.date) if n else date)},
+        # 版记 (印发机关和印发日期) only when round.yaml has the notification's dates: a
+        # draft round without them has nothing to print there.
+        "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
     }
     return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
 
