@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..rounds.export import rank_text
 from ..rounds.model import CountyResult, Round, RoundResults
 
 # One line of the body grid (see print.css): 225 mm / 22 lines, rounded down.
@@ -270,6 +271,8 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
     def label(c: CountyResult) -> str:
         if publish == "grades":
             return c.county.name
+        if publish == "ranks" and c.rank is None:
+            return f"{c.county.name}（{num(c.total)}分，一票否决，不排名次）"
         if publish == "ranks":
             return f"{c.county.name}（{num(c.total)}分，第{c.rank}名）"
         return f"{c.county.name}（{num(c.total)}分）"
@@ -325,7 +328,7 @@ def results_table(results: RoundResults) -> dict:
         rows_src.sort(key=lambda c: order.get(c.county.id, 0))
     rows = []
     for i, c in enumerate(rows_src):
-        row = [str(c.rank if publish == "ranks" else i + 1), c.county.name]
+        row = [(rank_text(c.rank) if publish == "ranks" else str(i + 1)), c.county.name]
         if publish in ("scores", "ranks"):
             row += [num(c.base), num(c.bonus), num(c.deductions), num(c.total)]
         if has_grades:
@@ -419,7 +422,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
                 diags.append(Diagnostic(src, 1, 1, WARNING, "pdf-feedback-section",
                                         f"反馈缺少“## {name}”一节，反馈 PDF 中这一节写“无”。"))
     rank_text = ""
-    if rnd.publish == "ranks":
+    if rnd.publish == "ranks" and county.rank is None:
+        rank_text = "，因一票否决不排名次"
+    elif rnd.publish == "ranks":
         rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
     summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"

@@ -85,6 +85,9 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"等次 = {c.grade}（总分 {fmt(c.total)} ≥ {fmt(band.min)}；{rubric.path} 等次表）")
     else:
         out.append("等次 = —（考核细则不设等次）")
+    if c.rank is None:
+        out.append(f"排名 = 不排名次（一票否决；round.yaml veto_rank: {results.round.veto_rank}）")
+        return "\n".join(out)
     tied = [x.county.name for x in results.counties if x.rank == c.rank and x is not c]
     tie = f"，与{'、'.join(tied)}并列" if tied else ""
     out.append(f"排名 = 第 {c.rank} 名 / 共 {len(results.counties)} 个{tie}（按总分从高到低，总分相同名次相同）")

@@ -36,6 +36,8 @@ KNOWN_ENTRIES = {
     "feedback": "反馈意见文件夹",
     "contacts": "联系人员名单文件夹",
     "README.md": "说明",
+    "appeals": "复核申请与决定文件夹（kaohe appeals，不公开）",
+    "audit": "审计记录文件夹（kaohe history，不公开）",
 }
 
 
@@ -95,6 +97,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         scores=dict(sorted(scores.items())), self_scores=dict(sorted(self_scores.items())),
         ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
         veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,
+        veto_rank=meta.veto_rank, deadline=meta.deadline, review_notice=meta.review_notice,
     )
     return rnd, _sorted(diags)
 

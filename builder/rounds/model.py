@@ -15,6 +15,11 @@ from pathlib import Path
 from ..rubric.model import Node, Rubric
 
 STATUSES = ("draft", "approved", "published")
+# Where a vetoed county stands in the ranking (round.yaml ``veto_rank``):
+#   last     — after every other county, with no rank number (default);
+#   by_total — ranked by its total like any other county;
+#   none     — no rank number, listed where its total puts it; the others are ranked without it.
+VETO_RANKS = ("last", "by_total", "none")
 # What a round publishes: grades only (national practice), grades and scores, or also ranks.
 PUBLISH_LEVELS = ("grades", "scores", "ranks")
 KINDS = ("县", "区", "市", "管委会")
@@ -93,6 +98,9 @@ class Round:
     feedback: dict = field(default_factory=dict)  # county_id -> Path of the feedback (.md)
     # Contacts are private: the model only knows where they are, never their content.
     contacts: dict = field(default_factory=dict)  # county_id -> Path
+    veto_rank: str = "last"  # one of VETO_RANKS
+    deadline: _dt.date | None = None  # 评价表报送截止日期 (kaohe status)
+    review_notice: bool = False  # round.yaml review_notice: show the 复核说明 (upheld appeals) on the published page
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -140,6 +148,7 @@ class DeductionEvent:
     evidence: str
     origin: Origin
     description: str = ""  # what happened / what was awarded (optional)
+    amount: Decimal | None = None  # per event, for 酌情 deductions (≤ the rule's amount); None: the rule's amount
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,7 @@ class CountyResult:
     veto_title: str
     total: Decimal  # base + bonus − deductions, not below 0
     grade: str | None
-    rank: int
+    rank: int | None  # None: a vetoed county under veto_rank last / none
     self_base: Decimal | None = None  # Σ self-scores of the scored items, when a self-score table exists
     veto_grade: str | None = None  # the veto's grade when vetoed (then grade == veto_grade)
     band_grade: str | None = None  # the grade the total alone would have

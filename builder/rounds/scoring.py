@@ -2,22 +2,26 @@
 
 * item score: from the department sheet, or from the on-site rating for rated items;
 * area subtotal = Σ its item scores; base = Σ area subtotals;
-* bonus: per bonus item, awards × amount; each group capped by its cap, then everything
-  by the overall cap (caps are applied in rubric order, so each line shows what it
-  actually contributed);
-* each deduction item: min(events × amount, its cap); uncapped items are not capped;
+* bonus: per bonus item, awards × amount for 每项 items (``per_award``), else the amount
+  once however often it was entered; each group capped by its cap, then everything by the
+  overall cap (caps are applied in rubric order, so each line shows what it actually
+  contributed);
+* each deduction item: min(Σ events × per-event amount, its cap); the per-event amount is
+  the rule's, or the event's own for 酌情 rules (``discretionary``); uncapped items are not capped;
 * total = base + bonus − deductions, not below 0;
 * a veto sets the grade to the veto's grade (D); the total is still computed and shown;
-* grade by the rubric's bands (inclusive lower bounds); ranks by total (ranking.py).
+* grade by the rubric's bands (inclusive lower bounds); ranks by total (ranking.py), with
+  vetoed counties placed by the round's ``veto_rank``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from .model import AreaResult, CountyResult, ItemResult, Line, Round, RoundResults
-from .ranking import competition_ranks
+from .ranking import rank_order
 
 ZERO = Decimal(0)
 
@@ -61,10 +65,8 @@ def compute(rnd: Round) -> RoundResults:
             veto_title=veto_rule.title if veto_rule else "", total=total, grade=grade, rank=0,
             self_base=self_base, veto_grade=veto_rule.grade if veto_rule else None, band_grade=band_grade,
         ))
-    ranks = competition_ranks([(i, r.total) for i, r in enumerate(unranked)])
-    from dataclasses import replace
-
-    counties = tuple(replace(unranked[i], rank=rank) for i, rank in ranks)
+    order = rank_order([(i, r.total, r.veto is not None) for i, r in enumerate(unranked)], rnd.veto_rank)
+    counties = tuple(replace(unranked[i], rank=rank) for i, rank in order)
     return RoundResults(rnd, counties)
 
 
@@ -103,7 +105,7 @@ def _bonus_lines(rnd: Round, awards) -> tuple[Line, ...]:
         if not got:
             continue
         count = sum(a.count for a in got)
-        raw = item.amount * count
+        raw = item.amount * (count if item.per_award else 1)
         amount = raw
         cap = None
         if item.group is not None and group_left.get(item.group) is not None:
@@ -129,7 +131,7 @@ def _deduction_lines(rnd: Round, events) -> tuple[Line, ...]:
         if not got:
             continue
         count = sum(e.count for e in got)
-        raw = rule.amount * count
+        raw = sum(((e.amount if e.amount is not None else rule.amount) * e.count for e in got), ZERO)
         amount = raw if rule.cap is None else min(raw, rule.cap)
         lines.append(Line(rule.id, rule.title, count, amount, raw, _join(e.evidence for e in got),
                           tuple(e.origin for e in got), cap=rule.cap, capped=amount < raw))

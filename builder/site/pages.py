@@ -159,7 +159,8 @@ def grade_counts(res: RoundResults) -> list[tuple[str, int]]:
 def tied_ranks(res: RoundResults) -> set[int]:
     seen: dict[int, int] = {}
     for c in res.counties:
-        seen[c.rank] = seen.get(c.rank, 0) + 1
+        if c.rank is not None:
+            seen[c.rank] = seen.get(c.rank, 0) + 1
     return {r for r, n in seen.items() if n > 1}
 
 
