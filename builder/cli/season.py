@@ -33,6 +33,12 @@ def register(sub) -> None:
     s.add_argument("--today", type=_date, default=None, help="按这一天计算剩余天数（默认：今天）")
     s.set_defaults(func=cmd_status)
 
+    e = sub.add_parser("export", help="市质强办汇总表（XLSX）：总分排名、领域得分、考核项得分和评价说明（不受公布范围限制，仅供内部）")
+    _common(e)
+    e.add_argument("--format", choices=["xlsx"], default="xlsx")
+    e.add_argument("--out", type=Path, default=None, metavar="文件", help="输出文件（默认：<轮次>-汇总表.xlsx）")
+    e.set_defaults(func=cmd_export)
+
 
 def load_meta_rubric(args):
     """(project, meta, rubric) or None after printing located errors."""
@@ -76,4 +82,20 @@ def cmd_status(args) -> int:
                 print(f"✓ 催报清单：{project.display(args.xlsx)}（{len(st.late)} 个部门）")
             else:
                 print("各部门评价表均已交齐，没有写催报清单。")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..rounds import compute
+    from ..season.export import build
+    from ..season.files import write_atomic
+    from .audit import _load_round
+
+    got = _load_round(args)
+    if got is None:
+        return 1
+    project, rnd = got
+    out = args.out or Path(f"{rnd.id}-汇总表.xlsx")
+    write_atomic(out, build(compute(rnd)))
+    print(f"✓ 汇总表：{project.display(out)}（{len(rnd.counties)} 个县区；内部使用，不受公布范围限制）")
     return 0

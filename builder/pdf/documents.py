@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..rounds.documents import review_points
 from ..rounds.export import rank_text
 from ..rounds.model import CountyResult, Round, RoundResults
 
@@ -433,10 +434,13 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
         veto_text = f"因{why}，按照“{county.veto_title}”的规定，实行一票否决，考核等次为{grade_text(county.grade)}。"
+    # While the round is approved (审定, before publication) the county may ask for a review (复核):
+    # every score below full marks and every deduction carries its review id.
+    review = {p.ref: p.id for p in review_points(county)} if rnd.status == "approved" else {}
     areas = []
     for a in county.areas:
         items = [{"id": it.item.id, "title": it.item.title, "max": num(it.item.points), "score": num(it.score),
-                  "remark": it.remark} for it in a.items]
+                  "remark": it.remark, "review_id": review.get(it.item.id, "")} for it in a.items]
         areas.append({"title": a.area.title, "max": num(a.max), "score": num(a.score), "rows": items})
     adjust = []
     for ln in county.bonus_lines:
@@ -448,6 +452,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
                       f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
         if ln.evidence:
             adjust[-1] += f"依据：{ln.evidence}。"
+        if ln.id in review:
+            adjust[-1] = f"〔复核编号 {review[ln.id]}〕" + adjust[-1]
     if county.veto is not None:
         adjust.append(f"一票否决：{county.veto_title}。" + (f"情况：{county.veto.description.rstrip('。')}。" if county.veto.description else ""))
     date = rnd.notification.date if rnd.notification else rnd.published_date
@@ -465,6 +471,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
                    "total": num(county.total), "grade": grade_text(county.grade)},
         "adjust": adjust,
+        "review_note": (f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，"
+                        f"报{organ}。") if review else "",
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,

@@ -101,6 +101,7 @@ class Round:
     veto_rank: str = "last"  # one of VETO_RANKS
     deadline: _dt.date | None = None  # 评价表报送截止日期 (kaohe status)
     review_notice: bool = False  # round.yaml review_notice: show the 复核说明 (upheld appeals) on the published page
+    decisions: tuple["Decision", ...] = ()  # the office's 复核 decisions (appeals/decisions.yaml)
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -158,6 +159,40 @@ class VetoEvent:
     description: str
     evidence: str
     origin: Origin
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The office's decision on one appeal (复核): ``appeals/decisions.yaml``.
+
+    ``id`` is the review id of the feedback letter (``wuyang-1.3``, ``xicheng-D1``:
+    documents.review_id); ``kind`` is ``item`` (a score below full marks) or ``deduction``.
+    An upheld decision replaces the item's score, or the deduction's amount after caps,
+    with ``score``; a rejected one changes nothing.
+    """
+
+    id: str
+    county: str
+    ref: str  # item id or deduction id
+    kind: str  # item | deduction
+    upheld: bool
+    score: Decimal | None  # the new score / deduction when upheld
+    reason: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """An upheld appeal as it changed the results: for the 复核说明 and the before/after."""
+
+    id: str
+    county: str
+    ref: str
+    kind: str  # item | deduction
+    title: str
+    before: Decimal
+    after: Decimal
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -229,6 +264,7 @@ class CountyResult:
 class RoundResults:
     round: Round
     counties: tuple[CountyResult, ...]  # in rank order (ties in round order)
+    review_changes: tuple[ReviewChange, ...] = ()  # upheld appeals, in decision-file order
 
     def county(self, county_id: str) -> CountyResult | None:
         return next((c for c in self.counties if c.county.id == county_id), None)
