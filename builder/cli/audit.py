@@ -59,13 +59,13 @@ def _load_round(args):
     return project, rnd
 
 
-def _chain(project, rnd, stream=sys.stderr):
-    """(records, ok) with the chain's problems printed."""
+def _chain(project, rnd):
+    """(records, ok) with the chain's problems printed on stderr."""
     from ..diagnostics import render_text
     from ..season.audit import read_records
 
     records, diags = read_records(rnd.path, project.display)
-    render_text(diags, stream=stream)
+    render_text(diags, stream=sys.stderr)
     return records, not any(d.is_error for d in diags)
 
 
