@@ -14,7 +14,7 @@ The round's publish level is ignored: this file is for the office, not the publi
 from __future__ import annotations
 
 from ..rubric import fmt
-from .xlsx import a4_landscape, header, put, save
+from .xlsx import a4_landscape, append_rows, header, put, save
 
 
 def build(results) -> bytes:
@@ -51,19 +51,21 @@ def build(results) -> bytes:
 
     wi = wb.create_sheet("考核项得分")
     put(wi, 1, 1, f"{rnd.title} 考核项得分和评价说明{flags}", bold=True)
-    header(wi, 3, ["县区编号", "县区", "考核领域", "考核项编号", "考核项", "分值", "得分", "评价部门", "评价说明", "等级", "来源"],
-           [12, 16, 14, 10, 36, 7, 7, 20, 50, 8, 30])
+    rated = any(leaf.rating for leaf in rubric.leaves())
+    cols = ["县区编号", "县区", "考核领域", "考核项编号", "考核项", "分值", "得分", "评价部门", "评价说明"]
+    header(wi, 3, cols + (["等级"] if rated else []) + ["来源"], [12, 16, 14, 10, 36, 7, 7, 20, 50] + ([8] if rated else []) + [30])
     order = {c.id: i for i, c in enumerate(rnd.counties)}
-    row = 4
-    for c in sorted(results.counties, key=lambda x: order.get(x.county.id, 0)):
-        for a in c.areas:
-            for it in a.items:
-                entry = rnd.scores.get((c.county.id, it.item.id))
-                dept = entry.department if entry is not None else "、".join(it.item.departments)
-                values = [c.county.id, c.county.name, a.area.title, it.item.id, it.item.title, it.item.points,
-                          it.score, dept, it.remark, it.level or "", str(it.origin) if it.origin else ""]
-                for col, v in enumerate(values, start=1):
-                    put(wi, row, col, v)
-                row += 1
+
+    def rows():
+        for c in sorted(results.counties, key=lambda x: order.get(x.county.id, 0)):
+            for a in c.areas:
+                for it in a.items:
+                    entry = rnd.scores.get((c.county.id, it.item.id))
+                    dept = entry.department if entry is not None else "、".join(it.item.departments)
+                    yield [c.county.id, c.county.name, a.area.title, it.item.id, it.item.title, it.item.points,
+                           it.score, dept, it.remark] + ([it.level or ""] if rated else []) + \
+                        [str(it.origin) if it.origin else ""]
+
+    append_rows(wi, rows())
     a4_landscape(wi, "3:3")
     return save(wb, rnd.year, rnd.organiser, f"{rnd.title} 考核结果汇总表")

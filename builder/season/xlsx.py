@@ -21,9 +21,7 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False
     """Write one cell: text as text (never a formula), numbers as numbers."""
     from openpyxl.styles import Alignment, Font
 
-    if isinstance(value, Decimal):
-        # Integral decimals as ints so that Excel shows 28, not 28.0; others exactly.
-        value = int(value) if value == value.to_integral_value() else value.normalize()
+    value = _value(value)  # integral decimals as ints (Excel shows 28, not 28.0); others exactly
     c = ws.cell(row, col, value)
     if isinstance(value, str):
         c.data_type = "s"
@@ -32,6 +30,24 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False
     if wrap:
         c.alignment = Alignment(wrap_text=True, vertical="top")
     return c
+
+
+def _value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value.normalize()
+    return value
+
+
+def append_rows(ws, rows) -> None:
+    """Append many plain rows fast (``ws.append``), with the same rules as :func:`put`:
+    a string that looks like a formula is turned back into text."""
+    for values in rows:
+        values = [_value(v) for v in values]
+        ws.append(values)
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def header(ws, row: int, names: list[str], widths: list[int] | None = None) -> None:
