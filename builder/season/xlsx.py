@@ -61,7 +61,7 @@ def header(ws, row: int, names: list[str], widths: list[int] | None = None) -> N
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for col, w in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(col)].width = w
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    ws.freeze_panes = f"A{row + 1}"  # a coordinate, not ws.cell(): that would create row + 1
 
 
 def a4_landscape(ws, title_rows: str | None = None) -> None:
