@@ -380,3 +380,55 @@ def test_export_workbook(sb, capsys):
     south2 = next(r for r in items if r[0] == "south" and r[3] == "2")
     assert south2[6] == 15.5 and south2[7] == "市住建局" and south2[8] == "监督抽查发现问题,已整改"
     assert len(items) == 3 * 6
+
+
+# ----------------------------------------------------------------------------- letters and pages (data side)
+
+
+def test_feedback_letter_numbers_figures_only_while_approved_and_vetoed_ranks(sb):
+    from dataclasses import replace
+
+    from builder.pdf import documents as docs
+
+    sb.write("events.yaml", """
+        deductions:
+          - {county: south, item: D1, count: 1, evidence: 发生一起重大产品质量事件}
+        veto:
+          - {county: east, item: V1, description: 发生区域性食品安全事件}
+        """)
+    rnd, diags = sb.load()
+    assert rnd is not None, [d.format() for d in diags]
+    res = compute(replace(rnd, status="approved"))
+    spec = docs.feedback_spec(res, res.county("south"), sb.project)
+    rows = {r["id"]: r["review_id"] for a in spec.context["areas"] for r in a["rows"]}
+    below = {it.item.id for a in res.county("south").areas for it in a.items if it.score < it.item.points}
+    assert rows["2"] == "south-2" and {k for k, v in rows.items() if v} == below
+    west = docs.feedback_spec(res, res.county("west"), sb.project)
+    assert {r["id"]: r["review_id"] for a in west.context["areas"] for r in a["rows"]}["1"] == ""  # full marks
+    assert any(line.startswith("〔复核编号 south-D1〕扣分") for line in spec.context["adjust"])
+    assert "复核申请表" in spec.context["review_note"]
+    east = docs.feedback_spec(res, res.county("east"), sb.project).context["summary"]
+    assert "因一票否决不排名次" in east and "排名第" not in east
+    table = docs.results_table(res)
+    assert [r[0] for r in table["rows"]] == ["1", "2", "—"] and table["rows"][-1][1] == "东城区"
+    published = compute(rnd)
+    spec = docs.feedback_spec(published, published.county("south"), sb.project)
+    assert not spec.context["review_note"] and all(r["review_id"] == "" for a in spec.context["areas"] for r in a["rows"])
+
+
+def test_review_notice_only_for_published_rounds_that_ask_for_it(sb):
+    from dataclasses import replace
+
+    from builder.site.pages import review_notice
+
+    sb.write("appeals/decisions.yaml", """
+        decisions:
+          - {id: south-2, decision: upheld, score: 18, reason: 材料齐全}
+          - {id: south-D1, decision: rejected, reason: 内部理由}
+        """)
+    rnd, _ = sb.load()
+    assert review_notice(compute(rnd)) == []  # round.yaml does not ask for it
+    notice = review_notice(compute(replace(rnd, review_notice=True)))
+    assert notice == [{"county": "南山县", "kind": "考核项", "ref": "2", "title": "工程质量", "before": D("15.5"),
+                       "after": D(18), "reason": "材料齐全"}]
+    assert review_notice(compute(replace(rnd, review_notice=True, status="approved"))) == []
