@@ -432,3 +432,15 @@ def test_review_notice_only_for_published_rounds_that_ask_for_it(sb):
     assert notice == [{"county": "南山县", "kind": "考核项", "ref": "2", "title": "工程质量", "before": D("15.5"),
                        "after": D(18), "reason": "材料齐全"}]
     assert review_notice(compute(replace(rnd, review_notice=True, status="approved"))) == []
+
+
+def test_the_four_rubrics_say_which_bonus_counts_per_award_and_which_deduction_is_discretionary():
+    from builder.project import Project
+
+    p = Project(Path(__file__).resolve().parent.parent)
+    cz, lh, hz, aq = (p.load_rubric(r)[0] for r in ("changzhou", "luohe-2022", "huizhou-2017", "aqsiq-2009"))
+    assert cz.bonus.items and all(i.per_award for i in cz.bonus.items)  # 003 第六条 “每项加×分”
+    assert [i.per_award for i in lh.bonus.items] == [False] * 3  # 004 第 119–121 行 “（加1分）”
+    assert not hz.bonus.items and not aq.bonus.items
+    assert [d.discretionary for d in lh.deductions] == [True] * 6  # 004 附件5 “酌情扣分”
+    assert [d.discretionary for d in hz.deductions] == [False]  # 001 “每发生1件扣10分”
