@@ -444,3 +444,31 @@ def test_the_four_rubrics_say_which_bonus_counts_per_award_and_which_deduction_i
     assert not hz.bonus.items and not aq.bonus.items
     assert [d.discretionary for d in lh.deductions] == [True] * 6  # 004 附件5 “酌情扣分”
     assert [d.discretionary for d in hz.deductions] == [False]  # 001 “每发生1件扣10分”
+
+
+def test_garbage_forms_and_malformed_records_get_messages_not_tracebacks(sb, tmp_path, capsys):
+    from builder.season import audit
+
+    approve(sb)
+    (sb.round_dir / "appeals").mkdir()
+    (sb.round_dir / "appeals" / "south.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (sb.round_dir / "appeals" / "notes.txt").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["appeals", ROUND, "--project", str(sb.root)]) == 1
+    err = capsys.readouterr().err
+    assert "south.xlsx: error[sheet-unreadable]" in err and "notes.txt: warning[appeal-file-unknown]" in err
+    (sb.round_dir / "appeals" / "south.xlsx").unlink()
+    assert run(sb, "publish", ROUND, "--by", "李四", "--why", "发布") == 0
+    # a forger who rewrites the last record consistently (own hash recomputed) with a malformed result
+    last = sb.round_dir / "audit" / "0002.json"
+    body = json.loads(last.read_text(encoding="utf-8"))
+    body["results"]["counties"] = [1, {"id": 2}]
+    body["hash"] = audit._self_hash(body)
+    last.write_bytes(audit.canonical(body))
+    capsys.readouterr()
+    assert run(sb, "diff", ROUND, "1", "2") == 1
+    err = capsys.readouterr().err
+    assert "格式不对" in err and "Traceback" not in err
+    last.write_text("[]", encoding="utf-8")
+    assert run(sb, "history", ROUND) == 1
+    assert "0002.json 不是 kaohe 的审计记录" in capsys.readouterr().err

@@ -88,7 +88,7 @@ def cmd_appeals(args) -> int:
                      f"采纳，改为 {fmt(d.score)} 分（{d.reason}）" if d.upheld else f"驳回（{d.reason}）")
             claim = f"，申请 {fmt(r.claim)} 分" if r.claim is not None else ""
             ev = f"；证明材料：{r.evidence}" if r.evidence else ""
-            print(f"  {r.id}（{names[r.county]}）：{r.reason}{claim}{ev} → {state}")
+            print(f"  {r.id}（{names[r.county]}）：{r.reason.rstrip('。')}{claim}{ev} → {state}")
         print()
         print("复核前 → 复核后：")
         print(render(changes, b["titles"]))

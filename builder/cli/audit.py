@@ -176,7 +176,7 @@ def cmd_diff(args) -> int:
     from ..project import Project
     from ..rounds.meta import load_round_meta
     from ..season import audit
-    from ..season.compare import compare, render, snapshot, to_json
+    from ..season.compare import compare, render, snapshot, to_json, valid_snapshot
 
     project = Project.find(args.project)
     meta, diags = load_round_meta(project.content_dir, args.round, project.display, partial=True)
@@ -207,9 +207,13 @@ def cmd_diff(args) -> int:
             have = "、".join(str(s) for s in by_seq) or "（没有）"
             print(f"没有第 {seq} 条审计记录。现有的记录：{have}。", file=sys.stderr)
             return 1
+        shown = project.display(rec.path)
+        if any(d.is_error and d.path == shown for d in rdiags):
+            print(f"{shown}: 这条审计记录未通过校验（见上），不能用来比较。", file=sys.stderr)
+            return 1
         res = rec.body.get("results")
-        if not isinstance(res, dict) or not isinstance(res.get("counties"), list):
-            print(f"{project.display(rec.path)}: 审计记录中没有可比较的结果。", file=sys.stderr)
+        if not valid_snapshot(res):
+            print(f"{shown}: 审计记录中没有可比较的结果（results 的格式不对）。", file=sys.stderr)
             return 1
         sides.append((f"记录 {seq}", res, rec.body.get("inputs") or {}))
     (la, a, ia), (lb, b, ib) = sides

@@ -40,6 +40,38 @@ def snapshot(results) -> dict:
     return {"round": rnd.id, "status": rnd.status, "titles": titles, "counties": counties}
 
 
+def valid_snapshot(snap) -> bool:
+    """Whether ``snap`` has the shape :func:`snapshot` writes (an audit record read back)."""
+    if not isinstance(snap, dict) or not isinstance(snap.get("counties"), list):
+        return False
+    if not isinstance(snap.get("titles", {}), dict):
+        return False
+    for c in snap["counties"]:
+        if not isinstance(c, dict) or not isinstance(c.get("id"), str):
+            return False
+        for key in ("items", "bonus_lines", "deduction_lines"):
+            v = c.get(key, {})
+            if not isinstance(v, dict) or not all(isinstance(x, (str, type(None))) for x in v.values()):
+                return False
+        for key in ("total", "base", "bonus", "deductions"):
+            v = c.get(key)
+            if v is not None and not isinstance(v, str):
+                return False
+            if isinstance(v, str):
+                try:
+                    Decimal(v)
+                except Exception:
+                    return False
+        for key in ("items", "bonus_lines", "deduction_lines"):
+            for x in c.get(key, {}).values():
+                if x is not None:
+                    try:
+                        Decimal(x)
+                    except Exception:
+                        return False
+    return True
+
+
 @dataclass
 class CountyChange:
     id: str
