@@ -126,10 +126,11 @@ def cmd_status_change(args) -> int:
     return 0
 
 
-def cmd_history(args) -> int:
+def _meta_and_records(args):
+    """(project, round header, audit records, their diagnostics), or None after printing why.
+    Only round.yaml is read: history and diff work on a round whose data has errors."""
     from ..diagnostics import render_text
     from ..project import Project
-    from ..rounds.export import STATUS_ZH
     from ..rounds.meta import load_round_meta
     from ..season import audit
 
@@ -137,8 +138,20 @@ def cmd_history(args) -> int:
     meta, diags = load_round_meta(project.content_dir, args.round, project.display, partial=True)
     if meta is None:
         render_text(diags, stream=sys.stderr)
-        return 1
+        return None
     records, rdiags = audit.read_records(meta.path, project.display)
+    return project, meta, records, rdiags
+
+
+def cmd_history(args) -> int:
+    from ..diagnostics import render_text
+    from ..rounds.export import STATUS_ZH
+    from ..season import audit
+
+    got = _meta_and_records(args)
+    if got is None:
+        return 1
+    project, meta, records, rdiags = got
     rdiags += audit.status_consistency(records, meta.status, meta.yaml_path, meta.status_pos)
     if args.format == "json":
         print(json.dumps({
@@ -173,17 +186,13 @@ def cmd_history(args) -> int:
 
 def cmd_diff(args) -> int:
     from ..diagnostics import render_text
-    from ..project import Project
-    from ..rounds.meta import load_round_meta
     from ..season import audit
     from ..season.compare import compare, render, snapshot, to_json, valid_snapshot
 
-    project = Project.find(args.project)
-    meta, diags = load_round_meta(project.content_dir, args.round, project.display, partial=True)
-    if meta is None:
-        render_text(diags, stream=sys.stderr)
+    got = _meta_and_records(args)
+    if got is None:
         return 1
-    records, rdiags = audit.read_records(meta.path, project.display)
+    project, meta, records, rdiags = got
     render_text(rdiags, stream=sys.stderr)
     by_seq = {r.seq: r for r in records}
     sides = []
