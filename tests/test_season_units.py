@@ -472,3 +472,26 @@ def test_garbage_forms_and_malformed_records_get_messages_not_tracebacks(sb, tmp
     last.write_text("[]", encoding="utf-8")
     assert run(sb, "history", ROUND) == 1
     assert "0002.json 不是 kaohe 的审计记录" in capsys.readouterr().err
+
+
+def test_explain_shows_once_only_bonus_discretionary_amounts_and_review_changes(sb, capsys):
+    sb.write("events.yaml", """
+        bonus:
+          - {county: west, item: B4, count: 2, evidence: 市政府质量奖}
+        deductions:
+          - {county: south, item: D3, amount: 0.5, evidence: 情节较轻}
+          - {county: south, item: D3, count: 2, amount: 0.7, evidence: 两起}
+          - {county: east, item: D1, count: 1, evidence: 一起}
+        """)
+    sb.write("appeals/decisions.yaml", """
+        decisions:
+          - {id: east-D1, decision: upheld, score: 0, reason: 不属本年度}
+          - {id: east-1, decision: upheld, score: 40, reason: 补充材料}
+        """)
+    assert run(sb, "results", ROUND, "--explain", "west") == 0
+    assert "B4 获得市政府质量奖：2 项，原文不是“每项加分”，只计一次 1 = 1" in capsys.readouterr().out
+    assert run(sb, "results", ROUND, "--explain", "south") == 0
+    assert "D3 发生质量安全事件（酌情扣分）：0.5 + 0.7 × 2（酌情扣分） = 1.9（上限 2 分）" in capsys.readouterr().out
+    assert run(sb, "results", ROUND, "--explain", "east") == 0
+    out = capsys.readouterr().out
+    assert "复核调整为 0" in out and "decisions.yaml:3" in out and "复核调整：补充材料" in out
