@@ -495,3 +495,25 @@ def test_explain_shows_once_only_bonus_discretionary_amounts_and_review_changes(
     assert run(sb, "results", ROUND, "--explain", "east") == 0
     out = capsys.readouterr().out
     assert "复核调整为 0" in out and "decisions.yaml:3" in out and "复核调整：补充材料" in out
+
+
+@pytest.mark.slow
+def test_office_workbooks_print_a4_landscape_in_libreoffice(sb, tmp_path):
+    """The 汇总表 and a reply form as LibreOffice Calc prints them: A4 landscape, headers on the page."""
+    import subprocess
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice Calc (libreoffice-calc) is not installed")
+    approve(sb)
+    assert run(sb, "export", ROUND, "--out", str(tmp_path / "sum.xlsx")) == 0
+    assert run(sb, "appeals", ROUND, "--forms", "--out", str(tmp_path)) == 0
+    profile = tmp_path / "lo-profile"
+    for name in ("sum.xlsx", "south.xlsx"):
+        p = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", str(tmp_path), str(tmp_path / name)], capture_output=True, text=True, timeout=180)
+        pdf = tmp_path / name.replace(".xlsx", ".pdf")
+        assert pdf.is_file(), p.stdout + p.stderr
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "841.89 x 595.3" in info and "(A4)" in info  # landscape
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert ("总分" in text and "南山县" in text) if name == "sum.xlsx" else ("复核编号" in text and "south-2" in text)

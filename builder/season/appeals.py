@@ -196,7 +196,7 @@ def build_forms(results, organiser: str) -> list[tuple[str, str, bytes]]:
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .xlsx import a4_landscape, header, put, save
+    from .xlsx import a4_landscape, fit_height, header, put, save
 
     rnd = results.round
     out = []
@@ -209,15 +209,19 @@ def build_forms(results, organiser: str) -> list[tuple[str, str, bytes]]:
         put(ws, 2, 1, f"县区：{c.county.name}")
         put(ws, 3, 1, f"考核轮次：{rnd.id}")
         put(ws, 4, 1, f"说明：对每个复核编号在“意见”列选择“{ACCEPT}”或“{DISPUTE}”；有异议的请写明理由和证明材料"
-                      f"（文件名或编号），可填写申请得分。请不要修改表头和前六列，不要增删行。填好后交{organiser}。")
-        header(ws, HEADER_ROW, HEADER, [14, 10, 36, 10, 10, 40, 10, 10, 40, 30])
+                      f"（文件名或编号），可填写申请得分。请不要修改表头和前六列，不要增删行。填好后交{organiser}。", wrap=True)
+        ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(HEADER))
+        ws.row_dimensions[4].height = 36
+        widths = [13, 9, 30, 8, 8, 34, 9, 8, 30, 20]
+        header(ws, HEADER_ROW, HEADER, widths)
         dv = DataValidation(type="list", formula1=f'"{ACCEPT},{DISPUTE}"', allow_blank=True,
                             showErrorMessage=True, errorTitle="意见", error=f"请选择“{ACCEPT}”或“{DISPUTE}”。")
         ws.add_data_validation(dv)
         for r, p in enumerate(points, start=HEADER_ROW + 1):
             values = [p.id, KIND_ZH[p.kind], p.title, p.max, p.score, p.remark]
             for col, v in enumerate(values, start=1):
-                put(ws, r, col, v, wrap=col in (3, 6))
+                put(ws, r, col, v, wrap=col in (3, 6), top=True)
+            fit_height(ws, r, [0, 0, widths[2], 0, 0, widths[5]])
             for col in range(7, 11):
                 ws.cell(r, col).protection = Protection(locked=False)
             dv.add(ws.cell(r, 7))

@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..rounds.forms import _reproducible
 
 
-def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False):
+def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False, top: bool = False):
     """Write one cell: text as text (never a formula), numbers as numbers."""
     from openpyxl.styles import Alignment, Font
 
@@ -27,8 +27,8 @@ def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False
         c.data_type = "s"
     if bold:
         c.font = Font(bold=True)
-    if wrap:
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    if wrap or top:
+        c.alignment = Alignment(wrap_text=wrap, vertical="top")
     return c
 
 
@@ -48,6 +48,22 @@ def append_rows(ws, rows) -> None:
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+
+
+def fit_height(ws, row: int, widths: list[int], line: float = 15.0) -> None:
+    """Set a row's height for its wrapped text (Excel and LibreOffice do not grow rows that a
+    program wrote): lines = display width of the text / column width, CJK counted double."""
+    import math
+
+    from ..rounds.export import width as text_width
+
+    lines = 1
+    for col, w in enumerate(widths, start=1):
+        v = ws.cell(row, col).value
+        if isinstance(v, str) and w:
+            lines = max(lines, math.ceil(text_width(v) / (w * 1.15)))  # measured in LibreOffice Calc
+    if lines > 1:
+        ws.row_dimensions[row].height = line * lines
 
 
 def header(ws, row: int, names: list[str], widths: list[int] | None = None) -> None:
