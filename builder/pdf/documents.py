@@ -447,8 +447,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
         adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。" + (f"依据：{ln.evidence}。" if ln.evidence else ""))
     for ln in county.deduction_lines:
-        capped = (f"，按上限扣{num(ln.amount)}分" if ln.capped else
-                  f"，经复核扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
+        capped = (f"，经复核扣{num(ln.amount)}分" if ln.reviewed else
+                  f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
         adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
                       f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
         if ln.evidence:

@@ -67,7 +67,7 @@ def explain(results: RoundResults, c: CountyResult) -> str:
             rule = rubric.deduction(ln.id)
             limit = "不设上限" if ln.cap is None else f"上限 {fmt(ln.cap)} 分"
             capped = f"，计 {fmt(ln.amount)}" if ln.capped else ""
-            if not ln.capped and ln.amount != ln.raw:
+            if ln.reviewed:
                 capped = f"，复核调整为 {fmt(ln.amount)}"
             events = [e for e in rnd.deduction_events if e.county == c.county.id and e.item == ln.id]
             if any(e.amount is not None for e in events):  # 酌情: each event its own amount

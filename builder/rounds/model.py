@@ -236,6 +236,7 @@ class Line:
     origins: tuple[Origin, ...]
     cap: Decimal | None = None  # the item's own cap (deductions) or its group's cap (bonus)
     capped: bool = False  # True when a cap reduced the amount
+    reviewed: bool = False  # True when an upheld 复核 decision set the amount
 
 
 @dataclass(frozen=True)
