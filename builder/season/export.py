@@ -5,7 +5,8 @@ Three sheets, each A4 landscape with its header row frozen and repeated on every
 * 总分排名 — rank, county, base, bonus, deductions, total, grade, veto;
 * 领域得分 — each area's subtotal per county (and the area's maximum in the header);
 * 考核项得分 — every item of every county: score, points, department, 评价说明 (and the
-  source file of the score).
+  on-site rating level where the rubric rates items; where a score came from is
+  ``kaohe results --explain``).
 
 Numbers are numbers (exact: a Decimal is written as its decimal string), text is text.
 The round's publish level is ignored: this file is for the office, not the public.
@@ -53,7 +54,7 @@ def build(results) -> bytes:
     put(wi, 1, 1, f"{rnd.title} 考核项得分和评价说明{flags}", bold=True)
     rated = any(leaf.rating for leaf in rubric.leaves())
     cols = ["县区编号", "县区", "考核领域", "考核项编号", "考核项", "分值", "得分", "评价部门", "评价说明"]
-    header(wi, 3, cols + (["等级"] if rated else []) + ["来源"], [12, 16, 14, 10, 36, 7, 7, 20, 50] + ([8] if rated else []) + [30])
+    header(wi, 3, cols + (["等级"] if rated else []), [12, 16, 14, 10, 36, 7, 7, 20, 50] + ([8] if rated else []))
     order = {c.id: i for i, c in enumerate(rnd.counties)}
 
     def rows():
@@ -63,8 +64,7 @@ def build(results) -> bytes:
                     entry = rnd.scores.get((c.county.id, it.item.id))
                     dept = entry.department if entry is not None else "、".join(it.item.departments)
                     yield [c.county.id, c.county.name, a.area.title, it.item.id, it.item.title, it.item.points,
-                           it.score, dept, it.remark] + ([it.level or ""] if rated else []) + \
-                        [str(it.origin) if it.origin else ""]
+                           it.score, dept, it.remark] + ([it.level or ""] if rated else [])
 
     append_rows(wi, rows())
     a4_landscape(wi, "3:3")
