@@ -205,7 +205,7 @@ def build_forms(results, organiser: str) -> list[tuple[str, str, bytes]]:
         wb = Workbook()
         ws = wb.active
         ws.title = FORM_SHEET
-        put(ws, 1, 1, f"{rnd.title} 考核结果复核申请表", bold=True)
+        put(ws, 1, 1, f"{rnd.title} 考核结果复核申请表" + ("（示例数据）" if rnd.sample else ""), bold=True)
         put(ws, 2, 1, f"县区：{c.county.name}")
         put(ws, 3, 1, f"考核轮次：{rnd.id}")
         put(ws, 4, 1, f"说明：对每个复核编号在“意见”列选择“{ACCEPT}”或“{DISPUTE}”；有异议的请写明理由和证明材料"

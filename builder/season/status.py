@@ -53,6 +53,7 @@ class RoundStatus:
     today: _dt.date
     errors: int  # errors in the sheets (what kaohe validate reports besides missing scores)
     unknown_sheets: list[str] = field(default_factory=list)  # sheets of no department of the rubric
+    sample: bool = False  # 示例数据: said in the reminder workbook's titles
 
     @property
     def days_left(self) -> int | None:
@@ -95,7 +96,8 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
         ds.state = "missing" if not mine and missing else ("partial" if missing else "complete")
         out.append(ds)
     unknown = [s.path for s in sheets if known and dept_key(s.department) not in known]
-    return RoundStatus(meta.id, meta.title, meta.counties, out, unowned, meta.deadline, today, errors, unknown)
+    return RoundStatus(meta.id, meta.title, meta.counties, out, unowned, meta.deadline, today, errors, unknown,
+                       meta.sample)
 
 
 def status_json(st: RoundStatus) -> dict:
@@ -181,7 +183,8 @@ def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
     ws = wb.active
     ws.title = "催报汇总"
     deadline = st.deadline.isoformat() if st.deadline else "（未定）"
-    put(ws, 1, 1, f"{st.title} 评价表催报清单（截至 {st.today.isoformat()}，报送截止 {deadline}）", bold=True)
+    flag = "（示例数据）" if st.sample else ""
+    put(ws, 1, 1, f"{st.title} 评价表催报清单{flag}（截至 {st.today.isoformat()}，报送截止 {deadline}）", bold=True)
     header(ws, 3, ["评价部门", "状态", "已填", "应填", "还缺（项）"], [24, 10, 8, 8, 10])
     row = 4
     for d in st.late:
@@ -200,7 +203,7 @@ def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
             n += 1
         used.add(title)
         wd = wb.create_sheet(title)
-        put(wd, 1, 1, f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）", bold=True)
+        put(wd, 1, 1, f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）{flag}", bold=True)
         header(wd, 3, ["县区编号", "县区", "考核项编号", "考核项", "分值"], [12, 18, 10, 50, 8])
         items = {n.id: n for n in d.items}
         for r, (cid, iid) in enumerate(d.missing, start=4):
