@@ -104,6 +104,7 @@ def test_the_whole_season(project):
 
     # 4. two appeals: one upheld, one rejected
     kaohe(project, "appeals", R, "--forms", "--out", "replies")
+    assert load_workbook(project / "replies" / "wuyang.xlsx").active["A1"].value.endswith("（示例数据）")
     (rdir / "appeals").mkdir()
     fill(project / "replies" / "wuyang.xlsx", rdir / "appeals" / "wuyang.xlsx", "wuyang-1.6", 6,
          "投诉处置平均时效已达到要求", "舞阳县-投诉处置统计表（附件3）")
