@@ -517,3 +517,21 @@ def test_office_workbooks_print_a4_landscape_in_libreoffice(sb, tmp_path):
         assert "841.89 x 595.3" in info and "(A4)" in info  # landscape
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
         assert ("总分" in text and "南山县" in text) if name == "sum.xlsx" else ("复核编号" in text and "south-2" in text)
+
+
+def test_status_lists_the_blank_rows_of_a_returned_form(sb, capsys):
+    (sb.round_dir / "scores" / "zhujian.csv").unlink()
+    assert run(sb, "forms", ROUND, "--department", "市住建局", "--out", str(sb.root / "f")) == 0
+    wb = load_workbook(sb.root / "f" / "市住建局.xlsx")
+    ws = wb.active
+    for row in ws.iter_rows(min_row=6):
+        if row[0].value and not (row[0].value == "south" and row[2].value == "5"):
+            row[6].value = 0.1 if row[2].value == "5" else 10
+    wb.save(sb.round_dir / "scores" / "zhujian.xlsx")
+    capsys.readouterr()
+    assert run(sb, "status", ROUND, "--format", "json") == 0
+    st = json.loads(capsys.readouterr().out)
+    (zj,) = [d for d in st["departments"] if d["department"] == "市住建局"]
+    assert zj["state"] == "partial" and zj["filled"] == 5
+    (sheet,) = zj["sheets"]
+    assert sheet["path"].endswith("zhujian.xlsx") and sheet["empty"] == [{"county": "south", "item": "5"}]

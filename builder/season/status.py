@@ -2,7 +2,8 @@
 
 For every evaluating department of the rubric (the items it scores: ``forms.department_items``):
 
-* the sheets received (files under ``scores/`` whose 评价部门 is that department);
+* the sheets received (files under ``scores/`` whose 评价部门 is that department), each with
+  the (county, item) rows it left blank (a returned ``kaohe forms`` sheet has every row);
 * the (county, item) pairs it still owes: no valid score for them on any sheet (an item
   shared by several departments is owed by each of them until one scores it);
 * its state: ``missing`` (no sheet), ``partial`` (a sheet with empty pairs), ``complete``.
@@ -18,9 +19,10 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..rounds.context import RoundContext, dept_key
+from ..rounds.context import RoundContext, dept_key, item_key
 from ..rounds.departments import read_sheets
 from ..rounds.forms import department_items
+from ..rounds.numbers import parse_score
 
 NO_OWNER = "（未指定评价部门）"
 STATE_ZH = {"missing": "未报送", "partial": "未填完", "complete": "已完成"}
@@ -30,6 +32,7 @@ STATE_ZH = {"missing": "未报送", "partial": "未填完", "complete": "已完�
 class SheetStatus:
     path: str
     filled: int  # valid scores on this sheet
+    empty: list = field(default_factory=list)  # (county id, item id) rows of the sheet left blank
 
 
 @dataclass
@@ -74,6 +77,7 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
     filled_by_sheet: dict[str, int] = {}
     for entry in scores.values():
         filled_by_sheet[entry.origin.path] = filled_by_sheet.get(entry.origin.path, 0) + 1
+    empty_by_sheet = {s.path: _empty_rows(s, ctx, scores) for s in sheets}
     groups = department_items(rubric)
     known = {dept_key(d) for d in groups if d}
     out = []
@@ -81,7 +85,8 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
         if not dept:
             continue
         key = dept_key(dept)
-        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0)) for s in sheets if dept_key(s.department) == key]
+        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
+                for s in sheets if dept_key(s.department) == key]
         missing = [(c.id, n.id) for n in items for c in meta.counties if (c.id, n.id) not in scores]
         ds = DepartmentStatus(dept, items, mine, len(items) * len(meta.counties), missing)
         ds.state = "missing" if not mine and missing else ("partial" if missing else "complete")
@@ -90,7 +95,8 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
     if unowned:  # any department may score them: one line for all of them
         ids = {n.id for n in unowned}
         holders = {e.origin.path for e in scores.values() if e.item in ids}
-        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0)) for s in sheets if s.path in holders]
+        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
+                for s in sheets if s.path in holders]
         missing = [(c.id, n.id) for n in unowned for c in meta.counties if (c.id, n.id) not in scores]
         ds = DepartmentStatus(NO_OWNER, unowned, mine, len(unowned) * len(meta.counties), missing)
         ds.state = "missing" if not mine and missing else ("partial" if missing else "complete")
@@ -98,6 +104,20 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
     unknown = [s.path for s in sheets if known and dept_key(s.department) not in known]
     return RoundStatus(meta.id, meta.title, meta.counties, out, unowned, meta.deadline, today, errors, unknown,
                        meta.sample)
+
+
+def _empty_rows(sheet, ctx, scores) -> list[tuple[str, str]]:
+    """The rows of a sheet (a form from ``kaohe forms``) whose 实际得分 is still blank."""
+    out = []
+    for rec in sheet.records:
+        if rec.get("item") is None or not parse_score(rec.get("score")).empty:
+            continue
+        written = rec.get("county_id") or rec.get("county")
+        c = ctx.county_ids.get(str(written)) or ctx.county_names.get(str(written))
+        item = item_key(rec.get("item"))
+        if c is not None and (c.id, item) not in scores:
+            out.append((c.id, item))
+    return out
 
 
 def status_json(st: RoundStatus) -> dict:
@@ -113,7 +133,8 @@ def status_json(st: RoundStatus) -> dict:
             "state": d.state,
             "expected": d.expected,
             "filled": d.expected - len(d.missing),
-            "sheets": [{"path": s.path, "filled": s.filled} for s in d.sheets],
+            "sheets": [{"path": s.path, "filled": s.filled,
+                        "empty": [{"county": c, "item": i} for c, i in s.empty]} for s in d.sheets],
             "missing": [{"county": c, "county_name": names[c], "item": i} for c, i in d.missing],
         } for d in st.departments],
         "unowned_items": [{"id": n.id, "title": n.title} for n in st.unowned],
