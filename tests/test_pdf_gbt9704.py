@@ -292,3 +292,19 @@ def check_long(lines, names=()):
         pos += len(line)
         assert pos in cuts, line
     assert all(T.width(l) <= 18 for l in lines)
+
+
+def test_draft_round_without_notification_has_no_banji_or_code(project, tmp_path):
+    """changzhou-2024 is a draft without a notification section: its feedback letters have
+    no 文号 and no 版记 (nothing to print there), and still say 示例数据 and 草稿 on every page."""
+    from builder.pdf import render_feedback
+
+    rnd, diags = load_round(project, "changzhou-2024")
+    assert rnd is not None and rnd.notification is None, diags
+    path = tmp_path / "f.pdf"
+    path.write_bytes(render_feedback(compute(rnd), project, "wujin"))
+    assert pc.banji_page(path) is None
+    pages = pc.text_of_pages(path)
+    assert all("示例数据" in t for t in pages)
+    assert "〔" not in pages[0].split("关于")[0]  # no 发文字号 above the title
+    assert not pc.ragged_lines(path) and pc.closing_only_pages(path, rnd.organiser) == []
