@@ -77,21 +77,41 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "语法错误"
-        diags.append(
-            Diagnostic(
-                display, line, col, ERROR, "yaml-syntax",
-                f"YAML 格式错误（{what}）。请检查这一行的缩进、冒号和引号是否成对。",
-            )
-        )
+        line, col, message = _syntax_error(exc)
+        diags.append(Diagnostic(display, line, col, ERROR, "yaml-syntax", message))
         return YamlDoc(display, None, diags, text)
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         diags.append(Diagnostic(display, 1, 1, ERROR, "yaml-syntax", f"YAML 格式错误：{exc}"))
         return YamlDoc(display, None, diags, text)
     data = None if node is None else _build(node, display, diags)
     return YamlDoc(display, data, diags, text)
+
+
+# A bracket, brace or quote left open (or a key without its colon) is noticed only where the
+# parser gives up, often on a later line: the line to fix is where it was opened, which
+# PyYAML (and libyaml) give as the error's context mark.
+_LEFT_OPEN = {
+    "while parsing a flow sequence": "这一行的方括号“[”没有配对的“]”",
+    "while parsing a flow mapping": "这一行的花括号“{”没有配对的“}”",
+    "while scanning a quoted scalar": "这一行的引号没有配对",
+    "while scanning a simple key": "这一行的键后面缺少冒号（:）",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Line, column (1-based) and Chinese message of a YAML syntax error, placed on the line
+    that is wrong: where something left open was opened, else where the parser stopped."""
+    problem, context = exc.problem_mark, exc.context_mark
+    what = exc.problem or "语法错误"
+    opened = _LEFT_OPEN.get(exc.context or "")
+    if opened and context is not None and problem is not None and problem.line > context.line \
+            and not (exc.context == "while scanning a quoted scalar" and "escape" in what):
+        return (context.line + 1, context.column + 1,
+                f"YAML 格式错误：{opened}（读到第 {problem.line + 1} 行时发现：{what}）。"
+                "请在这一行补上缺少的符号，或删除多写的符号。")
+    mark = problem or context
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, col, f"YAML 格式错误（{what}）。请检查这一行的缩进、冒号和引号是否成对。"
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
