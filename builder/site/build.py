@@ -658,6 +658,91 @@ OUTPUTS: list[tuple[str, Writer]] = [
 ]
 
 
+# ───────────────────────────── preview errors ─────────────────────────────
+
+
+def failure_diagnostics(exc: BaseException, project: Project) -> list[Diagnostic]:
+    """The diagnostics of a failed build: a :class:`DiagnosticError`'s own; a syntax error in
+    a theme template located in its file; anything else as one diagnostic naming the error."""
+    if isinstance(exc, DiagnosticError):
+        return list(exc.diagnostics)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = exc.filename or exc.name or "themes/kaohe"
+        with contextlib.suppress(ValueError):
+            where = project.display(Path(where))
+        return [Diagnostic(where, exc.lineno or 1, 1, ERROR, "theme-syntax",
+                           f"网站模板有语法错误（{exc.message}）。请检查这一行的 {{% %}} 和 {{{{ }}}} 是否成对。")]
+    return [Diagnostic("", 0, 0, ERROR, "build-failed", f"生成网站时出错：{type(exc).__name__}: {exc}")]
+
+
+#: The marker of an error page (its reload script looks for it).
+ERROR_MARK = "kaohe-build-error"
+
+_ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>网站没有生成 - {{ site_name }}</title>
+<style>
+body { margin: 0; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; line-height: 1.7; color: #1a1a1a; }
+header { background: #a1262b; color: #fff; padding: 0.8rem 1rem; }
+header p { margin: 0; font-weight: bold; }
+main { max-width: 72rem; margin: 0 auto; padding: 0 1rem 2rem; }
+h1 { font-size: 1.4rem; }
+pre { background: #f3f5f8; border: 1px solid #c9d1dc; border-left: 4px solid #a1262b; padding: 0.8rem; overflow-x: auto;
+      white-space: pre-wrap; overflow-wrap: anywhere; font-family: "Noto Sans Mono CJK SC", "Noto Sans Mono", monospace; font-size: 0.9rem; }
+</style>
+</head>
+<body id="{{ mark }}">
+<header><p>{{ site_name }}（本机预览）</p></header>
+<main>
+<h1>{{ what }}没有生成：请按下面的提示修改</h1>
+<p>预览时发现 {{ count }} 个错误，网站没有更新。下面的提示与命令行窗口中的相同。改好并保存文件后，本页会自动刷新。</p>
+<pre>{{ text }}</pre>
+<p>这个页面只在 <code>mkdocs serve</code> 预览时出现，正式生成（<code>kaohe build</code>、<code>mkdocs build</code>）遇到错误时不会生成网站，<code>site/</code> 保持原样。</p>
+</main>
+<script>
+/* Reload once the page at this address is no longer an error page (the build was fixed). */
+(function poll() {
+  setTimeout(function () {
+    fetch(location.href, {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (t) {
+      if (t.indexOf('id="{{ mark }}"') < 0) { location.reload(); } else { poll(); }
+    }, poll);
+  }, 1000);
+})();
+</script>
+</body>
+</html>
+""")
+
+
+def error_page(diagnostics: list[Diagnostic], *, site_name: str = SiteConfig.site_name, what: str = "网站") -> str:
+    """A self-contained page (no theme, no assets: the theme may be what is broken) that shows
+    ``diagnostics`` as the terminal prints them and reloads itself once the page at its
+    address is no longer an error page."""
+    from ..diagnostics import render_text
+
+    buf = io.StringIO()
+    render_text(diagnostics, stream=buf)
+    return _ERROR_PAGE.render(site_name=site_name, what=what, text=buf.getvalue().rstrip("\n"), mark=ERROR_MARK,
+                              count=sum(1 for d in diagnostics if d.is_error) or len(diagnostics))
+
+
+def write_error_site(diagnostics: list[Diagnostic], out: Path, pages=(), *, site_name: str = SiteConfig.site_name,
+                     what: str = "网站") -> list[str]:
+    """For a preview (``mkdocs serve``) whose build failed: the error page at ``index.html``,
+    ``404.html`` (what a server shows for any other address) and every page of ``pages``
+    (the HTML files of the last good build, so that the page the browser shows becomes the
+    error page). Returns the paths written, relative to ``out``."""
+    data = error_page(diagnostics, site_name=site_name, what=what).encode("utf-8")
+    rels = sorted({"index.html", "404.html", *(p for p in pages if p.endswith(".html"))})
+    for rel in rels:
+        _write(out / rel, data)
+    return rels
+
+
 # ───────────────────────────── helpers ─────────────────────────────
 
 

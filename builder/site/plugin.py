@@ -35,6 +35,14 @@ from . import build as B
 from .atomic import AtomicSite, StagingError, _remove
 
 log = logging.getLogger("mkdocs.plugins.kaohe")
+# Preview build errors: not through MkDocs' logger, whose --strict counting would abort the
+# build that writes the error page (and leave the browser waiting again).
+_preview_log = logging.getLogger("kaohe.preview")
+if not _preview_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    _preview_log.addHandler(_handler)
+    _preview_log.propagate = False
 
 
 class KaoheConfig(Config):
@@ -75,12 +83,35 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                                      docs_dir=os.path.relpath(config.docs_dir, self.project.root))
             build = B.prepare(self.project, settings, B.BuildOptions(strict=strict, pdfs=pdfs))
             self.result = B.generate(build, self.staging)
-        except B.StrictError as e:
+        except Exception as e:
+            if getattr(self, "serve", False):  # show it in the browser, don't leave it waiting
+                return self._preview_error(e, config)
             self.on_build_error(error=e)
-            raise PluginError("有警告，按 --strict 的要求网站没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)) from None
-        except DiagnosticError as e:
-            self.on_build_error(error=e)
-            raise PluginError(f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n" + _format(e.diagnostics)) from None
+            if isinstance(e, B.StrictError):
+                raise PluginError("有警告，按 --strict 的要求网站没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)) from None
+            if isinstance(e, DiagnosticError):
+                raise PluginError(f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n"
+                                  + _format(e.diagnostics)) from None
+            raise
+        self.pages = [f for f in self.result.files if f.endswith(".html")]  # for a later preview error
+        self._log_result(build)
+
+    def _preview_error(self, e: Exception, config) -> None:
+        """``mkdocs serve``: the build failed. The pages of the last good build (and the home
+        page, 404.html) become an error page with the diagnostics (core: :func:`B.write_error_site`),
+        so the browser reloads into it — MkDocs itself would hold every request until a build
+        succeeds — and reloads again once the files are fixed."""
+        diags = B.failure_diagnostics(e, self.project)
+        what = getattr(e, "what", "网站")
+        _preview_log.error(f"{what}没有生成，浏览器中显示下面的错误。请按提示修改：\n" + _format(diags))
+        if not isinstance(e, DiagnosticError):
+            _preview_log.error("", exc_info=e)
+        _remove(self.staging)
+        self.staging.mkdir(parents=True)
+        files = B.write_error_site(diags, self.staging, getattr(self, "pages", ()), site_name=config.site_name, what=what)
+        self.result = B.Result(files, [], None)
+
+    def _log_result(self, build) -> None:
         notes = [d for d in self.result.warnings if d.severity == "info"]
         warnings = [d for d in self.result.warnings if d.severity != "info"]
         if warnings:
