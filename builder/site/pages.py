@@ -242,7 +242,7 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           home, {}))
 
     for s in summaries:
-        _round_pages(s, opts, pages, search)
+        _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}))
 
     for rb in site.rubrics:
         users = used_by.get(rb.id, [])
@@ -260,7 +260,10 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     return Plan(pages, search, nav, site_date, publisher)
 
 
-def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc]) -> None:
+def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc],
+                 findings: dict | None = None) -> None:
+    """The round's pages. ``findings``: county id → checker findings of its report (draft
+    previews only, :mod:`builder.rounds.gate`), listed on the report page."""
     res: RoundResults = s["results"]
     r = res.round
     scores, ranks = shows_scores(r), shows_ranks(r)
@@ -327,6 +330,9 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                                       "round": r, "county": cr.county, "report": report,
                                       "county_url": county_url(r, cid),
                                       "pdf": f"{r.id}/{cid}/report.pdf" if opts.pdfs else None,
+                                      "findings": [
+                                          {"line": f.line, "severity": f.severity, "rule": f.rule, "message": f.message}
+                                          for f in (findings or {}).get(cid, ())],
                                   }))
             for sec in report.sections:
                 url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")

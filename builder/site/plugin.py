@@ -98,6 +98,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             raise PluginError("考核数据有错误，网站没有生成（site/ 保持原样）。请按下面的提示修改：\n"
                               + _format([d for d in self.site.diagnostics if d.is_error]))
         _warn("考核数据有需要注意的地方", [d for d in self.site.diagnostics if d.severity == "warning"])
+        for d in self.site.diagnostics:
+            if d.rule == "gate-waived":  # every waiver of the publication gate is stated in the log
+                log.info("发布检查豁免：" + _format([d]).rstrip())
         if self.site.hidden:
             log.info("未发布的轮次没有生成页面：" + "、".join(self.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
         self.plan = P.plan(self.site, self.opts)
