@@ -147,6 +147,8 @@ def test_every_content_page_has_title_date_organ_and_meta_tags(site):
         title = re.search(r'<meta name="ArticleTitle" content="([^"]*)"', text)
         date = re.search(r'<meta name="PubDate" content="(\d{4}-\d\d-\d\d)"', text)
         organ = re.search(r'<meta name="ContentSource" content="([^"]+)"', text)
+        if date is None and "/rubrics/" in p.as_posix() and "<dt>印发日期</dt>" not in text:
+            continue  # a rubric whose source states no date: the page invents none
         assert title and date and organ, p
         assert f"<h1>{title.group(1)}</h1>" in text, p
         y, m, d = (int(x) for x in date.group(1).split("-"))

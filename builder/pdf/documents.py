@@ -334,7 +334,7 @@ def results_table(results: RoundResults) -> dict:
     notes = []
     vetoed = [c for c in results.counties if c.veto is not None]
     for c in vetoed:
-        notes.append(f"注：{c.county.name}发生“{c.veto_title}”所列情形，实行一票否决，考核结果为{grade_text(c.grade)}。")
+        notes.append(f"注：{c.county.name}{c.veto_title}，实行一票否决，考核结果为{grade_text(c.grade)}。")
     return {"columns": cols, "rows": rows, "notes": notes}
 
 
@@ -427,7 +427,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     veto_text = ""
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
-        veto_text = f"因{why}，按照“{county.veto_title}”的规定，实行一票否决，考核等次为{grade_text(county.grade)}。"
+        veto_text = f"因{why}，实行一票否决，考核等次为{grade_text(county.grade)}。"
     areas = []
     for a in county.areas:
         items = [{"id": it.item.id, "title": it.item.title, "max": num(it.item.points), "score": num(it.score),
@@ -460,6 +460,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
                    "total": num(county.total), "grade": grade_text(county.grade)},
         "adjust": adjust,
+        # "无": the feedback states no problem (its section is missing); "未公开": there is no feedback at all,
+        # as the county page says
+        "feedback_public": path is not None,
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,

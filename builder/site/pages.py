@@ -246,10 +246,10 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
 
     for rb in site.rubrics:
         users = used_by.get(rb.id, [])
-        dates = sorted(round_date(u) for u in users if u.is_published)
+        # the rubric's own date (印发日期), never a round's: none when the source states none
         pages.append(PageSpec(
             rubric_url(rb.id), "rubric", "rubric.html",
-            DocMeta(rb.title, dates[0] if dates else site_date, rb.issuer or publisher,
+            DocMeta(rb.title, rb.date, rb.issuer or publisher,
                     description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。"),
             home + (("考核细则", "rubrics/"),),
             {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users],
@@ -365,15 +365,20 @@ def rubric_rows(rb: Rubric) -> list[dict]:
 
 
 def _leaf_text(n: Node) -> str:
-    parts = [n.criterion, n.guidance, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
+    # public fields only: never ``note`` or ``grade_rule`` (editorial remarks)
+    parts = [n.criterion, n.guidance, n.explanation, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
     return "\n".join(p for p in parts if p)
 
 
 def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
     url = rubric_url(rb.id)
-    docs = [SearchDoc(url, rb.title, "考核细则", "\n".join(x for x in (rb.issuer, rb.grade_rule) if x))]
+    docs = [SearchDoc(url, rb.title, "考核细则",
+                      "\n".join(x for x in (rb.issuer, rb.explanation, rb.grades_explanation) if x))]
     for a in rb.areas:
         for _, n in a.walk():
+            if not n.is_leaf and (n.guidance or n.explanation):
+                docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.title} · {rb.title}", "考核细则",
+                                      "\n".join(x for x in (n.guidance, n.explanation) if x)))
             if n.is_leaf:
                 docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.id} {n.title} · {rb.title}", "考核细则",
                                       f"{a.title}\n{_leaf_text(n)}"))
@@ -382,10 +387,10 @@ def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
                               "、".join(i.departments)))
     for d in rb.deductions:
         docs.append(SearchDoc(f"{url}#{node_anchor(d.id)}", f"扣分项 {d.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (d.description, "、".join(d.departments)) if x)))
+                              "\n".join(x for x in (d.description, d.explanation, "、".join(d.departments)) if x)))
     for v in rb.vetoes:
         docs.append(SearchDoc(f"{url}#{node_anchor(v.id)}", f"否决项 {v.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (v.description, "、".join(v.departments)) if x)))
+                              "\n".join(x for x in (v.description, v.explanation, "、".join(v.departments)) if x)))
     return docs
 
 

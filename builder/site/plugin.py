@@ -168,7 +168,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
     def on_pre_page(self, page, *, config, files):
         # The page's own date instead of the clock: sitemap.xml and its .gz stay byte-identical.
         spec = self.specs.get(page.file.src_uri)
-        day = spec.meta.date if spec else self.plan.site_date
+        day = (spec.meta.date if spec else None) or self.plan.site_date
         if day:
             page.update_date = day.isoformat()
         return page
