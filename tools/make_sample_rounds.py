@@ -409,8 +409,11 @@ def self_basis(rng: random.Random, leaf, score: Decimal) -> str:
 
 
 def huizhou_onsite(project: Project) -> None:
-    rid = "huizhou-2017-onsite"
-    meta, rubric = load(project, rid)
+    # the on-site check (附件2) is part of the 2017 assessment: its ratings live in its round's onsite/
+    rid = "huizhou-2017"
+    meta, _ = load(project, rid)
+    rubric, diags = project.load_rubric(meta.onsite.rubric_id)
+    assert rubric is not None, [d.format() for d in diags]
     folder = project.content_dir / rid
     levels = {  # 好 / 较好 / 一般 / 差 / 非常差 per item, chosen by the inspection group
         "huicheng": "好 好 较好 好 好 较好 好 | 好 较好 好 较好 好 好",

@@ -221,6 +221,8 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     used_by: dict[str, list[Round]] = {}
     for res in rounds:
         used_by.setdefault(res.round.rubric.id, []).append(res.round)
+        if res.round.onsite is not None:  # the on-site part of a round is rated against its own rubric
+            used_by.setdefault(res.round.onsite.rubric.id, []).append(res.round)
 
     pages.append(PageSpec("", "home", "home.html",
                           DocMeta(opts.site_name, site_date, publisher,
@@ -314,6 +316,7 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                                   "report_url": report_url(r, cid) if report is not None else None,
                                   "report_title": report_title,
                                   "pdfs": pdfs,
+                                  "onsite": onsite_rows(r, cr) if scores else [],
                                   "round_url": round_url(r),
                                   "rubric_url": rubric_url(r.rubric.id),
                               }))
@@ -338,6 +341,33 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                 url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")
                 title_ = f"{report_title}" + (f" · {sec.title}" if sec.title else "")
                 search.append(SearchDoc(url, title_, f"自评报告 · {r.title}", sec.text, r.sample, not r.is_published))
+
+
+def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
+    """The county's on-site ratings (实地核查) as part of its round, with the round's items they
+    informed and the county's score there: [{item, area, level, remark, informs: [{node, score, max, url}]}].
+    No score, grade or rank of the on-site check itself: it has none (issue 12)."""
+    if r.onsite is None:
+        return []
+    scores = {it.item.id: it.score for a in cr.areas for it in a.items}
+    nodes = {n.id: n for _, n in r.rubric.nodes()}
+    rows = []
+    for area in r.onsite.rubric.areas:
+        for leaf in area.leaves():
+            entry = r.onsite.ratings.get((cr.county.id, leaf.id))
+            if entry is None:
+                continue
+            informs = []
+            for nid in r.onsite.informed(leaf.id):
+                node = nodes.get(nid)
+                if node is None:
+                    continue
+                got = sum((scores.get(lf.id, Decimal(0)) for lf in node.leaves()), Decimal(0))
+                informs.append({"node": node, "score": got, "max": node.points,
+                                "url": rubric_url(r.rubric.id) + "#" + node_anchor(node.id)})
+            rows.append({"item": leaf, "area": area, "level": entry.level, "remark": entry.remark,
+                         "url": rubric_url(r.onsite.rubric.id) + "#" + node_anchor(leaf.id), "informs": informs})
+    return rows
 
 
 def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:

@@ -176,7 +176,7 @@ EXAMPLE_PAGES = {
     "example-county": "luohe-2022/wuyang/",
     "example-report": "luohe-2022/wuyang/report/",
     "example-veto": "huizhou-2017/huidong/",
-    "example-onsite": "huizhou-2017-onsite/boluo/",
+    "example-onsite": "huizhou-2017/boluo/#onsite-h",
     "example-rubric": "rubrics/huizhou-2017/",
 }
 
