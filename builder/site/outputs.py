@@ -26,6 +26,20 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> Path:
     return out
 
 
+def write_open_data(site: SiteData, site_dir: Path) -> list[Path]:
+    """Each shown round's open data (:mod:`builder.opendata`) under ``<round>/data/``."""
+    from ..opendata import round_files
+
+    written = []
+    for res in site.rounds:
+        folder = site_dir / res.round.id / "data"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in round_files(res).items():
+            (folder / name).write_bytes(data)
+            written.append(folder / name)
+    return written
+
+
 def stage_pdfs(site: SiteData, staging: Path, cache=None) -> list[Diagnostic]:
     """Render every PDF of the shown rounds under ``staging/<round>/…``; returns warnings.
 

@@ -284,6 +284,11 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
         "rubric_url": rubric_url(r.rubric.id),
         "notification": n,
         "notification_pdf": notification_pdf,
+        # open data (builder/opendata.py), written by the build under <round>/data/
+        "data_files": [("CSV（UTF-8，Excel 可直接打开）", f"{r.id}/data/results.csv"),
+                       ("Excel（XLSX）", f"{r.id}/data/results.xlsx"),
+                       ("JSON", f"{r.id}/data/results.json"),
+                       ("数据说明（datapackage.json，Frictionless Data Package）", f"{r.id}/data/datapackage.json")],
     }))
     announce = "；".join(f"{g['grade']}级：" + "、".join(c.county.name for c in g["counties"]) for g in s["groups"])
     search.append(SearchDoc(round_url(r), r.title, "考核结果",

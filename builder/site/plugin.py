@@ -214,6 +214,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
     # ── after the pages ──
     def _write_outputs(self, *, config):
         outputs.write_search_index(self.plan.search + self.extra_docs, Path(config.site_dir))
+        outputs.write_open_data(self.site, Path(config.site_dir))
         if self.store.enabled:
             outputs.write_build_log(self.store, self.pdf_cache, self.page_cache)
         if getattr(self, "staging", None) is not None:
