@@ -78,6 +78,7 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
     scales = _scales(ctx, f)
     grade_rule = f.get("grade_rule", "str", default="")
     rdate = f.get("date", "date")
+    sample = f.get("sample", "bool", default=False)
     explanation = f.get("explanation", "str", default="")
     grades_explanation = f.get("grades_explanation", "str", default="")
     grades = _grades(ctx, f)
@@ -110,7 +111,7 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
         id=rid, title=title, path=display, base_points=base_points, areas=areas, bonus=bonus,
         deductions=deductions, vetoes=vetoes, grades=grades, grade_rule=grade_rule,
         rating_scales=scales, source=source, issuer=issuer, year=year, note=note,
-        date=rdate, explanation=explanation, grades_explanation=grades_explanation,
+        date=rdate, sample=sample, explanation=explanation, grades_explanation=grades_explanation,
     )
     return rubric, ctx.diags
 

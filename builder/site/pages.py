@@ -243,8 +243,9 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
                           home, {}))
 
+    histories = county_histories(rounds)
     for s in summaries:
-        _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}))
+        _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}), histories)
 
     for rb in site.rubrics:
         users = used_by.get(rb.id, [])
@@ -252,7 +253,7 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
         pages.append(PageSpec(
             rubric_url(rb.id), "rubric", "rubric.html",
             DocMeta(rb.title, rb.date, rb.issuer or publisher,
-                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。"),
+                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。", sample=rb.sample),
             home + (("考核细则", "rubrics/"),),
             {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users],
              "tree": rubric_rows(rb)}))
@@ -263,7 +264,7 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
 
 
 def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc],
-                 findings: dict | None = None) -> None:
+                 findings: dict | None = None, histories: dict | None = None) -> None:
     """The round's pages. ``findings``: county id → checker findings of its report (draft
     previews only, :mod:`builder.rounds.gate`), listed on the report page."""
     res: RoundResults = s["results"]
@@ -322,6 +323,7 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                                   "report_title": report_title,
                                   "pdfs": pdfs,
                                   "onsite": onsite_rows(r, cr) if scores else [],
+                                  "history": county_history(r, cr, (histories or {}).get(history_key(r, cid), [])),
                                   "round_url": round_url(r),
                                   "rubric_url": rubric_url(r.rubric.id),
                               }))
@@ -346,6 +348,71 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                 url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")
                 title_ = f"{report_title}" + (f" · {sec.title}" if sec.title else "")
                 search.append(SearchDoc(url, title_, f"自评报告 · {r.title}", sec.text, r.sample, not r.is_published))
+
+
+# ───────────────────────────── history across rounds ─────────────────────────────
+
+
+def history_key(r: Round, county_id: str) -> tuple[str, str]:
+    """Rounds of the same city: the same organising office (``organiser``) and the same county id."""
+    return (r.organiser, county_id)
+
+
+def county_histories(rounds: list[RoundResults]) -> dict:
+    """(organiser, county id) → [(Round, CountyResult)] over the published rounds, oldest first."""
+    out: dict = {}
+    for res in rounds:
+        if not res.round.is_published:
+            continue
+        for cr in res.counties:
+            out.setdefault(history_key(res.round, cr.county.id), []).append((res.round, cr))
+    for v in out.values():
+        v.sort(key=lambda rc: (rc[0].year, round_date(rc[0]), rc[0].id))
+    return out
+
+
+def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
+    """The county's results in every published round of its city, for its page in round ``r``.
+
+    ``{"rows": [{year, title, url, grade, total, max, rank, veto, current}], "points": rows with a
+    total (for the trend chart), "streak": "连续2年A级" or "", "compare": the items of the previous
+    round with the same id (rubric versions differ: items only where ids match)}``; None when the
+    county appears in one round only. Each round shows only what it publishes.
+    """
+    if len(entries) < 2:
+        return None
+    rows = []
+    for rnd, c in entries:
+        rows.append({"year": rnd.year, "title": rnd.title, "url": county_url(rnd, c.county.id), "grade": c.grade,
+                     "total": c.total if shows_scores(rnd) else None, "max": rnd.rubric.base_points,
+                     "rank": c.rank if shows_ranks(rnd) else None, "count": len(rnd.counties),
+                     "veto": c.veto is not None and shows_scores(rnd), "current": rnd.id == r.id, "round": rnd})
+    here = next(i for i, row in enumerate(rows) if row["current"])
+    # a streak: consecutive years with the same grade, ending with this round
+    n = 1
+    while here - n >= 0 and rows[here - n]["grade"] == rows[here]["grade"] and \
+            rows[here - n]["year"] == rows[here]["year"] - n:
+        n += 1
+    grade = rows[here]["grade"]
+    streak = f"连续{n}年{grade}级" if grade and n >= 2 else ""
+    compare = None
+    if here > 0 and shows_scores(r) and shows_scores(rows[here - 1]["round"]):
+        prev_round = rows[here - 1]["round"]
+        prev = next(c for rr, c in entries if rr.id == prev_round.id)
+        before = {it.item.id: it for a in prev.areas for it in a.items}
+        items, unmatched = [], 0
+        for a in cr.areas:
+            for it in a.items:
+                old = before.get(it.item.id)
+                if old is None:
+                    unmatched += 1
+                    continue
+                items.append({"id": it.item.id, "title": it.item.title, "before": old.score, "now": it.score,
+                              "delta": it.score - old.score, "max": it.item.points})
+        compare = {"year": prev_round.year, "matched": items, "unmatched": unmatched,
+                   "changed": [x for x in items if x["delta"]]}
+    points = [row for row in rows if row["total"] is not None]
+    return {"rows": rows, "points": points if len(points) >= 2 else [], "streak": streak, "compare": compare}
 
 
 def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
