@@ -169,3 +169,19 @@ def build(root: Path, out: Path, *, strict: bool = True, env: dict | None = None
 
 def site_files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*") if p.is_file())
+
+
+def search_docs(site: Path) -> list[list]:
+    """Every document of a built site's search index: [url, title, kind, flags, text] (search/d/*.js)."""
+    import json
+
+    rows = []
+    for f in sorted((site / "search" / "d").glob("*.js"), key=lambda f: int(f.stem)):
+        text = f.read_text(encoding="utf-8")
+        rows += json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return rows
+
+
+def search_text(site: Path) -> str:
+    """All files of the search index as one string (manifest, key shards, document blocks)."""
+    return "\n".join(f.read_text(encoding="utf-8") for f in sorted((site / "search").rglob("*.js")))

@@ -15,7 +15,7 @@ import pytest
 
 from builder.project import Project
 from builder.rounds import compute, load_round
-from site_support import REPO, build
+from site_support import REPO, build, search_text
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def example(tmp_path_factory):
 def test_no_round_of_its_own(example):
     _, site = example
     assert not (site / "huizhou-2017-onsite").exists()
-    js = (site / "search" / "search-index.js").read_text(encoding="utf-8")
+    js = search_text(site)
     assert '"huizhou-2017-onsite/' not in js
     rounds = (site / "rounds" / "index.html").read_text(encoding="utf-8")
     assert 'href="../huizhou-2017-onsite/"' not in rounds and "实地核查</a>" not in rounds

@@ -14,16 +14,18 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from .collect import SiteData
 from .pages import SearchDoc
-from .search import index_script
+from .search import index_files
 
 SEARCH_INDEX = "search/search-index.js"
 
 
 def write_search_index(docs: list[SearchDoc], site_dir: Path) -> Path:
-    out = site_dir / SEARCH_INDEX
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(index_script(docs), encoding="utf-8")
-    return out
+    """The search index: a small manifest, key shards and document blocks (:mod:`.search`)."""
+    for rel, text in index_files(docs).items():
+        out = site_dir / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return site_dir / SEARCH_INDEX
 
 
 def write_open_data(site: SiteData, site_dir: Path) -> list[Path]:

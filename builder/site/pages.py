@@ -379,13 +379,17 @@ def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
     round with the same id (rubric versions differ: items only where ids match)}``; None when the
     county appears in one round only. Each round shows only what it publishes.
     """
+    if not any(rnd.id == r.id for rnd, _ in entries):  # a draft preview: shown beside the published ones
+        entries = sorted([*entries, (r, cr)], key=lambda rc: (rc[0].year, round_date(rc[0]), rc[0].id))
     if len(entries) < 2:
         return None
     rows = []
     for rnd, c in entries:
+        # a page shows no more than its own round publishes (a grades-only page: grades only)
         rows.append({"year": rnd.year, "title": rnd.title, "url": county_url(rnd, c.county.id), "grade": c.grade,
-                     "total": c.total if shows_scores(rnd) else None, "max": rnd.rubric.base_points,
-                     "rank": c.rank if shows_ranks(rnd) else None, "count": len(rnd.counties),
+                     "total": c.total if shows_scores(rnd) and shows_scores(r) else None,
+                     "max": rnd.rubric.base_points,
+                     "rank": c.rank if shows_ranks(rnd) and shows_ranks(r) else None, "count": len(rnd.counties),
                      "veto": c.veto is not None and shows_scores(rnd), "current": rnd.id == r.id, "round": rnd})
     here = next(i for i, row in enumerate(rows) if row["current"])
     # a streak: consecutive years with the same grade, ending with this round
@@ -412,7 +416,8 @@ def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
         compare = {"year": prev_round.year, "matched": items, "unmatched": unmatched,
                    "changed": [x for x in items if x["delta"]]}
     points = [row for row in rows if row["total"] is not None]
-    return {"rows": rows, "points": points if len(points) >= 2 else [], "streak": streak, "compare": compare}
+    return {"rows": rows, "points": points if len(points) >= 2 else [], "streak": streak, "compare": compare,
+            "totals": shows_scores(r), "ranks": shows_ranks(r)}
 
 
 def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
