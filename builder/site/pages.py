@@ -498,6 +498,8 @@ def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
     for v in rb.vetoes:
         docs.append(SearchDoc(f"{url}#{node_anchor(v.id)}", f"否决项 {v.title} · {rb.title}", "考核细则",
                               "\n".join(x for x in (v.description, v.explanation, "、".join(v.departments)) if x)))
+    if rb.sample:  # a fictional rubric version: its results say 示例数据 like its pages
+        docs = [SearchDoc(d.url, d.title, d.kind, d.text, sample=True) for d in docs]
     return docs
 
 

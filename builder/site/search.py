@@ -38,7 +38,7 @@ import re
 from .pages import SearchDoc
 
 SHARD_BYTES = 24_000  # target size of one key shard
-BLOCK_DOCS = 8  # documents per document block
+BLOCK_DOCS = 4  # documents per document block (a page of results loads up to 11 of them)
 TITLE = "\u0001"  # prefix of title keys
 
 _WS = re.compile(r"\s+")
@@ -169,17 +169,19 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
         titles.append(tids or set())
     cand = set.intersection(*sets) if sets else set()
     cand = sorted(cand, key=lambda i: (-sum(i in ts for ts in titles), i))
+    # as search.js fill(): check just as many candidates as the page still needs (page_size + 1,
+    # to know whether there is a next page), batch after batch
     blocks: set[int] = set()
-    shown = 0
-    for i in cand:
-        blocks.add(i // block)
-        rows = _rows(files, i // block)
-        url, title, _, _, text = rows[i % block]
-        hay = fold(title + " " + text)
-        if all(t in hay for t in terms):
-            shown += 1
-            if shown >= page_size:
-                break
+    shown, nxt, need = 0, 0, page_size + 1
+    while shown < need and nxt < len(cand):
+        batch = cand[nxt:nxt + need - shown]
+        nxt += len(batch)
+        for i in batch:
+            blocks.add(i // block)
+            url, title, _, _, text = _rows(files, i // block)[i % block]
+            hay = fold(title + " " + text)
+            if all(t in hay for t in terms):
+                shown += 1
     paths = ["search/search-index.js"] + [f"search/k/{h}.js" for h in sorted(loaded)] + \
             [f"search/d/{b}.js" for b in sorted(blocks)]
     return {"files": paths, "bytes": sum(len(files[p].encode("utf-8")) for p in paths), "candidates": len(cand)}

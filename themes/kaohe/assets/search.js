@@ -157,7 +157,8 @@
   function fill(st, p) {
     var need = (p + 1) * PAGE + 1;
     if (st.verified.length >= need || st.next >= st.cand.length) { return Promise.resolve(); }
-    var batch = st.cand.slice(st.next, st.next + PAGE * 2), wanted = {};
+    /* just as many as the page still needs: every block costs a download */
+    var batch = st.cand.slice(st.next, st.next + need - st.verified.length), wanted = {};
     for (var i = 0; i < batch.length; i++) { wanted[Math.floor(batch[i] / meta.block)] = true; }
     return Promise.all(Object.keys(wanted).map(function (b) { return loadBlock(+b); })).then(function () {
       for (var i = 0; i < batch.length; i++) {
