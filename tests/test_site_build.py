@@ -186,8 +186,9 @@ def test_county_page_shows_the_computed_total_grade_and_rank(site, project):
         assert f'<dd class="big">{fmt(cr.total)}<span class="unit">分</span></dd>' in page
         assert f">{cr.grade}级</span>" in page
         assert f"第{cr.rank}名" in page
-        row = re.search(rf'<tr>\s*<td class="num">{cr.rank}.*?{cr.county.name}.*?</tr>', table, re.S).group(0)
-        assert f'<td class="num total">{fmt(cr.total)}</td>' in row
+        row = re.search(rf'<tr>\s*<td class="num rank" data-label="排名">{cr.rank}.*?{cr.county.name}.*?</tr>',
+                        table, re.S).group(0)
+        assert f'<td class="num total" data-label="总分">{fmt(cr.total)}</td>' in row
     # ranks: rank column and rank order
     names = re.findall(r'<th scope="row"><a href="[a-z]+/">(.*?)</a></th>', table)
     assert names == [c.county.name for c in res.counties]

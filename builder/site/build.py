@@ -147,6 +147,8 @@ class Build:
     plan: P.Plan
     cache: BuildCache
     warnings: list[Diagnostic] = field(default_factory=list)
+    # notes the build log prints, not warnings: each waiver of the publication gate (rounds/gate.py)
+    notes: list[Diagnostic] = field(default_factory=list)
     search: list[P.SearchDoc] = field(default_factory=list)  # the search index's documents
     sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
     stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
@@ -211,7 +213,8 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     warnings = [d for d in site.diagnostics if d.severity == WARNING]
     plan = P.plan(site, P.SiteOptions(site_name=config.site_name, publisher=config.publisher, date=config.date,
                                       drafts=bool(opts.drafts), pdfs=bool(opts.pdfs)))
-    return Build(project, config, opts, site, plan, store, warnings=warnings, search=list(plan.search))
+    notes = [d for d in site.diagnostics if d.rule == "gate-waived"]
+    return Build(project, config, opts, site, plan, store, warnings=warnings, notes=notes, search=list(plan.search))
 
 
 def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None = None) -> Result:
@@ -248,7 +251,7 @@ class StrictError(DiagnosticError):
 class OutputError(DiagnosticError):
     """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
 
-    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引"}
+    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "opendata": "开放数据"}
 
     def __init__(self, name: str, diagnostics):
         super().__init__(diagnostics)
@@ -601,12 +604,29 @@ def write_theme_assets(build: Build, out: Path) -> list[str]:
 
 
 def write_search(build: Build, out: Path) -> list[str]:
-    """The local search index (:mod:`builder.site.search`)."""
-    from .search import index_script
+    """The local search index (:mod:`builder.site.search`): a small manifest, key shards and
+    document blocks, all scripts (search works from ``file://``)."""
+    from .search import index_files
 
-    rel = "search/search-index.js"
-    _write(out / rel, index_script(build.search).encode("utf-8"))
-    return [rel]
+    written = []
+    for rel, text in index_files(build.search).items():
+        _write(out / rel, text.encode("utf-8"))
+        written.append(rel)
+    return written
+
+
+def write_open_data(build: Build, out: Path) -> list[str]:
+    """Each shown round's results as open data under ``<round>/data/`` (:mod:`builder.opendata`):
+    CSV, XLSX, JSON and datapackage.json, what the round publishes only."""
+    from ..opendata import round_files
+
+    written = []
+    for res in build.site.rounds:
+        for name, data in round_files(res).items():
+            rel = f"{res.round.id}/data/{name}"
+            _write(out / rel, data)
+            written.append(rel)
+    return written
 
 
 def write_pdfs(build: Build, out: Path) -> list[str]:
@@ -658,6 +678,7 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("handwritten", write_handwritten),
     ("assets", write_theme_assets),
     ("search", write_search),
+    ("opendata", write_open_data),
     ("pdfs", write_pdfs),
     ("sitemap", write_sitemap),
 ]
