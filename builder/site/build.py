@@ -404,7 +404,7 @@ def theme_env(project: Project) -> jinja2.Environment:
 
 
 def _page_path(url: str) -> str:
-    return f"{url}index.html"
+    return url if url.endswith(".html") else f"{url}index.html"  # 404.html stands as it is
 
 
 def write_pages(build: Build, out: Path) -> list[str]:
@@ -433,7 +433,8 @@ def write_pages(build: Build, out: Path) -> list[str]:
             cache.reused.append(spec.url)
         rel = _page_path(spec.url)
         _write(out / rel, html.encode("utf-8"))
-        build.sitemap.append((spec.url, spec.meta.date))
+        if spec.kind != "404":  # the error page is no page of the site's map
+            build.sitemap.append((spec.url, spec.meta.date))
         written.append(rel)
         tick()
     build.stats["pages"] = cache.as_dict() if cache is not None else None
@@ -449,7 +450,8 @@ def _settings(build: Build) -> dict:
 
 def _kh_site(build: Build) -> dict:
     return {"nav": build.plan.nav, "name": build.config.site_name, "publisher": build.plan.publisher,
-            "date": build.plan.site_date}
+            "date": build.plan.site_date, "url": build.config.site_url,
+            "about": (build.project.root / build.config.docs_dir / "about.md").is_file()}
 
 
 _LEADING_H1 = re.compile(r"^\s*<h1[^>]*>(.*?)</h1>\s*", re.S)

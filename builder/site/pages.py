@@ -239,6 +239,9 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           DocMeta("考核细则", site_date, publisher, description="各年度质量工作考核细则（考核要点）。"),
                           home, {"rubrics": [{"rubric": rb, "url": rubric_url(rb.id), "used_by": used_by.get(rb.id, [])}
                                              for rb in site.rubrics]}))
+    # the page a web server shows for a missing address (404.html at the site's root)
+    pages.append(PageSpec("404.html", "404", "404.html",
+                          DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。"), (), {}))
     pages.append(PageSpec("search/", "search", "search.html",
                           DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
                           home, {}))

@@ -17,7 +17,8 @@ a page may load a script from a ``file:`` URL, but not ``fetch`` one)::
     search/d/<b>.js           documents b·B … b·B+B−1: [url, title, kind, flags, text]
 
 A key goes to shard ``fnv1a32(key as UTF-16 code units) mod shards``; its postings are the
-ids of the documents that hold it, ascending, written as base-36 deltas joined by ``,``. A
+ids of the documents that hold it, ascending, written as base-36 deltas joined by ``,`` (or,
+when shorter, ``~`` and a base64 bitmap with one bit per document). A
 title key (the same key prefixed with U+0001) lists the documents whose *title* holds it,
 in the same shard, for ranking: title matches first, then document order. The number of
 shards grows with the index so that a shard stays near :data:`SHARD_BYTES`; a query loads
@@ -32,6 +33,7 @@ exist here (the loader does not read them), draft rounds only when drafts are bu
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -90,12 +92,22 @@ def _b36(n: int) -> str:
     return s
 
 
-def _postings(ids: list[int]) -> str:
+def _postings(ids: list[int], n_docs: int) -> str:
+    """Base-36 deltas joined by ``,``; for a key in many documents (质量, 20) a bitmap is shorter:
+    ``~`` and the base64 of one bit per document, bit i of byte i // 8 for document i."""
     prev, out = 0, []
     for i in ids:
         out.append(_b36(i - prev))
         prev = i
-    return ",".join(out)
+    deltas = ",".join(out)
+    if len(ids) * 8 > n_docs:  # cheap test first: a bitmap costs n_docs / 6 characters
+        bits = bytearray((n_docs + 7) // 8)
+        for i in ids:
+            bits[i >> 3] |= 1 << (i & 7)
+        bitmap = "~" + base64.b64encode(bytes(bits)).decode("ascii")
+        if len(bitmap) < len(deltas):
+            return bitmap
+    return deltas
 
 
 def _js(call: str, *args) -> str:
@@ -117,7 +129,7 @@ def index_files(docs: list[SearchDoc]) -> dict[str, str]:
             postings.setdefault(k, []).append(i)
         for k in keys(title):
             postings.setdefault(TITLE + k, []).append(i)
-    encoded = {k: _postings(v) for k, v in postings.items()}
+    encoded = {k: _postings(v, len(rows)) for k, v in postings.items()}
     total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
     shards = 1
     while total / shards > SHARD_BYTES:
@@ -188,6 +200,9 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
 
 
 def _decode(s: str) -> list[int]:
+    if s.startswith("~"):
+        bits = base64.b64decode(s[1:])
+        return [i * 8 + b for i, byte in enumerate(bits) for b in range(8) if byte >> b & 1]
     out, prev = [], 0
     for part in s.split(",") if s else []:
         prev += int(part, 36)

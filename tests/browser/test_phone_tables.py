@@ -75,3 +75,20 @@ def test_ranking_fits_a_phone_without_scrolling(browser, served):
         assert wrap <= 0
     finally:
         ctx.close()
+
+
+def test_printed_links_show_where_they_go(browser, served):
+    ctx, page, _ = _page(browser, 1280)
+    try:
+        page.goto(served + "luohe-2022/", wait_until="load")
+        page.emulate_media(media="print")
+        after = page.evaluate("""() => {
+            const a = document.querySelector('main a[href="data/results.csv"]');
+            return getComputedStyle(a, '::after').content;
+        }""")
+        assert "data/results.csv" in after
+        page.emulate_media(media="screen")
+        assert page.evaluate("""() => getComputedStyle(document.querySelector('main a[href="data/results.csv"]'),
+                                                       '::after').content""") in ("none", "normal")
+    finally:
+        ctx.close()

@@ -70,6 +70,14 @@
     var s = (shards[shardOf(key.charAt(0) === TITLE ? key.slice(1) : key)] || {})[key];
     var out = [], prev = 0;
     if (!s) { return out; }
+    if (s.charAt(0) === "~") {  /* a bitmap: bit i of byte i >> 3 for document i */
+      var bytes = atob(s.slice(1));
+      for (var k = 0; k < bytes.length; k++) {
+        var c = bytes.charCodeAt(k);
+        for (var b = 0; b < 8; b++) { if (c >> b & 1) { out.push(k * 8 + b); } }
+      }
+      return out;
+    }
     var parts = s.split(",");
     for (var i = 0; i < parts.length; i++) { prev += parseInt(parts[i], 36); out.push(prev); }
     return out;
