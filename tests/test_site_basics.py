@@ -28,7 +28,7 @@ def built(tmp_path_factory):
 def test_404_page_links_from_the_root(built):
     page = (built / "404.html").read_text(encoding="utf-8")
     assert "页面不存在" in page and '<base href="https://zlqs.example.gov.cn/kaohe/">' in page
-    assert 'href="rounds/"' in page and 'href="search/"' in page
+    assert 'href="rounds/index.html"' in page and 'href="search/index.html"' in page
 
 
 def test_sitemap_lists_every_public_page(built):
@@ -47,3 +47,23 @@ def test_about_page_linked_from_every_footer(built):
         footer = text[text.index('<footer class="site-footer">'):]
         assert ">关于本站</a>" in footer, p
     assert (built / "about" / "index.html").is_file()
+
+
+def test_every_link_opens_a_file_from_disk(built):
+    """Opened from disk (file://), a link to a folder shows a file listing: every relative link
+    (and every form action) points at a file that exists."""
+    from urllib.parse import unquote, urlsplit
+
+    checked = 0
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if page.name == "404.html":
+            continue  # its links resolve from the <base> (the site's root)
+        for u in re.findall(r'(?:href|src|action)="([^"]*)"', text):
+            parts = urlsplit(u)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), (page.relative_to(built), u)
+            checked += 1
+    assert checked > 300

@@ -190,7 +190,7 @@ def test_county_page_shows_the_computed_total_grade_and_rank(site, project):
                         table, re.S).group(0)
         assert f'<td class="num total" data-label="总分">{fmt(cr.total)}</td>' in row
     # ranks: rank column and rank order
-    names = re.findall(r'<th scope="row"><a href="[a-z]+/">(.*?)</a></th>', table)
+    names = re.findall(r'<th scope="row"><a href="[a-z]+/index.html">(.*?)</a></th>', table)
     assert names == [c.county.name for c in res.counties]
     assert '<th scope="col">排名</th>' in table
 
@@ -202,7 +202,7 @@ def test_grades_only_round_shows_no_scores_and_no_ranks(site, project):
     main = round_page.split("<main")[1]
     assert '<table class="results">' not in main and "排名" not in main and "总分" not in main
     # counties in the round's order, not rank order
-    names = re.findall(r'<a href="(east|west|south)/">', round_page)
+    names = re.findall(r'<a href="(east|west|south)/index.html">', round_page)
     assert names[:3] == ["east", "west", "south"]
     for cr in res.counties:
         page = read(site, f"tiny-grades/{cr.county.id}/index.html").split("<main")[1]

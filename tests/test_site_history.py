@@ -53,7 +53,7 @@ def test_county_page_lists_every_year_with_the_figures_of_kaohe_results(example)
         rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</th>\s*<td class=\"num\"[^>]*>([^<]*)</td>", part, re.S)
         assert [re.sub(r"<[^>]+>", "", y) for y, _ in rows] == ["2021年度", "2022年度（本页）"]
         assert [v for _, v in rows] == [t21[cid][0], t22[cid][0]]
-        assert f'href="../../luohe-2021/{cid}/"' in part
+        assert f'href="../../luohe-2021/{cid}/index.html"' in part
         assert f"第{t22[cid][2]}名/8" in part and f"第{t21[cid][2]}名/8" in part
 
 

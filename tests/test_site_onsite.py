@@ -40,7 +40,7 @@ def test_no_round_of_its_own(example):
     js = search_text(site)
     assert '"huizhou-2017-onsite/' not in js
     rounds = (site / "rounds" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../huizhou-2017-onsite/"' not in rounds and "实地核查</a>" not in rounds
+    assert 'href="../huizhou-2017-onsite/index.html"' not in rounds and "实地核查</a>" not in rounds
 
 
 def test_county_page_shows_the_onsite_part_with_the_items_it_informed(example):
@@ -50,8 +50,8 @@ def test_county_page_shows_the_onsite_part_with_the_items_it_informed(example):
     assert "不单独计分、评定等次或排名" in part
     assert part.count("<tr>") == 1 + 13  # header + one row per on-site item
     assert "较好" in part and "现场核查发现问题较多" in part  # F2 差 with its remark
-    assert 'href="../../rubrics/huizhou-2017/#n-A2.1.1"' in part  # R1 informed 质量工作机制
-    assert 'href="../../rubrics/huizhou-2017-onsite/#n-R1"' in part
+    assert 'href="../../rubrics/huizhou-2017/index.html#n-A2.1.1"' in part  # R1 informed 质量工作机制
+    assert 'href="../../rubrics/huizhou-2017-onsite/index.html#n-R1"' in part
     assert not re.search(r"[A-D]级", part)  # no second grade
     # one feedback letter, the round's
     assert page.count("feedback.pdf") <= 1
@@ -61,7 +61,7 @@ def test_onsite_rubric_names_its_round_and_grades_nothing(example):
     _, site = example
     page = (site / "rubrics" / "huizhou-2017-onsite" / "index.html").read_text(encoding="utf-8")
     assert "本细则不设等次" in page
-    assert 'href="../../huizhou-2017/"' in page
+    assert 'href="../../huizhou-2017/index.html"' in page
 
 
 def test_veto_wording_on_the_round_page(example):

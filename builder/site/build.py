@@ -362,6 +362,23 @@ def relative_url(target: str, page_url: str) -> str:
     return result + (sep + frag if sep else "")
 
 
+def file_friendly(link: str) -> str:
+    """A relative link to a folder (``../rounds/``, ``.``) as a link to its ``index.html``: opened
+    from disk (``file://``) a browser shows a folder as a file listing, while every web server
+    serves ``…/index.html`` as well. Absolute URLs and links within the page are kept."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("#"):
+        return link
+    path, sep, frag = link.partition("#")
+    if path in ("", "."):
+        path = "index.html"
+    elif path.endswith("/"):
+        path += "index.html"
+    elif path.rsplit("/", 1)[-1] in (".", ".."):
+        path += "/index.html"
+    return path + sep + frag
+
+
 def _norm_parts(path: str) -> list[str]:
     path = posixpath.normpath("/" + path)[1:]
     return path.split("/") if path else []
@@ -397,7 +414,7 @@ def theme_env(project: Project) -> jinja2.Environment:
     @jinja2.pass_context
     def url(ctx, value):
         page = ctx.get("kh")
-        return relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
+        return file_friendly(relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else ""))
 
     env.filters.update(url=url, num=fmt, cndate=cn_date, pct=P.pct)
     return env
@@ -587,7 +604,7 @@ def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list
                 continue
             url = _md_url(target.relative_to(docs).as_posix())
             page_url = _md_url(path.relative_to(docs).as_posix())
-            child.attrSet("href", relative_url(url, page_url) + (f"#{parts.fragment}" if parts.fragment else ""))
+            child.attrSet("href", file_friendly(relative_url(url, page_url)) + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def write_theme_assets(build: Build, out: Path) -> list[str]:

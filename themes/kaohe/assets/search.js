@@ -15,7 +15,7 @@
   var list = document.getElementById("search-results");
   var pager = document.getElementById("search-pager");
   if (!input || !status || !list) { return; }
-  var base = list.getAttribute("data-base") || "";
+  var base = (list.getAttribute("data-base") || "").replace(/index\.html$/, "");  /* the site's root folder */
   if (base && base.charAt(base.length - 1) !== "/") { base += "/"; }
   var PAGE = 10, TITLE = "\u0001";
 
@@ -113,6 +113,13 @@
     return (cand || []).slice().sort(function (a, b) { return (inTitle[b] || 0) - (inTitle[a] || 0) || a - b; });
   }
 
+  /* a folder's page as its index.html: links work served and opened from disk (file://) */
+  function pageFile(u) {
+    var i = u.indexOf("#"), path = i === -1 ? u : u.slice(0, i), frag = i === -1 ? "" : u.slice(i);
+    if (path === "" || path.charAt(path.length - 1) === "/") { path += "index.html"; }
+    return path + frag;
+  }
+
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
   /* text with every occurrence of a term wrapped in <mark>, as text nodes */
@@ -197,7 +204,7 @@
       var doc = shown[k];
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = base + doc.url;
+      a.href = base + pageFile(doc.url);
       a.appendChild(marked(doc.title, st.terms, 0, doc.title.length));
       var kind = document.createElement("span");
       kind.className = "result-kind";
@@ -260,7 +267,7 @@
     return Promise.all(Object.keys(need).map(function (h) { return loadShard(+h); })).then(function () {
       var st = { q: q, terms: terms, cand: ranked(terms), verified: [], next: 0, dropped: 0 };
       return fill(st, Math.ceil(st.cand.length / PAGE) + 1).then(function () {
-        return st.verified.map(function (d) { return { url: base + d.url, title: d.title }; });
+        return st.verified.map(function (d) { return { url: base + pageFile(d.url), title: d.title }; });
       });
     });
   };
