@@ -79,6 +79,9 @@ def test_group_guidance_is_shown_once(site):
     page = (site / "rubrics" / "luohe-2022" / "index.html").read_text(encoding="utf-8")
     assert page.count("食源性疾病预防等第三方评价等9个监测指标") == 1
     assert "适用于本组以下各项" in page
+    # the five-level scale of the on-site check: once per area, not under each of its 13 items
+    onsite = (site / "rubrics" / "huizhou-2017-onsite" / "index.html").read_text(encoding="utf-8")
+    assert onsite.count("<dt>评价等级</dt>") == 2
 
 
 def test_rubric_page_shows_its_own_date(site):

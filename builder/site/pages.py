@@ -467,10 +467,25 @@ def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:
 
 
 def rubric_rows(rb: Rubric) -> list[dict]:
-    """The rubric tree flattened for a table: depth, node, and its position in the tree."""
+    """The rubric tree flattened for a table: depth, node, and its position in the tree.
+
+    ``scale``: the rating scale to state on this row. A scale shared by every item of a group
+    is stated once, at the highest such group, not under each item.
+    """
     rows = []
-    for depth, node in rb.nodes():
-        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf})
+
+    def walk(node: Node, depth: int, stated: bool) -> None:
+        ratings = {lf.rating for lf in node.leaves()}
+        shared = len(ratings) == 1 and None not in ratings
+        here = shared and not stated
+        scale = rb.rating_scales.get(node.rating if node.is_leaf else next(iter(ratings))) if here else None
+        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf,
+                     "scale": scale})
+        for c in node.children:
+            walk(c, depth + 1, stated or here)
+
+    for a in rb.areas:
+        walk(a, 0, False)
     return rows
 
 
