@@ -67,9 +67,9 @@ def test_onsite_rubric_names_its_round_and_grades_nothing(example):
 def test_veto_wording_on_the_round_page(example):
     _, site = example
     page = (site / "huizhou-2017" / "index.html").read_text(encoding="utf-8")
-    assert "注：惠东县发生区域性、系统性质量安全事件，实行一票否决，考核等次为D级" in page
+    assert "注：惠阳区发生区域性、系统性质量安全事件，实行一票否决，考核等次为D级" in page
     assert "发生了发生" not in page and "一律为D级，考核等次" not in page
-    county = (site / "huizhou-2017" / "huidong" / "index.html").read_text(encoding="utf-8")
+    county = (site / "huizhou-2017" / "huiyang" / "index.html").read_text(encoding="utf-8")
     assert "一律为D级。考核等次" not in county and "发生区域性、系统性质量安全事件" in county
 
 
@@ -92,6 +92,6 @@ def test_feedback_pdf_says_unpublished_where_the_page_does(tmp_path):
     assert "问题不足未公开。" in flat and "改进建议未公开。" in flat
     assert "问题不足无。" not in flat
     # where the feedback exists, its text is there and never 未公开
-    text2 = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_feedback(res, project, "huidong"))).pages)
+    text2 = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_feedback(res, project, "huiyang"))).pages)
     assert "未公开" not in text2 and "一票否决" in text2
     assert "按照“" not in re.sub(r"\s+", "", text2)  # no rule title quoted back as a 规定
