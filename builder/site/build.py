@@ -472,8 +472,15 @@ def _settings(build: Build) -> dict:
 
 def _kh_site(build: Build) -> dict:
     return {"nav": build.plan.nav, "name": build.config.site_name, "publisher": build.plan.publisher,
-            "date": build.plan.site_date, "url": build.config.site_url,
+            "date": build.plan.site_date, "url": build.config.site_url, "root_path": _root_path(build.config.site_url),
             "about": (build.project.root / build.config.docs_dir / "about.md").is_file()}
+
+
+def _root_path(site_url: str) -> str:
+    """The path of the site's root on its server: ``https://x.gov.cn/kaohe`` → ``/kaohe/``; ``/``
+    when ``site_url`` is not set (404.html's <base>)."""
+    path = urlsplit(site_url).path if site_url else ""
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 _LEADING_H1 = re.compile(r"^\s*<h1[^>]*>(.*?)</h1>\s*", re.S)
