@@ -746,7 +746,7 @@ pre { background: #f3f5f8; border: 1px solid #c9d1dc; border-left: 4px solid #a1
 <header><p>{{ site_name }}（本机预览）</p></header>
 <main>
 <h1>{{ what }}没有生成：请按下面的提示修改</h1>
-<p>预览时发现 {{ count }} 个错误，网站没有更新。下面的提示与命令行窗口中的相同。改好并保存文件后，本页会自动刷新。</p>
+<p>预览时发现 {{ count }} 个{{ "错误" if errors else "问题（按 --strict 的要求，警告也不生成网站）" }}，网站没有更新。下面的提示与命令行窗口中的相同。改好并保存文件后，本页会自动刷新。</p>
 <pre>{{ text }}</pre>
 <p>这个页面只在 <code>mkdocs serve</code> 预览时出现，正式生成（<code>kaohe build</code>、<code>mkdocs build</code>）遇到错误时不会生成网站，<code>site/</code> 保持原样。</p>
 </main>
@@ -773,8 +773,9 @@ def error_page(diagnostics: list[Diagnostic], *, site_name: str = SiteConfig.sit
 
     buf = io.StringIO()
     render_text(diagnostics, stream=buf)
+    errors = sum(1 for d in diagnostics if d.is_error)
     return _ERROR_PAGE.render(site_name=site_name, what=what, text=buf.getvalue().rstrip("\n"), mark=ERROR_MARK,
-                              count=sum(1 for d in diagnostics if d.is_error) or len(diagnostics))
+                              count=errors or len(diagnostics), errors=errors)
 
 
 def write_error_site(diagnostics: list[Diagnostic], out: Path, pages=(), *, site_name: str = SiteConfig.site_name,

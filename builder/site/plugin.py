@@ -10,6 +10,10 @@ and lets MkDocs write what it generated, so ``mkdocs build`` gives the bytes of 
 * ``on_files``     MkDocs' files (its pages and theme files) are replaced by the staged ones.
 * ``on_post_build`` swap the finished folder in; ``on_build_error``: remove it.
 
+Under ``mkdocs serve`` a failed build does not stop MkDocs (which would hold every browser
+request until a build succeeds): the pages become an error page with the diagnostics
+(:func:`builder.site.build.write_error_site`), and the next good build reloads them.
+
 Options (``plugins: [kaohe: {...}]``): ``publisher``, ``date``, ``drafts``, ``pdfs``
 (read by the pipeline from mkdocs.yml) and ``project_dir``. ``mkdocs serve`` skips the
 PDFs unless ``KAOHE_PDFS=1`` and watches content/, rubrics/ and themes/ (``watch:``).
