@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from site_support import make_project  # noqa: E402
-from test_site_browser import ARTIFACTS, _page, browser  # noqa: E402,F401
+from test_site_browser import ARTIFACTS, _axe, _describe, _page, axe_source, browser  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -146,7 +146,7 @@ def test_a_yaml_error_shows_in_the_browser_and_fixing_it_reloads(browser, projec
         serve.stop()
 
 
-def test_a_first_build_that_fails_still_serves_the_error(browser, project, tmp_path):
+def test_a_first_build_that_fails_still_serves_the_error(browser, axe_source, project, tmp_path):
     line = _break(project / "content" / "tiny-2024" / "round.yaml")
     serve = Serve(project, tmp_path / "serve.log")
     ctx = None
@@ -159,6 +159,9 @@ def test_a_first_build_that_fails_still_serves_the_error(browser, project, tmp_p
         page.goto(serve.url, wait_until="load")
         page.screenshot(path=str(ARTIFACTS / "preview-error-360.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        violations = _axe(page, axe_source)
+        assert violations == [], _describe(violations)
+        page.reload(wait_until="load")  # without axe's script
         _fix(project / "content" / "tiny-2024" / "round.yaml")
         page.wait_for_function("!document.getElementById('kaohe-build-error')", timeout=30_000)
         assert page.locator("main h1").count() == 1 and MARK not in page.content()
