@@ -47,6 +47,7 @@ from ..diagnostics import DiagnosticError, render_text
 from ..project import Project
 from ..rubric.load import fmt
 from ..buildcache import BuildCache
+from ..checkpage.write import write_check_page
 from . import outputs, pagecache
 from .atomic import AtomicSite
 from . import pages as P
@@ -211,6 +212,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
     # ── after the pages ──
     def _write_outputs(self, *, config):
         outputs.write_search_index(self.plan.search + self.extra_docs, Path(config.site_dir))
+        _warn("检查自评报告页面", write_check_page(self.site, Path(config.site_dir)))
         if self.store.enabled:
             outputs.write_build_log(self.store, self.pdf_cache, self.page_cache)
         if getattr(self, "staging", None) is not None:

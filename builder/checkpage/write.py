@@ -1,0 +1,126 @@
+"""The checker page's files, written into the site folder (the page itself is rendered with the
+other pages, see :mod:`.page`)::
+
+    check/index.html                       (the page pipeline: themes/kaohe/check.html)
+    check/pyodide/pyodide.mjs …            Pyodide's runtime, from the pinned npm package
+    check/pyodide/pyodide-lock.json        its package list, emptied: nothing is ever fetched from a CDN
+    check/py/checker.zip                   the checker's Python (:mod:`.bundle`)
+    check/facts.json                       the round facts (:func:`builder.checker.cache.export_facts`)
+    check/templates/<round>/<county>.md    each county's report template (``kaohe new report``)
+    check/web.config                       MIME types for IIS (.wasm, .mjs); other servers ignore it
+
+Pyodide comes from ``builder/checkpage/node_modules/pyodide`` (``npm ci --prefix
+builder/checkpage``, run by ``scripts/bootstrap.sh``), checked against the version pinned in
+``builder/checkpage/package.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ..diagnostics import WARNING, Diagnostic
+from .data import PAGE_URL, TEMPLATES_DIR, offered_rounds
+
+HERE = Path(__file__).resolve().parent
+PACKAGE_JSON = HERE / "package.json"
+# What the browser loads of the npm package (not the source maps, typings, consoles).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+WEB_CONFIG = """\
+<?xml version="1.0" encoding="utf-8"?>
+<!-- 检查自评报告页面（kaohe）：让 IIS 以正确的类型提供 .wasm 和 .mjs 文件。其他网站服务器忽略本文件。 -->
+<configuration>
+  <system.webServer>
+    <staticContent>
+      <remove fileExtension=".wasm" />
+      <mimeMap fileExtension=".wasm" mimeType="application/wasm" />
+      <remove fileExtension=".mjs" />
+      <mimeMap fileExtension=".mjs" mimeType="text/javascript" />
+    </staticContent>
+  </system.webServer>
+</configuration>
+"""
+
+
+def pinned_version() -> str:
+    return json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]["pyodide"]
+
+
+def pyodide_dir() -> Path:
+    return HERE / "node_modules" / "pyodide"
+
+
+def runtime_problem() -> str | None:
+    """Why Pyodide cannot be copied into the site (in Chinese), or None when it can."""
+    d = pyodide_dir()
+    fix = "请运行 npm ci --prefix builder/checkpage（./build.sh 和 ./test.sh 会自动安装）。"
+    missing = [f for f in (*PYODIDE_FILES, "package.json", "pyodide-lock.json") if not (d / f).is_file()]
+    if missing:
+        return f"没有安装 Pyodide（缺少 {d}/{missing[0]}），检查自评报告页面没有生成。" + fix
+    try:
+        have = json.loads((d / "package.json").read_text(encoding="utf-8"))["version"]
+        want = pinned_version()
+    except (OSError, ValueError, KeyError) as exc:
+        return f"无法读取 Pyodide 的版本（{exc}），检查自评报告页面没有生成。" + fix
+    if have != want:
+        return f"已安装的 Pyodide 是 {have} 版，builder/checkpage/package.json 要求 {want} 版，检查自评报告页面没有生成。" + fix
+    return None
+
+
+def _docx_writer():
+    """The Word template writer of ``kaohe new report --format docx``, or None before it exists."""
+    return None
+
+
+def docx_templates_available() -> bool:
+    return _docx_writer() is not None
+
+
+def write_check_page(site, out_dir: Path) -> list[Diagnostic]:
+    """Write the checker page's files (see the module doc) under ``out_dir/check/``.
+
+    ``site``: the computed :class:`~builder.site.collect.SiteData`. Returns warnings: a report
+    template that does not load, or Pyodide missing (then nothing is written, and the page
+    and its links are not planned either, see :func:`builder.checkpage.page.plan_page`).
+    Same input, same bytes.
+    """
+    from ..checker.cache import export_facts
+    from ..cli.new import skeleton
+    from .bundle import build_zip
+
+    rounds, notes = offered_rounds(site)
+    if not rounds:
+        return notes
+    problem = runtime_problem()
+    if problem is not None:
+        return notes + [Diagnostic(str(PACKAGE_JSON.relative_to(HERE.parent.parent)), 0, 0, WARNING,
+                                   "checkpage-runtime", problem)]
+    root = Path(out_dir) / PAGE_URL
+    runtime = root / "pyodide"
+    runtime.mkdir(parents=True, exist_ok=True)
+    src = pyodide_dir()
+    for name in PYODIDE_FILES:
+        shutil.copyfile(src / name, runtime / name)
+    lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
+    _write(runtime / "pyodide-lock.json", json.dumps({"info": lock["info"], "packages": {}}, ensure_ascii=False))
+    (root / "py").mkdir(exist_ok=True)
+    (root / "py" / "checker.zip").write_bytes(build_zip())
+    facts = export_facts([(r.info, r.template, r.titles) for r in rounds])
+    _write(root / "facts.json", json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
+    docx = _docx_writer()
+    for r in rounds:
+        folder = root / TEMPLATES_DIR / r.id
+        folder.mkdir(parents=True, exist_ok=True)
+        for county in r.info.counties:
+            _write(folder / f"{county.id}.md",
+                   skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles))
+            if docx is not None:
+                docx(r.template, r.id, county, r.info.year, r.titles, folder / f"{county.id}.docx")
+    _write(root / "web.config", WEB_CONFIG)
+    return notes
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
