@@ -125,7 +125,7 @@ el("check-paste").addEventListener("click", () => {
 });
 
 function recheck() {
-  if (last) run(last);
+  if (last) run({ ...last, scroll: false });
 }
 
 // ── checking ──
@@ -162,6 +162,7 @@ function run(job) {
     }
     results.dataset.checkMs = String(Math.round(performance.now() - t0));
     render(report, job);
+    if (job.scroll !== false) results.scrollIntoView({ block: "start" });
     results.dataset.checkState = "done";
     status.textContent = `“${job.shown || job.name}”检查完毕：${verdict(report)}。`;
   }, 0);
