@@ -107,7 +107,7 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
     diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
-    return CheckResult(path, _stats(report), diags, _sections(report))
+    return CheckResult(path, _stats(report), diags, sections=_sections(report))
 
 
 def _sections(report: Report) -> list[tuple[int, str]]:

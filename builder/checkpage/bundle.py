@@ -28,6 +28,7 @@ SOURCES = (
     "diagnostics.py",
     "textio.py",
     "markdown.py",
+    "_vendor",  # vendored pure-Python libraries (builder/_vendor/), when present
     "checker",
     "word/__init__.py",
     "word/read*.py",  # the .docx reader (builder/word/), when present
