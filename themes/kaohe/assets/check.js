@@ -94,7 +94,8 @@ function mark(what) { marks.push(`${what}=${Math.round(performance.now() - start
 load().then((c) => {
   checker = c;
   root.dataset.checkReady = "true";
-  root.dataset.loadMs = String(Math.round(performance.now() - started));
+  root.dataset.loadMs = String(Math.round(performance.now() - started));  // from this script's start
+  root.dataset.readyMs = String(Math.round(performance.now()));  // from the start of the navigation
   status.textContent = "检查程序已就绪。请选择报告文件，或粘贴报告全文。";
   if (pending) run(pending);
 }).catch((err) => {
@@ -110,7 +111,11 @@ async function take(file) {
   run({ bytes, name: file.name });
 }
 
-fileInput.addEventListener("change", () => take(fileInput.files[0]));
+fileInput.addEventListener("change", () => {
+  const f = fileInput.files[0];
+  // emptied, so that choosing the same file again (after editing it) checks it again
+  take(f).finally(() => { fileInput.value = ""; });
+});
 const drop = el("check-drop");
 drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
 drop.addEventListener("dragleave", () => drop.classList.remove("over"));
