@@ -9,8 +9,12 @@ The site is the repository's example content, built with the real ``mkdocs build
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import shutil
+import threading
 import subprocess
 import sys
 from pathlib import Path
@@ -49,12 +53,49 @@ def project(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site_url(project):
+def site_dir(project) -> Path:
     out = project.parent / "site"
     p = build(project, out)
     assert p.returncode == 0, p.stderr
     assert (out / "check" / "index.html").is_file(), "mkdocs build wrote no checker page"
-    yield from _serve(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir):
+    yield from _serve(site_dir)
+
+
+class _PortalHandler(http.server.SimpleHTTPRequestHandler):
+    """A portal server as an office may have it: a Content-Security-Policy, or a wrong MIME type."""
+
+    csp: str | None = None
+    wasm_type: str | None = None
+
+    def log_message(self, *args):
+        pass
+
+    def guess_type(self, path):
+        if self.wasm_type and str(path).endswith(".wasm"):
+            return self.wasm_type
+        return super().guess_type(path)
+
+    def end_headers(self):
+        if self.csp:
+            self.send_header("Content-Security-Policy", self.csp)
+        super().end_headers()
+
+
+@contextlib.contextmanager
+def _portal(site_dir: Path, **settings):
+    handler = type("Portal", (_PortalHandler,), settings)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 def _cli(project: Path, files: list[Path], round_id: str, county: str) -> dict[str, dict]:
@@ -229,3 +270,29 @@ def test_home_and_round_pages_link_the_checker(browser, site_url):
         assert page.locator("a:has-text('检查自评报告')").count() == 0, "a round without a report template"
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("settings, says", [
+    ({"csp": "default-src 'self'; script-src 'self'"}, "wasm-unsafe-eval"),
+    ({"wasm_type": "application/octet-stream"}, "application/wasm"),
+], ids=["csp-without-wasm", "wrong-wasm-mime"])
+def test_a_portal_that_blocks_webassembly_gets_a_message_not_a_spinner(browser, site_dir, settings, says):
+    with _portal(site_dir, **settings) as url:
+        s = Local(browser, url, 1280)
+        try:
+            s.page.goto(url + "check/", wait_until="load")
+            s.page.wait_for_selector('[data-check-ready="error"]', timeout=LOAD_TIMEOUT_MS)
+            assert says in s.page.inner_text("#check-status")
+        finally:
+            s.ctx.close()
+
+
+def test_the_page_works_under_the_content_security_policy_the_readme_gives(browser, site_dir):
+    with _portal(site_dir, csp="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'") as url:
+        s = Local(browser, url, 1280)
+        try:
+            page = s.open(url + "check/")
+            s.upload(FIXTURES / "case-count-four.md")
+            assert [f[0] for f in _shown(page)[0]] == ["case-count"]
+        finally:
+            s.close()

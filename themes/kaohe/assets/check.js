@@ -59,10 +59,28 @@ async function load() {
   if (location.protocol === "file:") {
     throw new Error("本页不能直接从本机文件夹打开，请通过网站地址（http:// 或 https://）访问");
   }
+  try {  // an empty module: refused when the server's Content-Security-Policy forbids WebAssembly
+    await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (err) {
+    throw new Error("网站的安全策略（Content-Security-Policy）不允许运行 WebAssembly。" +
+      "请网站管理员在 script-src 中加上 'wasm-unsafe-eval'（见使用说明）");
+  }
   const runtime = new URL("pyodide/", base).href;
+  // Pyodide waits forever when the server sends the .wasm file with another type: say so instead
+  const head = await fetch(runtime + "pyodide.asm.wasm", { method: "HEAD" }).catch(() => null);
+  const type = head && head.ok ? (head.headers.get("content-type") || "") : "";
+  if (type && !type.startsWith("application/wasm")) {
+    throw new Error(`网站服务器提供 .wasm 文件的类型（MIME）是“${type}”，应为“application/wasm”。请网站管理员按使用说明设置`);
+  }
   const zip = fetchBytes("py/checker.zip");
   const facts = fetchBytes("facts.json");
-  const { loadPyodide } = await import(runtime + "pyodide.mjs");
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(runtime + "pyodide.mjs"));
+  } catch (err) {
+    throw new Error(`无法载入 pyodide.mjs（${err.message}）。请网站管理员检查 check/pyodide/ 是否完整上传，` +
+      "以及 .mjs 文件的类型（MIME）是否为“text/javascript”");
+  }
   mark("module");
   const py = await loadPyodide({
     indexURL: runtime,
@@ -88,10 +106,13 @@ load_rules(); make_parser()
   return { py, check: browser.check };
 }
 
+const WATCHDOG_MS = 120000;  // a load that never finishes is reported, not left spinning
 const started = performance.now();
 const marks = [];
 function mark(what) { marks.push(`${what}=${Math.round(performance.now() - started)}`); root.dataset.loadMarks = marks.join(" "); }
-load().then((c) => {
+const watchdog = new Promise((_, reject) => setTimeout(
+  () => reject(new Error("等了两分钟还没有加载完。请检查网络连接后刷新本页")), WATCHDOG_MS));
+Promise.race([load(), watchdog]).then((c) => {
   checker = c;
   root.dataset.checkReady = "true";
   root.dataset.loadMs = String(Math.round(performance.now() - started));  // from this script's start
