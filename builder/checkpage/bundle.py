@@ -28,6 +28,8 @@ SOURCES = (
     "diagnostics.py",
     "textio.py",
     "markdown.py",
+    "buildcache.py",  # imported by the check cache (not used with the page's facts)
+    "env.py",
     "_vendor",  # vendored pure-Python libraries (builder/_vendor/), when present
     "checker",
     "word/__init__.py",

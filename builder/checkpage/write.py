@@ -17,7 +17,6 @@ builder/checkpage``, run by ``scripts/bootstrap.sh``), checked against the versi
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from ..diagnostics import WARNING, Diagnostic
@@ -70,7 +69,8 @@ def runtime_problem() -> str | None:
 
 
 def _docx_writer():
-    """The Word template writer of ``kaohe new report --format docx``, or None before it exists."""
+    """The Word template writer of ``kaohe new report --format docx`` (returns the .docx bytes),
+    or None before it exists."""
     return None
 
 
@@ -78,49 +78,55 @@ def docx_templates_available() -> bool:
     return _docx_writer() is not None
 
 
-def write_check_page(site, out_dir: Path) -> list[Diagnostic]:
-    """Write the checker page's files (see the module doc) under ``out_dir/check/``.
+def write_check_page(site, out_dir: Path, warnings: list[Diagnostic]) -> list[str]:
+    """Write the checker page's files (see the module doc) under ``out_dir/check/``; returns
+    their paths relative to ``out_dir`` (POSIX, sorted).
 
-    ``site``: the computed :class:`~builder.site.collect.SiteData`. Returns warnings: a report
-    template that does not load, or Pyodide missing (then nothing is written, and the page
-    and its links are not planned either, see :func:`builder.checkpage.page.plan_page`).
-    Same input, same bytes.
+    ``site``: the computed :class:`~builder.site.collect.SiteData`. Problems are appended to
+    ``warnings``: a report template that does not load, or Pyodide missing (then nothing is
+    written, and the page and its links are not planned either, see
+    :func:`builder.checkpage.page.plan_page`). Same input, same bytes.
     """
     from ..checker.cache import export_facts
     from ..cli.new import skeleton
     from .bundle import build_zip
 
     rounds, notes = offered_rounds(site)
+    warnings.extend(notes)
     if not rounds:
-        return notes
+        return []
     problem = runtime_problem()
     if problem is not None:
-        return notes + [Diagnostic(str(PACKAGE_JSON.relative_to(HERE.parent.parent)), 0, 0, WARNING,
-                                   "checkpage-runtime", problem)]
-    root = Path(out_dir) / PAGE_URL
-    runtime = root / "pyodide"
-    runtime.mkdir(parents=True, exist_ok=True)
+        warnings.append(Diagnostic(str(PACKAGE_JSON.relative_to(HERE.parent.parent)), 0, 0, WARNING,
+                                   "checkpage-runtime", problem))
+        return []
+    out_dir = Path(out_dir)
+    root = out_dir / PAGE_URL
+    written: list[Path] = []
+
+    def put(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+
     src = pyodide_dir()
     for name in PYODIDE_FILES:
-        shutil.copyfile(src / name, runtime / name)
+        put(root / "pyodide" / name, (src / name).read_bytes())
     lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
-    _write(runtime / "pyodide-lock.json", json.dumps({"info": lock["info"], "packages": {}}, ensure_ascii=False))
-    (root / "py").mkdir(exist_ok=True)
-    (root / "py" / "checker.zip").write_bytes(build_zip())
-    facts = export_facts([(r.info, r.template, r.titles) for r in rounds])
-    _write(root / "facts.json", json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
+    put(root / "pyodide" / "pyodide-lock.json", _json({"info": lock["info"], "packages": {}}))
+    put(root / "py" / "checker.zip", build_zip())
+    put(root / "facts.json", _json(export_facts([(r.info, r.template, r.titles) for r in rounds])))
     docx = _docx_writer()
     for r in rounds:
         folder = root / TEMPLATES_DIR / r.id
-        folder.mkdir(parents=True, exist_ok=True)
         for county in r.info.counties:
-            _write(folder / f"{county.id}.md",
-                   skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles))
+            text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
+            put(folder / f"{county.id}.md", text.encode("utf-8"))
             if docx is not None:
-                docx(r.template, r.id, county, r.info.year, r.titles, folder / f"{county.id}.docx")
-    _write(root / "web.config", WEB_CONFIG)
-    return notes
+                put(folder / f"{county.id}.docx", docx(r.template, r.id, county, r.info.year, r.titles))
+    put(root / "web.config", WEB_CONFIG.encode("utf-8"))
+    return sorted(p.relative_to(out_dir).as_posix() for p in written)
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
