@@ -70,15 +70,13 @@ class _PortalHandler(http.server.SimpleHTTPRequestHandler):
     """A portal server as an office may have it: a Content-Security-Policy, or a wrong MIME type."""
 
     csp: str | None = None
-    wasm_type: str | None = None
+    types: dict = {}  # suffix → the (wrong) type the server sends
 
     def log_message(self, *args):
         pass
 
     def guess_type(self, path):
-        if self.wasm_type and str(path).endswith(".wasm"):
-            return self.wasm_type
-        return super().guess_type(path)
+        return self.types.get(Path(str(path)).suffix) or super().guess_type(path)
 
     def end_headers(self):
         if self.csp:
@@ -274,9 +272,9 @@ def test_home_and_round_pages_link_the_checker(browser, site_url):
 
 @pytest.mark.parametrize("settings, says", [
     ({"csp": "default-src 'self'; script-src 'self'"}, "wasm-unsafe-eval"),
-    ({"wasm_type": "application/octet-stream"}, "application/wasm"),
-], ids=["csp-without-wasm", "wrong-wasm-mime"])
-def test_a_portal_that_blocks_webassembly_gets_a_message_not_a_spinner(browser, site_dir, settings, says):
+    ({"types": {".mjs": "application/octet-stream"}}, "text/javascript"),
+], ids=["csp-without-wasm", "mjs-sent-as-octet-stream"])
+def test_a_portal_that_blocks_the_runtime_gets_a_message_not_a_spinner(browser, site_dir, settings, says):
     with _portal(site_dir, **settings) as url:
         s = Local(browser, url, 1280)
         try:
@@ -287,8 +285,12 @@ def test_a_portal_that_blocks_webassembly_gets_a_message_not_a_spinner(browser, 
             s.ctx.close()
 
 
-def test_the_page_works_under_the_content_security_policy_the_readme_gives(browser, site_dir):
-    with _portal(site_dir, csp="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'") as url:
+@pytest.mark.parametrize("settings", [
+    {"csp": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"},
+    {"types": {".wasm": "application/octet-stream"}},
+], ids=["csp-of-the-readme", "wasm-sent-as-octet-stream"])
+def test_the_page_works_on_a_portal_with_a_csp_or_a_wrong_wasm_type(browser, site_dir, settings):
+    with _portal(site_dir, **settings) as url:
         s = Local(browser, url, 1280)
         try:
             page = s.open(url + "check/")
