@@ -69,9 +69,22 @@ def runtime_problem() -> str | None:
 
 
 def _docx_writer():
-    """The Word template writer of ``kaohe new report --format docx`` (returns the .docx bytes),
-    or None before it exists."""
-    return None
+    """The Word template writer of ``kaohe new report --format docx`` as
+    ``write(template, round_id, county, year, item_titles) -> bytes``, or None when the Word
+    writer (:mod:`builder.word.template_docx`, python-docx) is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("docx") is None:
+        return None
+    try:
+        from ..word.template_docx import template_docx
+    except ImportError:
+        return None
+
+    def write(template, round_id, county, year, titles) -> bytes:
+        return template_docx(template, year, county.name, county.kind, titles)
+
+    return write
 
 
 def docx_templates_available() -> bool:
