@@ -184,3 +184,15 @@ def test_downloadable_template_is_what_kaohe_new_report_writes(page_dir, tmp_pat
     assert (page_dir / "templates" / "luohe-2022" / "kaifaqu.md").read_bytes() == (tmp_path / "kaifaqu.md").read_bytes()
     assert sorted(f.stem for f in (page_dir / "templates" / "huizhou-2017").glob("*.md")) == \
         ["boluo", "huicheng", "huidong", "huiyang"]
+
+
+def test_without_pyodide_there_is_no_page_and_a_warning_says_how_to_install_it(site, tmp_path, monkeypatch):
+    from builder.checkpage import page, write
+
+    monkeypatch.setattr(write, "pyodide_dir", lambda: tmp_path / "missing")
+    assert "npm ci --prefix builder/checkpage" in write.runtime_problem()
+    assert page.plan_page(site, None, "") is None, "no page, so no links to it"
+    warnings = []
+    assert write.write_check_page(site, tmp_path / "out", warnings) == []
+    assert [w.rule for w in warnings] == ["checkpage-runtime"]
+    assert not (tmp_path / "out").exists()
