@@ -77,13 +77,28 @@ def _chromium_pids() -> set[int]:
 
 
 def docx_twin(text: str, folder: Path) -> Path | None:
-    """The report as .docx (Word heading styles), written by the Word template writer when it exists."""
+    """The report as a .docx with Word heading styles (python-docx, when installed): ``#`` → the
+    title, ``##`` → Heading 1, ``###`` → Heading 2, every other line a paragraph."""
     try:
-        from builder.word.write_report import markdown_to_docx  # noqa: F401  (not in the tree yet)
+        import docx
     except ImportError:
         return None
+    d = docx.Document()
+    body = text.split("---\n", 2)[-1] if text.startswith("---\n") else text
+    for line in body.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        plain = line.lstrip("#").strip().replace("**", "")
+        if level == 1:
+            d.add_paragraph(plain, style="Title")
+        elif level in (2, 3):
+            d.add_heading(plain, level=level - 1)
+        else:
+            d.add_paragraph(plain)
     out = folder / "report-3000.docx"
-    out.write_bytes(markdown_to_docx(text))
+    d.save(out)
     return out
 
 
