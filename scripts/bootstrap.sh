@@ -84,4 +84,8 @@ if [ ! -f "$checkpage/node_modules/.package-lock.json" ] || [ "$checkpage/packag
   # The exact version is pinned in builder/checkpage/package.json and package-lock.json.
   npm ci --silent --no-audit --no-fund --prefix "$checkpage" >/dev/null
 fi
+if [ ! -f "$checkpage/node_modules/.kaohe/python_stdlib.json" ] || [ "$checkpage/node_modules/.package-lock.json" -nt "$checkpage/node_modules/.kaohe/python_stdlib.json" ]; then
+  echo "==> 预编译 Pyodide 的 Python 标准库（检查页面打开更快）"
+  node "$checkpage/precompile.mjs" >/dev/null
+fi
 export PATH="$KAOHE_VENV/bin:$PATH"

@@ -196,3 +196,32 @@ def test_without_pyodide_there_is_no_page_and_a_warning_says_how_to_install_it(s
     assert write.write_check_page(site, tmp_path / "out", warnings) == []
     assert [w.rule for w in warnings] == ["checkpage-runtime"]
     assert not (tmp_path / "out").exists()
+
+
+def test_precompiled_library_imports_without_its_sources(tmp_path):
+    from builder.checkpage.precompile import precompile
+
+    src = tmp_path / "src.zip"
+    with zipfile.ZipFile(src, "w") as z:
+        z.writestr("kh_demo/__init__.py", "VALUE = 6 * 7\n")
+        z.writestr("kh_demo/data.txt", "not python")
+        z.writestr("kh_bad.py", "def (:\n")  # kept as source
+    out = tmp_path / "out.zip"
+    assert precompile(str(src), str(out)) == 1
+    assert zipfile.ZipFile(out).namelist() == ["kh_bad.py", "kh_demo/__init__.pyc", "kh_demo/data.txt"]
+    p = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(out)!r}); "
+                        "import kh_demo; print(kh_demo.VALUE, kh_demo.__file__.endswith('.pyc'))"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.stdout.split() == ["42", "True"], p.stderr
+    again = tmp_path / "again.zip"
+    precompile(str(src), str(again))
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_site_ships_the_precompiled_standard_library_when_the_bootstrap_made_it(page_dir):
+    from builder.checkpage.write import compiled_stdlib
+
+    if compiled_stdlib() is None:
+        pytest.skip("no precompiled standard library (node builder/checkpage/precompile.mjs)")
+    names = zipfile.ZipFile(page_dir / "pyodide" / "python_stdlib.zip").namelist()
+    assert "json/__init__.pyc" in names and "json/__init__.py" not in names

@@ -2,7 +2,8 @@
 other pages, see :mod:`.page`)::
 
     check/index.html                       (the page pipeline: themes/kaohe/check.html)
-    check/pyodide/pyodide.mjs …            Pyodide's runtime, from the pinned npm package
+    check/pyodide/pyodide.mjs …            Pyodide's runtime, from the pinned npm package (its
+                                           standard library compiled to bytecode, see precompile.py)
     check/pyodide/pyodide-lock.json        its package list, emptied: nothing is ever fetched from a CDN
     check/py/checker.zip                   the checker's Python (:mod:`.bundle`)
     check/facts.json                       the round facts (:func:`builder.checker.cache.export_facts`)
@@ -16,6 +17,7 @@ builder/checkpage``, run by ``scripts/bootstrap.sh``), checked against the versi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -66,6 +68,21 @@ def runtime_problem() -> str | None:
     if have != want:
         return f"已安装的 Pyodide 是 {have} 版，builder/checkpage/package.json 要求 {want} 版，检查自评报告页面没有生成。" + fix
     return None
+
+
+def compiled_stdlib() -> bytes | None:
+    """Pyodide's standard library compiled to bytecode (``precompile.mjs``, run by the bootstrap
+    after ``npm ci``): the page starts in less than half the CPU time. None when it is missing
+    or was made from another Pyodide (then the package's own zip of sources is used)."""
+    d = pyodide_dir()
+    try:
+        made = json.loads((d.parent / ".kaohe" / "python_stdlib.json").read_text(encoding="utf-8"))
+        if made.get("pyodide") != pinned_version() or \
+                made.get("source") != hashlib.sha256((d / "python_stdlib.zip").read_bytes()).hexdigest():
+            return None
+        return (d.parent / ".kaohe" / "python_stdlib.zip").read_bytes()
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _docx_writer():
@@ -124,7 +141,8 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic]) -> list[st
 
     src = pyodide_dir()
     for name in PYODIDE_FILES:
-        put(root / "pyodide" / name, (src / name).read_bytes())
+        put(root / "pyodide" / name, (compiled_stdlib() if name == "python_stdlib.zip" else None)
+            or (src / name).read_bytes())
     lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
     put(root / "pyodide" / "pyodide-lock.json", _json({"info": lock["info"], "packages": {}}))
     put(root / "py" / "checker.zip", build_zip())
