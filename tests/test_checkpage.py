@@ -7,6 +7,7 @@ tests/browser/test_checkpage_browser.py.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -91,14 +92,17 @@ def _cli(cases) -> dict[Path, dict]:
     return out
 
 
-def test_packed_checker_alone_gives_the_json_of_kaohe_check(page_dir):
+def test_packed_checker_alone_gives_the_json_of_kaohe_check(page_dir, tmp_path):
+    # the zip's sources (the site's copy holds them compiled for Pyodide's Python, see below)
+    packed = tmp_path / "checker.zip"
+    packed.write_bytes(bundle.build_zip())
     items = [{"path": str(p), "name": p.name, "round": r, "county": c} for p, r, c in CASES]
-    p = subprocess.run([sys.executable, "-I", "-S", "-c", ISOLATED, str(page_dir / "py" / "checker.zip"),
+    p = subprocess.run([sys.executable, "-I", "-S", "-c", ISOLATED, str(packed),
                         str(page_dir / "facts.json"), json.dumps(items)],
                        cwd="/", capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     got = json.loads(p.stdout)
-    assert got["file"][0].startswith(str(page_dir / "py" / "checker.zip")), "markdown-it-py did not come from the zip"
+    assert got["file"][0].startswith(str(packed)), "markdown-it-py did not come from the zip"
     # YAML reads only a front matter that is not plain "key: value" lines (some fixtures have one)
     assert got["yaml_first"] == [], "the facts and a plain report need no YAML"
     assert got["modules"] == [], "the checker needs no site library"
@@ -156,8 +160,6 @@ def test_findings_are_grouped_by_the_section_they_are_in(page_dir):
 def test_zip_is_deterministic_and_holds_only_pure_python():
     a, b = bundle.build_zip(), bundle.build_zip()
     assert a == b
-    import io
-
     names = zipfile.ZipFile(io.BytesIO(a)).namelist()
     assert "builder/checker/engine.py" in names and "markdown_it/main.py" in names and "mdurl/__init__.py" in names
     assert not [n for n in names if n.endswith((".so", ".pyd", ".pyc"))]
@@ -225,3 +227,14 @@ def test_site_ships_the_precompiled_standard_library_when_the_bootstrap_made_it(
         pytest.skip("no precompiled standard library (node builder/checkpage/precompile.mjs)")
     names = zipfile.ZipFile(page_dir / "pyodide" / "python_stdlib.zip").namelist()
     assert "json/__init__.pyc" in names and "json/__init__.py" not in names
+
+
+def test_site_ships_the_checker_compiled_for_pyodide(page_dir):
+    import shutil
+
+    names = zipfile.ZipFile(page_dir / "py" / "checker.zip").namelist()
+    sources = zipfile.ZipFile(io.BytesIO(bundle.build_zip())).namelist()
+    if shutil.which("node") is None:
+        assert names == sources
+        pytest.skip("no Node: the checker ships as sources")
+    assert sorted(n + "c" if n.endswith(".py") else n for n in sources) == names

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import io
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -97,3 +100,37 @@ def build_zip() -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, path.read_bytes(), compresslevel=9)
     return buf.getvalue()
+
+
+def compiled_zip(data: bytes, cache=None) -> bytes:
+    """``data`` (a zip from :func:`build_zip`) with its modules compiled to bytecode by Pyodide's
+    Python (``precompile.mjs`` under Node), from the build cache when it was compiled before;
+    ``data`` itself when Node or Pyodide is missing or the compiler fails (the page then
+    compiles the sources in the browser: slower, the same findings)."""
+    from ..buildcache import Hasher, sha256
+    from .write import HERE, pinned_version, runtime_problem
+
+    node = shutil.which("node")
+    if node is None or runtime_problem() is not None:
+        return data
+    script = HERE / "precompile.mjs"
+    key = Hasher("checkpage-pyc", pinned_version(), sha256(script.read_bytes()),
+                 sha256((HERE / "precompile.py").read_bytes()), sha256(data)).hexdigest()
+    if cache is not None:
+        found = cache.get("checkpage-pyc", key)
+        blob = cache.get_blob(found["blob"]) if found and isinstance(found.get("blob"), str) else None
+        if blob is not None:
+            return blob
+    with tempfile.TemporaryDirectory(prefix="kaohe-pyc-") as tmp:
+        src, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
+        src.write_bytes(data)
+        try:
+            p = subprocess.run([node, str(script), str(src), str(out)], capture_output=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired):
+            return data
+        if p.returncode != 0 or not out.is_file():
+            return data
+        compiled = out.read_bytes()
+    if cache is not None:
+        cache.put("checkpage-pyc", key, {"blob": cache.put_blob(compiled)})
+    return compiled

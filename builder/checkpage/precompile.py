@@ -1,10 +1,12 @@
-"""Pyodide's standard library as bytecode: run inside Pyodide (by ``precompile.mjs``, under Node).
+"""Python modules as bytecode for the browser: run inside Pyodide (by ``precompile.mjs``, under Node).
 
-The npm package ships the standard library as ``.py`` sources only, so the browser compiled
-some 190 modules every time the checker page loaded (about 60 % of the start-up's CPU). This
-compiles each module once, at install time, with Pyodide's own CPython (the bytecode must be
-of the exact version the browser runs), into a zip of sourceless ``.pyc`` files that
-``zipimport`` loads as they are. Sorted entries, fixed dates: the same input gives the same zip.
+The npm package ships the standard library as ``.py`` sources only, and the checker's zip holds
+sources too, so the browser compiled some 260 modules every time the checker page loaded (more
+than half of the start-up's CPU). This compiles each module with Pyodide's own CPython (the
+bytecode must be of the exact version the browser runs) into a zip of sourceless ``.pyc`` files
+that ``zipimport`` loads as they are: the standard library once, at install time; the checker's
+zip at build time (:func:`builder.checkpage.bundle.compiled_zip`, kept in the build cache).
+Sorted entries, fixed dates: the same input gives the same zip.
 """
 
 from __future__ import annotations

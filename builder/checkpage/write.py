@@ -5,7 +5,7 @@ other pages, see :mod:`.page`)::
     check/pyodide/pyodide.mjs …            Pyodide's runtime, from the pinned npm package (its
                                            standard library compiled to bytecode, see precompile.py)
     check/pyodide/pyodide-lock.json        its package list, emptied: nothing is ever fetched from a CDN
-    check/py/checker.zip                   the checker's Python (:mod:`.bundle`)
+    check/py/checker.zip                   the checker's Python (:mod:`.bundle`), compiled to bytecode
     check/facts.json                       the round facts (:func:`builder.checker.cache.export_facts`)
     check/templates/<round>/<county>.md    each county's report template (``kaohe new report``)
     check/web.config                       MIME types for IIS (.wasm, .mjs); other servers ignore it
@@ -108,18 +108,19 @@ def docx_templates_available() -> bool:
     return _docx_writer() is not None
 
 
-def write_check_page(site, out_dir: Path, warnings: list[Diagnostic]) -> list[str]:
+def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None) -> list[str]:
     """Write the checker page's files (see the module doc) under ``out_dir/check/``; returns
     their paths relative to ``out_dir`` (POSIX, sorted).
 
-    ``site``: the computed :class:`~builder.site.collect.SiteData`. Problems are appended to
+    ``site``: the computed :class:`~builder.site.collect.SiteData`; ``cache``: the
+    :class:`~builder.buildcache.BuildCache`, which keeps the checker's compiled zip. Problems are appended to
     ``warnings``: a report template that does not load, or Pyodide missing (then nothing is
     written, and the page and its links are not planned either, see
     :func:`builder.checkpage.page.plan_page`). Same input, same bytes.
     """
     from ..checker.cache import export_facts
     from ..cli.new import skeleton
-    from .bundle import build_zip
+    from .bundle import build_zip, compiled_zip
 
     rounds, notes = offered_rounds(site)
     warnings.extend(notes)
@@ -145,7 +146,7 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic]) -> list[st
             or (src / name).read_bytes())
     lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
     put(root / "pyodide" / "pyodide-lock.json", _json({"info": lock["info"], "packages": {}}))
-    put(root / "py" / "checker.zip", build_zip())
+    put(root / "py" / "checker.zip", compiled_zip(build_zip(), cache))
     put(root / "facts.json", _json(export_facts([(r.info, r.template, r.titles) for r in rounds])))
     docx = _docx_writer()
     for r in rounds:

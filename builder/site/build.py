@@ -651,7 +651,7 @@ def write_check_page(build: Build, out: Path) -> list[str]:
     """The checker page's files under ``check/`` (:mod:`builder.checkpage`; its page is in the plan)."""
     from ..checkpage.write import write_check_page as write
 
-    return write(build.site, out, build.warnings)
+    return write(build.site, out, build.warnings, cache=build.cache)
 
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
