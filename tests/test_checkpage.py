@@ -37,7 +37,9 @@ def _county(path: Path) -> str:
     return next((ln.split(":", 1)[1].strip() for ln in head.splitlines() if ln.startswith("county:")), "")
 
 
-CASES = [(p, "luohe-2022", "wuyang") for p in sorted(LUOHE, key=lambda p: p.name != "ok-luohe-wuyang.md")] + [(p, "huizhou-2017", _county(p) or "boluo") for p in HUIZHOU]
+WORD = sorted((ROOT / "tests" / "fixtures" / "word").glob("*.docx"))  # real Word files, LibreOffice's among them
+CASES = [(p, "luohe-2022", "wuyang") for p in sorted(LUOHE, key=lambda p: p.name != "ok-luohe-wuyang.md")]
+CASES += [(p, "luohe-2022", "wuyang") for p in WORD] + [(p, "huizhou-2017", _county(p) or "boluo") for p in HUIZHOU]
 
 # Runs in a bare interpreter (-I -S: no site-packages, no current folder): only the zip and
 # the standard library, as in Pyodide.
@@ -119,6 +121,7 @@ def test_packed_checker_alone_gives_the_json_of_kaohe_check(page_dir, tmp_path):
         assert grouped == list(range(len(want["diagnostics"]))), "every finding is in exactly one group"
         rules |= {d["rule"] for d in want["diagnostics"]}
     assert {"section-missing", "case-count", "placeholder", "length-limit", "item-not-evaluated"} <= rules
+    assert len(WORD) >= 5, "the Word fixtures are checked too"
 
 
 def test_facts_round_trip_gives_the_same_findings_as_the_project(site):
@@ -238,3 +241,15 @@ def test_site_ships_the_checker_compiled_for_pyodide(page_dir):
         assert names == sources
         pytest.skip("no Node: the checker ships as sources")
     assert sorted(n + "c" if n.endswith(".py") else n for n in sources) == names
+
+
+def test_downloadable_word_template_is_what_kaohe_new_report_writes(page_dir, tmp_path):
+    from builder.checkpage.write import docx_templates_available
+
+    if not docx_templates_available():
+        pytest.skip("no Word template writer (python-docx)")
+    p = subprocess.run([sys.executable, "-m", "builder", "new", "report", "--round", "huizhou-2017", "--county",
+                        "boluo", "--format", "docx", "--out", "boluo.docx", "--project", str(ROOT)],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert (page_dir / "templates" / "huizhou-2017" / "boluo.docx").read_bytes() == (tmp_path / "boluo.docx").read_bytes()

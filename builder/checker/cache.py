@@ -41,6 +41,7 @@ class RoundInfo(NamedTuple):
     rubric_id: str
     year: int
     counties: tuple[CountyInfo, ...]
+    status: str = "published"  # draft | approved | published
 
     def county(self, key: str) -> CountyInfo | None:
         """A county by id, or by its name (``舞阳县``)."""
@@ -50,12 +51,14 @@ class RoundInfo(NamedTuple):
 
 def round_to_json(info: RoundInfo) -> dict:
     """A plain-data form of a round's facts (for the check cache and the checker page)."""
-    return {"id": info.id, "rubric": info.rubric_id, "year": info.year, "counties": [list(c) for c in info.counties]}
+    return {"id": info.id, "rubric": info.rubric_id, "year": info.year, "status": info.status,
+            "counties": [list(c) for c in info.counties]}
 
 
 def round_from_json(d: dict) -> RoundInfo:
     """The inverse of :func:`round_to_json`; KeyError, TypeError or ValueError for another layout."""
-    return RoundInfo(str(d["id"]), str(d["rubric"]), int(d["year"]), tuple(CountyInfo(*map(str, c)) for c in d["counties"]))
+    return RoundInfo(str(d["id"]), str(d["rubric"]), int(d["year"]), tuple(CountyInfo(*map(str, c)) for c in d["counties"]),
+                     str(d.get("status", "published")))
 
 
 _stores: dict[str, BuildCache] = {}
@@ -74,6 +77,20 @@ def _key(kind: str, path: Path) -> str | None:
     if digest == "missing":
         return None
     return Hasher(kind, code_digest(CODE_NOT_USED), str(path), digest).hexdigest()
+
+
+def round_ids(project) -> list[str]:
+    """The rounds of a project (folders of ``content/`` holding a ``round.yaml``).
+
+    The same listing as :func:`builder.rounds.meta.round_ids`, kept here because importing
+    ``builder.rounds`` costs a check ~130 ms (the round models and the YAML loader).
+    """
+    if isinstance(project, Facts):
+        return project.round_ids()
+    d = project.content_dir
+    if not d.is_dir():
+        return []
+    return sorted(p.name for p in d.iterdir() if (p / "round.yaml").is_file())
 
 
 def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnostic]]:
@@ -99,7 +116,7 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     info = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,
-                         tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties))
+                         tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)
         if not diags and key:
             store.put("check-round", key, round_to_json(info))
     if key is not None:

@@ -225,10 +225,19 @@ def test_uploaded_word_reports_show_the_findings_of_kaohe_check(browser, site_ur
     s = Local(browser, site_url, 1280)
     try:
         page = s.open(site_url + "check/")
+        want = _cli(project, files, "luohe-2022", "wuyang")
         for f in files:
-            want = _cli(project, [f], "luohe-2022", "wuyang")[f.name]
             s.upload(f)
-            assert _shown(page) == _expected(want), f.name
+            assert _shown(page) == _expected(want[f.name]), f.name
+            if want[f.name]["diagnostics"]:
+                assert "段" in page.inner_text(".check-where"), "a Word finding names its paragraph"
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"check-docx-{f.stem}-1280.png"), full_page=True)
+        assert any(d["diagnostics"] for d in want.values()) and any(not d["diagnostics"] for d in want.values())
+        href = page.get_attribute("#check-dl-docx", "href")
+        assert href.endswith("check/templates/luohe-2022/wuyang.docx")
+        head = page.evaluate("async (u) => Array.from(new Uint8Array(await (await fetch(u)).arrayBuffer()).slice(0, 2))", href)
+        assert head == [0x50, 0x4B], "the Word template is a .docx (zip)"
     finally:
         s.close()
 
