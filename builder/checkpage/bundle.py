@@ -108,7 +108,7 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     ``data`` itself when Node or Pyodide is missing or the compiler fails (the page then
     compiles the sources in the browser: slower, the same findings)."""
     from ..buildcache import Hasher, sha256
-    from .write import HERE, pinned_version, runtime_problem
+    from .write import HERE, cached_bytes, pinned_version, runtime_problem
 
     node = shutil.which("node")
     if node is None or runtime_problem() is not None:
@@ -116,21 +116,15 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     script = HERE / "precompile.mjs"
     key = Hasher("checkpage-pyc", pinned_version(), sha256(script.read_bytes()),
                  sha256((HERE / "precompile.py").read_bytes()), sha256(data)).hexdigest()
-    if cache is not None:
-        found = cache.get("checkpage-pyc", key)
-        blob = cache.get_blob(found["blob"]) if found and isinstance(found.get("blob"), str) else None
-        if blob is not None:
-            return blob
+    return cached_bytes(cache, "checkpage-pyc", key, lambda: _run(node, script, data)) or data
+
+
+def _run(node: str, script: Path, data: bytes) -> bytes | None:
     with tempfile.TemporaryDirectory(prefix="kaohe-pyc-") as tmp:
         src, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
         src.write_bytes(data)
         try:
             p = subprocess.run([node, str(script), str(src), str(out)], capture_output=True, timeout=300)
         except (OSError, subprocess.TimeoutExpired):
-            return data
-        if p.returncode != 0 or not out.is_file():
-            return data
-        compiled = out.read_bytes()
-    if cache is not None:
-        cache.put("checkpage-pyc", key, {"blob": cache.put_blob(compiled)})
-    return compiled
+            return None
+        return out.read_bytes() if p.returncode == 0 and out.is_file() else None

@@ -168,14 +168,20 @@ def _cached_docx(docx, r, county, cache) -> bytes:
 
     key = Hasher("checkpage-docx", code_digest(("pdf", "site")), template_to_json(r.template), r.id,
                  list(county), r.info.year, r.titles).hexdigest()
+    return cached_bytes(cache, "checkpage-docx", key, lambda: docx(r.template, r.id, county, r.info.year, r.titles))
+
+
+def cached_bytes(cache, kind: str, key: str, make):
+    """``make()`` (bytes, or None for nothing to keep), from the build cache's ``kind`` record
+    ``key`` when it was made before; ``cache`` may be None."""
     if cache is not None:
-        found = cache.get("checkpage-docx", key)
+        found = cache.get(kind, key)
         blob = cache.get_blob(found["blob"]) if found and isinstance(found.get("blob"), str) else None
         if blob is not None:
             return blob
-    data = docx(r.template, r.id, county, r.info.year, r.titles)
-    if cache is not None:
-        cache.put("checkpage-docx", key, {"blob": cache.put_blob(data)})
+    data = make()
+    if cache is not None and data is not None:
+        cache.put(kind, key, {"blob": cache.put_blob(data)})
     return data
 
 
