@@ -14,7 +14,7 @@ apt_needed=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 li
             fonts-noto-cjk fonts-arphic-ukai)
 command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 if [ "$purpose" = test ]; then
-  apt_needed+=(poppler-utils chromium libreoffice-writer)
+  apt_needed+=(poppler-utils chromium libreoffice-writer libreoffice-calc)
 fi
 missing=()
 for pkg in "${apt_needed[@]}"; do
