@@ -9,9 +9,9 @@ purpose="${1:-build}"
 
 # Debian packages: WeasyPrint's libraries, the CJK fonts for the PDFs and the site,
 # Node (npm: Pyodide for the checker page; axe-core for the tests), and for the tests poppler
-# (pdftoppm/pdffonts), Chromium and LibreOffice Writer.
+# (pdftoppm/pdffonts), Chromium and LibreOffice (Writer, Calc).
 apt_needed=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig
-            fonts-noto-cjk fonts-arphic-ukai)
+            fonts-noto-cjk texlive-lang-chinese)
 command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 if [ "$purpose" = test ]; then
   apt_needed+=(poppler-utils chromium libreoffice-writer libreoffice-calc)
