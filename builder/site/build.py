@@ -46,6 +46,7 @@ import shutil
 import signal
 import sys
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
@@ -400,6 +401,89 @@ def _relative(url: str, other: str) -> str:
     return rel + "/" if url.endswith("/") else rel
 
 
+# Where print_addresses gives no address: links within lists of contents, results and tables.
+_NO_PRINT_ADDRESS = ("toc", "area-index", "search-results", "announce", "crumbs")
+
+
+class _LinkFinder(HTMLParser):
+    """The ``<a href>`` start tags of ``<main>`` (their offsets and hrefs), outside tables and the
+    lists of :data:`_NO_PRINT_ADDRESS`. Reads the theme's own output, which is well formed."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, does it exclude its links?)
+        self.in_main = 0
+        self.found: list[tuple[int, str, str]] = []  # (offset of the tag's end ">", raw tag, href)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.in_main += 1
+        if tag == "a" and self.in_main and not any(x for _, x in self.stack) and a.get("href") \
+                and "data-print-url" not in a:
+            raw = self.get_starttag_text() or ""
+            line, col = self.getpos()
+            self.found.append((self.starts[line - 1] + col + len(raw) - 1, raw, a["href"]))
+        if tag not in self.VOID:
+            classes = set((a.get("class") or "").split())
+            self.stack.append((tag, tag in ("table", "nav") or bool(classes & set(_NO_PRINT_ADDRESS))))
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main -= 1
+        if any(t == tag for t, _ in self.stack):  # (closes what was left open inside it, as HTML does)
+            while self.stack.pop()[0] != tag:
+                pass
+
+
+def print_addresses(html: str, page_url: str, site_url: str) -> str:
+    """``html`` with ``data-print-url`` on each link of ``<main>`` that leads to another
+    document, which the print stylesheet prints after the link (on paper a link cannot be
+    followed): its full address — ``site_url`` plus the target's path, without ``index.html`` —
+    (``本站：luohe-2022/wuyang/report/`` when ``site_url`` is not set: a path relative to the
+    page is of no use on paper), or, for an outside address (http, https), the address itself.
+    Links within the page, in tables and in the lists of contents or results get none."""
+    finder = _LinkFinder(html)
+    finder.feed(html)
+    finder.close()
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    out, last = [], 0
+    for end, raw, href in finder.found:
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https"):
+            where = href
+        elif parts.scheme or parts.netloc or href.startswith(("#", "/")):
+            continue
+        else:
+            page_dir = page_url if page_url.endswith("/") or not page_url else page_url.rpartition("/")[0] + "/"
+            page_dir = "" if page_dir == "/" else page_dir
+            target = posixpath.normpath(posixpath.join(page_dir, parts.path)) if parts.path else page_url
+            if target.startswith(".."):
+                continue
+            target = "" if target == "." else target
+            if target == "index.html" or target.endswith("/index.html"):
+                target = target[:-len("index.html")]
+            elif parts.path.endswith("/") and not target.endswith("/"):
+                target += "/"
+            target += f"#{parts.fragment}" if parts.fragment else ""
+            where = base + target if base else (f"本站：{target}" if target else "本站首页")
+        if where == html[end + 1:end + 1 + len(where)]:  # the link's text is its address
+            continue
+        out.append(html[last:end])
+        out.append(f' data-print-url="{_html.escape(where)}"')
+        last = end
+    out.append(html[last:])
+    return "".join(out)
+
+
 def cn_date(d) -> str:
     """2023-06-30 → 2023年6月30日."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
@@ -449,7 +533,8 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
         key = cache.key(spec) if cache is not None else None
         html = cache.get(key) if key else None
         if html is None:
-            html = env.get_template(spec.template).render(kh=spec, kh_site=kh_site)
+            html = print_addresses(env.get_template(spec.template).render(kh=spec, kh_site=kh_site), spec.url,
+                                   build.config.site_url)
             if key:
                 cache.put(key, html)
             if cache is not None:
@@ -478,8 +563,8 @@ def _kh_site(build: Build) -> dict:
 
 
 def _root_path(site_url: str) -> str:
-    """The path of the site's root on its server: ``https://x.gov.cn/kaohe`` → ``/kaohe/``; ``/``
-    when ``site_url`` is not set (404.html's <base>)."""
+    """The path of the site's root on its server (404.html's <base>): ``https://x.gov.cn/kaohe``
+    → ``/kaohe/``, ``https://x.gov.cn`` → ``/``."""
     path = urlsplit(site_url).path if site_url else ""
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
@@ -561,7 +646,8 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
             continue
         spec.data["html"] = body
         rel = _page_path(url)
-        _write(out / rel, env.get_template(spec.template).render(kh=spec, kh_site=kh_site).encode("utf-8"))
+        html = print_addresses(env.get_template(spec.template).render(kh=spec, kh_site=kh_site), url, build.config.site_url)
+        _write(out / rel, html.encode("utf-8"))
         build.search.append(P.SearchDoc(url, title, "页面", _html.unescape(_TAG.sub(" ", body))))
         build.sitemap.append((url, spec.meta.date))
         written.append(rel)

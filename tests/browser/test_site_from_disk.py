@@ -13,7 +13,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_search_browser import example_site, served  # noqa: E402,F401
-from test_site_browser import ARTIFACTS, _page, browser  # noqa: E402,F401
+from site_support import build, make_project  # noqa: E402
+from test_site_browser import ARTIFACTS, _page, _serve, browser  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -72,29 +73,41 @@ def test_click_through_the_site(browser, example_site, served, how):
         ctx.close()
 
 
-def test_the_404_page_links_work_at_any_depth(browser, example_site, served):
-    """Served, a missing address at any depth shows 404.html; its links lead to pages. This
-    build has no ``site_url``: the page takes the server's root as the site's (``<base href="/">``)."""
-    import urllib.error
-    import urllib.request
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """The fixture project with ``site_url: https://zlqs.example.gov.cn/kaohe/``, built into
+    ``www/kaohe/`` and served from ``www/`` — the site in a folder of a portal."""
+    tmp = tmp_path_factory.mktemp("portal")
+    root = make_project(tmp)
+    yml = root / "mkdocs.yml"
+    yml.write_text("site_url: https://zlqs.example.gov.cn/kaohe/\n" + yml.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp / "www" / "kaohe"
+    p = build(root, out)
+    assert p.returncode == 0, p.stderr
+    gen = _serve(tmp / "www")
+    yield out, next(gen) + "kaohe/"
+    gen.close()
 
-    try:
-        urllib.request.urlopen(served + "luohe-2022/no-such-county/")
-        raise AssertionError("a missing page answered 200")
-    except urllib.error.HTTPError as e:
-        assert e.code == 404
+
+def test_the_404_page_links_work_at_any_depth(browser, portal):
+    """Served in a folder of a portal, a missing address at any depth shows 404.html (as the
+    README tells the office to configure the server); its stylesheet loads and its links lead
+    to pages of the site, whatever host name the site is served under."""
+    site, base = portal
+    deep = base + "tiny-2024/south/no/such/page/"
     ctx, page, _ = _page(browser, 360)
     try:
-        # The test server answers 404 without the page; load 404.html at a deep address as a
-        # web server configured with error_page would (the same bytes at that address).
-        page.route("**/luohe-2022/wuyang/missing/", lambda route: route.fulfill(
-            status=404, path=str(example_site / "404.html"), content_type="text/html; charset=utf-8"))
-        page.goto(served + "luohe-2022/wuyang/missing/", wait_until="load")
-        assert "页面不存在" in page.title() or "没有找到" in page.inner_text("main")
+        # the test server has no error_page setting: answer the deep address with 404.html
+        page.route("**/no/such/page/", lambda route: route.fulfill(
+            status=404, path=str(site / "404.html"), content_type="text/html; charset=utf-8"))
+        page.goto(deep, wait_until="load")
+        assert "没有找到" in page.inner_text("main")
+        assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") != "rgba(0, 0, 0, 0)"
         page.screenshot(path=str(ARTIFACTS / "404-360.png"), full_page=True)
-        for text, h1 in (("历年考核结果", "考核结果"), ("考核细则", "考核细则")):
-            page.goto(served + "luohe-2022/wuyang/missing/", wait_until="load")
+        for text, h1 in (("历年考核结果", "考核结果"), ("考核细则", "考核细则"), ("回到首页", "")):
+            page.goto(deep, wait_until="load")
             page.locator("main a", has_text=text).first.click()
             _landed(page, h1)
+            assert page.url.startswith(base), page.url
     finally:
         ctx.close()
