@@ -19,8 +19,8 @@ with :func:`render_html`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -175,10 +175,11 @@ def render_html(tokens: list) -> str:
                 Token("text", "", 0, content=c.content) if c.type == "html_inline" else c
                 for c in _safe_children(tok.children)
             ]
-        elif tok.type in ("link_open", "image") or tok.attrGet("href") or tok.attrGet("src"):
-            if not is_safe_url(tok.attrGet("href") or tok.attrGet("src") or ""):
-                tok = copy.copy(tok)
-                tok.attrs = {k: v for k, v in tok.attrs.items() if k not in ("href", "src")}
+        elif (tok.type in ("link_open", "image") or tok.attrGet("href") or tok.attrGet("src")) and not is_safe_url(
+            tok.attrGet("href") or tok.attrGet("src") or ""
+        ):
+            tok = copy.copy(tok)
+            tok.attrs = {k: v for k, v in tok.attrs.items() if k not in ("href", "src")}
         safe.append(tok)
     return md.renderer.render(safe, md.options, {})
 

@@ -197,10 +197,9 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
             continue
         for i in range(h.index + 1, end):
             st = struct_idx.get(i)
-            if st is None or st.heading.form == "run-in" or _point(st, m):
-                if blocks[i].text.strip():
-                    m.has_content = True
-                    break
+            if (st is None or st.heading.form == "run-in" or _point(st, m)) and blocks[i].text.strip():
+                m.has_content = True
+                break
 
     # 7. the typical cases in the annex
     if out.annex_index is not None:

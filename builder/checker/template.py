@@ -14,8 +14,8 @@ never raises for bad input. Loaded templates are cached per file (path, size, mt
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from ..diagnostics import ERROR, Diagnostic
 from .text import norm_title, numbering_label
@@ -31,7 +31,7 @@ class Section(NamedTuple):
     number: int  # 1-based position among its siblings
     level: int  # 1: 一、  2: （一）
     guidance: str = ""
-    children: tuple["Section", ...] = ()
+    children: tuple[Section, ...] = ()
     line: int = 0
 
     @property

@@ -92,7 +92,7 @@ class Counts(NamedTuple):
     hanzi: int = 0  # 汉字数
     nonspace: int = 0  # 字符数（不计空格）
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(self.chars + other.chars, self.hanzi + other.hanzi, self.nonspace + other.nonspace)
 
 

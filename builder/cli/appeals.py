@@ -45,7 +45,7 @@ def cmd_appeals(args) -> int:
         organiser = rnd.notification.organ if rnd.notification else rnd.organiser
         out = args.out or Path("forms") / rnd.id / "appeals"
         forms = build_forms(before, organiser)
-        for cid, name, data in forms:
+        for _cid, name, data in forms:
             write_atomic(out / name, data)
         n = sum(1 for _ in forms)
         print(f"✓ {n} 份复核申请表：{project.display(out)}/（每个县区一份，文件名是县区编号）")
@@ -62,7 +62,7 @@ def cmd_appeals(args) -> int:
                                     f"复核编号“{d.id}”有复核决定，但没有县区在复核申请表中对它提出异议。"))
     render_text(diags, stream=sys.stderr)
     if any(x.is_error for x in diags):
-        print(f"复核申请表有错误（见上），没有计算复核结果，也没有写审计记录。", file=sys.stderr)
+        print("复核申请表有错误（见上），没有计算复核结果，也没有写审计记录。", file=sys.stderr)
         return 1
     after = compute(rnd)
     a, b = snapshot(before), snapshot(after)
@@ -96,7 +96,7 @@ def cmd_appeals(args) -> int:
         return 0
     if not (args.by and args.why):
         if args.format == "text":
-            print(f"（没有写审计记录：加 --by 姓名 --why 说明 记录这次复核决定。）")
+            print("（没有写审计记录：加 --by 姓名 --why 说明 记录这次复核决定。）")
         return 0
     records, ok = _chain(project, rnd)
     if not ok:

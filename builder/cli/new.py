@@ -126,10 +126,7 @@ def skeleton(template, round_id: str, county, year: int, shown: str = "", item_t
         for s in sections:
             lines.append("#" * (s.level + 1) + " " + s.heading(year))
             lines.append("")
-            if s.guidance and not s.children:
-                lines.append(f"【{fill(s.guidance)}】")
-                lines.append("")
-            elif s.guidance:
+            if s.guidance:
                 lines.append(f"【{fill(s.guidance)}】")
                 lines.append("")
             elif not s.children:

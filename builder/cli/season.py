@@ -17,7 +17,7 @@ def _date(text: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应写成 2023-04-30。")
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应写成 2023-04-30。") from None
 
 
 def _common(p) -> None:
@@ -67,9 +67,8 @@ def cmd_status(args) -> int:
         return 1
     project, meta, rubric = got
     st = collect(meta, rubric, project.display, args.today or _dt.date.today())
-    if args.xlsx is not None:
-        if st.late:
-            write_atomic(args.xlsx, reminder_xlsx(st, meta.year, meta.organiser))
+    if args.xlsx is not None and st.late:
+        write_atomic(args.xlsx, reminder_xlsx(st, meta.year, meta.organiser))
     if args.format == "json":
         print(json.dumps(status_json(st), ensure_ascii=False, indent=2))
     else:

@@ -147,10 +147,10 @@ def created_date(rnd: Round) -> _dt.datetime | None:
     d = (n.printed or n.date) if n else None
     d = d or rnd.published_date
     if d is not None:
-        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.timezone.utc)
+        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
     return None
 
 
@@ -557,7 +557,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     body_html = render_html(parts[0])
     annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t, names=(c.name,)),
                 "html": render_html(p)}
-               for k, (t, p) in enumerate(zip(annex_titles, parts[1:]))]
+               for k, (t, p) in enumerate(zip(annex_titles, parts[1:], strict=True))]
     author = government(c)
     ctx = {
         "doc": doc_info(rnd, "report", title, author, f"{c.name}{rnd.year}年度质量工作考核自评报告"),

@@ -38,7 +38,7 @@ PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 @dataclass
 class Rendered:
-    job: "Job"
+    job: Job
     pdf: bytes
     diagnostics: list[Diagnostic]
 
@@ -132,14 +132,14 @@ class Renderer:
             self._page_css = "\n" + "\n".join(rules)
         return self._page_css
 
-    def prepare(self, spec: DocSpec) -> "Job":
+    def prepare(self, spec: DocSpec) -> Job:
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
         html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
                    str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
 
-    def write(self, job: "Job") -> Rendered:
+    def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration

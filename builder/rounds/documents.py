@@ -64,7 +64,7 @@ def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
     feedback = _per_county(ctx, folder, (".md",), "反馈意见", display)
-    for cid, p in feedback.items():
+    for p in feedback.values():
         shown = display(p)
         text = read_text(p, shown, ctx.diags)
         if text is None:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
+from ..rubric import fmt
 from ..yamlio import load_yaml, pos_of
 from .context import RoundContext, item_key
-from ..rubric import fmt
 from .diag import ERROR, WARNING, at
 from .model import BonusAward, DeductionEvent, Origin, VetoEvent
 

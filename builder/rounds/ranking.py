@@ -13,8 +13,9 @@ county takes no rank number away from them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 K = TypeVar("K")
 

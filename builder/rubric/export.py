@@ -53,7 +53,7 @@ def rubric_to_json(r: Rubric) -> dict:
         "veto": [{"id": v.id, "title": v.title, "grade": v.grade} for v in r.vetoes],
         "grades": [{"grade": b.grade, "min": fmt(b.min)} for b in r.grades],
         "rating_scales": {
-            s.id: {"levels": [{"label": l.label, "value": fmt(l.value)} for l in s.levels], "max": fmt(s.max)}
+            s.id: {"levels": [{"label": lv.label, "value": fmt(lv.value)} for lv in s.levels], "max": fmt(s.max)}
             for s in r.rating_scales.values()
         },
     }

@@ -16,7 +16,17 @@ from ..diagnostics import ERROR, Diagnostic
 from ..fields import Fields, did_you_mean
 from ..yamlio import LMap, load_yaml, pos_of
 from .model import (
-    Band, Bonus, BonusGroup, BonusItem, Deduction, Node, RatingLevel, RatingScale, Rubric, Source, Veto,
+    Band,
+    Bonus,
+    BonusGroup,
+    BonusItem,
+    Deduction,
+    Node,
+    RatingLevel,
+    RatingScale,
+    Rubric,
+    Source,
+    Veto,
 )
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

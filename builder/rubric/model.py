@@ -5,9 +5,9 @@ All points are :class:`decimal.Decimal`. Objects are immutable once loaded.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Node:
     title: str
     points: Decimal  # declared, or the sum of the children where the seed declares none
     declared_points: Decimal | None
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
     criterion: str = ""
     departments: tuple[str, ...] = ()
     offices: tuple[str, ...] = ()  # 科室 within the department (漯河)
@@ -32,14 +32,14 @@ class Node:
     def is_leaf(self) -> bool:
         return not self.children
 
-    def leaves(self) -> Iterator["Node"]:
+    def leaves(self) -> Iterator[Node]:
         if self.is_leaf:
             yield self
         else:
             for c in self.children:
                 yield from c.leaves()
 
-    def walk(self, depth: int = 0) -> Iterator[tuple[int, "Node"]]:
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, Node]]:
         yield depth, self
         for c in self.children:
             yield from c.walk(depth + 1)
@@ -173,7 +173,7 @@ class Rubric:
 
     def area_of(self, leaf_id: str) -> Node | None:
         for a in self.areas:
-            if any(l.id == leaf_id for l in a.leaves()):
+            if any(leaf.id == leaf_id for leaf in a.leaves()):
                 return a
         return None
 

@@ -34,13 +34,13 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..rubric import fmt
-from ..yamlio import load_yaml, pos_of
 from ..rounds.diag import ERROR, WARNING, at
 from ..rounds.documents import ReviewPoint, review_id, review_points, split_review_id
 from ..rounds.model import Decision, Origin
 from ..rounds.numbers import parse_score
 from ..rounds.sheets import Columns, read_table
+from ..rubric import fmt
+from ..yamlio import load_yaml, pos_of
 
 DECISIONS_FILE = "decisions.yaml"
 UPHELD = {"upheld": True, "采纳": True, "rejected": False, "驳回": False}

@@ -31,6 +31,7 @@ Records are internal: ``audit/`` is never read by the site build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -189,10 +190,8 @@ def append(round_dir: Path, body: dict) -> Record:
     except FileExistsError:
         raise FileExistsError(f"审计记录 {path.name} 已经存在：另一个 kaohe 命令刚写了一条记录。请重新运行。") from None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
     return Record(seq, path, body, hashlib.sha256(data).hexdigest())
 
 
@@ -201,7 +200,7 @@ def now() -> str:
     fixed = os.environ.get("KAOHE_AUDIT_TIME")
     if fixed:
         return fixed
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 _STATUS_LINE = re.compile(r"^(status\s*:\s*)([A-Za-z]+)(.*)$", re.M)

@@ -169,7 +169,7 @@ def render(st: RoundStatus, console) -> None:
                 f"，截止 {st.deadline.isoformat()}，今天截止" if left == 0 else
                 f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天")
     done = sum(1 for d in st.departments if d.state == "complete")
-    console.print(soft_wrap=True, *[f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}"])
+    console.print(f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}", soft_wrap=True)
     table = Table(show_lines=False)
     table.add_column("评价部门")
     table.add_column("状态")
@@ -191,7 +191,7 @@ def render(st: RoundStatus, console) -> None:
     for p in st.unknown_sheets:
         console.print(f"[yellow]{p}：评价部门不是本细则的评价部门，没有计入。[/]", soft_wrap=True)
     if st.errors:
-        console.print(soft_wrap=True, *[f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]"])
+        console.print(f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]", soft_wrap=True)
 
 
 def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
