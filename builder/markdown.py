@@ -231,8 +231,20 @@ def front_matter_values(fm: FrontMatter, path: str) -> tuple[dict, dict, list]:
         mark = getattr(exc, "problem_mark", None)
         line = fm.start_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        return {}, {}, [Diagnostic(path, line, col, ERROR, FRONT_MATTER_RULE,
-                                   "开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。")]
+        return (
+            {},
+            {},
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    ERROR,
+                    FRONT_MATTER_RULE,
+                    "开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。",
+                )
+            ],
+        )
     if data is None:
         return {}, {}, []
     if not isinstance(data, dict):

@@ -162,7 +162,9 @@ def _load(path: Path, display: str) -> tuple[Template | None, list[Diagnostic]]:
         lf = Fields(display, diags, limits, "limits")
         body_chars = lf.get("body_chars", "int")
         if body_chars is not None and body_chars <= 0:
-            diags.append(Diagnostic(display, *lf.pos("body_chars"), ERROR, "template-limit", "字数上限 body_chars 必须大于 0。"))
+            diags.append(
+                Diagnostic(display, *lf.pos("body_chars"), ERROR, "template-limit", "字数上限 body_chars 必须大于 0。")
+            )
         lf.finish()
     required = None
     req = f.get("required_items", "map")
@@ -212,7 +214,9 @@ def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
             kids = []
         _check_placeholders(display, diags, title, sf.pos("title") if "title" in sf.m else (1, 1))
         line, _ = pos_of(raw, i)
-        out.append(Section(title.strip(), i + 1, level, guidance.strip(), _sections(display, diags, kids, level + 1), line))
+        out.append(
+            Section(title.strip(), i + 1, level, guidance.strip(), _sections(display, diags, kids, level + 1), line)
+        )
     return tuple(out)
 
 
@@ -253,7 +257,9 @@ def template_to_json(t: Template) -> dict:
 
 def template_from_json(d: dict, path: str) -> Template:
     def sec(x: dict) -> Section:
-        return Section(x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"])
+        return Section(
+            x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"]
+        )
 
     a = d["annex"]
     r = d["required_items"]

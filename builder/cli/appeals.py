@@ -12,7 +12,9 @@ from .season import _common
 
 
 def register(sub) -> None:
-    p = sub.add_parser("appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化")
+    p = sub.add_parser(
+        "appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化"
+    )
     _common(p)
     p.add_argument("--forms", action="store_true", help="为每个县区生成复核申请表（XLSX）")
     p.add_argument("--out", type=Path, default=None, help="复核申请表的输出文件夹（默认：forms/<轮次>/appeals/）")

@@ -228,7 +228,9 @@ def cmd_diff(args) -> int:
     changes = compare(a, b)
     files = sorted(k for k in set(ia) | set(ib) if ia.get(k) != ib.get(k))
     if args.format == "json":
-        print(json.dumps({"a": la, "b": lb, "files": files, "counties": to_json(changes)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"a": la, "b": lb, "files": files, "counties": to_json(changes)}, ensure_ascii=False, indent=2)
+        )
         return 0
     print(f"{la} → {lb}")
     if a.get("status") != b.get("status"):

@@ -48,7 +48,10 @@ def cmd_import(args) -> int:
         print(f"{src}: 错误[{err.rule}] {err.message}（没有写入任何文件。）", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{src}: 错误[io-unreadable] 无法读取这个文件（{exc.strerror or exc}）。请检查文件名和路径。", file=sys.stderr)
+        print(
+            f"{src}: 错误[io-unreadable] 无法读取这个文件（{exc.strerror or exc}）。请检查文件名和路径。",
+            file=sys.stderr,
+        )
         return 2
     meta, diags = round_info(project, args.round_id)
     if meta is None:
@@ -88,7 +91,10 @@ def cmd_import(args) -> int:
         _undo(written)
         print(f"错误：无法写入 {shown}：{exc.strerror or exc}。没有留下写了一半的文件。", file=sys.stderr)
         return 1
-    print(f"已把 {src} 转为 Markdown：{shown}" + (f"（图片 {len(images)} 张在 {project.display(folder)}）" if images else ""))
+    print(
+        f"已把 {src} 转为 Markdown：{shown}"
+        + (f"（图片 {len(images)} 张在 {project.display(folder)}）" if images else "")
+    )
     print(f"检查：kaohe check {shown}")
     return 0
 

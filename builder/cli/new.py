@@ -23,8 +23,12 @@ def register(sub) -> None:
     r.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
     r.add_argument("--out", type=Path, default=None, metavar="文件",
                    help="写到这个文件（默认 content/<轮次>/reports/<县区>.md 或 .docx）")
-    r.add_argument("--format", choices=["md", "docx"], default="md",
-                   help="md：Markdown 框架（默认）；docx：Word 框架（已设好标题样式：一、黑体，（一）楷体，正文仿宋 3号）")
+    r.add_argument(
+        "--format",
+        choices=["md", "docx"],
+        default="md",
+        help="md：Markdown 框架（默认）；docx：Word 框架（已设好标题样式：一、黑体，（一）楷体，正文仿宋 3号）",
+    )
     r.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（默认：当前目录）")
     r.set_defaults(func=cmd_new_report)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])

@@ -18,7 +18,9 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="目录",
                    help=f"输出目录，PDF 写到 <目录>/<轮次>/ 下（默认：{DEFAULT_OUT}；写到网站用 --out site）")
     p.add_argument("--county", default=None, metavar="县区", help="只生成这个县区的反馈和报告（县区编号或名称）")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数；1 = 不开进程）")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数；1 = 不开进程）"
+    )
     p.add_argument("--fonts", type=Path, default=None, metavar="YAML",
                    help="字体配置，按角色覆盖 themes/print/fonts.yaml（默认：环境变量 KAOHE_PRINT_FONTS）")
     p.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")
@@ -69,6 +71,8 @@ def cmd_pdf(args) -> int:
     if not args.quiet:
         for p in paths:
             print(project.display(p))
-        note = "" if rnd.is_published else f"（轮次未发布，已加“{'草稿' if rnd.status == 'draft' else '征求意见稿'}”水印）"
+        note = (
+            "" if rnd.is_published else f"（轮次未发布，已加“{'草稿' if rnd.status == 'draft' else '征求意见稿'}”水印）"
+        )
         print(f"已生成 {len(paths)} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒{note}。", file=sys.stderr)
     return 0

@@ -82,7 +82,9 @@ def cmd_results(args) -> int:
         c = results.county(args.explain) or next(
             (x for x in results.counties if x.county.name == args.explain), None)
         if c is None:
-            hint = did_you_mean(args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties])
+            hint = did_you_mean(
+                args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties]
+            )
             print(f"本轮次没有县区“{args.explain}”。{hint}".rstrip(), file=sys.stderr)
             return 1
         if args.format == "json":

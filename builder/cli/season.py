@@ -33,7 +33,9 @@ def register(sub) -> None:
     s.add_argument("--today", type=_date, default=None, help="按这一天计算剩余天数（默认：今天）")
     s.set_defaults(func=cmd_status)
 
-    e = sub.add_parser("export", help="市质强办汇总表（XLSX）：总分排名、领域得分、考核项得分和评价说明（不受公布范围限制，仅供内部）")
+    e = sub.add_parser(
+        "export", help="市质强办汇总表（XLSX）：总分排名、领域得分、考核项得分和评价说明（不受公布范围限制，仅供内部）"
+    )
     _common(e)
     e.add_argument("--format", choices=["xlsx"], default="xlsx")
     e.add_argument("--out", type=Path, default=None, metavar="文件", help="输出文件（默认：<轮次>-汇总表.xlsx）")

@@ -342,9 +342,19 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
     n = rnd.notification
     src = _round_yaml(rnd, project)
     if n is None:
-        raise DiagnosticError([Diagnostic(src, 1, 1, ERROR, "pdf-notification-missing",
-                                          "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
-                                          hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    src,
+                    1,
+                    1,
+                    ERROR,
+                    "pdf-notification-missing",
+                    "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
+                    hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。",
+                )
+            ]
+        )
     annex_title = f"{rnd.title}结果"
     body: list[dict] = [block("p", _opening(rnd))]
     body.append(block("h1", "一、考核基本情况"))
@@ -366,7 +376,9 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
                   "printed": cn_date(n.printed or n.date)},
     }
-    return DocSpec("notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
+    return DocSpec(
+        "notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src
+    )
 
 
 def _round_yaml(rnd: Round, project) -> str:
@@ -461,17 +473,26 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "head": header(organ, n.feedback_code if n else ""),
         "title": title_lines(title, names=(c.name, organ)),
         "to": government(c),
-        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。现将考核结果反馈如下。",
+        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。"
+        "现将考核结果反馈如下。",
         "summary": summary,
         "veto_text": veto_text,
         "areas": areas,
         "area_results": county.areas,
         "max_total": num(rnd.rubric.base_points),
-        "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
-                   "total": num(county.total), "grade": grade_text(county.grade)},
+        "totals": {
+            "base": num(county.base),
+            "bonus": num(county.bonus),
+            "deductions": num(county.deductions),
+            "total": num(county.total),
+            "grade": grade_text(county.grade),
+        },
         "adjust": adjust,
-        "review_note": (f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，"
-                        f"报{organ}。") if review else "",
+        "review_note": (
+            f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，报{organ}。"
+        )
+        if review
+        else "",
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
@@ -480,7 +501,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         # draft round without them has nothing to print there.
         "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
     }
-    return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
+    return DocSpec(
+        "feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags
+    )
 
 
 # --------------------------------------------------------------------------- report

@@ -132,8 +132,17 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             if key not in ROLES:
                 line, col = key_pos_of(top.m, key)
                 hint = did_you_mean(key, ROLES)
-                diags.append(Diagnostic(shown, line, col, ERROR, "pdf-font-role",
-                                        f"不认识的字体角色“{key}”，可用的角色：{'、'.join(f'{r}（{ROLE_NAMES[r]}）' for r in ROLES)}。{hint}".rstrip()))
+                known = "、".join(f"{r}（{ROLE_NAMES[r]}）" for r in ROLES)
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        col,
+                        ERROR,
+                        "pdf-font-role",
+                        f"不认识的字体角色“{key}”，可用的角色：{known}。{hint}".rstrip(),
+                    )
+                )
     for role in ROLES:
         if role not in specs and paths:
             diags.append(Diagnostic(display(paths[0]), 1, 1, ERROR, "pdf-font-role-missing",
@@ -198,14 +207,27 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             if index is None:
                 index = _face_index(file, spec.family)
                 if index is None:
-                    diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-family",
-                                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。"))
+                    diags.append(
+                        Diagnostic(
+                            *spec.where,
+                            ERROR,
+                            "pdf-font-family",
+                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。",
+                        )
+                    )
                     continue
         else:
             faces = _fc_list(spec.family)
             if faces is None:
-                diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-fc-list",
-                                        "找不到 fc-list 命令，无法查找已安装的字体。请安装：apt-get install fontconfig，或在字体配置中写明 file。"))
+                diags.append(
+                    Diagnostic(
+                        *spec.where,
+                        ERROR,
+                        "pdf-font-fc-list",
+                        "找不到 fc-list 命令，无法查找已安装的字体。"
+                        "请安装：apt-get install fontconfig，或在字体配置中写明 file。",
+                    )
+                )
                 continue
             if spec.style:
                 faces = [f for f in faces if spec.style in f[3]]
@@ -231,9 +253,17 @@ def stand_in_notices(fonts: dict[str, ResolvedFont], where: str) -> list[Diagnos
     for role in ROLES:
         font = fonts.get(role)
         if font is not None and font.stand_in_for:
-            out.append(Diagnostic(where, 0, 0, INFO, "pdf-font-stand-in",
-                                  f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
-                                  hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。"))
+            out.append(
+                Diagnostic(
+                    where,
+                    0,
+                    0,
+                    INFO,
+                    "pdf-font-stand-in",
+                    f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
+                    hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。",
+                )
+            )
     return out
 
 

@@ -190,7 +190,9 @@ class Renderer:
         for message in capture.messages:
             if any(url in message for url in refused):
                 continue
-            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}"))
+            diags.append(
+                Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}")
+            )
         return Rendered(job, pdf, diags)
 
     def render(self, spec: DocSpec) -> Rendered:

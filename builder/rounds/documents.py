@@ -38,8 +38,16 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
             continue
         shown = display(p)
         if p.is_dir() or p.suffix.lower() not in suffixes:
-            ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                        f"{folder.name}/ 中的“{p.name}”不是{what}（<县区编号>{suffixes[0]}），已忽略。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    WARNING,
+                    "round-file-unknown",
+                    f"{folder.name}/ 中的“{p.name}”不是{what}（<县区编号>{suffixes[0]}），已忽略。",
+                )
+            )
             continue
         county = ctx.county(p.stem, Origin(shown, 0, 0))
         if county is not None:
@@ -72,8 +80,16 @@ def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
         heads = {re.sub(r"\s+", "", m.group(1)) for m in re.finditer(r"^##\s+(.+?)\s*$", text, re.M)}
         missing = [h for h in FEEDBACK_HEADINGS if h not in heads]
         if missing:
-            ctx.diags.append(Diagnostic(shown, 1, 1, WARNING, "feedback-sections",
-                                        f"反馈意见缺少二级标题：{'、'.join('## ' + h for h in missing)}。反馈 PDF 按这两个标题分节。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    WARNING,
+                    "feedback-sections",
+                    f"反馈意见缺少二级标题：{'、'.join('## ' + h for h in missing)}。反馈 PDF 按这两个标题分节。",
+                )
+            )
     return feedback
 
 

@@ -63,9 +63,15 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
                 node = known.get(key_)
                 if node is None:
                     listing = "、".join(f"{k}（{v.title}）" for k, v in known.items()) or "（无）"
-                    ctx.diags.append(at(Origin(shown, *ef.pos("item")), ERROR, "event-unknown-item",
-                                        f"考核细则“{rubric.id}”中没有{what}“{key_}”。{did_you_mean(key_, known)}".rstrip(),
-                                        f"本细则的{what}：{listing}。"))
+                    ctx.diags.append(
+                        at(
+                            Origin(shown, *ef.pos("item")),
+                            ERROR,
+                            "event-unknown-item",
+                            f"考核细则“{rubric.id}”中没有{what}“{key_}”。{did_you_mean(key_, known)}".rstrip(),
+                            f"本细则的{what}：{listing}。",
+                        )
+                    )
             yield ef, origin, county, node
 
     awards = []
@@ -114,9 +120,17 @@ def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None |
         return None
     line, col = ef.pos("amount")
     if not node.discretionary:
-        ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-fixed",
-                                    f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
-                                    "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                line,
+                col,
+                ERROR,
+                "event-amount-fixed",
+                f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
+                "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。",
+            )
+        )
         return False
     if value <= 0 or value > node.amount:
         ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-range",
@@ -131,7 +145,14 @@ def _count(ctx: RoundContext, ef: Fields, shown: str) -> int | None:
     if count is None:
         return None
     if count < 1:
-        ctx.diags.append(Diagnostic(shown, *ef.pos("count"), ERROR, "event-count",
-                                    f"count 是次数（项数），应当是不小于 1 的整数，现在是 {count}。没有发生就删除这一条。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                *ef.pos("count"),
+                ERROR,
+                "event-count",
+                f"count 是次数（项数），应当是不小于 1 的整数，现在是 {count}。没有发生就删除这一条。",
+            )
+        )
         return None
     return count

@@ -40,7 +40,9 @@ def explain(results: RoundResults, c: CountyResult) -> str:
             if it.remark:
                 out.append(f"      评价说明：{it.remark}")
             if it.self_score is not None:
-                out.append(f"      自评 {fmt(it.self_score)}，核定与自评之差 {_signed(it.delta)}    ← {_where(it.self_origin)}")
+                out.append(
+                    f"      自评 {fmt(it.self_score)}，核定与自评之差 {_signed(it.delta)}    ← {_where(it.self_origin)}"
+                )
         terms = " + ".join(fmt(i.score) for i in a.items)
         out.append(f"  小计 = {terms} = {fmt(a.score)}")
         out.append("")
@@ -53,8 +55,13 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         for ln in c.bonus_lines:
             item = rubric.bonus.find(ln.id)
             capped = f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.amount < ln.raw else ""
-            terms = (f"{ln.count} 项 × {fmt(item.amount)}" if item.per_award else
-                     f"{ln.count} 项，原文不是“每项加分”，只计一次 {fmt(item.amount)}" if ln.count > 1 else fmt(item.amount))
+            terms = (
+                f"{ln.count} 项 × {fmt(item.amount)}"
+                if item.per_award
+                else f"{ln.count} 项，原文不是“每项加分”，只计一次 {fmt(item.amount)}"
+                if ln.count > 1
+                else fmt(item.amount)
+            )
             out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}{capped}    ← "
                        + "；".join(_where(o) for o in ln.origins))
             if ln.evidence:
@@ -85,7 +92,10 @@ def explain(results: RoundResults, c: CountyResult) -> str:
     floor = "，低于 0 按 0 计" if raw_total < 0 else ""
     out.append(f"总分 = 基本分 {fmt(c.base)} + 加分 {fmt(c.bonus)} − 扣分 {fmt(c.deductions)} = {fmt(c.total)}{floor}")
     if c.veto is not None:
-        out.append(f"等次 = {c.grade}：一票否决（{c.veto.item} {c.veto_title}）：{c.veto.description}    ← {_where(c.veto.origin)}")
+        out.append(
+            f"等次 = {c.grade}：一票否决（{c.veto.item} {c.veto_title}）：{c.veto.description}"
+            f"    ← {_where(c.veto.origin)}"
+        )
         if c.veto.evidence:
             out.append(f"      依据：{c.veto.evidence}")
         if c.band_grade:

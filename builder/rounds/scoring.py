@@ -149,11 +149,17 @@ def _deduction_lines(rnd: Round, events, upheld: dict, changes: list) -> tuple[L
         d = upheld.get((got[0].county, rule.id))
         if d is not None and d.kind == "deduction":
             changes.append(ReviewChange(d.id, d.county, rule.id, "deduction", rule.title, amount, d.score, d.reason))
-            amount, evidence, origins = d.score, _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]), origins + (d.origin,)
+            amount, evidence, origins = (
+                d.score,
+                _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]),
+                origins + (d.origin,),
+            )
             lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=False,
                               reviewed=True))
             continue
-        lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw))
+        lines.append(
+            Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw)
+        )
     return tuple(lines)
 
 

@@ -52,8 +52,16 @@ def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str
         if p.name.startswith(("~$", ".")):
             continue
         if p.is_dir() or p.suffix.lower() not in SUFFIXES:
-            ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                        f"self-scores/ 中的“{p.name}”不是自评打分表（<县区编号>.yaml、.csv 或 .xlsx），已忽略。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    WARNING,
+                    "round-file-unknown",
+                    f"self-scores/ 中的“{p.name}”不是自评打分表（<县区编号>.yaml、.csv 或 .xlsx），已忽略。",
+                )
+            )
             continue
         county = ctx.county(p.stem, Origin(shown, 0, 0))
         if county is None:
@@ -82,8 +90,15 @@ def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None
             return None
         cval = f.get("county", "str")
         if cval is not None and cval != county.id:
-            diags.append(Diagnostic(shown, *f.pos("county"), ERROR, "self-score-county",
-                                    f"county“{cval}”与文件名“{p.name}”不一致：文件名应为 <县区编号>.yaml，这里应写 {county.id}。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *f.pos("county"),
+                    ERROR,
+                    "self-score-county",
+                    f"county“{cval}”与文件名“{p.name}”不一致：文件名应为 <县区编号>.yaml，这里应写 {county.id}。",
+                )
+            )
         scores = f.get("scores", "map", required=True, default=LMap())
         f.finish()
         records = []
@@ -133,7 +148,9 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
             continue
         seen[node.id] = rec.origin_of("item")
         if parsed.error:
-            ctx.diags.append(at(sorigin, ERROR, "score-number", f"{county.name} 考核项 {node.id} 的自评得分{parsed.error}"))
+            ctx.diags.append(
+                at(sorigin, ERROR, "score-number", f"{county.name} 考核项 {node.id} 的自评得分{parsed.error}")
+            )
             continue
         if parsed.note:
             ctx.diags.append(at(sorigin, INFO, "score-normalised", f"{county.name} 考核项 {node.id}：{parsed.note}"))
@@ -144,6 +161,14 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
                                                county.name, sorigin)
     missing = [n.id for n in ctx.leaves.values() if n.id not in seen]
     if missing:
-        ctx.diags.append(Diagnostic(shown, 1, 1, ERROR, "self-score-missing",
-                                    f"{county.name}的自评打分表缺少 {len(missing)} 个考核项的自评得分：{'、'.join(missing)}。",
-                                    "自评打分表应逐条自评，每个考核项都要填写自评得分和评分依据。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                ERROR,
+                "self-score-missing",
+                f"{county.name}的自评打分表缺少 {len(missing)} 个考核项的自评得分：{'、'.join(missing)}。",
+                "自评打分表应逐条自评，每个考核项都要填写自评得分和评分依据。",
+            )
+        )

@@ -163,10 +163,17 @@ def last_status(records: list[Record]) -> str | None:
 def status_consistency(records: list[Record], status: str, yaml_shown: str, pos) -> list[Diagnostic]:
     last = last_status(records)
     if last is not None and last != status:
-        return [Diagnostic(yaml_shown, *pos, ERROR, "audit-status",
-                           f"round.yaml 的 status 是“{status}”，但最后一条状态记录是“{last}”：status 被直接改过，"
-                           "或上一次 kaohe approve / publish 在写完记录后被中断。",
-                           f"用 kaohe status-set 轮次 {status} --by 姓名 --why 原因 记录这次改动（或把 status 改回 {last}）。")]
+        return [
+            Diagnostic(
+                yaml_shown,
+                *pos,
+                ERROR,
+                "audit-status",
+                f"round.yaml 的 status 是“{status}”，但最后一条状态记录是“{last}”：status 被直接改过，"
+                "或上一次 kaohe approve / publish 在写完记录后被中断。",
+                f"用 kaohe status-set 轮次 {status} --by 姓名 --why 原因 记录这次改动（或把 status 改回 {last}）。",
+            )
+        ]
     return []
 
 

@@ -169,7 +169,9 @@ def render(st: RoundStatus, console) -> None:
                 f"，截止 {st.deadline.isoformat()}，今天截止" if left == 0 else
                 f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天")
     done = sum(1 for d in st.departments if d.state == "complete")
-    console.print(f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}", soft_wrap=True)
+    console.print(
+        f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}", soft_wrap=True
+    )
     table = Table(show_lines=False)
     table.add_column("评价部门")
     table.add_column("状态")
@@ -191,7 +193,9 @@ def render(st: RoundStatus, console) -> None:
     for p in st.unknown_sheets:
         console.print(f"[yellow]{p}：评价部门不是本细则的评价部门，没有计入。[/]", soft_wrap=True)
     if st.errors:
-        console.print(f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]", soft_wrap=True)
+        console.print(
+            f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]", soft_wrap=True
+        )
 
 
 def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
@@ -224,7 +228,13 @@ def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
             n += 1
         used.add(title)
         wd = wb.create_sheet(title)
-        put(wd, 1, 1, f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）{flag}", bold=True)
+        put(
+            wd,
+            1,
+            1,
+            f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）{flag}",
+            bold=True,
+        )
         header(wd, 3, ["县区编号", "县区", "考核项编号", "考核项", "分值"], [12, 18, 10, 50, 8])
         items = {n.id: n for n in d.items}
         for r, (cid, iid) in enumerate(d.missing, start=4):

@@ -468,7 +468,9 @@ def read_docx(data: bytes) -> WordReport:
     except WordError:
         raise
     except RecursionError:
-        raise WordError("io-docx-corrupt", "Word 文件的结构嵌套过深，无法读取。请在 Word 中另存为新的 .docx 再检查。") from None
+        raise WordError(
+            "io-docx-corrupt", "Word 文件的结构嵌套过深，无法读取。请在 Word 中另存为新的 .docx 再检查。"
+        ) from None
     report = WordReport(items, reader.images, pkg)
     n = 0
     for para in report.paragraphs():

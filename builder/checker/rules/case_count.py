@@ -18,5 +18,10 @@ def check(report):
     cases = report.outline.cases
     if len(cases) > annex.max_cases:
         c = cases[annex.max_cases]
-        yield report.diag(id, severity, c.line, c.column,
-                          f"典型案例最多 {annex.max_cases} 个，现在有 {len(cases)} 个（从这一个起超出）。请删去多余的案例。")
+        yield report.diag(
+            id,
+            severity,
+            c.line,
+            c.column,
+            f"典型案例最多 {annex.max_cases} 个，现在有 {len(cases)} 个（从这一个起超出）。请删去多余的案例。",
+        )

@@ -20,5 +20,10 @@ def check(report):
                               f"附件中的典型案例没有标题。请在每个案例前单独一{report.doc.unit}写标题，"
                               f"如“{heading_hint(report, '###', '案例一：某某企业质量提升做法')}”。")
         elif not c.title:
-            yield report.diag(id, severity, c.line, c.column,
-                              f"第 {k} 个典型案例没有标题。请写成“{heading_hint(report, '###', f'案例{cn_numeral(k)}：案例标题')}”。")
+            yield report.diag(
+                id,
+                severity,
+                c.line,
+                c.column,
+                f"第 {k} 个典型案例没有标题。请写成“{heading_hint(report, '###', f'案例{cn_numeral(k)}：案例标题')}”。",
+            )

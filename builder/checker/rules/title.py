@@ -25,7 +25,9 @@ def check(report):
         else:
             line = report.doc.front_matter.body_line
         where = "第一段" if report.doc.origin == "docx" else "正文第一行"
-        yield report.diag(id, severity, line, 1, f"缺少报告标题。请在{where}写上“{heading_hint(report, '#', expected)}”。")
+        yield report.diag(
+            id, severity, line, 1, f"缺少报告标题。请在{where}写上“{heading_hint(report, '#', expected)}”。"
+        )
         return
     b = report.blocks[o.title_index]
     got = o.title_text
