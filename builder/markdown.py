@@ -45,9 +45,11 @@ def make_parser():
 
     from ._vendor.cjk_friendly import cjk_friendly
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").use(cjk_friendly)
-    md.validateLink = is_safe_url  # unsafe targets never become links
-    return md
+    class SafeLinks(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # markdown-it-py asks this for every link target
+            return is_safe_url(url)  # unsafe targets never become links
+
+    return SafeLinks("commonmark", {"html": False, "linkify": False}).enable("table").use(cjk_friendly)
 
 
 class FrontMatter(NamedTuple):

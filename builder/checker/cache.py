@@ -84,17 +84,17 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     value = store.get("check-round", key) if key else None
     if value is not None:
         try:
-            info = RoundInfo(str(value["id"]), str(value["rubric"]), int(value["year"]),
-                             tuple(CountyInfo(*map(str, c)) for c in value["counties"]),
-                             str(value.get("status", "published")))
-            _memory[("round", key)] = (info, [])
-            return info, []
+            cached = RoundInfo(str(value["id"]), str(value["rubric"]), int(value["year"]),
+                               tuple(CountyInfo(*map(str, c)) for c in value["counties"]),
+                               str(value.get("status", "published")))
+            _memory[("round", key)] = (cached, [])
+            return cached, []
         except (KeyError, TypeError, ValueError):
             pass  # a record of another layout: read the file
     from ..rounds.meta import load_round_meta
 
     meta, diags = load_round_meta(project.content_dir, round_id, project.display)
-    info = None
+    info: RoundInfo | None = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,
                          tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)

@@ -165,11 +165,14 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         m.in_order = i in keep
 
     # 5. structure: levels of the headings that take part in it, extras
-    top_md = min((m.heading.md_level for m in seq if m.section.level == 1 and m.heading.md_level), default=None)
+    top_md = min(
+        (h.md_level for h in body_heads if h.index in matched and matched[h.index].section.level == 1 and h.md_level),
+        default=None,
+    )
     for h in body_heads:
-        m = matched.get(h.index)
-        if m is not None:
-            out.structure.append(Structural(h, m.section.level, m))
+        hm = matched.get(h.index)
+        if hm is not None:
+            out.structure.append(Structural(h, hm.section.level, hm))
             continue
         if not h.strong:
             continue
@@ -187,10 +190,11 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     struct_idx = {st.heading.index: st for st in out.structure}
     for m in seq:
         h = m.heading
+        assert h is not None  # seq holds matched sections only
         end = out.body_end
-        for st in out.structure:
-            if st.heading.index > h.index and st.level <= m.section.level:
-                end = st.heading.index
+        for later in out.structure:
+            if later.heading.index > h.index and later.level <= m.section.level:
+                end = later.heading.index
                 break
         if h.form == "run-in":
             m.has_content = True
@@ -275,7 +279,9 @@ def case_title(text: str) -> str:
 
 def _cases(doc: Document, out: Outline) -> list[Case]:
     blocks = doc.blocks
-    first = (out.annex_title_index if out.annex_title_index is not None else out.annex_index) + 1
+    annex = out.annex_title_index if out.annex_title_index is not None else out.annex_index
+    assert annex is not None  # called only for a report with an annex
+    first = annex + 1
     in_annex = [h for h in doc.headings if h.index >= first]
     md = [h for h in in_annex if h.form == "markdown"]
     if md:
@@ -285,7 +291,8 @@ def _cases(doc: Document, out: Outline) -> list[Case]:
         pseudo = [h for h in in_annex if (h.numbering is not None) or _CASE_PREFIX.match(compact(h.text))]
         if pseudo:
             def rank(h: Heading) -> int:
-                return 0 if _CASE_PREFIX.match(compact(h.text)) else h.numbering.level
+                # a pseudo heading without numbering has the “案例” prefix
+                return 0 if h.numbering is None or _CASE_PREFIX.match(compact(h.text)) else h.numbering.level
             top = min(rank(h) for h in pseudo)
             case_heads = [h for h in pseudo if rank(h) == top]
         else:

@@ -167,7 +167,8 @@ def cmd_history(args) -> int:
     for r in records:
         b = r.body
         st = b.get("status") or {}
-        what = audit.ACTION_ZH.get(b.get("action"), str(b.get("action")))
+        action = str(b.get("action"))
+        what = audit.ACTION_ZH.get(action, action)
         change = f"{STATUS_ZH.get(st.get('from'), st.get('from'))} → {STATUS_ZH.get(st.get('to'), st.get('to'))}" \
             if isinstance(st, dict) and st.get("from") != st.get("to") else ""
         n_dec = len(b.get("decisions") or [])

@@ -20,8 +20,10 @@ and must lie in (0, the rule's amount].
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
@@ -29,7 +31,7 @@ from ..rubric import fmt
 from ..yamlio import load_yaml, pos_of
 from .context import RoundContext, item_key
 from .diag import ERROR, WARNING, at
-from .model import BonusAward, DeductionEvent, Origin, VetoEvent
+from .model import BonusAward, County, DeductionEvent, Origin, VetoEvent
 
 
 def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple, tuple]:
@@ -47,7 +49,7 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
     ded_ids = {d.id: d for d in rubric.deductions}
     veto_ids = {v.id: v for v in rubric.vetoes}
 
-    def entries(key: str, what: str, known: dict):
+    def entries(key: str, what: str, known: dict) -> Iterator[tuple[Fields, Origin, County | None, Any]]:
         raw = f.get(key, "list", default=[])
         for i, item in enumerate(raw):
             ef = Fields(shown, ctx.diags, item, f"{what}第 {i + 1} 条", raw, i)
@@ -107,7 +109,7 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
     return tuple(awards), tuple(deductions), tuple(vetoes)
 
 
-def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None | bool:
+def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None | Literal[False]:
     """The per-event amount of a 酌情 deduction: None (the rule's amount), a Decimal, or
     False when it is wrong (reported)."""
     if "amount" not in ef.m:

@@ -160,7 +160,7 @@ def last_status(records: list[Record]) -> str | None:
     return None
 
 
-def status_consistency(records: list[Record], status: str, yaml_shown: str, pos) -> list[Diagnostic]:
+def status_consistency(records: list[Record], status: str, yaml_shown: str, pos: tuple[int, int]) -> list[Diagnostic]:
     last = last_status(records)
     if last is not None and last != status:
         return [

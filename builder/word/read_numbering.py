@@ -262,9 +262,9 @@ class Numbering:
         pending = self.pending.setdefault(key, {})
         if num_id not in self.used_nums:
             self.used_nums.add(num_id)
-            for k, start in num.starts.items():
+            for k, first in num.starts.items():
                 counters.pop(k, None)
-                pending[k] = start
+                pending[k] = first
         start = pending.pop(ilvl, None)
         if start is not None:
             counters[ilvl] = start
