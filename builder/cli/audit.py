@@ -166,11 +166,13 @@ def cmd_history(args) -> int:
         print("  还没有审计记录（kaohe approve / publish / status-set、kaohe appeals --by 会写记录）。")
     for r in records:
         b = r.body
-        st = b.get("status") or {}
+        st = b.get("status")
         action = str(b.get("action"))
         what = audit.ACTION_ZH.get(action, action)
-        change = f"{STATUS_ZH.get(st.get('from'), st.get('from'))} → {STATUS_ZH.get(st.get('to'), st.get('to'))}" \
-            if isinstance(st, dict) and st.get("from") != st.get("to") else ""
+        change = ""
+        if isinstance(st, dict) and st.get("from") != st.get("to"):
+            before, after = str(st.get("from")), str(st.get("to"))
+            change = f"{STATUS_ZH.get(before, before)} → {STATUS_ZH.get(after, after)}"
         n_dec = len(b.get("decisions") or [])
         extra = f"，复核决定 {n_dec} 条" if b.get("action") == "appeals" else ""
         print(f"  {r.seq:>4}  {b.get('at', '')}  {what}{('（' + change + '）') if change else ''}{extra}"

@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 
 def cmd_pdf(args) -> int:
-    from ..diagnostics import DiagnosticError, render_text
+    from ..diagnostics import Diagnostic, DiagnosticError, render_text
     from ..fields import did_you_mean
     from ..project import Project
     from ..rounds import compute, load_round
@@ -56,7 +56,7 @@ def cmd_pdf(args) -> int:
     out = args.out if args.out is not None else DEFAULT_OUT
     from ..pdf import render_round_pdfs
 
-    warnings = []
+    warnings: list[Diagnostic] = []
     started = time.perf_counter()
     try:
         paths = render_round_pdfs(results, project, out, jobs=args.jobs, county=county, fonts=args.fonts,

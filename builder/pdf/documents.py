@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from ..rounds.documents import review_points
@@ -305,7 +306,10 @@ def results_table(results: RoundResults) -> dict:
     rnd = results.round
     publish = rnd.publish
     has_grades = bool(rnd.rubric.grades)
-    cols = [{"title": "排名" if publish == "ranks" else "序号", "num": True}, {"title": "被考核单位", "num": False}]
+    cols: list[dict[str, Any]] = [
+        {"title": "排名" if publish == "ranks" else "序号", "num": True},
+        {"title": "被考核单位", "num": False},
+    ]
     if publish in ("scores", "ranks"):
         cols += [{"title": t, "num": True} for t in ("基本分", "加分", "扣分", "总分")]
     if has_grades:
@@ -316,7 +320,7 @@ def results_table(results: RoundResults) -> dict:
         col["width"] = fixed.get(col["title"], 0)
     cols[1]["width"] = 100 - sum(c["width"] for c in cols)
     order = {c.id: i for i, c in enumerate(rnd.counties)}
-    band_order = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
+    band_order: dict[str | None, int] = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
     rows_src = list(results.counties)
     if publish == "grades":
         rows_src.sort(key=lambda c: (band_order.get(c.grade, 99), order.get(c.county.id, 0)))
@@ -626,10 +630,18 @@ def doc_rel_path(results: RoundResults, kind: str, county: str | None) -> str:
 
 
 def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> DocSpec:
-    """One document of :func:`round_docs` (DiagnosticError for a file that cannot be read)."""
+    """Return the spec of one document listed by :func:`round_docs`.
+
+    :param kind: ``notification``, ``feedback`` or ``report``.
+    :param county: the county id; ``None`` only for the notification.
+    :raises DiagnosticError: when the county's report or feedback cannot be read.
+    :raises ValueError: for a county document without a county of the round.
+    """
     if kind == "notification":
         return notification_spec(results, project)
-    cr = results.county(county)
+    cr = results.county(county) if county is not None else None
+    if cr is None:
+        raise ValueError(f"a {kind} document needs a county of round {results.round.id}, not {county!r}")
     try:
         return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
     except (OSError, UnicodeDecodeError) as exc:

@@ -27,6 +27,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
 from ..fields import Fields, did_you_mean
@@ -290,14 +291,20 @@ class _HarfBuzz:
     subset input is used (layout tables kept for the characters, glyph ids renumbered).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
+        self._faces: dict[str, tuple] = {}
+        self.hb: ModuleType | None
         try:
             import uharfbuzz
         except ImportError:
             self.hb = None
             return
         self.hb = uharfbuzz
-        self._faces: dict[str, tuple] = {}
+
+    def _lib(self) -> ModuleType:
+        if self.hb is None:
+            raise RuntimeError("uharfbuzz is not installed: use the fontTools backend")
+        return self.hb
 
     @property
     def ok(self) -> bool:
@@ -306,8 +313,9 @@ class _HarfBuzz:
     def face(self, font: ResolvedFont):
         """(hb Face, set of its code points) of a font."""
         if font.key not in self._faces:
-            blob = self.hb.Blob.from_file_path(str(font.file))
-            face = self.hb.Face(blob, font.index)
+            hb = self._lib()
+            blob = hb.Blob.from_file_path(str(font.file))
+            face = hb.Face(blob, font.index)
             if face.glyph_count == 0:
                 raise OSError(f"cannot read {font.file}")
             self._faces[font.key] = (face, frozenset(face.unicodes))
@@ -319,10 +327,11 @@ class _HarfBuzz:
 
     def subset(self, font: ResolvedFont, codepoints) -> bytes:
         face, _ = self.face(font)
-        inp = self.hb.SubsetInput()
+        hb = self._lib()
+        inp = hb.SubsetInput()
         inp.unicode_set.update(sorted(codepoints))
         try:
-            out = self.hb.subset(face, inp)
+            out = hb.subset(face, inp)
         except RuntimeError as exc:
             raise RuntimeError(f"HarfBuzz could not subset {font.file}: {exc}") from None
         return out.blob.data

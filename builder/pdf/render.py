@@ -19,11 +19,16 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from . import fonts as _fonts
 from .documents import DocSpec
 from .fetcher import RestrictedFetcher
+
+if TYPE_CHECKING:  # imported when first needed: a build without PDFs never loads them
+    import jinja2
+    import weasyprint
 
 FONT_MARKER = "/*kaohe-font-faces*/"
 # Small-form variants that GB2312 fonts lack, printed as the characters they stand for:
@@ -72,25 +77,27 @@ class Renderer:
         # Characters the stylesheet itself draws (page numbers, list markers, …).
         self.css_chars = "".join(re.findall(r'"([^"]*)"', re.sub(r"/\*.*?\*/", "", self.css_text, flags=re.S)))
         self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
-        self._env = None
-        self._css = None
-        self._page_css = None
+        self._env: jinja2.Environment | None = None
+        self._css: weasyprint.CSS | None = None
+        self._page_css: str | None = None
 
     # ---------------------------------------------------------------- templates
 
     @property
-    def env(self):
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the print theme (made on first use)."""
         if self._env is None:
             import jinja2
 
-            self._env = jinja2.Environment(
+            env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader([str(self.theme_dir), str(self.project.root / MACROS_DIR)]),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=False,
                 lstrip_blocks=False,
             )
-            self._env.filters["print_fonts"] = print_fonts
+            env.filters["print_fonts"] = print_fonts
+            self._env = env
         return self._env
 
     def html(self, spec: DocSpec) -> str:

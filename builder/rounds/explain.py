@@ -54,7 +54,10 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"加分 = {fmt(c.bonus)}" + (f"（加分上限 {fmt(cap)} 分）" if cap is not None else ""))
         for ln in c.bonus_lines:
             item = rubric.bonus.find(ln.id)
-            capped = f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.amount < ln.raw else ""
+            assert item is not None  # scoring makes lines for the rubric's own items only
+            capped = (
+                f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.cap is not None and ln.amount < ln.raw else ""
+            )
             terms = (
                 f"{ln.count} 项 × {fmt(item.amount)}"
                 if item.per_award
@@ -72,6 +75,7 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"扣分 = {fmt(c.deductions)}")
         for ln in c.deduction_lines:
             rule = rubric.deduction(ln.id)
+            assert rule is not None  # scoring makes lines for the rubric's own rules only
             limit = "不设上限" if ln.cap is None else f"上限 {fmt(ln.cap)} 分"
             capped = f"，计 {fmt(ln.amount)}" if ln.capped else ""
             if ln.reviewed:

@@ -147,17 +147,18 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
         if parsed.empty:
             continue
         seen[node.id] = rec.origin_of("item")
-        if parsed.error:
+        value = parsed.value
+        if parsed.error or value is None:  # (value is None only for an empty cell or an error)
             ctx.diags.append(
                 at(sorigin, ERROR, "score-number", f"{county.name} 考核项 {node.id} 的自评得分{parsed.error}")
             )
             continue
         if parsed.note:
             ctx.diags.append(at(sorigin, INFO, "score-normalised", f"{county.name} 考核项 {node.id}：{parsed.note}"))
-        if not ctx.check_range(parsed.value, node, sorigin, county, "自评得分"):
+        if not ctx.check_range(value, node, sorigin, county, "自评得分"):
             continue
         remark = rec.get("remark")
-        out[(county.id, node.id)] = ScoreEntry(county.id, node.id, parsed.value, "" if remark is None else str(remark),
+        out[(county.id, node.id)] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
                                                county.name, sorigin)
     missing = [n.id for n in ctx.leaves.values() if n.id not in seen]
     if missing:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .load import fmt
 from .model import Node, Rubric
 
 
 def _node_json(n: Node) -> dict:
-    d = {"id": n.id, "title": n.title, "points": fmt(n.points), "children": [_node_json(c) for c in n.children]}
+    d: dict[str, Any] = {
+        "id": n.id,
+        "title": n.title,
+        "points": fmt(n.points),
+        "children": [_node_json(c) for c in n.children],
+    }
     if n.is_leaf:
         d["departments"] = list(n.departments)
         if n.offices:

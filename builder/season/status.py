@@ -164,7 +164,7 @@ def render(st: RoundStatus, console) -> None:
 
     left = st.days_left
     when = ""
-    if st.deadline is not None:
+    if st.deadline is not None and left is not None:
         when = (f"，截止 {st.deadline.isoformat()}，还剩 {left} 天" if left > 0 else
                 f"，截止 {st.deadline.isoformat()}，今天截止" if left == 0 else
                 f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天")
