@@ -61,9 +61,7 @@ def test_the_project_configuration_finds_planted_faults(tmp_path):
     bad.write_text(BAD, encoding="utf-8")
     ruff = _run("ruff", "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"), str(bad))
     assert ruff.returncode == 1 and "F401" in ruff.stdout, ruff.stdout + ruff.stderr
-    mypy = _run(
-        "mypy", "--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(tmp_path / "mc"), str(bad)
-    )
+    mypy = _run("mypy", "--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(tmp_path / "mc"), str(bad))
     assert mypy.returncode == 1 and "[return-value]" in mypy.stdout, mypy.stdout + mypy.stderr
 
 
