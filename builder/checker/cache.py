@@ -24,6 +24,8 @@ CODE_NOT_USED = ("pdf", "site", "cli")
 
 
 class CountyInfo(NamedTuple):
+    """A county as the checker needs it: id, name and kind (县, 区, …)."""
+
     id: str
     name: str
     kind: str

@@ -28,6 +28,8 @@ FRONT_MATTER = "front-matter"
 
 @dataclass
 class CheckResult:
+    """The outcome of checking one report: its diagnostics and statistics."""
+
     path: str
     stats: dict
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -35,14 +37,17 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
+        """The number of error diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == ERROR)
 
     @property
     def warnings(self) -> int:
+        """The number of warning diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == WARNING)
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return self.errors == 0
 
     def to_json(self) -> dict:

@@ -28,6 +28,8 @@ _CASE_PREFIX = re.compile(r"^(?:典型)?案例[一二三四五六七八九十\d]
 
 @dataclass
 class SectionMatch:
+    """A template section and the heading of the report that stands for it (``None``: missing)."""
+
     section: Section
     heading: Heading | None = None
     fuzzy: bool = False
@@ -36,6 +38,8 @@ class SectionMatch:
 
 
 class Case(NamedTuple):
+    """A typical case (典型案例) in the annex: its heading, title and whether it has content."""
+
     heading: Heading | None  # None: annex content without any case heading
     line: int
     column: int
@@ -53,6 +57,8 @@ class Structural(NamedTuple):
 
 @dataclass
 class Outline:
+    """How a report lines up with its template: title, sections, annex and cases."""
+
     title_index: int | None = None  # block index of the title
     title_heading: Heading | None = None  # the title as a heading (None: typed as a plain line)
     title_more_index: int | None = None  # the second line of a title broken over two lines
@@ -66,10 +72,17 @@ class Outline:
     body_end: int = 0  # block index where the body ends (the annex, or the end)
 
     def match_of(self, section: Section) -> SectionMatch | None:
+        """Return the match of a template section, or ``None`` for a section of another template."""
         return next((m for m in self.matches if m.section is section), None)
 
 
 def build_outline(doc: Document, template: Template | None) -> Outline:
+    """Match the report's headings to the template's sections.
+
+    :param doc: the report as read.
+    :param template: its template, or ``None`` (then only title and annex are found).
+    :return: the :class:`Outline`; it never raises on odd input.
+    """
     out = Outline()
     blocks = doc.blocks
     heads = {h.index: h for h in doc.headings}
@@ -312,4 +325,5 @@ def _cases(doc: Document, out: Outline) -> list[Case]:
 
 
 def block_text(blocks: list[Block], start: int, end: int) -> str:
+    """Return the texts of ``blocks[start:end]``, one per line."""
     return "\n".join(b.text for b in blocks[start:end])

@@ -12,6 +12,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     annex = report.template.annex
     if annex is None or annex.max_cases is None:
         return

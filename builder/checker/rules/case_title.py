@@ -14,6 +14,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     for k, c in enumerate(report.outline.cases, 1):
         if c.heading is None:
             yield report.diag(id, severity, c.line, c.column,

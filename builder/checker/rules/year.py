@@ -27,6 +27,11 @@ def _years(report, line: int, text: str, where: str):
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     if report.year is None:
         return
     tpl = report.template
