@@ -12,6 +12,7 @@ from .season import _common
 
 
 def register(sub) -> None:
+    """Add the ``kaohe appeals`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     p = sub.add_parser(
         "appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化"
     )
@@ -25,6 +26,10 @@ def register(sub) -> None:
 
 
 def cmd_appeals(args) -> int:
+    """Run ``kaohe appeals``: write the appeal forms, or apply the review decisions.
+
+    :return: the exit code: 0 done, 1 bad input (located messages on stderr, nothing written).
+    """
     from ..diagnostics import WARNING, Diagnostic, render_text
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH

@@ -11,6 +11,7 @@ from .season import _common
 
 
 def register(sub) -> None:
+    """Add the ``kaohe approve``, ``publish``, ``status-set``, ``history`` and ``diff`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     for name, help_ in (("approve", "审定轮次（draft → approved），写一条审计记录"),
                         ("publish", "发布轮次（approved → published），写一条审计记录")):
         p = sub.add_parser(name, help=help_)
@@ -69,6 +70,10 @@ def _chain(project, rnd):
 
 
 def cmd_status_change(args) -> int:
+    """Run ``kaohe approve | publish | status-set``: change the round's status and write an audit record.
+
+    :return: the exit code: 0 done, 1 refused or bad input (nothing written).
+    """
     from ..diagnostics import render_text
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH
@@ -143,6 +148,10 @@ def _meta_and_records(args):
 
 
 def cmd_history(args) -> int:
+    """Run ``kaohe history``: list the round's audit records and verify the chain.
+
+    :return: the exit code: 0 when the chain is sound, 1 on any error.
+    """
     from ..diagnostics import render_text
     from ..rounds.export import STATUS_ZH
     from ..season import audit
@@ -187,6 +196,10 @@ def cmd_history(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    """Run ``kaohe diff``: compare two audit records (or one with the current data).
+
+    :return: the exit code: 0 done, 1 bad input, 2 a record label that is not a number.
+    """
     from ..diagnostics import render_text
     from ..season import audit
     from ..season.compare import compare, render, snapshot, to_json, valid_snapshot

@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add the ``kaohe build`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     p = sub.add_parser("build", help="生成结果网站和全部 PDF（输出到 site/）",
                        description="从 rubrics/ 和 content/ 生成结果网站（与 mkdocs build 结果逐字节相同）。"
                                    "全部生成成功后才整体替换 site/；出错或被中断时 site/ 保持原样。")
@@ -36,6 +37,10 @@ def register(sub) -> None:
 
 
 def cmd_build(args) -> int:
+    """Run ``kaohe build``: the results site and every PDF into ``site/``, swapped in atomically.
+
+    :return: the exit code: 0 built, 1 errors (or warnings under ``--strict``); ``site/`` is then kept as it was.
+    """
     from ..diagnostics import DiagnosticError, render_text
     from ..project import Project
     from ..site.atomic import StagingError

@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add the ``kaohe check`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     p = sub.add_parser(
         "check",
         help="检查自评报告是否符合本轮模板（章节、字数、典型案例、占位符）",
@@ -34,6 +35,11 @@ def register(sub) -> None:
 
 
 def cmd_check(args) -> int:
+    """Run ``kaohe check``: check self-reports against their round's template.
+
+    :return: the exit code: 0 no errors, 1 a report has errors, 2 a file could not be read
+        (or bad usage).
+    """
     if args.rules:
         return _list_rules()
     if not args.files:

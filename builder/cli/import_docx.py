@@ -15,6 +15,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add the ``kaohe import`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     p = sub.add_parser("import", help="把 Word 自评报告（.docx）转成 Markdown 报告",
                        description="把县区的 Word 自评报告（.docx）按本轮模板的结构转成 Markdown（含 round、county），"
                                    "表格保留为表格，图片保存在报告旁的“<文件名>.files”文件夹中。"
@@ -29,6 +30,11 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
+    """Run ``kaohe import``: turn a Word self-report (.docx) into a Markdown report.
+
+    :return: the exit code: 0 written, 1 bad input, 2 the Word file cannot be read
+        (nothing is written then).
+    """
     from ..checker.cache import round_info, template_for
     from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add the ``kaohe new`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     p = sub.add_parser("new", help="新建文件：自评报告框架（new report）")
     ns = p.add_subparsers(dest="new_command", metavar="类型")
     r = ns.add_parser("report", help="按本轮模板生成自评报告框架",
@@ -35,6 +36,10 @@ def register(sub) -> None:
 
 
 def cmd_new_report(args) -> int:
+    """Run ``kaohe new report``: write a report skeleton from the round's template.
+
+    :return: the exit code: 0 written, 1 bad input or the file exists.
+    """
     from ..checker.cache import round_info, template_for
     from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text

@@ -26,6 +26,7 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
+    """Add the ``kaohe status`` and ``kaohe export`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
     s = sub.add_parser("status", help="评价表报送情况：各部门已交/未交、还缺哪些县区和考核项、离截止还有几天")
     _common(s)
     s.add_argument("--format", choices=["text", "json"], default="text")
@@ -61,6 +62,10 @@ def load_meta_rubric(args):
 
 
 def cmd_status(args) -> int:
+    """Run ``kaohe status``: which departments have sent their score sheets, and what is missing.
+
+    :return: the exit code: 0 done, 1 bad input.
+    """
     from ..season.files import write_atomic
     from ..season.status import collect, reminder_xlsx, render, status_json
 
@@ -87,6 +92,10 @@ def cmd_status(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """Run ``kaohe export``: a round's results as a workbook.
+
+    :return: the exit code: 0 written, 1 bad input.
+    """
     from ..rounds import compute
     from ..season.export import build
     from ..season.files import write_atomic
