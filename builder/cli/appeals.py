@@ -12,7 +12,7 @@ from .season import _common
 
 
 def register(sub) -> None:
-    """Add the ``kaohe appeals`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe appeals`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser(
         "appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化"
     )

@@ -11,7 +11,7 @@ from .season import _common
 
 
 def register(sub) -> None:
-    """Add the ``kaohe approve``, ``publish``, ``status-set``, ``history`` and ``diff`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe approve | publish | status-set | history | diff`` to *sub* (the subparsers)."""
     for name, help_ in (("approve", "审定轮次（draft → approved），写一条审计记录"),
                         ("publish", "发布轮次（approved → published），写一条审计记录")):
         p = sub.add_parser(name, help=help_)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe build`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe build`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("build", help="生成结果网站和全部 PDF（输出到 site/）",
                        description="从 rubrics/ 和 content/ 生成结果网站（与 mkdocs build 结果逐字节相同）。"
                                    "全部生成成功后才整体替换 site/；出错或被中断时 site/ 保持原样。")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe check`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe check`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser(
         "check",
         help="检查自评报告是否符合本轮模板（章节、字数、典型案例、占位符）",

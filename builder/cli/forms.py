@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe forms`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe forms`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("forms", help="生成各评价部门的评价表（XLSX），填好后放回 content/<轮次>/scores/")
     p.add_argument("round", metavar="轮次")
     p.add_argument("--out", type=Path, default=None, help="输出文件夹（默认：forms/<轮次>/）")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe import`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe import`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("import", help="把 Word 自评报告（.docx）转成 Markdown 报告",
                        description="把县区的 Word 自评报告（.docx）按本轮模板的结构转成 Markdown（含 round、county），"
                                    "表格保留为表格，图片保存在报告旁的“<文件名>.files”文件夹中。"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe new`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe new`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("new", help="新建文件：自评报告框架（new report）")
     ns = p.add_subparsers(dest="new_command", metavar="类型")
     r = ns.add_parser("report", help="按本轮模板生成自评报告框架",

@@ -10,7 +10,7 @@ DEFAULT_OUT = Path("build") / "pdf"
 
 
 def register(sub) -> None:
-    """Add the ``kaohe pdf`` subcommand to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe pdf`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("pdf", help="生成公文 PDF：通报、各县区考核结果反馈和自评报告",
                        description="按 GB/T 9704-2012 公文格式生成本轮次的通报（notification.pdf）、"
                                    "各县区考核结果反馈（<县区>/feedback.pdf）和自评报告（<县区>/report.pdf）。"

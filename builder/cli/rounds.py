@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe validate`` and ``kaohe results`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe validate`` and ``kaohe results`` to *sub*, the subparsers of ``kaohe``."""
     v = sub.add_parser("validate", help="校验考核轮次的全部文件（不写则校验全部轮次）")
     v.add_argument("rounds", nargs="*", metavar="轮次")
     v.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    """Add the ``kaohe rubric validate`` and ``kaohe rubric show`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe rubric validate`` and ``kaohe rubric show`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("rubric", help="考核细则：校验、查看")
     rs = p.add_subparsers(dest="rubric_command", metavar="子命令")
     v = rs.add_parser("validate", help="校验考核细则（不写则校验全部）")

@@ -26,7 +26,7 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
-    """Add the ``kaohe status`` and ``kaohe export`` subcommands to *sub* (the ``argparse`` subparsers of ``kaohe``)."""
+    """Add ``kaohe status`` and ``kaohe export`` to *sub*, the subparsers of ``kaohe``."""
     s = sub.add_parser("status", help="评价表报送情况：各部门已交/未交、还缺哪些县区和考核项、离截止还有几天")
     _common(s)
     s.add_argument("--format", choices=["text", "json"], default="text")
