@@ -88,6 +88,7 @@ def cn_number(n: int) -> str:
 
 
 def grade_text(grade: str | None) -> str:
+    """Return a grade as the 公文 writes it: ``A`` → ``A级``, a word grade as is, none → ``—``."""
     if not grade:
         return "—"
     return f"{grade}级" if re.fullmatch(r"[A-Za-z][+-]?", grade) else grade
@@ -177,6 +178,7 @@ def doc_info(rnd: Round, kind: str, title: str, author: str, subject: str) -> di
 
 
 def issuing_organ(rnd: Round) -> str:
+    """Return the organ that issues the round's documents: the notification's, else the organiser."""
     return rnd.notification.organ if rnd.notification else rnd.organiser
 
 
@@ -198,12 +200,14 @@ def header(organ: str, code: str) -> dict:
 
 
 def markdown_html(text: str) -> str:
+    """Return *text* (official Markdown) as the print templates' HTML (no raw HTML, safe links)."""
     from ..markdown import parse, render_html
 
     return render_html(parse(text))
 
 
 def default_requirements(rnd: Round) -> str:
+    """Return the 工作要求 paragraphs used when the notification does not write its own."""
     return ("各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
             "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
             "推动质量工作再上新台阶。\n\n"
@@ -303,6 +307,10 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
 
 
 def results_table(results: RoundResults) -> dict:
+    """Return the columns and rows of the results table in the 通报's annex.
+
+    The columns follow the round's ``publish`` setting (grades only, scores or ranks).
+    """
     rnd = results.round
     publish = rnd.publish
     has_grades = bool(rnd.rubric.grades)
@@ -342,6 +350,10 @@ def results_table(results: RoundResults) -> dict:
 
 
 def notification_spec(results: RoundResults, project) -> DocSpec:
+    """Return the spec of the round's 通报.
+
+    :raises DiagnosticError: when ``round.yaml`` has no ``notification`` block.
+    """
     rnd = results.round
     n = rnd.notification
     src = _round_yaml(rnd, project)
@@ -414,6 +426,12 @@ def _sections_of(tokens: list, titles: tuple[str, ...]) -> dict[str, list]:
 
 
 def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
+    """Return the spec of one county's feedback letter (考核结果反馈).
+
+    :param county: the county's results; its ``feedback/<county>.md`` gives the findings.
+    :raises OSError, UnicodeDecodeError: when the feedback file cannot be read
+        (:func:`doc_spec` reports it).
+    """
     from ..markdown import parse, render_html
 
     rnd = results.round

@@ -62,6 +62,8 @@ class FontSpec:
 
 @dataclass(frozen=True)
 class ResolvedFont:
+    """A font role bound to a file on this machine (face *index* of *file*)."""
+
     role: str
     family: str
     style: str
@@ -73,6 +75,7 @@ class ResolvedFont:
 
     @property
     def label(self) -> str:
+        """The font as the messages name it: family and style."""
         return f"{self.family}{' ' + self.style if self.style else ''}"
 
 
@@ -378,6 +381,7 @@ _backend = None
 
 
 def backend():
+    """Return the process-wide subsetter: HarfBuzz when uharfbuzz imports, else fontTools."""
     global _backend
     with _backend_lock:
         if _backend is None:

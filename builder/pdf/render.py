@@ -43,6 +43,8 @@ PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 @dataclass
 class Rendered:
+    """The PDF bytes of one prepared document and the warnings its layout gave."""
+
     job: Job
     pdf: bytes
     diagnostics: list[Diagnostic]
@@ -60,6 +62,15 @@ class _Capture(logging.Handler):
 
 
 class Renderer:
+    """What every document of a project shares: print theme, stylesheet and fonts.
+
+    :param project: the project whose ``themes/print`` and fonts are used.
+    :param fonts_config: a font configuration file instead of the default ones.
+    :param extra_roots: more folders the documents may read images from.
+    :param resolved_fonts: fonts a parent process resolved (workers skip the look-up).
+    :raises DiagnosticError: when the print theme is missing or the font configuration has errors.
+    """
+
     def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None,
                  resolved_fonts: dict | None = None):
         self.project = project
@@ -119,6 +130,7 @@ class Renderer:
     # ---------------------------------------------------------------- PDF
 
     def stylesheet(self):
+        """The print stylesheet as a WeasyPrint ``CSS`` (made on first use)."""
         if self._css is None:
             from weasyprint import CSS
 
@@ -241,6 +253,8 @@ def print_fonts(markup):
 
 @dataclass
 class Job:
+    """One document ready for WeasyPrint: plain, picklable data for worker processes."""
+
     kind: str
     county: str | None
     rel_path: str

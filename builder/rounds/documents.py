@@ -56,6 +56,13 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
 
 
 def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find the self-reports ``reports/<county>.md`` of a round.
+
+    :param folder: the round's ``reports`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; problems (unknown files, front matter that names another
+        round or county) are added to ``ctx.diags``.
+    """
     reports = _per_county(ctx, folder, (".md",), "自评报告", display)
     for cid, p in reports.items():
         shown = display(p)
@@ -71,6 +78,12 @@ def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
 
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find the feedback files ``feedback/<county>.md`` of a round.
+
+    :param folder: the round's ``feedback`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; a file without the two ``##`` sections is a warning in ``ctx.diags``.
+    """
     feedback = _per_county(ctx, folder, (".md",), "反馈意见", display)
     for p in feedback.values():
         shown = display(p)
@@ -94,6 +107,12 @@ def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
 
 
 def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find and check the contact lists ``contacts/<county>.yaml`` of a round (never published).
+
+    :param folder: the round's ``contacts`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; problems are added to ``ctx.diags``.
+    """
     contacts = _per_county(ctx, folder, (".yaml", ".yml"), "联系人员名单", display)
     for cid, p in contacts.items():
         shown = display(p)

@@ -35,6 +35,12 @@ from .model import BonusAward, County, DeductionEvent, Origin, VetoEvent
 
 
 def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple, tuple]:
+    """Read ``events.yaml``: bonus awards, deduction events and vetoes.
+
+    :param path: the file (a missing file means no events).
+    :param shown: its path as diagnostics show it.
+    :return: ``(awards, deductions, vetoes)``; wrong entries are left out and reported in ``ctx.diags``.
+    """
     if not path.is_file():
         return (), (), ()
     doc = load_yaml(path, shown)

@@ -20,6 +20,7 @@ def _signed(d) -> str:
 
 
 def explain(results: RoundResults, c: CountyResult) -> str:
+    """Return how a county's total, grade and rank were reached, line by line, each with its source."""
     rnd = results.round
     rubric = rnd.rubric
     out = [

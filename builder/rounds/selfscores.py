@@ -43,6 +43,12 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
 
 def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, str], ScoreEntry]:
+    """Read the self-score tables ``self-scores/<county>.{yaml,csv,xlsx}`` of a round.
+
+    :param folder: the round's ``self-scores`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: ``(county id, item id)`` → entry; problems are added to ``ctx.diags``.
+    """
     out: dict[tuple[str, str], ScoreEntry] = {}
     if not folder.is_dir():
         return out
