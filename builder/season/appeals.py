@@ -416,4 +416,5 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
 
 
 def review_point_map(results) -> dict[str, ReviewPoint]:
+    """Return every county's review points (what an appeal may name), by point id."""
     return {p.id: p for c in results.counties for p in review_points(c)}

@@ -74,6 +74,8 @@ def input_hashes(round_dir: Path) -> dict[str, str]:
 
 @dataclass
 class Record:
+    """One audit record: its number, file, parsed body and the SHA-256 of its bytes."""
+
     seq: int
     path: Path
     body: dict
@@ -81,6 +83,10 @@ class Record:
 
 
 def record_paths(round_dir: Path) -> list[tuple[int, Path]]:
+    """Return ``(number, path)`` of every record file ``audit/NNNN.json`` of a round, by number.
+
+    Other files in the folder are ignored; a round without the folder has none.
+    """
     folder = round_dir / FOLDER
     if not folder.is_dir():
         return []
@@ -153,6 +159,7 @@ def read_records(round_dir: Path, display) -> tuple[list[Record], list[Diagnosti
 
 
 def last_status(records: list[Record]) -> str | None:
+    """Return the status the newest status record moved to, or ``None`` if none did."""
     for r in reversed(records):
         st = r.body.get("status")
         if isinstance(st, dict) and st.get("to"):
@@ -161,6 +168,13 @@ def last_status(records: list[Record]) -> str | None:
 
 
 def status_consistency(records: list[Record], status: str, yaml_shown: str, pos: tuple[int, int]) -> list[Diagnostic]:
+    """Check that ``round.yaml``'s status is the one the audit trail last recorded.
+
+    :param status: the status ``round.yaml`` writes.
+    :param yaml_shown: ``round.yaml`` as diagnostics show it.
+    :param pos: line and column of its ``status:``.
+    :return: one error when they differ (it says how to record the change), else nothing.
+    """
     last = last_status(records)
     if last is not None and last != status:
         return [
@@ -223,6 +237,7 @@ def set_status_text(text: str, new: str) -> str | None:
 
 
 def decisions_json(decisions) -> list[dict]:
+    """Return review decisions as the audit record stores them (scores as strings)."""
     from ..rubric import fmt
 
     return [{"id": d.id, "decision": "upheld" if d.upheld else "rejected",

@@ -35,6 +35,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def sha256_file(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes in hex, read in 1 MiB blocks.
+
+    :raises OSError: when the file cannot be read.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -43,4 +47,5 @@ def sha256_file(path: Path) -> str:
 
 
 def sha256_bytes(data: bytes) -> str:
+    """Return the SHA-256 of *data* in hex."""
     return hashlib.sha256(data).hexdigest()

@@ -30,6 +30,8 @@ STATE_ZH = {"missing": "未报送", "partial": "未填完", "complete": "已完�
 
 @dataclass
 class SheetStatus:
+    """One score sheet of a department: how many scores it holds and which rows are blank."""
+
     path: str
     filled: int  # valid scores on this sheet
     empty: list = field(default_factory=list)  # (county id, item id) rows of the sheet left blank
@@ -37,6 +39,8 @@ class SheetStatus:
 
 @dataclass
 class DepartmentStatus:
+    """A department's state for ``kaohe status``: its sheets, what is still missing."""
+
     department: str
     items: list  # rubric leaves it scores
     sheets: list[SheetStatus]
@@ -47,6 +51,8 @@ class DepartmentStatus:
 
 @dataclass
 class RoundStatus:
+    """How far a round's score sheets have come, as ``kaohe status`` shows it."""
+
     round_id: str
     title: str
     counties: tuple
@@ -60,10 +66,12 @@ class RoundStatus:
 
     @property
     def days_left(self) -> int | None:
+        """Days until the deadline (negative when past), or ``None`` without a deadline."""
         return None if self.deadline is None else (self.deadline - self.today).days
 
     @property
     def late(self) -> list[DepartmentStatus]:
+        """The departments that have not sent every score yet."""
         return [d for d in self.departments if d.state != "complete"]
 
 
@@ -121,6 +129,7 @@ def _empty_rows(sheet, ctx, scores) -> list[tuple[str, str]]:
 
 
 def status_json(st: RoundStatus) -> dict:
+    """Return the round status as JSON-ready data, for ``kaohe status --format json``."""
     names = {c.id: c.name for c in st.counties}
     return {
         "round": st.round_id,

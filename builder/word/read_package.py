@@ -170,6 +170,7 @@ class Package:
         return None
 
     def has(self, name: str) -> bool:
+        """True when the package has a part of this name."""
         return name in self.infos
 
     def read(self, name: str, limit: int = MAX_PART_BYTES) -> bytes | None:
@@ -290,12 +291,15 @@ def child(el, name: str):
 
 
 def children(el, name: str) -> list:
+    """Return the child elements of *el* with this local name (none for ``el`` ``None``)."""
     if el is None:
         return []
     return [c for c in el if local(c.tag) == name]
 
 
 class Rel(NamedTuple):
+    """One relationship of a part: id, type, target part and whether it is external."""
+
     id: str
     type: str  # the last segment of the relationship type, e.g. ``image``
     target: str  # the part name inside the zip (for internal targets)
