@@ -84,6 +84,7 @@ def rubric_to_json(r: Rubric) -> dict:
 
 
 def rubric_to_text(r: Rubric) -> str:
+    """Return the rubric as the indented tree ``kaohe rubric show`` prints: items, points, departments."""
     lines = [
         f"{r.title}（{r.id}）",
         f"基本分 {fmt(r.base_points)} 分" + (f"，加分上限 {fmt(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
