@@ -178,6 +178,7 @@ class _Writer:
         _set_fonts(normal.element.get_or_add_rPr(), "fangsong")
         normal.font.size = Pt(BODY_PT)
         self._ppr(normal.element, line=LINE_TWIPS, grid=False)
+        _no_hanging_punctuation(normal.element.get_or_add_pPr())
         _letter_spacing(normal.element.get_or_add_rPr(), BODY_TRACKING)
         for name, (role, size, jc, indent, outline) in _STYLES.items():
             st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -214,6 +215,7 @@ class _Writer:
         sp.set(qn("w:after"), "0")
         sp.set(qn("w:line"), str(LINE_TWIPS))
         sp.set(qn("w:lineRule"), "exact")
+        _no_hanging_punctuation(ppr)
 
     def _ppr(self, el, *, jc=None, first_chars=0, line=None, outline=None, grid=True, before=None, after=None,
              left=None, right=None, hanging=None, keep_next=False):
@@ -279,12 +281,12 @@ class _Writer:
             sectpr.append(grid)
         # 22 lines × 28 characters: the line pitch in twips, and charSpace = the amount in
         # 1/4096 pt added to the 16 pt default character width to make 28 fill 156 mm.
-        # This is what Word's and WPS's 页面设置 show as 每页 22 行、每行 28 字. The
-        # paragraphs themselves do not snap to it (snapToGrid 0): LibreOffice gives a 16 pt
-        # character two cells of a 15.8 pt grid (14 characters a line). They get the same
-        # geometry explicitly instead, as the PDF does: exact 28.95 pt lines and −0.25 pt
-        # letter-spacing, the same in every program.
-        grid.set(qn("w:type"), "linesAndChars")
+        # The grid is of type "lines" (Word's 只指定行网格), and the paragraphs do not snap
+        # to it (snapToGrid 0): with "linesAndChars" LibreOffice 7.4 widens every CJK
+        # character (27 a line, measured) even in paragraphs that do not snap. The text gets
+        # the geometry explicitly instead, as the PDF does: exact 28.95 pt lines and −0.25 pt
+        # letter-spacing, 22 lines × 28 characters in Word, WPS and LibreOffice alike.
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_TWIPS))
         grid.set(qn("w:charSpace"), str(round((CHAR_PT - BODY_PT) * 4096)))
         self.d.settings.odd_and_even_pages_header_footer = True
@@ -732,6 +734,19 @@ def _set_fonts(rpr, role: str) -> None:
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
     _order(rpr, _RPR_ORDER)
+
+
+def _no_hanging_punctuation(ppr) -> None:
+    """No punctuation hanging past the right edge (Word's 允许标点溢出边界, on by default
+    in Word and LibreOffice): the PDF keeps every line inside the version."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if ppr.find(qn("w:overflowPunct")) is None:
+        punct = OxmlElement("w:overflowPunct")
+        punct.set(qn("w:val"), "0")
+        ppr.append(punct)
+    _order_ppr(ppr)
 
 
 def _letter_spacing(rpr, twentieths: int) -> None:
