@@ -328,3 +328,41 @@ def test_lo_banji_rules_on_the_last_page(converted):
     # table's rules are not across the whole version at every probe column… except its
     # top and bottom, so at least three
     assert len(black) >= 3
+
+
+# ------------------------------------------------------------------ the site
+
+
+@pytest.mark.slow
+def test_docx_reach_the_site_only_when_round_yaml_asks(tmp_path):
+    from site_support import build, make_project
+
+    root = make_project(tmp_path)
+    ry = root / "content" / "tiny-2024" / "round.yaml"
+    ry.write_text(ry.read_text(encoding="utf-8") + "publish_docx: true\n", encoding="utf-8")
+    out = tmp_path / "site"
+    p = build(root, out, env={"KAOHE_PDFS": "1"})
+    assert p.returncode == 0, p.stderr
+    for cid in ("east", "west", "south"):
+        assert (out / "tiny-2024" / cid / "feedback.docx").is_file()
+        _open(out / "tiny-2024" / cid / "feedback.docx")  # a valid package
+    # tiny-grades does not ask (and publishes grades only): no Word file at all
+    assert not list((out / "tiny-grades").rglob("*.docx"))
+    assert not list((out / "tiny-2024").rglob("notification.docx"))  # no 通报 in this round
+
+
+def test_publish_docx_is_off_by_default_and_read_from_round_yaml(project, tmp_path):
+    from builder.rounds.meta import load_round_meta
+
+    meta, diags = load_round_meta(project.content_dir, "luohe-2022")
+    assert meta is not None and meta.publish_docx is False
+    folder = tmp_path / "content" / "luohe-2022"
+    shutil.copytree(project.content_dir / "luohe-2022", folder)
+    (folder / "round.yaml").write_text((folder / "round.yaml").read_text(encoding="utf-8") + "publish_docx: true\n",
+                                       encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path / "content", "luohe-2022")
+    assert meta is not None and meta.publish_docx is True, diags
+    (folder / "round.yaml").write_text((folder / "round.yaml").read_text(encoding="utf-8").replace(
+        "publish_docx: true", "publish_docx: 也许"), encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path / "content", "luohe-2022")
+    assert meta is None and any("publish_docx" in d.message for d in diags), diags

@@ -23,7 +23,6 @@ from pathlib import Path
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from . import fonts as _fonts
 from .documents import DocSpec
-from .fetcher import RestrictedFetcher
 
 FONT_MARKER = "/*kaohe-font-faces*/"
 THEME_DIR = Path("themes") / "print"
@@ -108,6 +107,8 @@ class Renderer:
         if self._css is None:
             from weasyprint import CSS
 
+            from .fetcher import RestrictedFetcher  # (imports WeasyPrint: only when rendering)
+
             self._css = CSS(string=self.css_text, base_url=self.theme_dir.as_uri() + "/",
                             url_fetcher=RestrictedFetcher(self.roots))
         return self._css
@@ -123,6 +124,8 @@ class Renderer:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import RestrictedFetcher
 
         chars = _fonts.charset_of(job.chars)
         _fonts.check_coverage(self.fonts, chars, (job.source, 0, 0))

@@ -38,6 +38,7 @@ class RoundMeta:
     description: str
     county_lines: dict  # county id -> line in round.yaml
     rubric_pos: tuple = (1, 1)  # line, column of ``rubric:`` in round.yaml
+    publish_docx: bool = False  # also put the .docx copies (kaohe docx) on the site
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -92,6 +93,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     published_date = f.get("published_date", "date")
     sample = f.get("sample", "bool", default=False)
     description = f.get("description", "str", default="")
+    publish_docx = f.get("publish_docx", "bool", default=False)
 
     counties: list[County] = []
     county_lines: dict[str, int] = {}
@@ -128,7 +130,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         return None, diags
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
-                     f.pos("rubric") if "rubric" in f.m else (1, 1)), diags
+                     f.pos("rubric") if "rubric" in f.m else (1, 1), publish_docx), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

@@ -41,6 +41,11 @@ def stage_pdfs(site: SiteData, staging: Path, cache=None) -> list[Diagnostic]:
     for res in site.rounds:
         kinds = ("notification", "report") if res.round.publish == "grades" else None
         render_round_pdfs(res, site.project, staging, kinds=kinds, warnings=notes, cache=cache)
+        if res.round.publish_docx:  # the office's Word copies, only when round.yaml asks
+            from ..word.official import write_round_docx
+
+            # (like the PDFs: a round that publishes grades only keeps its feedback off the site)
+            write_round_docx(res, site.project, staging, kinds=("notification",) if kinds else None)
     return notes
 
 

@@ -71,10 +71,12 @@ def docx_rel_path(rel_pdf: str) -> str:
     return rel_pdf[: -len(".pdf")] + ".docx" if rel_pdf.endswith(".pdf") else rel_pdf + ".docx"
 
 
-def round_docx(results, project, county: str | None = None) -> list[tuple[str, bytes]]:
+def round_docx(results, project, county: str | None = None,
+               kinds: tuple[str, ...] | None = None) -> list[tuple[str, bytes]]:
     """(relative path, .docx bytes) of the 通报 (when the round has a ``notification``
     section and no county is asked for) and of every county's feedback letter, in the
-    order of :func:`builder.pdf.documents.round_docs`.
+    order of :func:`builder.pdf.documents.round_docs`; ``kinds`` limits them to some of
+    :data:`KINDS`.
 
     Raises :class:`~builder.diagnostics.DiagnosticError` (every problem, located) when a
     document cannot be made, e.g. an unreadable feedback file or a broken template.
@@ -84,18 +86,19 @@ def round_docx(results, project, county: str | None = None) -> list[tuple[str, b
 
     # The templates only: no font is resolved or embedded for a Word copy.
     renderer = Renderer(project, resolved_fonts={})
-    specs = documents.round_specs(results, project, county=county, kinds=KINDS)
+    specs = documents.round_specs(results, project, county=county, kinds=KINDS if kinds is None else kinds)
     return [(docx_rel_path(spec.rel_path), document_docx(renderer.html(spec), spec.context["doc"]))
             for spec in specs]
 
 
-def write_round_docx(results, project, out_dir: Path, county: str | None = None) -> list[Path]:
+def write_round_docx(results, project, out_dir: Path, county: str | None = None,
+                     kinds: tuple[str, ...] | None = None) -> list[Path]:
     """Write :func:`round_docx` under ``out_dir`` (``<round>/notification.docx``,
     ``<round>/<county>/feedback.docx``); returns the paths. Every document is made before
     any is written, each is written to a temporary file and renamed into place."""
     from ..pdf.parallel import _write_atomic
 
-    made = round_docx(results, project, county)
+    made = round_docx(results, project, county, kinds)
     paths = []
     for rel, data in made:
         path = Path(out_dir) / rel
@@ -162,6 +165,7 @@ class _Writer:
 
         self.info = doc
         self.d = Document()
+        self._style_ids: dict[str, str] = {}
         self._setup_styles()
         self._setup_page()
         self.first_block = True
@@ -297,7 +301,7 @@ class _Writer:
         for header in (sec.header, sec.even_page_header):
             header.is_linked_to_previous = False
             p = header.paragraphs[0]
-            p.style = self.d.styles["页眉说明"]
+            self.set_style(p, "页眉说明")
             if notes:
                 run = p.add_run("；".join(notes))
                 from docx.shared import RGBColor
@@ -306,7 +310,7 @@ class _Writer:
         for footer, side in ((sec.footer, "right"), (sec.even_page_footer, "left")):
             footer.is_linked_to_previous = False
             p = footer.paragraphs[0]
-            p.style = self.d.styles["页码"]
+            self.set_style(p, "页码")
             one = round(14 * 20)  # 空一字 of 4号
             self._ppr(p._p, jc=side, left=one if side == "left" else None, right=one if side == "right" else None)
             p.add_run("— ")
@@ -316,10 +320,19 @@ class _Writer:
     # ------------------------------------------------------------ blocks
 
     def para(self, style: str, text: str = "", role: str | None = None):
-        p = self.d.add_paragraph(style=self.d.styles[style])
+        p = self.d.add_paragraph()
+        self.set_style(p, style)
         if text:
             self.run(p, text, role)
         return p
+
+    def set_style(self, p, name: str) -> None:
+        """Set a paragraph style by id (python-docx's ``p.style = …`` looks the default
+        style up on every call: most of the time of a long table)."""
+        sid = self._style_ids.get(name)
+        if sid is None:
+            sid = self._style_ids[name] = self.d.styles[name].style_id
+        p._p.get_or_add_pPr().get_or_add_pStyle().val = sid
 
     def run(self, p, text: str, role: str | None = None, *, color: str | None = None):
         from docx.shared import RGBColor
@@ -568,7 +581,7 @@ class _Writer:
             for i, (cell_el, cell) in enumerate(zip(cells, row.cells)):
                 cell.width = Twips(widths[i])
                 p = cell.paragraphs[0]
-                p.style = self.d.styles["表格文字"]
+                self.set_style(p, "表格文字")
                 left = "text" in cell_el.get("class", "") and cell_el.tag == "td"
                 self._ppr(p._p, jc="left" if left else "center")
                 role = "heiti" if cell_el.tag == "th" or area else None
@@ -646,7 +659,7 @@ class _Writer:
             if kind == "cc":
                 cell = row.cells[0].merge(row.cells[1])
                 p = cell.paragraphs[0]
-                p.style = self.d.styles["版记"]
+                self.set_style(p, "版记")
                 self._ppr(p._p, before=pad, after=pad, left=one + 3 * one, right=one, hanging=3 * one)
                 self.run(p, a)
                 self.run(p, b)
@@ -656,7 +669,7 @@ class _Writer:
                 for cell, text, side, wv in ((row.cells[0], a, "left", cols[0]), (row.cells[1], b, "right", cols[1])):
                     cell.width = Twips(wv)
                     p = cell.paragraphs[0]
-                    p.style = self.d.styles["版记"]
+                    self.set_style(p, "版记")
                     self._ppr(p._p, before=pad, after=pad, left=one if side == "left" else 0,
                               right=one if side == "right" else 0, jc=side)
                     self.run(p, text)
