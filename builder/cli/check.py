@@ -44,6 +44,7 @@ def cmd_check(args) -> int:
         if args.project is None and not project.rubrics_dir.is_dir():
             here = Project.find(Path(f).resolve().parent)  # not run in a project: try the report's own folders
         results.append(check_file(Path(f), here, args.round_id, args.county_id, display=f))
+        _check_glyphs(here, Path(f), results[-1])
     if args.format == "json":
         import json
 
@@ -51,6 +52,22 @@ def cmd_check(args) -> int:
     else:
         _print_text(results)
     return 1 if any(not r.ok for r in results) else 0
+
+
+def _check_glyphs(project, path: Path, result) -> None:
+    """Warn about characters the print fonts lack (builder.glyphs; not in the browser
+    checker, which has no fonts). Only for a file that was read and in a project that
+    has a print font configuration."""
+    if result.errors and any(d.rule.startswith("io-") for d in result.diagnostics):
+        return
+    if not (project.root / "themes" / "print" / "fonts.yaml").is_file():
+        return
+    from ..glyphs import check_files
+
+    found = check_files(project, [(path, result.path)])
+    if found:
+        result.diagnostics.extend(found)
+        result.diagnostics.sort(key=lambda d: (d.line, d.column))
 
 
 def _print_text(results) -> None:

@@ -116,9 +116,16 @@ class Renderer:
     def prepare(self, spec: DocSpec) -> "Job":
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
         html = self.html(spec)
+        notes: list[Diagnostic] = []
+        body = self.fonts.get(_fonts.BODY_ROLE)
+        if body is not None:  # characters the body font lacks: 〓 and a warning, never a failed build
+            from ..glyphs import pdf_fallback
+
+            html, notes = pdf_fallback(html, lambda cps: _fonts.backend().covers(body, cps), body.label,
+                                       _fonts.ROLE_NAMES[_fonts.BODY_ROLE], Path(spec.source), spec.source)
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
-                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
+                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics) + notes)
 
     def write(self, job: "Job") -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
