@@ -43,9 +43,13 @@ class FetchRefused(ValueError):
 
 
 class RestrictedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None):
+    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None,
+                 aliases: dict[str, Path] | None = None):
         super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
+        # Folder-independent names for real folders (see render.ROUND_ALIAS): file:///<alias>/x
+        # is read from <folder>/x, under the same rules as any other file.
+        self.aliases = {k.rstrip("/"): Path(v) for k, v in (aliases or {}).items()}
         self.blobs = dict(blobs or {})
         self.refused: list[str] = []
 
@@ -71,6 +75,10 @@ class RestrictedFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"remote file URL: {url}")
         path = Path(url2pathname(unquote(parts.path)))
+        for alias, folder in self.aliases.items():
+            if path.as_posix() == alias or path.as_posix().startswith(alias + "/"):
+                path = folder / path.as_posix()[len(alias):].lstrip("/")
+                break
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):

@@ -26,6 +26,11 @@ from .documents import DocSpec
 
 FONT_MARKER = "/*kaohe-font-faces*/"
 THEME_DIR = Path("themes") / "print"
+# The round folder as WeasyPrint sees it: relative URLs (report images) resolve against
+# file:///kaohe-round/…, which the fetcher reads from the real folder. WeasyPrint names an
+# image after its URL, so a real path would make the PDF's bytes depend on the folder the
+# project was built in.
+ROUND_ALIAS = "/kaohe-round"
 MACROS_DIR = Path("themes")
 
 
@@ -90,8 +95,11 @@ class Renderer:
         import jinja2
 
         try:
+            from .links import print_links
+
             template = self.env.get_template(spec.template)
-            return template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context)
+            # Only http(s), mailto and in-document links: never a file:// path of this machine.
+            return print_links(template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context))
         except jinja2.TemplateSyntaxError as exc:
             path = self.project.display(Path(exc.filename)) if exc.filename else f"themes/print/{spec.template}"
             raise DiagnosticError([Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template",
@@ -138,13 +146,13 @@ class Renderer:
         _fonts.check_coverage(self.fonts, chars, (job.source, 0, 0))
         font_css, blobs = _fonts.font_faces(self.fonts, chars)
         html = job.html.replace(FONT_MARKER, font_css, 1)
-        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
+        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs, {ROUND_ALIAS: Path(job.round_dir)})
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
         propagate, logger.propagate = logger.propagate, False
         try:
-            document = HTML(string=html, base_url=Path(job.base_dir).as_uri() + "/", url_fetcher=fetcher)
+            document = HTML(string=html, base_url=_base_url(job), url_fetcher=fetcher)
             pdf = document.write_pdf(stylesheets=[self.stylesheet()], font_config=FontConfiguration(),
                                      pdf_identifier=False, uncompressed_pdf=False)
         except DiagnosticError:
@@ -172,6 +180,16 @@ class Renderer:
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+def _base_url(job: "Job") -> str:
+    """``file:///kaohe-round/<base dir relative to the round>/`` (see ROUND_ALIAS), or the
+    real folder's URL for a base outside the round."""
+    base, rnd = Path(job.base_dir), Path(job.round_dir)
+    if base == rnd or base.is_relative_to(rnd):
+        rel = base.relative_to(rnd).as_posix()
+        return f"file://{ROUND_ALIAS}/" + ("" if rel == "." else rel.strip("/") + "/")
+    return base.as_uri() + "/"
 
 
 _FONT_ATTR = re.compile(r'font-family="[^"]*"')
