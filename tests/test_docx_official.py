@@ -121,6 +121,10 @@ def test_styles_and_office_fonts(out, name):
     organ = next(p for p in d.paragraphs if p.style.name == "发文机关标志")
     assert str(organ.runs[0].font.color.rgb) == "E00000"
     assert d.styles["公文正文"].element.find(f"{W}pPr").find(f"{W}jc").get(f"{W}val") == "both"
+    # the office fonts are declared with the substitutes current Windows has (仿宋, 楷体)
+    fonts_xml = next(p for p in d.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml").blob.decode()
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>' in fonts_xml
+    assert '<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in fonts_xml
     # the red rule under the 发文字号
     rule = next(p for p in d.paragraphs if p.style.name == "红色分隔线")
     bottom = rule._p.find(f"{W}pPr").find(f"{W}pBdr").find(f"{W}bottom")

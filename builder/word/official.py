@@ -44,6 +44,10 @@ WORD_FONTS = {
     "kaiti": "楷体_GB2312",
     "songti": "宋体",
 }
+# How Word and WPS should substitute a missing office font (fontTable.xml: w:altName, and
+# charset 86 = GB2312): 仿宋_GB2312 and 楷体_GB2312 are not installed on current Windows,
+# which has 仿宋 and 楷体 instead.
+WORD_ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "方正小标宋_GBK"}
 KINDS = ("notification", "feedback")
 
 MM_TWIPS = 1440 / 25.4
@@ -678,10 +682,35 @@ class _Writer:
 
     # ------------------------------------------------------------ output
 
+    def _font_table(self) -> None:
+        """Declare the office fonts in fontTable.xml with their substitutes (WORD_ALT_NAMES)."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import qn
+        from lxml import etree
+
+        part = next((p for p in self.d.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+        if part is None:
+            return
+        root = parse_xml(part.blob)
+        known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+        for name in WORD_FONTS.values():
+            if name in known:
+                continue
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            if name in WORD_ALT_NAMES:
+                etree.SubElement(font, qn("w:altName")).set(qn("w:val"), WORD_ALT_NAMES[name])
+            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
+            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "roman" if "宋" in name and "仿" not in name
+                                                        else "modern")
+            etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
     def finish(self) -> bytes:
         # python-docx's template starts the body with nothing; drop a trailing empty
         # paragraph after a floating 版记 so that it cannot spill onto a new page.
         self._core_properties()
+        self._font_table()
         buf = io.BytesIO()
         self.d.save(buf)
         return _fixed_zip(buf.getvalue(), _zip_date(self.info.get("created", "")))
