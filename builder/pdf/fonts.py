@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError
-from ..fields import Fields, did_you_mean
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
 ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "songti")
@@ -88,6 +87,7 @@ def config_paths(project_root: Path, override: Path | str | None = None) -> list
 
 def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec], list[Diagnostic]]:
     """Read the role mapping; later files override earlier ones role by role."""
+    from ..fields import Fields, did_you_mean
     from ..yamlio import key_pos_of, load_yaml
 
     specs: dict[str, FontSpec] = {}
