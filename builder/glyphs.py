@@ -227,6 +227,24 @@ def round_files(project, rnd) -> list[tuple[Path, str]]:
     return [(p, project.display(p)) for p in files if p.is_file()]
 
 
+def check_round(project, rnd, coverage: Coverage | None = None) -> list[Diagnostic]:
+    """Glyph warnings for a loaded round: its text files (:func:`round_files`), and the
+    评价说明 of XLSX score sheets, located at their row."""
+    coverage = coverage or print_coverage(project)
+    if coverage is None:
+        return []
+    out = check_files(project, round_files(project, rnd), coverage)
+    for entry in list(rnd.scores.values()) + list(rnd.self_scores.values()):
+        origin = entry.origin
+        if entry.remark and str(origin.path).lower().endswith(".xlsx"):
+            sheet = f"工作表“{origin.sheet}”" if origin.sheet else "表格"
+            for cp in sorted(missing(entry.remark, coverage)):
+                out.append(Diagnostic(str(origin.path), origin.line, origin.column, WARNING, RULE,
+                                      f"{sheet}第 {origin.line} 行的评价说明："
+                                      + message(cp, coverage.font, coverage.role)))
+    return out
+
+
 def check_files(project, files: list[tuple[Path, str]], coverage: Coverage | None = None) -> list[Diagnostic]:
     """Glyph warnings for text files, given as (path, shown path); files that cannot be
     read are skipped (their loader reports them)."""

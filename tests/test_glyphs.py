@@ -153,3 +153,22 @@ def test_the_pdf_build_prints_the_mark_and_warns_with_the_same_message(odd_proje
     with pdfplumber.open(str(root / "out" / "luohe-2022" / "wuyang" / "feedback.pdf")) as pdf:
         text = "".join(pg.extract_text() or "" for pg in pdf.pages)
     assert "要多用表情〓和〓字，这里。" in text and "😀" not in text
+
+
+def test_kaohe_validate_warns_about_xlsx_remarks(odd_project):
+    import openpyxl
+
+    root, _ = odd_project
+    path = root / "content" / "luohe-2022" / "scores" / "zhujian.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["评价表"] if "评价表" in wb.sheetnames else wb.worksheets[0]
+    head = next(r for r in ws.iter_rows() if any(c.value == "评价说明" for c in r))
+    col = next(c.column for c in head if c.value == "评价说明")
+    row = head[0].row + 1
+    ws.cell(row=row, column=col).value = "工作扎实🙂。"
+    wb.save(path)
+    p = _cli("validate", "luohe-2022", "--format", "json", cwd=root)
+    assert p.returncode == 0, p.stdout + p.stderr
+    found = [d for d in json.loads(p.stdout)["diagnostics"]
+             if d["rule"] == RULE and d["path"].endswith("zhujian.xlsx")]
+    assert len(found) == 1 and found[0]["line"] == row and "U+1F642" in found[0]["message"], found
