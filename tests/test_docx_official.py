@@ -14,12 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fixtures.pdf import pdfcheck as pc
+from fixtures.pdf.synthetic import REPO
 
 from builder.cli import main
 from builder.project import Project
 from builder.rounds import compute, load_round
-from fixtures.pdf import pdfcheck as pc
-from fixtures.pdf.synthetic import REPO
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TOP, LEFT, WIDTH, HEIGHT = 37.0, 28.0, 156.0, 225.0

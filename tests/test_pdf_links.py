@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from fixtures.pdf.synthetic import REPO, make_results
 
 from builder.pdf import render_report
 from builder.pdf.links import allowed, print_links
 from builder.project import Project
-from fixtures.pdf.synthetic import REPO, make_results
 
 LINKS = ("\n\n链接：[x](javascript:alert(1))、[y](../../etc/passwd)、[z](other.md)、[w](https://example.org)、"
          "[m](mailto:a@b.cn)、[e](javascript%3Aalert(1))、[f](file:///etc/passwd)、[d](data:text/html,x)、"

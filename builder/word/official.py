@@ -159,7 +159,8 @@ _STYLES = {
 }
 # Styles set with no letter-spacing (print.css: letter-spacing 0), all others get
 # BODY_TRACKING like the PDF's body text.
-_UNTRACKED = {"发文机关标志", "发文字号", "公文标题", "附件标题", "表格标题", "表格文字", "表注", "版记", "页码", "页眉说明"}
+_UNTRACKED = {"发文机关标志", "发文字号", "公文标题", "附件标题", "表格标题", "表格文字", "表注", "版记", "页码",
+              "页眉说明"}
 _JC = {"both": "both", "center": "center", "left": "left", "right": "right"}
 
 
@@ -569,7 +570,7 @@ class _Writer:
         _table_width(tblpr)
         _order(tblpr, _TBLPR_ORDER)
         grid = table._tbl.tblGrid
-        for gc, wv in zip(grid.findall(qn("w:gridCol")), widths):
+        for gc, wv in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
             gc.set(qn("w:w"), str(wv))
         for tr in rows:
             cells = [c for c in tr if c.tag in ("td", "th")]
@@ -582,7 +583,7 @@ class _Writer:
             cant = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().insert(0, cant)
             area = "area" in tr.get("class", "")
-            for i, (cell_el, cell) in enumerate(zip(cells, row.cells)):
+            for i, (cell_el, cell) in enumerate(zip(cells, row.cells, strict=False)):  # (a short row: fewer cells)
                 cell.width = Twips(widths[i])
                 p = cell.paragraphs[0]
                 self.set_style(p, "表格文字")
@@ -629,7 +630,8 @@ class _Writer:
         tblpr = table._tbl.tblPr
         pos = OxmlElement("w:tblpPr")
         for k, v in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", "0"), ("bottomFromText", "0"),
-                     ("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpXSpec", "center"), ("tblpYSpec", "bottom")):
+                     ("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                     ("tblpYSpec", "bottom")):
             pos.set(qn(f"w:{k}"), v)
         tblpr.insert(0, pos)
         _table_width(tblpr)
@@ -654,7 +656,7 @@ class _Writer:
         _order(tblpr, _TBLPR_ORDER)
         width = _twips(TEXT_W_MM)
         cols = (round(width * 0.62), width - round(width * 0.62))  # 印发机关 | 印发日期
-        for gc, wv in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), cols):
+        for gc, wv in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), cols, strict=True):
             gc.set(qn("w:w"), str(wv))
         pad = _twips(2.2)
         one = 14 * 20  # 左右各空一字 (4号)
