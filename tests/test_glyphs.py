@@ -172,3 +172,12 @@ def test_kaohe_validate_warns_about_xlsx_remarks(odd_project):
     found = [d for d in json.loads(p.stdout)["diagnostics"]
              if d["rule"] == RULE and d["path"].endswith("zhujian.xlsx")]
     assert len(found) == 1 and found[0]["line"] == row and "U+1F642" in found[0]["message"], found
+
+
+def test_source_lines_are_not_split_at_u2028(tmp_path):
+    from builder.diagnostics import SourceCache
+
+    path = tmp_path / "r.md"
+    path.write_text("甲\u2028乙\n丙\r\n丁\n", encoding="utf-8")
+    cache = SourceCache()
+    assert [cache.line(str(path), n) for n in (1, 2, 3)] == ["甲\u2028乙", "丙", "丁"]
