@@ -28,6 +28,7 @@ entries get a fixed date and the core properties the round's date.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import re
 import zipfile
@@ -164,16 +165,31 @@ _UNTRACKED = {"发文机关标志", "发文字号", "公文标题", "附件标�
 _JC = {"both": "both", "center": "center", "left": "left", "right": "right"}
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> bytes:
+    """The empty document every Word copy starts from, made once per process: adding the
+    styles through python-docx is most of the time of a short document."""
+    w = _Writer(None, template=True)
+    buf = io.BytesIO()
+    w.d.save(buf)
+    return buf.getvalue()
+
+
 class _Writer:
-    def __init__(self, doc: dict):
+    def __init__(self, doc: dict | None, *, template: bool = False):
+        """A document on the prepared template (styles, page set-up, page numbers), with
+        ``doc``'s marks in the header; ``template=True`` prepares that template itself."""
         from docx import Document
 
-        self.info = doc
-        self.d = Document()
+        self.info = doc or {}
         self._style_ids: dict[str, str] = {}
-        self._setup_styles()
-        self._setup_page()
-        self.first_block = True
+        if template:
+            self.d = Document()
+            self._setup_styles()
+            self._setup_page()
+        else:
+            self.d = Document(io.BytesIO(_template()))
+            self._header_marks(self.d.sections[0])
 
     # ------------------------------------------------------------ set-up
 
@@ -302,16 +318,9 @@ class _Writer:
         self._headers_footers(sec)
 
     def _headers_footers(self, sec) -> None:
-        notes = [t for t in (self.info.get("sample_note"), self.info.get("watermark")) if t]
         for header in (sec.header, sec.even_page_header):
             header.is_linked_to_previous = False
-            p = header.paragraphs[0]
-            self.set_style(p, "页眉说明")
-            if notes:
-                run = p.add_run("；".join(notes))
-                from docx.shared import RGBColor
-
-                run.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+            self.set_style(header.paragraphs[0], "页眉说明")
         for footer, side in ((sec.footer, "right"), (sec.even_page_footer, "left")):
             footer.is_linked_to_previous = False
             p = footer.paragraphs[0]
@@ -321,6 +330,17 @@ class _Writer:
             p.add_run("— ")
             _page_field(p)
             p.add_run(" —")
+
+    def _header_marks(self, sec) -> None:
+        """示例数据 (sample content) and the 草稿 / 征求意见稿 mark in the header of every page."""
+        from docx.shared import RGBColor
+
+        notes = [t for t in (self.info.get("sample_note"), self.info.get("watermark")) if t]
+        if not notes:
+            return
+        for header in (sec.header, sec.even_page_header):
+            run = header.paragraphs[0].add_run("；".join(notes))
+            run.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
 
     # ------------------------------------------------------------ blocks
 
