@@ -32,7 +32,6 @@ import functools
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 # Role → the font name as installed in Chinese offices (the licensed fonts the office
@@ -130,14 +129,8 @@ def document_docx(html: str, doc: dict) -> bytes:
 # --------------------------------------------------------------------------- writer
 
 
-@dataclass
-class _Para:
-    style: str
-    role: str | None = None  # font role of the text when it differs from the style's
-
-
 _STYLES = {
-    # name: (role, size pt, alignment, first-line indent (chars), outline level, extra)
+    # name: (font role, size in pt, alignment, first-line indent in characters, outline level)
     "公文正文": ("fangsong", BODY_PT, "both", 2, None),
     "发文机关标志": ("xiaobiaosong", 26, "center", 0, None),
     "发文字号": ("fangsong", BODY_PT, "center", 0, None),
@@ -729,8 +722,7 @@ class _Writer:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def finish(self) -> bytes:
-        # python-docx's template starts the body with nothing; drop a trailing empty
-        # paragraph after a floating 版记 so that it cannot spill onto a new page.
+        """The package: properties and font table set, zip entries dated by the round."""
         self._core_properties()
         self._font_table()
         buf = io.BytesIO()
@@ -840,31 +832,11 @@ def _border_el(side: str, color: str, size: int, space_twips: int = 0):
 
 def _border(p, side: str, color: str, size: int) -> None:
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     ppr = p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
-    b = OxmlElement(f"w:{side}")
-    b.set(qn("w:val"), "single")
-    b.set(qn("w:sz"), str(size))
-    b.set(qn("w:space"), "0")
-    b.set(qn("w:color"), color)
-    bdr.append(b)
+    bdr.append(_border_el(side, color, size))
     ppr.append(bdr)
-    _order_ppr(ppr)
-
-
-def _right_tab(p, pos: int) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    ppr = p.get_or_add_pPr()
-    tabs = OxmlElement("w:tabs")
-    t = OxmlElement("w:tab")
-    t.set(qn("w:val"), "right")
-    t.set(qn("w:pos"), str(pos))
-    tabs.append(t)
-    ppr.append(tabs)
     _order_ppr(ppr)
 
 
