@@ -43,7 +43,11 @@ _worker = None  # the Renderer of a worker process
 
 
 def _watch_parent(parent: int) -> None:
-    """End this process when ``parent`` (the build) dies: PR_SET_PDEATHSIG, else a poller."""
+    """End this process when ``parent`` (the build) dies: PR_SET_PDEATHSIG, else a poller.
+
+    The kernel sends the signal when the *thread* that started the worker ends: the main
+    thread, or for a worker replaced after TASKS_PER_CHILD documents the pool's manager
+    thread, which ends only after it has shut its workers down."""
     import signal
 
     try:
