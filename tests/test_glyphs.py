@@ -181,3 +181,19 @@ def test_source_lines_are_not_split_at_u2028(tmp_path):
     path.write_text("甲\u2028乙\n丙\r\n丁\n", encoding="utf-8")
     cache = SourceCache()
     assert [cache.line(str(path), n) for n in (1, 2, 3)] == ["甲\u2028乙", "丙", "丁"]
+
+
+def test_kaohe_check_on_a_word_report_names_the_paragraph(tmp_path, cache_dir):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("舞阳县人民政府2022年度质量工作考核自评报告", style="Title")
+    d.add_paragraph("一、基本情况", style="Heading 1")
+    d.add_paragraph("工作扎实有效😀。")
+    path = tmp_path / "wuyang.docx"
+    d.save(str(path))
+    p = _cli("check", str(path), "--round", "luohe-2022", "--county", "wuyang", "--format", "json")
+    assert "Traceback" not in p.stderr, p.stderr
+    diags = json.loads(p.stdout)["files"][0]["diagnostics"]
+    glyph = [x for x in diags if x["rule"] == RULE]
+    assert [(x["line"], x["column"]) for x in glyph] == [(3, 7)] and "U+1F600" in glyph[0]["message"], diags

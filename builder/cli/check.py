@@ -62,14 +62,31 @@ def cmd_check(args) -> int:
 def _check_glyphs(project, path: Path, result) -> None:
     """Warn about characters the print fonts lack (builder.glyphs; not in the browser
     checker, which has no fonts). Only for a file that was read and in a project that
-    has a print font configuration."""
-    if result.errors and any(d.rule.startswith("io-") for d in result.diagnostics):
+    has a print font configuration; in a Word report the line is the paragraph number."""
+    if getattr(result, "unreadable", False) or any(d.rule.startswith("io-") and d.is_error for d in result.diagnostics):
         return
     if not (project.root / "themes" / "print" / "fonts.yaml").is_file():
         return
-    from ..glyphs import check_files
+    from ..checker.engine import WORD_SUFFIXES
+    from ..glyphs import find_uncovered, print_coverage
 
-    found = check_files(project, [(path, result.path)])
+    coverage = print_coverage(project)
+    if coverage is None:
+        return
+    if path.suffix.lower() in WORD_SUFFIXES:
+        from ..word.read import WordError, read_docx, word_document
+
+        try:
+            text = "\n".join(word_document(read_docx(path.read_bytes())).lines)
+        except (OSError, WordError):
+            return
+    else:
+        from ..textio import read_text
+
+        text = read_text(path, result.path, [])
+        if text is None:
+            return
+    found = find_uncovered(text, coverage, result.path)
     if found:
         result.diagnostics.extend(found)
         result.diagnostics.sort(key=lambda d: (d.line, d.column))
