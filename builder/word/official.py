@@ -86,12 +86,15 @@ def round_docx(results, project, county: str | None = None,
     document cannot be made, e.g. an unreadable feedback file or a broken template.
     """
     from ..pdf import documents
-    from ..pdf.render import Renderer
+    from ..pdf.render import PRINT_EQUIVALENTS, Renderer
 
-    # The templates only: no font is resolved or embedded for a Word copy.
+    # The templates only: no font is resolved or embedded for a Word copy. The characters
+    # print equivalents replace (﹝﹞ → 〔〕) are replaced here too; characters the PDF's font
+    # lacks stay as they are (the office's fonts may have them).
     renderer = Renderer(project, resolved_fonts={})
     specs = documents.round_specs(results, project, county=county, kinds=KINDS if kinds is None else kinds)
-    return [(docx_rel_path(spec.rel_path), document_docx(renderer.html(spec), spec.context["doc"]))
+    return [(docx_rel_path(spec.rel_path),
+             document_docx(renderer.html(spec).translate(PRINT_EQUIVALENTS), spec.context["doc"]))
             for spec in specs]
 
 
