@@ -145,7 +145,8 @@ def test_page_numbers_fields_odd_right_even_left_and_sample_mark(out):
         assert "示例数据" in header.paragraphs[0].text
     assert "示例数据" in d.core_properties.keywords
     assert d.core_properties.author == "漯河市质量强市战略工作领导小组办公室"
-    assert d.core_properties.title == "关于2022年度县区政府质量工作考核结果的通报"
+    # the title as in the PDF's metadata (which marks sample data too)
+    assert d.core_properties.title.startswith("关于2022年度县区政府质量工作考核结果的通报")
 
 
 def test_banji_rules_and_text(out):
