@@ -32,6 +32,9 @@ class CheckResult:
     stats: dict
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: bool = False  # a Word file that could not be read at all (the CLI exits 2)
+    # (line, heading) of the report's parts as the checker saw them, in document order: the
+    # sections and the annex with its cases (not in the JSON; the checker page groups by them)
+    sections: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -177,7 +180,17 @@ def check_document(doc, project=None, path: str = "<text>", round_id: str | None
         diags = [_in_paragraph(d, doc) if d.path == path else d for d in diags]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
-    return CheckResult(path, _stats(report), diags)
+    return CheckResult(path, _stats(report), diags, sections=_sections(report))
+
+
+def _sections(report: Report) -> list[tuple[int, str]]:
+    o = report.outline
+    heads = [(s.heading.line, s.heading.text) for s in o.structure]
+    if o.annex_index is not None:
+        b = report.blocks[o.annex_index]
+        heads.append((b.line, b.text.strip()))
+    heads += [(c.line, c.heading.text) for c in o.cases if c.heading is not None]
+    return sorted(set(heads))
 
 
 QUOTE_CHARS = 16
@@ -278,12 +291,12 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
                                 "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
                                 "或在命令中用 --round 和 --county 指明。"))
         return
-    if project is None or not project.rubrics_dir.is_dir():
+    from . import cache
+
+    if project is None or not (isinstance(project, cache.Facts) or project.rubrics_dir.is_dir()):
         diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
                                 "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
         return
-    from . import cache
-
     meta, mdiags = cache.round_info(project, rid)
     if meta is None:
         for d in mdiags:
@@ -305,15 +318,12 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
     report.year = meta.year
     report.county_name = county.name
     report.county_kind = county.kind
-    from .template import template_path
-
-    tpath = template_path(project.rubrics_dir, meta.rubric_id)
-    if not tpath.is_file():
+    template, tdiags, exists = cache.round_template(project, meta.rubric_id)
+    if not exists:
         diags.append(Diagnostic(path, r_line, 1, ERROR, "template-missing",
                                 f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
                                 f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。"))
         return
-    template, tdiags = cache.template_for(project, tpath)
     diags.extend(tdiags)
     report.template = template
     cache.save(project)
@@ -330,12 +340,9 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     usage = "请在命令中用 --round 和 --county 指明，例如：kaohe check 报告.docx --round luohe-2022 --county wuyang"
     from . import cache
 
-    if hasattr(project, "round_ids"):  # round facts without a project folder (the checker page)
-        ids = project.round_ids()
-    elif project is None or not project.rubrics_dir.is_dir():
+    if project is None or not (isinstance(project, cache.Facts) or project.rubrics_dir.is_dir()):
         return rid, cid, None  # reported below: no project
-    else:
-        ids = cache.round_ids(project)
+    ids = cache.round_ids(project)  # the project's rounds, or those of the checker page's facts
 
     title = build_outline(report.doc, None).title_text
     from .text import compact
@@ -366,7 +373,7 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
 
 
 def _choices(project) -> str:
-    from ..rounds.meta import round_ids
+    from .cache import round_ids
 
-    ids = round_ids(project.content_dir)
+    ids = round_ids(project)  # the project's rounds, or those of the checker page's facts
     return f"现有的考核轮次：{'、'.join(ids)}。" if ids else ""
