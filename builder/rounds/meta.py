@@ -42,6 +42,7 @@ class RoundMeta:
     deadline: _dt.date | None = None  # 评价表报送截止日期, for kaohe status
     review_notice: bool = False  # publish a 复核说明 of the upheld appeals on the round page
     status_pos: tuple = (1, 1)  # line, column of ``status:``
+    publish_docx: bool = False  # also put the .docx copies (kaohe docx) on the site
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -104,6 +105,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     published_date = f.get("published_date", "date")
     sample = f.get("sample", "bool", default=False)
     description = f.get("description", "str", default="")
+    publish_docx = f.get("publish_docx", "bool", default=False)
 
     counties: list[County] = []
     county_lines: dict[str, int] = {}
@@ -141,7 +143,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
                      f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
-                     f.pos("status") if "status" in f.m else (1, 1)), diags
+                     f.pos("status") if "status" in f.m else (1, 1), publish_docx), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

@@ -626,6 +626,21 @@ def write_pdfs(build: Build, out: Path) -> list[str]:
     return [p.relative_to(out).as_posix() for p in paths]
 
 
+def write_docx(build: Build, out: Path) -> list[str]:
+    """The office's Word copies (:mod:`builder.word.official`) of the rounds whose
+    round.yaml asks for them (``publish_docx: true``; default: never on the site). Like the
+    PDFs, a round that publishes grades only keeps its feedback letters off the site."""
+    written: list[str] = []
+    for res in build.site.rounds:
+        if not res.round.publish_docx:
+            continue
+        from ..word.official import write_round_docx
+
+        kinds = ("notification",) if res.round.publish == "grades" else None
+        written += [p.relative_to(out).as_posix() for p in write_round_docx(res, build.project, out, kinds=kinds)]
+    return written
+
+
 def write_sitemap(build: Build, out: Path) -> list[str]:
     """``sitemap.xml`` (and ``.gz``): every page with its date when ``site_url`` is set,
     else an empty list (a sitemap needs absolute URLs)."""
@@ -661,6 +676,7 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("assets", write_theme_assets),
     ("search", write_search),
     ("pdfs", write_pdfs),
+    ("docx", write_docx),
     ("checkpage", write_check_page),
     ("sitemap", write_sitemap),
 ]
