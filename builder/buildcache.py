@@ -142,6 +142,10 @@ class BuildCache:
             enabled = _env.cache_enabled()
         self.enabled = enabled
         self.stats = CacheStats()
+        # id(value) -> (value, SHA-256 of its plain-data serialisation (to_plain, JSON)), for the
+        # values this build wrote or read as plain data; page keys use them instead of walking
+        # the value again (builder/site/pagecache.py). Never stored.
+        self.known_values: dict[int, tuple[object, str]] = {}
 
     @classmethod
     def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":

@@ -60,7 +60,9 @@ def load_computed(project, round_id: str, store: BuildCache | None):
                               ensure_ascii=False, separators=(",", ":"))
         except (NotPlain, RecursionError):
             return rnd, diags, results
-        store.put("round", key, {"blob": store.put_blob(data.encode("utf-8"))})
+        blob = store.put_blob(data.encode("utf-8"))
+        store.put("round", key, {"blob": blob})
+        store.known_values[id(results)] = (results, blob)
     return rnd, diags, results
 
 
@@ -92,6 +94,7 @@ def _cached(project, folder: Path, store: BuildCache, key: str):
     if any(d.is_error for d in diags):
         return None, diags, None
     store.stats.rounds_reused.append(results.round.id)
+    store.known_values[id(results)] = (results, str(rec.get("blob", "")))
     return results.round, diags, results
 
 
