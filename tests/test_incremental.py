@@ -106,6 +106,7 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     stats = last_build(project)
     assert stats["rendered"] == [f"{ROUND}/{county}/report.pdf"]
     assert set(stats["reused"]) == all_pdfs(ids) - {f"{ROUND}/{county}/report.pdf"}
+    assert last_build(project, "rounds_reused") == [ROUND]  # the round was not even loaded again
     pages = last_build(project, "pages")  # and of the generated pages, only the report's
     assert pages["rendered"] == [f"{ROUND}/{county}/report/"] and len(pages["reused"]) > 2 * N
     new = snapshot(project / "site")
@@ -360,5 +361,6 @@ def test_serve_rebuilds_use_the_cache_and_show_the_edit(project, ids, tmp_path):
     page = served / ROUND / ids[0] / "report" / "index.html"
     assert "保存后立即可见" in page.read_text(encoding="utf-8")
     assert last_build(root, "pages")["rendered"] == [f"{ROUND}/{ids[0]}/report/"]
+    assert last_build(root, "rounds_reused") == [ROUND]
     assert leftovers(tmp_path) == [] and leftovers(root) == []
     assert not any(p.name.startswith(".served.kaohe-") for p in tmp_path.iterdir())

@@ -207,7 +207,7 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     MEMO.store = store if store.enabled else None
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
-    site = collect(project, drafts=bool(opts.drafts))
+    site = collect(project, drafts=bool(opts.drafts), cache=store)
     errors = [d for d in site.diagnostics if d.is_error]
     if errors:
         raise DiagnosticError(errors)
@@ -704,7 +704,7 @@ def _write_build_log(build: Build) -> None:
     if not store.enabled:
         return
     data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
-            "corrupt": store.stats.corrupt}
+            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
     try:
         target = store.root.parent / "last-build.json"
         target.parent.mkdir(parents=True, exist_ok=True)
