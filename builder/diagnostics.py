@@ -118,17 +118,43 @@ class SourceCache:
         return lines[lineno - 1]
 
 
+def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[Diagnostic]:
+    """``diags`` sorted, with at most ``limit`` (default :data:`builder.limits.DIAGNOSTICS_PER_FILE`)
+    per file: errors first, then warnings and notes, and one closing note per file saying
+    how many more there were, so that a broken file cannot print megabytes."""
+    from .limits import DIAGNOSTICS_PER_FILE
+
+    limit = DIAGNOSTICS_PER_FILE.value if limit is None else limit
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    out: list[Diagnostic] = []
+    for path, items in by_path.items():
+        if len(items) <= limit:
+            out.extend(items)
+            continue
+        items.sort(key=lambda d: (_SEVERITY_ORDER.get(d.severity, 9), d.sort_key()))
+        kept, rest = items[:limit], items[limit:]
+        out.extend(kept)
+        errors = sum(1 for d in rest if d.is_error)
+        out.append(Diagnostic(path, 0, 0, INFO, "diagnostics-capped",
+                              f"这个文件还有 {len(rest)} 条问题没有列出（其中错误 {errors} 条）：每个文件最多列出 {limit} 条。"
+                              "请先修改上面列出的问题，再重新检查。"))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
 def render_text(diags: Iterable[Diagnostic], labels: dict[str, str] = LABELS_EN, stream=None) -> None:
+    """Print ``diags`` compiler-style, capped per file (:func:`cap_per_file`)."""
     stream = stream or sys.stdout
     cache = SourceCache()
-    for d in sorted(diags, key=Diagnostic.sort_key):
+    for d in cap_per_file(diags):
         src = d.source_line if d.source_line is not None else cache.line(d.path, d.line)
         print(d.format(labels, source=src), file=stream)
 
 
 def render_json(diags: Iterable[Diagnostic]) -> str:
     return json.dumps(
-        {"diagnostics": [d.to_json() for d in sorted(diags, key=Diagnostic.sort_key)]},
+        {"diagnostics": [d.to_json() for d in cap_per_file(diags)]},
         ensure_ascii=False,
         indent=2,
     )

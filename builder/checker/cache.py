@@ -121,7 +121,7 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
         return info, []
     from ..rounds.meta import load_round_meta
 
-    meta, diags = load_round_meta(project.content_dir, round_id, project.display)
+    meta, diags = load_round_meta(project.content_dir, round_id, project.display, root=project.root)
     info = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year, tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties))

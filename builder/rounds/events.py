@@ -27,9 +27,9 @@ from .model import BonusAward, DeductionEvent, Origin, VetoEvent
 
 
 def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple, tuple]:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return (), (), ()
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=ctx.root)  # a folder or a link outside is an error there
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
         return (), (), ()

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
-from ..yamlio import read_text
+from ..textio import check_file, read_text
 from .diag import ERROR, WARNING, at
 from .model import Origin
 
@@ -101,8 +101,14 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def read_table(path: Path, display: str, columns: Columns, diags: list[Diagnostic]) -> Table | None:
-    """Read a ``.csv`` or ``.xlsx`` file. Returns None when it cannot be read at all."""
+def read_table(path: Path, display: str, columns: Columns, diags: list[Diagnostic],
+               root: Path | None = None) -> Table | None:
+    """Read a ``.csv`` or ``.xlsx`` file. Returns None when it cannot be read at all.
+
+    ``root``: the project folder; a file that really lies outside it is refused (:mod:`builder.paths`).
+    """
+    if not check_file(path, display, diags, root):
+        return None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(path, display, diags)

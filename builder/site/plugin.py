@@ -137,6 +137,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                 raise PluginError("PDF 没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)) from None
 
     def on_files(self, files, *, config):
+        _check_docs_files(files, Path(config.docs_dir), self.project)
         for spec in self.plan.pages:
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"{config.docs_dir}/{spec.src_uri} 与自动生成的页面“{spec.meta.title}”重名，请改名或删除该文件。")
@@ -283,6 +284,22 @@ def _check_docs_dir(docs_dir: Path, project: Project) -> None:
         raise PluginError(f"mkdocs.yml 的 docs_dir（{docs_dir}）不能是 content/ 或包含考核轮次的文件夹："
                           "MkDocs 会把其中所有文件复制到网站里，联系人名单等不公开的文件会被发布。"
                           "请使用 content/pages/ 这样只放网页文章的文件夹。")
+
+
+def _check_docs_files(files, docs_dir: Path, project: Project) -> None:
+    """Every hand-written page or file in docs_dir must really lie inside the project
+    (:mod:`builder.paths`): a symlink to a contact list or to /etc/passwd is never published."""
+    from ..paths import check_inside
+
+    bad = []
+    for f in files:
+        if getattr(f, "generated_by", None) or not f.abs_src_path:
+            continue
+        d = check_inside(project.root, Path(f.abs_src_path), project.display(Path(f.abs_src_path)))
+        if d is not None:
+            bad.append(d)
+    if bad:
+        raise PluginError("网站没有生成（site/ 保持原样）：\n" + _format(bad))
 
 
 def _parse_date(v) -> _dt.date | None:

@@ -91,7 +91,7 @@ def _check_documents(project, rnd, folder: Path) -> list[Diagnostic] | None:
     from ..rounds.documents import load_feedback, load_reports
     from ..rounds.meta import load_round_meta
 
-    meta, _ = load_round_meta(project.content_dir, rnd.id, project.display, partial=True)
+    meta, _ = load_round_meta(project.content_dir, rnd.id, project.display, partial=True, root=project.root)
     if meta is None:
         return None
     fresh: list[Diagnostic] = []
