@@ -62,7 +62,7 @@ class Diagnostic:
         where = f"{self.path}:{self.line}:{self.column}" if self.line > 0 else self.path
         out = [f"{where}: {label}[{self.rule}] {self.message}"]
         src = self.source_line if self.source_line is not None else source
-        if src is not None and self.line > 0:
+        if src and self.line > 0:
             src = src.rstrip("\r\n")
             out.append(f"    {src}")
             # Wide (CJK) characters take two terminal cells; place the caret under the column.

@@ -47,6 +47,7 @@ XLSX_MAX_RATIO = Limit(200, "XLSX 中每个部件的压缩比不超过 200 倍")
 XLSX_MAX_ROWS = Limit(100_000, "每个工作表不超过 100000 行")
 XLSX_MAX_COLUMNS = Limit(256, "每个工作表不超过 256 列（到 IV 列）")
 XLSX_MAX_STRINGS = Limit(1_000_000, "共享字符串不超过 1000000 个")
+XLSX_MAX_CELLS = Limit(2_000_000, "有内容的单元格合计不超过 2000000 个")
 
 # -- numbers (scores, points, counts) ---------------------------------------------------
 NUMBER_MAX_INT_DIGITS = Limit(6, "整数部分不超过 6 位")
@@ -90,5 +91,5 @@ def number_problem(value) -> str:
     if int_digits > NUMBER_MAX_INT_DIGITS.value:
         return f"数字太大（{NUMBER_MAX_INT_DIGITS.label}）"
     if decimals > NUMBER_MAX_DECIMALS.value:
-        return f"小数位数太多（{NUMBER_MAX_DECIMALS.label}），不能不加说明地四舍五入。请写出考核细则能表示的分数，如 90.5"
+        return f"小数位数太多（{NUMBER_MAX_DECIMALS.label}），kaohe 不会自行四舍五入，请填写考核细则能表示的分数，如 90.5"
     return ""
