@@ -101,7 +101,14 @@ class SourceCache:
     def line(self, path: str, lineno: int) -> str | None:
         if path not in self._lines:
             try:
-                data = Path(path).read_bytes()
+                from .limits import TEXT_MAX_BYTES
+
+                p = Path(path)
+                # only a regular file of a readable size: never block on a pipe or read a giant
+                if not p.is_file() or p.stat().st_size > TEXT_MAX_BYTES.value:
+                    self._lines[path] = None
+                    return None
+                data = p.read_bytes()
                 if b"\x00" in data[:4096]:  # binary (e.g. an XLSX sheet): no source lines to show
                     self._lines[path] = None
                     return None

@@ -34,7 +34,7 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
             continue
         shown = display(p)
         if p.is_dir() and p.suffix.lower() in suffixes:
-            ctx.diags.append(Diagnostic(shown, 0, 0, ERROR, "round-file-folder",
+            ctx.diags.append(Diagnostic(shown, 1, 1, ERROR, "round-file-folder",
                                         f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。"))
             continue
         if p.is_dir() or p.suffix.lower() not in suffixes:
