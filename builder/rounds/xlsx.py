@@ -22,6 +22,7 @@ import datetime as _dt
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,7 @@ class _Reader:
             self.fail(f"XLSX 文件太大（{size // 1024 // 1024} MB），超过上限：{XLSX_MAX_BYTES.label}。请检查是否放错了文件。")
         try:
             zf = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
             self.fail(f"无法读取 XLSX 文件（{type(exc).__name__}：不是有效的 XLSX/ZIP 文件）。{RESAVE}")
         with zf:
             total = 0
@@ -123,7 +124,8 @@ class _Reader:
                       f"正常的 Excel 文件不会有，为安全起见拒绝读取。{RESAVE}")
         except ParseError as exc:
             self.fail(f"XLSX 中的“{name}”不是有效的 XML（{exc}）。{RESAVE}")
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            # a damaged or encrypted entry: CRC mismatch, bad deflate data, unsupported method
             self.fail(f"XLSX 中的“{name}”无法解压（{type(exc).__name__}）。{RESAVE}")
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
