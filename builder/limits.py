@@ -32,7 +32,7 @@ TEXT_MAX_BYTES = Limit(_mb(16), "单个文本文件不超过 16 MB")
 TEXT_MAX_LINE = Limit(100_000, "每行不超过 100000 个字符")
 
 # -- YAML ------------------------------------------------------------------------------
-YAML_MAX_DEPTH = Limit(64, "嵌套不超过 64 层")
+YAML_MAX_DEPTH = Limit(100, "嵌套不超过 100 层")
 YAML_MAX_ALIASES = Limit(100, "别名（*名称）不超过 100 个")
 YAML_MAX_NODES = Limit(1_000_000, "展开后不超过 1000000 个值")
 
@@ -44,7 +44,7 @@ CSV_MAX_COLUMNS = Limit(256, "每行不超过 256 列")
 XLSX_MAX_BYTES = Limit(_mb(32), "XLSX 文件不超过 32 MB")
 XLSX_MAX_UNCOMPRESSED = Limit(_mb(256), "XLSX 解压后合计不超过 256 MB")
 XLSX_MAX_RATIO = Limit(200, "XLSX 中每个部件的压缩比不超过 200 倍")
-XLSX_MAX_ROWS = Limit(100_000, "每个工作表不超过 100000 行")
+XLSX_MAX_ROWS = Limit(500_000, "每个工作表不超过 500000 行")
 XLSX_MAX_COLUMNS = Limit(256, "每个工作表不超过 256 列（到 IV 列）")
 XLSX_MAX_STRINGS = Limit(1_000_000, "共享字符串不超过 1000000 个")
 XLSX_MAX_CELLS = Limit(2_000_000, "有内容的单元格合计不超过 2000000 个")
