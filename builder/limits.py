@@ -29,7 +29,7 @@ def _mb(n: int) -> int:
 
 # -- text files (reports, feedback, YAML, CSV) ------------------------------------------
 TEXT_MAX_BYTES = Limit(_mb(16), "单个文本文件不超过 16 MB")
-TEXT_MAX_LINE = Limit(100_000, "每行不超过 100000 个字符")
+TEXT_MAX_LINE = Limit(20_000, "每行不超过 20000 个字符")
 
 # -- YAML ------------------------------------------------------------------------------
 YAML_MAX_DEPTH = Limit(100, "嵌套不超过 100 层")
