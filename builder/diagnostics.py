@@ -64,14 +64,23 @@ class Diagnostic:
         src = self.source_line if self.source_line is not None else source
         if src and self.line > 0:
             src = src.rstrip("\r\n")
+            col = max(self.column - 1, 0)
+            if len(src) > _SOURCE_WIDTH:  # a long line: only the part around the column
+                start = max(0, min(col - _SOURCE_WIDTH // 2, len(src) - _SOURCE_WIDTH))
+                head, tail = ("…" if start else ""), ("…" if start + _SOURCE_WIDTH < len(src) else "")
+                src = head + src[start:start + _SOURCE_WIDTH] + tail
+                col = col - start + len(head)
             out.append(f"    {src}")
             # Wide (CJK) characters take two terminal cells; place the caret under the column.
-            prefix = src[: max(self.column - 1, 0)]
+            prefix = src[:col]
             width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
             out.append("    " + " " * width + "^")
         if self.hint:
             out.append(f"    = {'帮助' if labels is LABELS_ZH else 'help'}: {self.hint}")
         return "\n".join(out)
+
+
+_SOURCE_WIDTH = 120  # characters of a source line printed under a message
 
 
 def _is_wide(ch: str) -> bool:

@@ -108,6 +108,20 @@ def test_folder_symlink_is_refused(project):
     assert SECRET not in r.out
 
 
+def test_round_folder_linked_outside_is_refused(built):
+    import shutil
+
+    root, before = built
+    outside = root.parent / "outside-round"
+    shutil.copytree(rd(root), outside)
+    (outside / "reports" / "east.md").write_text(f"# 东城区2024年度质量工作自评报告\n\n{SECRET}\n", encoding="utf-8")
+    shutil.rmtree(rd(root))
+    rd(root).symlink_to(outside)
+    r = run(root, "validate", ROUND).expect(1, f"content/{ROUND}/round.yaml", "path-outside")
+    assert SECRET not in r.out
+    assert_build_refused(root, before, SECRET, rule="path-outside")
+
+
 def shutil_rm(path: Path) -> None:
     import shutil
 

@@ -70,6 +70,21 @@ def test_yaml_sheet_files(proj, data, noise, where):
     _check(proj, target)
 
 
+@FUZZ
+@given(data=values, noise=yaml_noise, where=st.integers(min_value=0, max_value=3000))
+def test_rubric_files(proj, data, noise, where):
+    rubric = (proj / "rubrics" / "tiny.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    text = rubric.replace("id: tiny\n", "id: fuzz\n") + yaml.safe_dump({"x-extra": data}, allow_unicode=True)
+    text = text[:where] + noise + text[where:]
+    (proj / "rubrics" / "fuzz.yaml").write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    r = run(proj, "rubric", "validate", "fuzz")
+    assert r.rc in (0, 1), r.out[-2000:]
+    if r.rc == 1:
+        assert ERROR_LINE.search(r.out), r.out[-2000:]
+
+
 # -- CSV --------------------------------------------------------------------------------
 
 cells = st.one_of(st.text(alphabet=list(",\"\t\n\r ;#：:25东城区"), max_size=12),
