@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/bootstrap.sh build
-mkdocs build --strict "$@"
-echo "完成：网站和 PDF 已生成在 site/ 目录（用浏览器打开 site/index.html）。"
+kaohe build --strict "$@"
+echo "完成：用浏览器打开 site/index.html 即可浏览。"

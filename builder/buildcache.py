@@ -29,6 +29,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import env as _env
+
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 DEFAULT_MAX_MB = 2048
 _PKG = Path(__file__).resolve().parent
@@ -122,7 +124,6 @@ class CacheStats:
     stored: int = 0
     rendered: list[str] = field(default_factory=list)  # outputs made anew in this build
     reused: list[str] = field(default_factory=list)  # outputs taken from the cache
-    rounds_reused: list[str] = field(default_factory=list)  # rounds not loaded again (site/roundcache.py)
 
     def as_dict(self) -> dict:
         return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
@@ -137,14 +138,14 @@ class BuildCache:
     def __init__(self, root: Path, *, enabled: bool | None = None):
         self.root = Path(root)
         if enabled is None:
-            enabled = os.environ.get("KAOHE_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+            enabled = _env.cache_enabled()
         self.enabled = enabled
         self.stats = CacheStats()
 
     @classmethod
     def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":
         """``$KAOHE_CACHE_DIR`` or ``<project>/.cache/kaohe/build``."""
-        where = os.environ.get("KAOHE_CACHE_DIR")
+        where = _env.text("KAOHE_CACHE_DIR")
         return cls(Path(where) if where else project.root / ".cache" / "kaohe" / "build", enabled=enabled)
 
     # ── blobs: content-addressed bytes ──
@@ -212,7 +213,7 @@ class BuildCache:
             return 0
         if max_bytes is None:
             try:
-                max_bytes = int(float(os.environ.get("KAOHE_CACHE_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
+                max_bytes = int(float(_env.text("KAOHE_CACHE_MAX_MB", str(DEFAULT_MAX_MB))) * 1024 * 1024)
             except ValueError:
                 max_bytes = DEFAULT_MAX_MB * 1024 * 1024
         entries = []

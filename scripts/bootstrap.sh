@@ -19,14 +19,34 @@ missing=()
 for pkg in "${apt_needed[@]}"; do
   # python3-venv is only needed when the interpreter lacks a working venv module.
   if [ "$pkg" = python3-venv ] && python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then continue; fi
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  # Unpacked and usable counts as installed: "triggers-pending"/"triggers-awaited" only mean that
+  # dpkg will run a trigger (e.g. fc-cache) later; "half-configured" packages are already on disk.
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null \
+    | grep -Eq "^install ok (installed|triggers-pending|triggers-awaited|half-configured)$" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> 安装系统软件包：${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another apt job (e.g. a fresh machine's first updates) holds the lock: wait for it.
+    apt_wait=(-o DPkg::Lock::Timeout=600)
+    apt_log="$(mktemp)"
+    if command -v fuser >/dev/null 2>&1 && fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then
+      echo "==> 另一个软件包安装任务正在运行，等待它结束（最多 10 分钟）……"
+    fi
+    if ! apt-get "${apt_wait[@]}" update -qq >"$apt_log" 2>&1 \
+       || ! apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; then
+      echo "安装系统软件包失败：${missing[*]}。" >&2
+      if grep -q "lock" "$apt_log"; then
+        echo "另一个软件包安装任务 10 分钟内没有结束。请等它结束后重新运行本命令。" >&2
+      else
+        echo "apt-get 的输出如下，请检查网络或软件源后重新运行本命令：" >&2
+        cat "$apt_log" >&2
+      fi
+      rm -f "$apt_log"
+      exit 1
+    fi
+    rm -f "$apt_log"
   else
     echo "缺少系统软件包：${missing[*]}" >&2
     echo "请以管理员身份运行：sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
@@ -34,16 +54,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+source "$KAOHE_ROOT/scripts/pip-env.sh"
+
 if [ ! -x "$KAOHE_VENV/bin/python" ]; then
   echo "==> 创建虚拟环境 $KAOHE_VENV"
   python3 -m venv "$KAOHE_VENV"
 fi
+# Python packages: exactly the versions of the lock file (scripts/lock.sh makes it from
+# pyproject.toml), then kaohe itself without resolving anything again.
+lock="$KAOHE_ROOT/lock/requirements.txt"
+[ "$purpose" = test ] && lock="$KAOHE_ROOT/lock/requirements-test.txt"
 stamp="$KAOHE_VENV/.kaohe-installed-$purpose"
-if [ ! -f "$stamp" ] || [ "$KAOHE_ROOT/pyproject.toml" -nt "$stamp" ]; then
-  echo "==> 安装 Python 依赖"
-  extras=""
-  [ "$purpose" = test ] && extras="[test]"
-  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$KAOHE_ROOT$extras"
+if [ ! -f "$stamp" ] || [ "$KAOHE_ROOT/pyproject.toml" -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "==> 安装 Python 依赖（按 ${lock#"$KAOHE_ROOT"/} 的确切版本）"
+  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$lock"
+  "$KAOHE_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$KAOHE_ROOT"
   touch "$stamp"
 fi
 

@@ -237,21 +237,27 @@ def _small_project(tmp_path) -> Project:
 def _fresh_cache_state():
     from builder.checker import cache
 
-    cache._disks.clear()
+    cache._stores.clear()
     cache._memory.clear()
 
 
-def test_cache_is_written_used_and_invalidated(tmp_path):
-    import json
+def _check_records(project) -> list:
+    from builder.buildcache import BuildCache
+
+    root = BuildCache.for_project(project).root
+    return sorted(root.glob("check-*/*/*.json"))
+
+
+def test_cache_is_written_used_and_invalidated(tmp_path, monkeypatch):
     import time
 
+    monkeypatch.setenv("KAOHE_CACHE_DIR", str(tmp_path / "cache"))
     project = _small_project(tmp_path)
     text = (FIXTURES / "ok-minimal.md").read_text(encoding="utf-8")
     _fresh_cache_state()
     assert check_text(text, project, "r.md").diagnostics == []
-    cache_file = project.root / ".cache" / "kaohe" / "check.json"
-    data = json.loads(cache_file.read_text(encoding="utf-8"))
-    assert data["templates"] and data["rounds"]
+    kinds = {p.parent.parent.name for p in _check_records(project)}
+    assert kinds == {"check-round", "check-template"}
 
     # a new process (fresh memory) uses the disk cache: same result
     _fresh_cache_state()
@@ -273,21 +279,27 @@ def test_cache_is_written_used_and_invalidated(tmp_path):
 
 
 def test_corrupt_or_disabled_cache_is_ignored(tmp_path, monkeypatch):
+    import json
+
     project = _small_project(tmp_path)
     text = (FIXTURES / "ok-minimal.md").read_text(encoding="utf-8")
-    cache_file = project.root / ".cache" / "kaohe" / "check.json"
-    cache_file.parent.mkdir(parents=True)
-    cache_file.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("KAOHE_CACHE_DIR", str(tmp_path / "cache"))
     _fresh_cache_state()
     assert check_text(text, project, "r.md").diagnostics == []
-    cache_file.write_text('{"version": 1, "code": "x", "templates": {"a": 1}}', encoding="utf-8")
+    records = _check_records(project)
+    assert len(records) == 2
+    records[0].write_text("{not json", encoding="utf-8")  # damaged
+    wrapper = json.loads(records[1].read_text(encoding="utf-8"))
+    wrapper["body"]["year"] = 1900  # altered: no longer matches its checksum
+    records[1].write_text(json.dumps(wrapper), encoding="utf-8")
     _fresh_cache_state()
     assert check_text(text, project, "r.md").diagnostics == []
     monkeypatch.setenv("KAOHE_NO_CACHE", "1")
-    cache_file.unlink()
+    for r in _check_records(project):
+        r.unlink()
     _fresh_cache_state()
     assert check_text(text, project, "r.md").diagnostics == []
-    assert not cache_file.exists()
+    assert _check_records(project) == []
 
 
 def test_problems_in_round_or_template_are_reported_every_time(tmp_path):

@@ -153,7 +153,7 @@ def test_site_core_does_not_import_mkdocs():
     import sys
 
     code = ("import sys; import builder.site.collect, builder.site.pages, builder.site.search, builder.site.usermd, "
-            "builder.site.outputs, builder.rounds, builder.rubric; "
+            "builder.site.build, builder.rounds, builder.rubric; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'weasyprint')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert out.strip() == "[]"

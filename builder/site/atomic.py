@@ -25,9 +25,14 @@ import logging
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.kaohe")
+
+
+class StagingError(Exception):
+    """``site/`` cannot be replaced (read-only, not a folder …); the message is for the user."""
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -68,16 +73,45 @@ class AtomicSite:
         self.temp = self.final.parent / f".{self.final.name}.kaohe-new-{os.getpid()}"
         self.old = self.final.parent / f".{self.final.name}.kaohe-old-{os.getpid()}"
 
+    def check_writable(self) -> None:
+        """Raise :class:`StagingError` (in Chinese) when the build could not replace ``site/``
+        (a read-only or immutable folder, a file in its place): checked by writing a probe
+        file into each folder before anything is built, so that nothing is left behind."""
+        parent = self.final.parent
+        if self.final.exists() and not self.final.is_dir():
+            raise StagingError(f"{self.final} 不是文件夹，网站无法写到这里。请删除或改名这个文件后重新生成。")
+        if parent.exists() and not _can_write(parent):
+            raise StagingError(f"没有权限在 {parent} 中写入，网站没有生成。请检查这个文件夹的写入权限。")
+        if self.final.is_dir():
+            for folder in (self.final, *(p for p in self.final.rglob("*") if p.is_dir() and not p.is_symlink())):
+                if not _can_write(folder):
+                    raise StagingError(f"{folder} 是只读的，生成的网站无法替换它（{self.final} 保持原样）。"
+                                       f"请先恢复写入权限（例如 chmod -R u+w {self.final}）后重新生成。")
+
     def begin(self) -> str:
-        """Prepare the empty temporary folder; returns it (the ``site_dir`` for MkDocs)."""
+        """Prepare the empty temporary folder; returns it (the ``site_dir`` for MkDocs).
+        Raises :class:`StagingError` when it cannot be made."""
         self.sweep()
         shutil.rmtree(self.temp, ignore_errors=True)
-        self.temp.mkdir(parents=True)
+        try:
+            self.temp.mkdir(parents=True)
+        except OSError as exc:
+            raise StagingError(f"无法在 {self.final.parent} 中生成网站（{exc.strerror}）。"
+                               "请检查这个文件夹的写入权限和剩余空间。") from None
         return str(self.temp)
 
+    def staging(self, purpose: str = "stage") -> Path:
+        """A fresh, empty staging folder next to ``site/`` that :meth:`sweep` removes once its
+        process is gone (``.site.kaohe-stage-<pid>``)."""
+        path = self.final.parent / f".{self.final.name}.kaohe-{purpose}-{os.getpid()}"
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
+
     def sweep(self) -> None:
-        """Remove what killed builds left next to ``site/``."""
-        pattern = re.compile(rf"^\.{re.escape(self.final.name)}\.kaohe-(?:new|old)-(\d+)$")
+        """Remove what killed builds left next to ``site/`` (every ``.site.kaohe-*-<pid>``
+        folder whose process is gone, and this process's own)."""
+        pattern = re.compile(rf"^\.{re.escape(self.final.name)}\.kaohe-[a-z]+-(\d+)$")
         try:
             entries = list(self.final.parent.iterdir())
         except OSError:
@@ -85,7 +119,7 @@ class AtomicSite:
         for p in entries:
             m = pattern.match(p.name)
             if m and (int(m.group(1)) == os.getpid() or not _alive(int(m.group(1)))):
-                shutil.rmtree(p, ignore_errors=True)
+                _remove(p)
 
     def commit(self) -> None:
         """Put the finished build in place of ``site/`` and remove the previous one."""
@@ -94,7 +128,7 @@ class AtomicSite:
             return
         try:
             if _exchange(self.temp, self.final):
-                shutil.rmtree(self.temp, ignore_errors=True)  # now the previous site
+                _remove(self.temp)  # now the previous site
                 return
             os.rename(self.final, self.old)
         except OSError as exc:
@@ -106,10 +140,10 @@ class AtomicSite:
         except OSError:
             os.rename(self.old, self.final)  # put the previous site back
             raise
-        shutil.rmtree(self.old, ignore_errors=True)
+        _remove(self.old)
 
     def abort(self) -> None:
-        shutil.rmtree(self.temp, ignore_errors=True)
+        _remove(self.temp)
 
     def _replace_contents(self) -> None:
         for child in list(self.final.iterdir()):
@@ -119,4 +153,40 @@ class AtomicSite:
                 child.unlink()
         for child in list(self.temp.iterdir()):
             os.replace(child, self.final / child.name)
-        shutil.rmtree(self.temp, ignore_errors=True)
+        _remove(self.temp)
+
+
+def _can_write(folder: Path) -> bool:
+    """Whether a file can be made and removed in ``folder`` (also true of root's limits:
+    an immutable folder refuses even root)."""
+    probe = folder / f".kaohe-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return True
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:
+        return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder of ours, also where it was made read-only; never raises."""
+    def retry(func, p, _exc):
+        try:
+            os.chmod(os.path.dirname(p) or ".", 0o700)
+            if os.path.isdir(p) and not os.path.islink(p):
+                os.chmod(p, 0o700)
+            func(p)
+        except OSError:
+            pass
+
+    if os.path.lexists(path):
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=retry)
+        else:
+            shutil.rmtree(path, onerror=retry)

@@ -1,123 +1,99 @@
-"""Reusing generated pages and rendered user Markdown that did not change (build cache).
+"""Generated pages and rendered user Markdown kept in the build cache, keyed on plain data.
 
-MkDocs renders every page on every build. For the pages the plugin generates (rounds,
-counties, reports, rubrics) the HTML is a function of the page's data (its
-:class:`~builder.site.pages.PageSpec`), the site-wide data (``kh_site``), the theme and
-the MkDocs configuration; :class:`PageCache` keys the HTML by the hash of all of it:
+A page's HTML is a function of its data (the :class:`~builder.site.pages.PageSpec`), the
+site-wide data, the theme and the code. :class:`PageCache` keys it by the SHA-256 of:
 
-* the *salt*: the code and version of kaohe (every module of ``builder`` but the PDF
-  adapter, the checker and the command line), the versions
-  of MkDocs and Jinja, every file under ``themes/``, the bytes of ``mkdocs.yml``, every
-  file of ``docs_dir`` (hand-written pages are in the navigation), the site options
-  (drafts, PDFs, publisher, date), the site URL and ``kh_site``;
-* the page's URL and a deep hash of its spec: every field of every object the template
-  can reach from it (rendered reports, rubric nodes, lists, dicts …), hashed once per
-  build however many pages share it (:class:`Digest`); a round's results, its counties'
-  results and the rubrics, which are pure functions of files, are hashed by those files
-  (:meth:`PageCache.pin_site`) instead of object by object.
+* the *salt*: kaohe's code and version (every module of ``builder`` but the PDF adapter,
+  the checker and the command line), the versions of Jinja, MarkupSafe and markdown-it-py,
+  every file under ``themes/`` and the site settings (:class:`~builder.site.build.SiteConfig`,
+  the resolved options and the navigation);
+* the page's URL and its spec written out as plain values (:func:`plain`): every field of
+  every dataclass, list, dict, Decimal, date and string the template can reach, in a
+  fixed order. Object identities never enter a key; within one build each object is
+  written out once however many pages share it (a memo, dropped after the build).
 
-A page found in the cache is not rendered: the plugin gives MkDocs a one-line template
-that outputs the stored HTML; ``on_post_page`` of other plugins still runs on it. Pages
-whose data cannot be hashed (an object of a type the digest does not know) are simply
-rendered. Hand-written pages are always rendered.
-
-:class:`MarkdownMemo` keeps :func:`builder.site.usermd.render` results (a pure function
-of the text and the options) in memory — across ``mkdocs serve`` rebuilds — and on disk.
+Data of a type :func:`plain` does not know makes the page uncachable: it is rendered.
+:class:`MarkdownMemo` keeps :func:`builder.site.usermd.render` results (a pure function of
+the text and the options) in memory — across ``mkdocs serve`` rebuilds — and on disk.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import enum
 import functools
 import hashlib
-import os
-import re
 from decimal import Decimal
 from importlib import metadata
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
-from ..buildcache import BuildCache, Hasher, code_digest, file_digest, tree_digest
+from ..buildcache import BuildCache, Hasher, code_digest, tree_digest
 from . import usermd
 
 CODE_NOT_USED = ("pdf", "checker", "cli")  # subpackages a page does not depend on
-CACHED_TEMPLATE = "kaohe-cached-page.html"
-CACHED_SOURCE = "{{ kh_cached_page|safe }}"
 
 
 class Unhashable(TypeError):
     pass
 
 
-class Digest:
-    """Deep, deterministic hashes of template data, memoised per object for one build."""
+class Plain:
+    """Digests of values written out as plain data (see the module doc); one per build."""
 
     def __init__(self):
         self._memo: dict[int, str] = {}
-        self._keep: list = []  # keeps memoised objects alive, so that ids are not reused
+        self._keep: list = []  # memoised objects stay alive, so that their ids are not reused
 
     def __call__(self, obj) -> str:
         t = type(obj)
-        if obj is None or t is bool or t is int or t is float:
+        if obj is None or t is bool or t is int:
             return f"{t.__name__}:{obj!r}"
-        if isinstance(obj, str):  # str and Markup (both render the same text)
+        if isinstance(obj, str):  # str and Markup render the same text
             if len(obj) <= 64:
-                return f"{t.__name__}:{len(obj)}:{obj}"  # the length keeps joined parts unambiguous
-            return self._memoised(obj, lambda: f"{t.__name__}#" + hashlib.sha256(obj.encode("utf-8")).hexdigest())
+                return f"s:{len(obj)}:{obj}"
+            return self._memoised(obj, lambda: "S#" + hashlib.sha256(obj.encode("utf-8")).hexdigest())
         if t is Decimal:
             return f"D:{obj}"
-        if isinstance(obj, (_dt.date, _dt.datetime, _dt.time)):
+        if t is float:
+            return f"f:{obj!r}"
+        if isinstance(obj, (_dt.date, _dt.datetime)):
             return f"{t.__name__}:{obj.isoformat()}"
         if isinstance(obj, PurePath):
-            return f"P:{obj}"
-        if isinstance(obj, enum.Enum):
-            return f"E:{t.__qualname__}.{obj.name}"
+            return f"P:{obj.as_posix()}"
         return self._memoised(obj, lambda: self._compound(obj))
 
-    def pin(self, obj, digest: str) -> None:
-        """Use ``digest`` for ``obj`` instead of walking it (an object that is a pure
-        function of files whose hash is known)."""
-        self._memo[id(obj)] = f"pinned:{type(obj).__qualname__}:{digest}"
-        self._keep.append(obj)
-
     def _memoised(self, obj, make) -> str:
-        key = id(obj)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        self._memo[key] = f"cycle:{type(obj).__qualname__}"  # a reference back to an object being hashed
-        try:
-            value = make()
-        except BaseException:
-            del self._memo[key]  # never leave the placeholder as the object's hash
-            raise
-        self._memo[key] = value
-        self._keep.append(obj)
-        return value
+        found = self._memo.get(id(obj))
+        if found is None:
+            found = make()
+            self._memo[id(obj)] = found
+            self._keep.append(obj)
+        return found
 
     def _compound(self, obj) -> str:
         t = type(obj)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            parts = [f"{t.__module__}.{t.__qualname__}"]
-            parts += [f.name + "=" + self(getattr(obj, f.name)) for f in dataclasses.fields(obj)]
-        elif isinstance(obj, (list, tuple)):
+            parts = [f"{t.__module__}.{t.__qualname__}"] + [self(getattr(obj, f.name)) for f in dataclasses.fields(obj)]
+        elif t in (list, tuple):
             parts = [t.__name__] + [self(x) for x in obj]
-        elif isinstance(obj, dict):
-            parts = [t.__name__] + [self(k) + "=" + self(v) for k, v in obj.items()]
-        elif isinstance(obj, (set, frozenset)):
-            parts = [t.__name__] + sorted(self(x) for x in obj)
-        elif hasattr(obj, "__dict__") and not callable(obj) and not isinstance(obj, type):
-            parts = [f"{t.__module__}.{t.__qualname__}"] + [k + "=" + self(v) for k, v in sorted(vars(obj).items())]
+        elif t is dict:
+            parts = ["dict"] + [self(k) + "=" + self(v) for k, v in obj.items()]
+        elif t in (set, frozenset):
+            parts = ["set"] + sorted(self(x) for x in obj)
         else:
-            raise Unhashable(f"cannot hash a {t.__module__}.{t.__qualname__} for the page cache")
-        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+            raise Unhashable(f"{t.__module__}.{t.__qualname__} is not plain data")
+        h = hashlib.sha256()
+        for p in parts:
+            b = p.encode("utf-8")
+            h.update(len(b).to_bytes(8, "big"))
+            h.update(b)
+        return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
 def _versions() -> tuple:
     out = {}
-    for name in ("mkdocs", "jinja2", "markupsafe", "markdown-it-py"):
+    for name in ("jinja2", "markupsafe", "markdown-it-py"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -128,40 +104,18 @@ def _versions() -> tuple:
 class PageCache:
     """Generated pages of one build (see the module doc)."""
 
-    def __init__(self, store: BuildCache, project, config, opts, kh_site: dict):
+    def __init__(self, store: BuildCache, project, settings: dict, kh_site: dict):
         self.store = store
-        self.project = project
-        self.digest = Digest()
+        self.plain = Plain()
         self.rendered: list[str] = []
         self.reused: list[str] = []
-        config_file = Path(config.config_file_path) if config.config_file_path else None
         self.salt = Hasher("kaohe-page", code_digest(CODE_NOT_USED), _versions(), tree_digest(project.root / "themes"),
-                           file_digest(config_file) if config_file else "", tree_digest(Path(config.docs_dir)),
-                           repr(opts), str(config.site_url or ""), self.digest(kh_site)).hexdigest()
-
-    def pin_site(self, site) -> None:
-        """Hash the rounds and rubrics by their files instead of walking them: a round's
-        results (and each county's) are a pure function of the code, the rubrics and the
-        round's files — but the text of reports and feedback, which the loader does not
-        keep (pages get it through their rendered Markdown, which is hashed)."""
-        rubrics = tree_digest(self.project.root / "rubrics")
-        md = re.compile(r"^(reports|feedback)/[^/]+\.md$")
-        base = Hasher(self.salt, rubrics, str(self.project.root), os.getcwd()).hexdigest()
-        for rb in site.rubrics:
-            self.digest.pin(rb, Hasher(base, "rubric", rb.id).hexdigest())
-        for res in site.rounds:
-            rnd = res.round
-            d = Hasher(base, "round", rnd.id, tree_digest(rnd.path, names_only=md.match)).hexdigest()
-            self.digest.pin(res, d)
-            self.digest.pin(rnd, Hasher(d, "round").hexdigest())
-            self.digest.pin(rnd.rubric, Hasher(base, "rubric", rnd.rubric.id).hexdigest())  # often the same object
-            for cr in res.counties:
-                self.digest.pin(cr, Hasher(d, "county-result", cr.county.id).hexdigest())
-                self.digest.pin(cr.county, Hasher(d, "county", cr.county.id).hexdigest())
+                           settings, self.plain(kh_site)).hexdigest()
 
     def key(self, spec) -> str | None:
+        """The key of a page, or None when its data is not plain (then it is rendered)."""
         try:
-            return Hasher(self.salt, spec.url, self.digest(spec)).hexdigest()
+            return Hasher(self.salt, spec.url, self.plain(spec)).hexdigest()
         except (Unhashable, RecursionError):
             return None
 

@@ -1,0 +1,61 @@
+"""The environment switches of kaohe, read one way everywhere.
+
+A switch is *on* for ``1``, ``true``, ``yes``, ``on`` and *off* for ``0``, ``false``,
+``no``, ``off`` (any case, surrounding blanks ignored); unset or empty means "not given"
+(the caller's default). Anything else is treated as "not given" too, so a typo never
+turns a cache or the PDFs off by surprise.
+
+============================  ====================================================
+``KAOHE_NO_CACHE``            on: build without the build cache (``=0``: with it)
+``KAOHE_CACHE_DIR``           where the build cache lives (default ``.cache/kaohe/build``)
+``KAOHE_CACHE_MAX_MB``        size limit of the build cache (default 2048)
+``KAOHE_DRAFTS``              on: also show rounds that are not published
+``KAOHE_PDFS``                off: no PDFs; on: PDFs also under ``mkdocs serve``
+``KAOHE_ATOMIC``              off: ``mkdocs build`` writes into ``site/`` directly
+``CI``                        on: no progress bars
+============================  ====================================================
+"""
+
+from __future__ import annotations
+
+import os
+
+_ON = frozenset({"1", "true", "yes", "on"})
+_OFF = frozenset({"0", "false", "no", "off"})
+
+
+def flag(name: str) -> bool | None:
+    """True/False when the switch ``name`` is set on/off, None when unset, empty or unclear."""
+    v = os.environ.get(name, "").strip().lower()
+    if v in _ON:
+        return True
+    if v in _OFF:
+        return False
+    return None
+
+
+def enabled(name: str, default: bool) -> bool:
+    """The switch ``name`` as a bool, ``default`` when it is not given."""
+    v = flag(name)
+    return default if v is None else v
+
+
+def cache_enabled() -> bool:
+    """Whether the build cache is used: not when ``KAOHE_NO_CACHE`` is on."""
+    return not enabled("KAOHE_NO_CACHE", False)
+
+
+def text(name: str, default: str = "") -> str:
+    """A string setting (paths, sizes); ``default`` when unset or blank."""
+    v = os.environ.get(name, "").strip()
+    return v or default
+
+
+def progress_allowed(stream) -> bool:
+    """Progress bars only on a terminal and never under ``CI``."""
+    if enabled("CI", False):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

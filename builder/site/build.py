@@ -1,0 +1,708 @@
+"""The site build, one pipeline for ``kaohe build`` and ``mkdocs build``/``serve``.
+
+::
+
+    load + compute   collect()            rubrics and rounds, validated (builder/site/collect.py)
+    plan             pages.plan()         every generated page's data, no MkDocs
+    outputs          OUTPUTS, in order    each writes its files into the output folder
+    swap             AtomicSite           the finished folder replaces site/ (kaohe build only)
+
+:func:`generate` runs the first three into a folder; :func:`build` (``kaohe build``) runs it
+into a staging folder next to ``site/`` and swaps it in when everything succeeded, so a
+failed or interrupted build leaves ``site/`` as it was. The MkDocs plugin
+(:mod:`builder.site.plugin`) calls :func:`generate` into a staging folder and hands the files
+to MkDocs, which writes them: both commands give the same bytes.
+
+Adding an output (open data, the checker page, history …)
+---------------------------------------------------------
+An output is a function ``write(build: Build, out: Path) -> list[str]``: it reads what it
+needs from ``build`` (``project``, ``site`` — the computed rounds —, ``plan``, ``options``,
+``config``, ``cache``), writes its files under ``out`` and returns their paths relative to
+``out`` (POSIX). It reports problems by appending :class:`~builder.diagnostics.Diagnostic`
+objects to ``build.warnings`` (non-fatal) or by raising
+:class:`~builder.diagnostics.DiagnosticError` (the build stops, ``site/`` is untouched).
+Register it with a name in :data:`OUTPUTS` (order matters only where an output reads what
+an earlier one left in ``build``: the search index reads ``build.search``, to which the
+hand-written pages add theirs; the sitemap reads ``build.sitemap``). Two outputs that
+write the same path stop the build. Everything an output writes must be a function of
+its inputs (same input, same bytes): no clock, no absolute paths, sorted iteration.
+
+This module is part of the core: it imports neither MkDocs nor WeasyPrint (the PDF output
+imports the PDF adapter only when PDFs are built).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import html as _html
+import io
+import os
+import posixpath
+import re
+import shutil
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .. import env as _env
+from ..buildcache import BuildCache
+from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..project import Project
+from ..rubric.load import fmt
+from . import pages as P
+from .atomic import AtomicSite, StagingError
+from .collect import SiteData, collect
+
+# ───────────────────────────── settings ─────────────────────────────
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the build takes from ``mkdocs.yml`` (the one configuration file of the site)."""
+
+    site_name: str = "质量工作考核结果公开"
+    site_url: str = ""
+    docs_dir: str = "content/pages"
+    site_dir: str = "site"
+    publisher: str = ""
+    date: _dt.date | None = None
+    drafts: bool = False
+    pdfs: bool = True
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build. ``None``: take it from mkdocs.yml and the environment switches."""
+
+    strict: bool = False  # warnings stop the build
+    drafts: bool | None = None  # also rounds that are not published (KAOHE_DRAFTS)
+    pdfs: bool | None = None  # KAOHE_PDFS
+    cache: bool | None = None  # the build cache (KAOHE_NO_CACHE)
+    progress: bool | None = None  # progress bars (default: on a terminal, not under CI)
+
+
+class ConfigError(DiagnosticError):
+    pass
+
+
+def read_config(project: Project, config_file: Path | None = None) -> SiteConfig:
+    """The site settings of ``mkdocs.yml`` (``site_name``, ``site_url``, ``docs_dir``,
+    ``site_dir`` and the ``kaohe`` plugin's ``publisher``, ``date``, ``drafts``, ``pdfs``).
+
+    A missing file gives the defaults; a file that is not valid YAML raises
+    :class:`ConfigError` with the located diagnostics.
+    """
+    from ..yamlio import load_yaml
+
+    path = config_file or project.root / "mkdocs.yml"
+    if not path.is_file():
+        return SiteConfig()
+    doc = load_yaml(path, project.display(path))
+    errors = [d for d in doc.diagnostics if d.is_error]
+    if errors:
+        raise ConfigError(errors)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    opts: dict = {}
+    for entry in data.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("kaohe"), dict):
+            opts = entry["kaohe"]
+    day = opts.get("date")
+    if isinstance(day, _dt.datetime):
+        day = day.date()
+    elif day not in (None, "") and not isinstance(day, _dt.date):
+        try:
+            day = _dt.date.fromisoformat(str(day))
+        except ValueError:
+            raise ConfigError([Diagnostic(project.display(path), 1, 1, ERROR, "site-config",
+                                          f"kaohe 的 date“{day}”格式不对，应写成 2023-06-30。")]) from None
+    return SiteConfig(
+        site_name=str(data.get("site_name") or SiteConfig.site_name),
+        site_url=str(data.get("site_url") or ""),
+        docs_dir=str(data.get("docs_dir") or SiteConfig.docs_dir),
+        site_dir=str(data.get("site_dir") or SiteConfig.site_dir),
+        publisher=str(opts.get("publisher") or ""),
+        date=day or None,
+        drafts=bool(opts.get("drafts", False)),
+        pdfs=bool(opts.get("pdfs", True)),
+    )
+
+
+# ───────────────────────────── the build ─────────────────────────────
+
+
+@dataclass
+class Build:
+    """Everything an output reads (see the module doc), and what outputs leave for later ones."""
+
+    project: Project
+    config: SiteConfig
+    options: BuildOptions  # resolved: no None left
+    site: SiteData
+    plan: P.Plan
+    cache: BuildCache
+    warnings: list[Diagnostic] = field(default_factory=list)
+    search: list[P.SearchDoc] = field(default_factory=list)  # the search index's documents
+    sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
+    stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
+    progress: "Progress | None" = None
+    _env: jinja2.Environment | None = None
+
+    def env(self) -> jinja2.Environment:
+        """The theme's Jinja environment (:func:`theme_env`), made once per build."""
+        if self._env is None:
+            self._env = theme_env(self.project)
+        return self._env
+
+
+Writer = Callable[[Build, Path], list[str]]
+
+
+@dataclass
+class Result:
+    """What a build wrote (relative paths, sorted) and its warnings."""
+
+    files: list[str]
+    warnings: list[Diagnostic]
+    build: Build
+
+
+def resolve_options(config: SiteConfig, options: BuildOptions) -> BuildOptions:
+    """``options`` with every ``None`` replaced: environment switch, else mkdocs.yml."""
+    def pick(given, name, default):
+        return given if given is not None else _env.enabled(name, default)
+
+    pdfs = pick(options.pdfs, "KAOHE_PDFS", config.pdfs)
+    if pdfs and not _pdf_adapter_available():
+        pdfs = False
+    return BuildOptions(
+        strict=options.strict,
+        drafts=pick(options.drafts, "KAOHE_DRAFTS", config.drafts),
+        pdfs=pdfs,
+        cache=options.cache if options.cache is not None else _env.cache_enabled(),
+        progress=options.progress if options.progress is not None else _env.progress_allowed(sys.stderr),
+    )
+
+
+def _pdf_adapter_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("builder.pdf") is not None and importlib.util.find_spec("weasyprint") is not None
+
+
+def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Build:
+    """Load, validate, compute and plan. Raises DiagnosticError (every error, located)."""
+    opts = resolve_options(config, options)
+    store = BuildCache.for_project(project, enabled=opts.cache)
+    from .pagecache import MEMO
+
+    MEMO.store = store if store.enabled else None
+    docs = project.root / config.docs_dir
+    _check_docs_dir(docs, project)
+    site = collect(project, drafts=bool(opts.drafts))
+    errors = [d for d in site.diagnostics if d.is_error]
+    if errors:
+        raise DiagnosticError(errors)
+    warnings = [d for d in site.diagnostics if d.severity == WARNING]
+    plan = P.plan(site, P.SiteOptions(site_name=config.site_name, publisher=config.publisher, date=config.date,
+                                      drafts=bool(opts.drafts), pdfs=bool(opts.pdfs)))
+    return Build(project, config, opts, site, plan, store, warnings=warnings, search=list(plan.search))
+
+
+def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None = None) -> Result:
+    """Run every output into the empty folder ``out``; returns what was written.
+
+    Raises DiagnosticError when an output fails or two outputs write the same file, and,
+    with ``strict``, when there are warnings (then after every output ran, so that all of
+    them are reported).
+    """
+    written: dict[str, str] = {}
+    with Progress(enabled=bool(build.options.progress)) as progress:
+        build.progress = progress
+        for name, writer in (outputs if outputs is not None else OUTPUTS):
+            try:
+                files = writer(build, out)
+            except DiagnosticError as exc:
+                raise OutputError(name, exc.diagnostics) from None
+            for rel in files:
+                if rel in written:
+                    raise DiagnosticError([Diagnostic(rel, 0, 0, ERROR, "site-duplicate",
+                                                      f"“{written[rel]}”和“{name}”都要生成 {rel}。")])
+                written[rel] = name
+        build.progress = None
+    _write_build_log(build)
+    if build.options.strict and build.warnings:
+        raise StrictError(build.warnings)
+    return Result(sorted(written), build.warnings, build)
+
+
+class StrictError(DiagnosticError):
+    """``--strict``: the build had warnings."""
+
+
+class OutputError(DiagnosticError):
+    """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
+
+    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引"}
+
+    def __init__(self, name: str, diagnostics):
+        super().__init__(diagnostics)
+        self.output = name
+        self.what = self.LABELS.get(name, name)
+
+
+def build(project: Project, options: BuildOptions = BuildOptions(), *, config_file: Path | None = None,
+          site_dir: Path | None = None, log: Callable[[str], None] | None = None) -> Result:
+    """``kaohe build``: :func:`prepare` and :func:`generate` into a staging folder next to
+    ``site/``, then swap it in. Raises DiagnosticError (``site/`` untouched) or
+    :class:`~builder.site.atomic.StagingError` (``site/`` cannot be replaced; nothing left behind).
+
+    SIGTERM is handled like Ctrl-C during the build: the staging folder is removed.
+    """
+    config = read_config(project, config_file)
+    target = Path(site_dir) if site_dir is not None else project.root / config.site_dir
+    atomic = AtomicSite(target)
+    atomic.check_writable()
+    atomic.sweep()
+    b = prepare(project, config, options)
+    with _terminate_as_interrupt():
+        staging = Path(atomic.begin())
+        try:
+            result = generate(b, staging)
+            atomic.commit()
+        except BaseException:
+            atomic.abort()
+            raise
+    return result
+
+
+class _terminate_as_interrupt:
+    """Within the block, SIGTERM raises KeyboardInterrupt (so ``finally`` clean-up runs)."""
+
+    def __enter__(self):
+        def raise_interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        try:
+            self.previous = signal.signal(signal.SIGTERM, raise_interrupt)
+        except ValueError:  # not the main thread
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
+
+
+# ───────────────────────────── progress ─────────────────────────────
+
+
+class Progress:
+    """A progress bar on stderr (rich) for long steps; does nothing when disabled."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._bar = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+
+            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     console=Console(stderr=True), transient=True)
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+        return False
+
+    def task(self, description: str, total: int):
+        """A callable that advances a new bar by one step."""
+        if self._bar is None:
+            return lambda: None
+        tid = self._bar.add_task(description, total=total)
+        return lambda: self._bar.advance(tid)
+
+
+# ───────────────────────────── rendering ─────────────────────────────
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """``target`` (site-relative, e.g. ``rubrics/luohe-2022/#n-A1``) as a link from the page at
+    ``page_url`` (``luohe-2022/wuyang/``). Absolute URLs, ``/…`` and ``#…`` are kept.
+
+    The same rule as MkDocs' ``url`` filter, so the two builds give the same links.
+    """
+    if not target:
+        target = "."
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("/", "#")):
+        return target
+    path, sep, frag = target.partition("#")
+    norm = posixpath.normpath(path) + "/"
+    up = 0
+    while norm.startswith("../", up * 3):
+        up += 1
+    result = _relative(path, page_url)
+    if up:
+        result = "../" * up + result
+    return result + (sep + frag if sep else "")
+
+
+def _norm_parts(path: str) -> list[str]:
+    path = posixpath.normpath("/" + path)[1:]
+    return path.split("/") if path else []
+
+
+def _relative(url: str, other: str) -> str:
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    a, b = _norm_parts(other), _norm_parts(url)
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(a) - common) + b[common:]) or "."
+    return rel + "/" if url.endswith("/") else rel
+
+
+def cn_date(d) -> str:
+    """2023-06-30 → 2023年6月30日."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def theme_env(project: Project) -> jinja2.Environment:
+    """The Jinja environment of the site theme: ``themes/kaohe`` first, then ``themes``
+    (the shared macros). Filters: ``url`` (relative to the page being rendered), ``num``,
+    ``cndate``, ``pct``."""
+    themes = project.root / "themes"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(themes / "kaohe"), str(themes)]),
+                             autoescape=True, auto_reload=False, undefined=jinja2.Undefined)
+
+    @jinja2.pass_context
+    def url(ctx, value):
+        page = ctx.get("kh")
+        return relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
+
+    env.filters.update(url=url, num=fmt, cndate=cn_date, pct=P.pct)
+    return env
+
+
+def _page_path(url: str) -> str:
+    return f"{url}index.html"
+
+
+def write_pages(build: Build, out: Path) -> list[str]:
+    """The generated pages of the plan (home, rounds, counties, reports, rubrics, search);
+    a page whose data, theme and code did not change comes from the build cache
+    (:mod:`.pagecache`)."""
+    from .pagecache import PageCache
+
+    env = build.env()
+    kh_site = _kh_site(build)
+    cache = None
+    if build.cache.enabled:
+        cache = PageCache(build.cache, build.project, _settings(build), kh_site)
+    tick = build.progress.task("网页", len(build.plan.pages)) if build.progress else (lambda: None)
+    written = []
+    for spec in build.plan.pages:
+        key = cache.key(spec) if cache is not None else None
+        html = cache.get(key) if key else None
+        if html is None:
+            html = env.get_template(spec.template).render(kh=spec, kh_site=kh_site)
+            if key:
+                cache.put(key, html)
+            if cache is not None:
+                cache.rendered.append(spec.url)
+        else:
+            cache.reused.append(spec.url)
+        rel = _page_path(spec.url)
+        _write(out / rel, html.encode("utf-8"))
+        build.sitemap.append((spec.url, spec.meta.date))
+        written.append(rel)
+        tick()
+    build.stats["pages"] = cache.as_dict() if cache is not None else None
+    return written
+
+
+def _settings(build: Build) -> dict:
+    """The settings a page depends on, as plain data (a part of every page's cache key)."""
+    c = build.config
+    return {"config": {**c.__dict__, "date": c.date.isoformat() if c.date else None},
+            "options": {"drafts": build.options.drafts, "pdfs": build.options.pdfs}}
+
+
+def _kh_site(build: Build) -> dict:
+    return {"nav": build.plan.nav, "name": build.config.site_name, "publisher": build.plan.publisher,
+            "date": build.plan.site_date}
+
+
+_LEADING_H1 = re.compile(r"^\s*<h1[^>]*>(.*?)</h1>\s*", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def handwritten_pages(build: Build) -> list[tuple[Path, str]]:
+    """(file, URL) of every hand-written Markdown page of docs_dir, sorted."""
+    docs = build.project.root / build.config.docs_dir
+    out = []
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            rel = path.relative_to(docs).as_posix()
+            if any(part.startswith(".") for part in rel.split("/")):
+                continue
+            out.append((path, _md_url(rel)))
+    return out
+
+
+def _md_url(rel: str) -> str:
+    """``about.md`` → ``about/``, ``index.md`` → ``""``, ``a/index.md`` → ``a/``."""
+    stem = rel[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-len("index")]
+    return stem + "/"
+
+
+def write_handwritten(build: Build, out: Path) -> list[str]:
+    """The hand-written pages of docs_dir (``content/pages``): Markdown → the theme's
+    ``main.html``; every other file of docs_dir is copied as it is. Files that are links
+    to outside the project are refused (:mod:`builder.paths`)."""
+    from ..markdown import parse, render_html, split_front_matter
+    from ..paths import check_inside
+    from ..textio import read_text
+
+    project = build.project
+    docs = project.root / build.config.docs_dir
+    generated = {spec.url for spec in build.plan.pages}
+    env = build.env()
+    kh_site = _kh_site(build)
+    errors: list[Diagnostic] = []
+    written: list[str] = []
+    for path, url in handwritten_pages(build):
+        shown = project.display(path)
+        bad = check_inside(project.root, path, shown)
+        if bad is not None:
+            errors.append(bad)
+            continue
+        if url in generated:
+            errors.append(Diagnostic(shown, 1, 1, ERROR, "site-page-clash",
+                                     f"这个页面与自动生成的页面（{url or '首页'}）重名，请改名或删除该文件。"))
+            continue
+        diags: list[Diagnostic] = []
+        text = read_text(path, shown, diags)
+        build.warnings.extend(d for d in diags if not d.is_error)
+        if text is None:
+            errors.extend(d for d in diags if d.is_error)
+            continue
+        meta, fm_errors = _page_front_matter(text, path, shown)
+        if fm_errors:
+            errors.extend(fm_errors)
+            continue
+        tokens = parse(text)
+        _rewrite_md_links(tokens, path, docs, shown, build.warnings)
+        body = render_html(tokens)
+        title = str(meta.get("title") or "")
+        m = _LEADING_H1.match(body)
+        if m:  # the theme prints the title as <h1>
+            title = title or _html.unescape(_TAG.sub("", m.group(1))).strip()
+            body = body[m.end():]
+        title = title or path.stem
+        try:
+            spec = P.handwritten_spec(url, title, meta, build.plan)
+        except ValueError as e:
+            errors.append(Diagnostic(shown, 1, 1, ERROR, "site-page-date",
+                                     f"开头的 date 格式不对（{e}），应写成 2023-06-30。"))
+            continue
+        spec.data["html"] = body
+        rel = _page_path(url)
+        _write(out / rel, env.get_template(spec.template).render(kh=spec, kh_site=kh_site).encode("utf-8"))
+        build.search.append(P.SearchDoc(url, title, "页面", _html.unescape(_TAG.sub(" ", body))))
+        build.sitemap.append((url, spec.meta.date))
+        written.append(rel)
+    if docs.is_dir():
+        for path in sorted(p for p in docs.rglob("*") if not p.is_dir()):
+            rel = path.relative_to(docs).as_posix()
+            if rel.endswith(".md") or any(part.startswith(".") for part in rel.split("/")):
+                continue
+            bad = check_inside(project.root, path, project.display(path))
+            if bad is not None:
+                errors.append(bad)
+                continue
+            _copy(path, out / rel)
+            written.append(rel)
+    if errors:
+        raise DiagnosticError(errors)
+    return written
+
+
+def _page_front_matter(text: str, path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:
+    from ..markdown import split_front_matter
+    from ..yamlio import load_yaml
+
+    fm, _ = split_front_matter(text)
+    if fm.text is None:
+        return {}, []
+    doc = load_yaml(path, shown, text="\n" * (fm.start_line - 1) + fm.text)
+    errors = [d for d in doc.diagnostics if d.is_error]
+    if errors:
+        return {}, errors
+    if doc.data is not None and not isinstance(doc.data, dict):
+        return {}, [Diagnostic(shown, fm.start_line, 1, ERROR, "site-page-front-matter",
+                               "开头 --- 之间应是“名称: 值”的形式（title、date、organ、doc_number、description）。")]
+    return dict(doc.data or {}), []
+
+
+def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list[Diagnostic]) -> None:
+    """Links to other pages written as files (``about.md``) point at their URL (``../about/``);
+    a link to a page that does not exist is a warning (``--strict`` stops the build)."""
+    for tok in tokens:
+        for child in tok.children or []:
+            if child.type != "link_open":
+                continue
+            href = child.attrGet("href") or ""
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                continue
+            target = Path(os.path.normpath(path.parent / parts.path))
+            if not target.is_file() or not target.is_relative_to(docs):
+                line = (tok.map[0] + 1) if tok.map else 1
+                warnings.append(Diagnostic(shown, line, 1, WARNING, "site-link-missing",
+                                           f"链接的页面“{parts.path}”不存在。请检查文件名，或删除这个链接。"))
+                continue
+            url = _md_url(target.relative_to(docs).as_posix())
+            page_url = _md_url(path.relative_to(docs).as_posix())
+            child.attrSet("href", relative_url(url, page_url) + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+def write_theme_assets(build: Build, out: Path) -> list[str]:
+    """Every file of ``themes/kaohe`` that is not a template (CSS, scripts, icons)."""
+    theme = build.project.root / "themes" / "kaohe"
+    written = []
+    for path in sorted(p for p in theme.rglob("*") if p.is_file()):
+        rel = path.relative_to(theme).as_posix()
+        low = rel.lower()
+        if any(part.startswith(".") for part in rel.split("/")) or low.endswith((".html", ".py", ".pyc")) \
+                or "readme" in low:
+            continue
+        _copy(path, out / rel)
+        written.append(rel)
+    return written
+
+
+def write_search(build: Build, out: Path) -> list[str]:
+    """The local search index (:mod:`builder.site.search`)."""
+    from .search import index_script
+
+    rel = "search/search-index.js"
+    _write(out / rel, index_script(build.search).encode("utf-8"))
+    return [rel]
+
+
+def write_pdfs(build: Build, out: Path) -> list[str]:
+    """Every PDF of the shown rounds (notification, feedback, reports), from the build cache
+    when unchanged. A round that publishes grades only keeps its feedback PDFs off the
+    public site: they state the county's scores and the departments' remarks."""
+    if not build.options.pdfs or not build.site.rounds:
+        return []
+    from ..pdf import render_rounds_pdfs
+
+    cache = None
+    if build.cache.enabled:
+        from ..pdf.cache import PdfCache
+
+        cache = PdfCache(build.project, build.cache)
+    paths = render_rounds_pdfs(
+        build.site.rounds, build.project, out,
+        kinds=lambda r: ("notification", "report") if r.round.publish == "grades" else None,
+        progress=bool(build.options.progress), warnings=build.warnings, cache=cache)
+    if cache is not None:
+        build.stats["pdf"] = cache.stats.as_dict()
+    return [p.relative_to(out).as_posix() for p in paths]
+
+
+def write_sitemap(build: Build, out: Path) -> list[str]:
+    """``sitemap.xml`` (and ``.gz``): every page with its date when ``site_url`` is set,
+    else an empty list (a sitemap needs absolute URLs)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    base = build.config.site_url.rstrip("/") + "/" if build.config.site_url else ""
+    if base:
+        for url, day in sorted(build.sitemap):
+            lines.append(f"    <url>\n         <loc>{_html.escape(base + url)}</loc>")
+            if day:
+                lines.append(f"         <lastmod>{day.isoformat()}</lastmod>")
+            lines.append("    </url>")
+    data = ("\n".join(lines) + "\n</urlset>").encode("utf-8")
+    _write(out / "sitemap.xml", data)
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, filename="sitemap.xml", mode="wb", mtime=0) as gz:
+        gz.write(data)
+    _write(out / "sitemap.xml.gz", buf.getvalue())
+    return ["sitemap.xml", "sitemap.xml.gz"]
+
+
+#: The outputs of a site build, in order (see the module doc for how to add one).
+OUTPUTS: list[tuple[str, Writer]] = [
+    ("pages", write_pages),
+    ("handwritten", write_handwritten),
+    ("assets", write_theme_assets),
+    ("search", write_search),
+    ("pdfs", write_pdfs),
+    ("sitemap", write_sitemap),
+]
+
+
+# ───────────────────────────── helpers ─────────────────────────────
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def _write_build_log(build: Build) -> None:
+    """What the build rendered and took from the cache, in ``.cache/kaohe/last-build.json``
+    (benchmarks and tests read it); then keep the cache under its size limit."""
+    import json
+
+    store = build.cache
+    if not store.enabled:
+        return
+    data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
+            "corrupt": store.stats.corrupt}
+    try:
+        target = store.root.parent / "last-build.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError:
+        pass
+    store.prune()
+
+
+def _check_docs_dir(docs_dir: Path, project: Project) -> None:
+    """docs_dir is published whole: it must not hold the rounds' private files."""
+    docs = docs_dir.resolve()
+    content = project.content_dir.resolve()
+    inside_round = docs.is_relative_to(content) and any(
+        (p / "round.yaml").is_file() for p in [docs, *docs.parents] if p.is_relative_to(content))
+    if docs == content or content.is_relative_to(docs) or inside_round:
+        raise ConfigError([Diagnostic("mkdocs.yml", 1, 1, ERROR, "site-docs-dir",
+                                      f"mkdocs.yml 的 docs_dir（{project.display(docs_dir)}）不能是 content/ 或包含考核轮次的"
+                                      "文件夹：其中所有文件都会被复制到网站里，联系人名单等不公开的文件会被发布。"
+                                      "请使用 content/pages/ 这样只放网页文章的文件夹。")])
