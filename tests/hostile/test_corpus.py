@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import (ROUND, inline, mkdocs, num, rel, replace_csv_with_xlsx, run, score_rows, site_text, snapshot,
+from hostile_support import (ROUND, inline, mkdocs, num, rel, replace_csv_with_xlsx, run, score_rows, site_text, snapshot,
                       xlsx_bytes)
 
 SECRET = "SECRET-OUTSIDE-7f3a 外部机密文件内容"
@@ -205,13 +205,13 @@ def test_billion_laughs_fails_the_site_build(built):
 @pytest.mark.parametrize("kind", ["flow", "block", "mapping"])
 def test_yaml_nested_ten_thousand_levels(project, kind):
     path = rd(project) / "scores" / "nongye.yaml"
-    n = 10000
+    n = 10000  # one bracket per line: no line is long, the depth is
     if kind == "flow":
-        text = "department: 市农业农村局\nx: " + "[" * n + "]" * n + "\n"
+        text = "department: 市农业农村局\nx: " + "[\n" * n + "]\n" * n
     elif kind == "block":
-        text = "department: 市农业农村局\nx:\n  " + "- " * n + "1\n"
+        text = "department: 市农业农村局\nx:\n" + "".join(" " * (i + 1) + "-\n" for i in range(300))
     else:
-        text = "department: 市农业农村局\nx: " + "{a: " * n + "1" + "}" * n + "\n"
+        text = "department: 市农业农村局\nx: " + "{a:\n" * n + "1\n" + "}\n" * n
     path.write_text(text, encoding="utf-8")
     run(project, "validate", ROUND).expect(1, rel(project, path), "yaml-too-deep")
 

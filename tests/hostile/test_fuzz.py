@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROUND, inline, run, site_support, xlsx_bytes
+from hostile_support import ROUND, inline, run, site_support, xlsx_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import inline, num, score_rows, xlsx_bytes
+from hostile_support import inline, num, score_rows, xlsx_bytes
 
 from builder.diagnostics import ERROR, Diagnostic, cap_per_file
 from builder.limits import number_problem
