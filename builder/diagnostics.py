@@ -89,6 +89,11 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+def short_text(text: str, width: int = 40) -> str:
+    """``text`` as quoted in a message: whole when short, else its start and its length."""
+    return text if len(text) <= width else f"{text[:width // 2]}……（共 {len(text)} 个字符）"
+
+
 class DiagnosticError(Exception):
     """Raised when loading cannot go on; carries every diagnostic found so far."""
 

@@ -12,7 +12,7 @@ import difflib
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, Diagnostic, short_text
 from .limits import number_problem
 from .yamlio import LList, LMap, key_pos_of, pos_of
 
@@ -90,8 +90,7 @@ def _show(value) -> str:
         return "映射"
     if isinstance(value, list):
         return "列表"
-    text = str(value)
-    return text if len(text) <= 40 else f"{text[:20]}……（共 {len(text)} 个字符）"
+    return short_text(str(value))
 
 
 def _convert(value, kind: str):

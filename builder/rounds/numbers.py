@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..diagnostics import short_text as _short
 from ..limits import NUMBER_MAX_LITERAL, number_problem
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -90,10 +91,6 @@ def _checked(value: Decimal, shown: str) -> Parsed:
     if problem:
         return Parsed(None, error=f"“{_short(shown)}”{problem}。")
     return Parsed(value)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:20]}……（共 {len(text)} 个字符）"
 
 
 def _why_not(shown: str, norm: str) -> str:

@@ -70,6 +70,7 @@ def test_yaml_sheet_files(proj, data, noise, where):
     _check(proj, target)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=values, noise=yaml_noise, where=st.integers(min_value=0, max_value=3000))
 def test_rubric_files(proj, data, noise, where):
