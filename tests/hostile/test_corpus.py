@@ -515,11 +515,7 @@ def test_gbk_report_and_feedback_build_the_site(project):
 @pytest.mark.slow
 def test_gbk_report_and_feedback_build_pdfs(project):
     _gbk(project)
-    r = run(project, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout", timeout=120)
-    if r.rc != 0:
-        pytest.xfail("kaohe pdf does not read GBK yet: builder/pdf/documents.py reads reports and feedback with "
-                     "path.read_text('utf-8-sig') instead of builder/textio.py (the architecture helper moves every "
-                     "reader onto textio, issue 13/15)")
+    run(project, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout", timeout=120).expect(0)
     import pypdf
 
     reports = list((project / "pdfout").rglob("report.pdf"))
