@@ -177,16 +177,13 @@ def _round_meta(r: Round, title: str | None = None, description: str = "", doc_c
 
 
 def _read(path: Path | None) -> str | None:
+    """A report or feedback as the loader read it (builder/textio.py; the loader applied the
+    path rule and refused what cannot be read), or None."""
     if path is None:
         return None
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    from ..textio import read_text
+
+    return read_text(Path(path), str(path), [])
 
 
 def round_summary(res: RoundResults) -> dict:
