@@ -176,3 +176,65 @@ def render_html(tokens: list) -> str:
                 tok.attrs = {k: v for k, v in tok.attrs.items() if k not in ("href", "src")}
         safe.append(tok)
     return md.renderer.render(safe, md.options, {})
+
+
+_FM_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^'\"\[\]{}&*!|>%@`#,][^#]*?)[ \t]*$")
+FRONT_MATTER_RULE = "front-matter"
+
+
+def _simple_front_matter(text: str, start_line: int) -> tuple[dict, dict] | None:
+    """``key: value`` lines with plain values (the usual front matter) without a YAML parser;
+    None when anything else is written there (then YAML reads it)."""
+    data: dict = {}
+    lines: dict = {}
+    for i, raw in enumerate(text.split("\n")):
+        if not raw.strip():
+            continue
+        m = _FM_LINE.match(raw)
+        if m is None or m.group(1) in data:
+            return None
+        value = m.group(2)
+        if value.lower() in ("null", "~", "true", "false", "yes", "no", "on", "off"):
+            return None
+        data[m.group(1)] = value
+        lines[m.group(1)] = start_line + i
+    return data, lines
+
+
+def front_matter_values(fm: FrontMatter, path: str) -> tuple[dict, dict, list]:
+    """The one front-matter reader (reports, feedback, hand-written pages):
+    ``(values, lines, diagnostics)`` for the front matter of :func:`split_front_matter`.
+
+    Plain ``key: value`` lines are read without a YAML parser (fast, and ``kaohe check``
+    starts quickly); anything else is read as YAML. ``lines`` maps each key to its 1-based
+    line in the file. A front matter that is not valid YAML, or not a mapping, gives one
+    located error (rule ``front-matter``) and empty values.
+    """
+    from .diagnostics import ERROR, Diagnostic
+
+    if fm.text is None:
+        return {}, {}, []
+    simple = _simple_front_matter(fm.text, fm.start_line)
+    if simple is not None:
+        return simple[0], simple[1], []
+    import yaml
+
+    try:
+        data = yaml.safe_load(fm.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = fm.start_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 1
+        return {}, {}, [Diagnostic(path, line, col, ERROR, FRONT_MATTER_RULE,
+                                   "开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。")]
+    if data is None:
+        return {}, {}, []
+    if not isinstance(data, dict):
+        return {}, {}, [Diagnostic(path, fm.start_line, 1, ERROR, FRONT_MATTER_RULE,
+                                   "开头 --- 之间应写成“键: 值”，例如“round: luohe-2022”和“county: wuyang”。")]
+    lines = {}
+    for i, raw in enumerate(fm.text.split("\n")):
+        key = raw.split(":", 1)[0].strip()
+        if key and key not in lines:
+            lines[key] = fm.start_line + i
+    return data, lines, []

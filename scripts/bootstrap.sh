@@ -28,16 +28,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> 安装系统软件包：${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    # Another apt job (e.g. a fresh machine's first updates) holds the lock: wait for it.
-    apt_wait=(-o DPkg::Lock::Timeout=600)
+    # Another apt job (e.g. a fresh machine's first updates) may hold apt's locks: wait for it
+    # (DPkg::Lock::Timeout covers dpkg's lock; a locked package list is retried here), up to 10 minutes.
     apt_log="$(mktemp)"
-    if command -v fuser >/dev/null 2>&1 && fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then
-      echo "==> 另一个软件包安装任务正在运行，等待它结束（最多 10 分钟）……"
-    fi
-    if ! apt-get "${apt_wait[@]}" update -qq >"$apt_log" 2>&1 \
-       || ! apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; then
+    _kaohe_apt() {
+      local started=$SECONDS said=""
+      while :; do
+        if apt-get -o DPkg::Lock::Timeout=600 "$@" >>"$apt_log" 2>&1; then return 0; fi
+        grep -q "Could not get lock\|Unable to acquire\|Unable to lock" "$apt_log" || return 1
+        [ $((SECONDS - started)) -ge "${KAOHE_APT_WAIT:-600}" ] && return 1
+        [ -n "$said" ] || { echo "==> 另一个软件包安装任务正在运行，等待它结束（最多 10 分钟）……"; said=1; }
+        : >"$apt_log"
+        sleep "${KAOHE_APT_POLL:-5}"
+      done
+    }
+    if ! _kaohe_apt update -qq || ! _kaohe_apt install -y -qq --no-install-recommends "${missing[@]}"; then
       echo "安装系统软件包失败：${missing[*]}。" >&2
-      if grep -q "lock" "$apt_log"; then
+      if grep -q "Could not get lock\|Unable to acquire\|Unable to lock" "$apt_log"; then
         echo "另一个软件包安装任务 10 分钟内没有结束。请等它结束后重新运行本命令。" >&2
       else
         echo "apt-get 的输出如下，请检查网络或软件源后重新运行本命令：" >&2

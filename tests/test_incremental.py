@@ -96,6 +96,7 @@ def test_cold_build_renders_every_pdf_and_a_second_build_none(project, ids):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(project, ids, tmp_path):
     county = ids[1]
     old = snapshot(project / "site")
@@ -121,6 +122,7 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     assert snapshot(cold / "site") == new
 
 
+@pytest.mark.slow
 def test_a_changed_score_rerenders_what_shows_it_and_equals_a_cold_build(project, ids, tmp_path):
     import re
 
@@ -179,6 +181,7 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == blob  # and stored again intact
 
 
+@pytest.mark.slow
 def test_theme_change_invalidates_every_pdf(project, ids, tmp_path):
     from builder.pdf.cache import PdfCache
     from builder.project import Project
@@ -194,6 +197,7 @@ def test_theme_change_invalidates_every_pdf(project, ids, tmp_path):
     assert set(last_build(copy)["rendered"]) == all_pdfs(ids)
 
 
+@pytest.mark.slow
 def test_a_pdf_that_fails_leaves_the_previous_site_intact(project, ids, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(project, root)
@@ -223,8 +227,10 @@ def start_build(root: Path, marker_glob: str = ".site.kaohe-new-*/**/index.html"
     once it has written pages into its staging folder."""
     e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
     e.update({"CI": "true", "KAOHE_NO_CACHE": "1"})
+    # A shell's background job ignores SIGINT, and its children would inherit that: not here.
     proc = subprocess.Popen([sys.executable, "-m", "builder", "build", "-q"], cwd=root, env=e,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not any(root.glob(marker_glob)):
         assert proc.poll() is None, "the build ended before it could be stopped: " + proc.stderr.read()
@@ -233,6 +239,7 @@ def start_build(root: Path, marker_glob: str = ".site.kaohe-new-*/**/index.html"
     return proc
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_leaves_the_previous_site_intact(project, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(project, root)

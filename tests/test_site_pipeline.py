@@ -144,3 +144,38 @@ def test_a_handwritten_page_that_links_outside_the_project_is_refused(tmp_path):
     assert p.returncode == 1 and "path-outside" in p.stderr and "Traceback" not in p.stderr
     assert not (root / "site").exists()
     assert not any(".kaohe-" in x.name for x in root.iterdir())
+
+
+def _gbk_project(tmp_path: Path) -> tuple[Path, Path]:
+    """The example with 舞阳县's report saved as GBK (记事本's "ANSI"), with a sentence added."""
+    root = example(tmp_path)
+    report = root / "content" / "luohe-2022" / "reports" / "wuyang.md"
+    text = report.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("## "))
+    text = text.replace(first, first + "\n\n记事本另存为ANSI。", 1)
+    report.write_bytes(text.encode("gbk"))
+    return root, report
+
+
+def test_a_gbk_report_that_passes_check_builds_its_page(tmp_path):
+    root, report = _gbk_project(tmp_path)
+    p = subprocess.run([PY, "-m", "builder", "check", str(report)], cwd=root, env=_env(), capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0 and "io-gbk" in p.stdout + p.stderr
+    p = subprocess.run([PY, "-m", "builder", "build", "-q", "--no-pdfs"], cwd=root, env=_env(), capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    page = (root / "site" / "luohe-2022" / "wuyang" / "report" / "index.html").read_text(encoding="utf-8")
+    assert "记事本另存为ANSI。" in page
+    assert "记事本另存为ANSI" in (root / "site" / "search" / "search-index.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="builder/pdf/documents.py still reads reports as UTF-8 only "
+                                       "(report_spec, feedback_spec): to read them through builder.textio")
+def test_a_gbk_report_that_passes_check_builds_its_pdf(tmp_path):
+    root, _ = _gbk_project(tmp_path)
+    p = subprocess.run([PY, "-m", "builder", "build", "-q"], cwd=root, env=_env(), capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert (root / "site" / "luohe-2022" / "wuyang" / "report.pdf").stat().st_size > 1000

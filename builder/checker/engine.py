@@ -154,59 +154,13 @@ def _with_source(d: Diagnostic, doc) -> Diagnostic:
 
 # --- which report is which --------------------------------------------------------------
 
-_FM_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([^'\"\[\]{}&*!|>%@`#,][^#]*?)[ \t]*$")
-
-
-def _simple_front_matter(text: str) -> tuple[dict, dict] | None:
-    """``key: value`` lines with plain values (the usual front matter) without a YAML parser;
-    None when anything else is written there (then YAML reads it)."""
-    data: dict = {}
-    lines: dict = {}
-    for i, raw in enumerate(text.split("\n")):
-        if not raw.strip():
-            continue
-        m = _FM_LINE.match(raw)
-        if m is None or m.group(1) in data:
-            return None
-        value = m.group(2)
-        if value.lower() in ("null", "~", "true", "false", "yes", "no", "on", "off"):
-            return None
-        data[m.group(1)] = value
-        lines[m.group(1)] = i + 2
-    return data, lines
-
-
 def _front_matter(report: Report, diags: list[Diagnostic]) -> tuple[dict, dict]:
     """(values, lines) of the front matter's keys; problems become diagnostics."""
-    fm = report.doc.front_matter
-    path = report.path
-    if fm.text is None:
-        return {}, {}
-    simple = _simple_front_matter(fm.text)
-    if simple is not None:
-        return simple
-    import yaml
+    from ..markdown import front_matter_values
 
-    try:
-        data = yaml.safe_load(fm.text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = fm.start_line + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
-        diags.append(Diagnostic(path, line, col, ERROR, FRONT_MATTER,
-                                "报告开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。"))
-        return {}, {}
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        diags.append(Diagnostic(path, fm.start_line, 1, ERROR, FRONT_MATTER,
-                                "报告开头 --- 之间应写成“键: 值”，例如“round: luohe-2022”和“county: wuyang”。"))
-        return {}, {}
-    lines = {}
-    for i, raw in enumerate(fm.text.split("\n")):
-        key = raw.split(":", 1)[0].strip()
-        if key and key not in lines:
-            lines[key] = fm.start_line + i
+    data, lines, problems = front_matter_values(report.doc.front_matter, report.path)
+    for d in problems:  # in the checker's words: it is the report's front matter
+        diags.append(dataclasses.replace(d, message="报告" + d.message))
     return data, lines
 
 

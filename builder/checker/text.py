@@ -47,7 +47,7 @@ def norm_title(text: str) -> str:
     return YEAR_RE.sub(YEAR_MARK, norm(text))
 
 
-def cn_number(text: str) -> int | None:
+def parse_cn_number(text: str) -> int | None:
     """一 → 1, 十二 → 12, 二十 → 20 (up to 99)."""
     if not text or any(ch not in CN_DIGITS + "十" for ch in text):
         return None
@@ -96,7 +96,7 @@ def split_numbering(text: str) -> tuple[Numbering | None, str]:
         m = rx.match(c)
         if m:
             raw = m.group(1)
-            value = int(raw) if raw.isdigit() else cn_number(raw)
+            value = int(raw) if raw.isdigit() else parse_cn_number(raw)
             if value:
                 return Numbering(level, value, m.group(0)), c[m.end():]
     return None, c

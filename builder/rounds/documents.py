@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields
+from ..markdown import front_matter_values, split_front_matter
 from ..yamlio import load_yaml, read_text
 from .context import RoundContext
 from .diag import ERROR, WARNING
@@ -55,11 +56,11 @@ def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
         if text is None:
             continue
         _check_images(ctx, p, shown, text)
-        fm = _front_matter(text)
+        values, lines, _ = front_matter_values(split_front_matter(text)[0], shown)  # kaohe check reports its form
         for key, expected in (("round", ctx.meta.id), ("county", cid)):
-            if key in fm and fm[key][0] != expected:
-                ctx.diags.append(Diagnostic(shown, fm[key][1], 1, ERROR, "report-front-matter",
-                                            f"开头的 {key}: {fm[key][0]} 与所在位置不一致，应为 {key}: {expected}。"))
+            if key in values and str(values[key]) != expected:
+                ctx.diags.append(Diagnostic(shown, lines.get(key, 1), 1, ERROR, "report-front-matter",
+                                            f"开头的 {key}: {values[key]} 与所在位置不一致，应为 {key}: {expected}。"))
     return reports
 
 
@@ -91,20 +92,6 @@ def _check_images(ctx: RoundContext, p: Path, shown: str, text: str) -> None:
             if bad is not None:
                 ctx.diags.append(Diagnostic(shown, lineno, m.start(1) + 1, ERROR, "path-outside",
                                             f"图片“{target}”不在项目文件夹里：" + bad.message))
-
-
-def _front_matter(text: str) -> dict[str, tuple[str, int]]:
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}
-    out = {}
-    for i, ln in enumerate(lines[1:], start=2):
-        if ln.strip() in ("---", "..."):
-            break
-        m = re.match(r"^(\w+)\s*:\s*(.*?)\s*$", ln)
-        if m:
-            out[m.group(1)] = (m.group(2).strip("'\""), i)
-    return out
 
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:

@@ -1,7 +1,10 @@
 """The public results website.
 
-``builder.site.plugin`` is the MkDocs adapter (the only module here that imports MkDocs);
-the rest is plain Python: :mod:`.collect` loads and validates what the site shows,
-:mod:`.pages` plans the generated pages and their template data, :mod:`.usermd` renders
-user Markdown safely and :mod:`.search` writes the local search index.
+:mod:`.build` is the pipeline (``kaohe build``): load and compute (:mod:`.collect`), plan the
+pages (:mod:`.pages`), then the outputs in order — pages rendered with the theme, hand-written
+pages, theme files, the search index (:mod:`.search`), PDFs, sitemap — into a staging folder
+that replaces ``site/`` at the end (:mod:`.atomic`). Pages and rendered Markdown are kept in
+the build cache (:mod:`.pagecache`); user Markdown is rendered safely by :mod:`.usermd`.
+``builder.site.plugin`` is the MkDocs adapter (the only module here that imports MkDocs): it
+runs the same pipeline and hands MkDocs the files.
 """

@@ -33,6 +33,8 @@ imports the PDF adapter only when PDFs are built).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as _dt
 import gzip
 import html as _html
@@ -91,9 +93,10 @@ class ConfigError(DiagnosticError):
     pass
 
 
-def read_config(project: Project, config_file: Path | None = None) -> SiteConfig:
+def read_config(project: Project, config_file: Path | None = None, **overrides) -> SiteConfig:
     """The site settings of ``mkdocs.yml`` (``site_name``, ``site_url``, ``docs_dir``,
-    ``site_dir`` and the ``kaohe`` plugin's ``publisher``, ``date``, ``drafts``, ``pdfs``).
+    ``site_dir`` and the ``kaohe`` plugin's ``publisher``, ``date``, ``drafts``, ``pdfs``),
+    with ``overrides`` (fields of :class:`SiteConfig`, e.g. what MkDocs resolved) applied.
 
     A missing file gives the defaults; a file that is not valid YAML raises
     :class:`ConfigError` with the located diagnostics.
@@ -102,7 +105,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
 
     path = config_file or project.root / "mkdocs.yml"
     if not path.is_file():
-        return SiteConfig()
+        return dataclasses.replace(SiteConfig(), **overrides)
     doc = load_yaml(path, project.display(path))
     errors = [d for d in doc.diagnostics if d.is_error]
     if errors:
@@ -121,7 +124,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
         except ValueError:
             raise ConfigError([Diagnostic(project.display(path), 1, 1, ERROR, "site-config",
                                           f"kaohe 的 date“{day}”格式不对，应写成 2023-06-30。")]) from None
-    return SiteConfig(
+    return dataclasses.replace(SiteConfig(
         site_name=str(data.get("site_name") or SiteConfig.site_name),
         site_url=str(data.get("site_url") or ""),
         docs_dir=str(data.get("docs_dir") or SiteConfig.docs_dir),
@@ -130,7 +133,7 @@ def read_config(project: Project, config_file: Path | None = None) -> SiteConfig
         date=day or None,
         drafts=bool(opts.get("drafts", False)),
         pdfs=bool(opts.get("pdfs", True)),
-    )
+    ), **overrides)
 
 
 # ───────────────────────────── the build ─────────────────────────────
@@ -257,7 +260,7 @@ class OutputError(DiagnosticError):
 
 
 def build(project: Project, options: BuildOptions = BuildOptions(), *, config_file: Path | None = None,
-          site_dir: Path | None = None, log: Callable[[str], None] | None = None) -> Result:
+          site_dir: Path | None = None) -> Result:
     """``kaohe build``: :func:`prepare` and :func:`generate` into a staging folder next to
     ``site/``, then swap it in. Raises DiagnosticError (``site/`` untouched) or
     :class:`~builder.site.atomic.StagingError` (``site/`` cannot be replaced; nothing left behind).
@@ -304,34 +307,32 @@ class _terminate_as_interrupt:
 
 
 class Progress:
-    """A progress bar on stderr (rich) for long steps; does nothing when disabled."""
+    """Progress bars on stderr (rich) for the long steps; nothing when disabled (not a
+    terminal, ``CI=true``, ``-q``). One bar at a time: the PDF renderer shows its own."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self._bar = None
 
     def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
-
-            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     console=Console(stderr=True), transient=True)
-            self._bar.start()
         return self
 
     def __exit__(self, *exc):
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
         return False
 
-    def task(self, description: str, total: int):
-        """A callable that advances a new bar by one step."""
-        if self._bar is None:
-            return lambda: None
-        tid = self._bar.add_task(description, total=total)
-        return lambda: self._bar.advance(tid)
+    @contextlib.contextmanager
+    def step(self, description: str, total: int):
+        """A bar for one step; yields a function that advances it by one."""
+        if not self.enabled or total < 2:
+            yield lambda: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as RichProgress
+
+        with RichProgress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                          console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("", total=total)
+            yield lambda: bar.advance(task)
 
 
 # ───────────────────────────── rendering ─────────────────────────────
@@ -415,8 +416,14 @@ def write_pages(build: Build, out: Path) -> list[str]:
     cache = None
     if build.cache.enabled:
         cache = PageCache(build.cache, build.project, _settings(build), kh_site)
-    tick = build.progress.task("网页", len(build.plan.pages)) if build.progress else (lambda: None)
     written = []
+    with (build.progress or Progress(False)).step("生成网页", len(build.plan.pages)) as tick:
+        _render_pages(build, out, env, kh_site, cache, written, tick)
+    build.stats["pages"] = cache.as_dict() if cache is not None else None
+    return written
+
+
+def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
     for spec in build.plan.pages:
         key = cache.key(spec) if cache is not None else None
         html = cache.get(key) if key else None
@@ -433,8 +440,6 @@ def write_pages(build: Build, out: Path) -> list[str]:
         build.sitemap.append((spec.url, spec.meta.date))
         written.append(rel)
         tick()
-    build.stats["pages"] = cache.as_dict() if cache is not None else None
-    return written
 
 
 def _settings(build: Build) -> dict:
@@ -478,7 +483,7 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
     """The hand-written pages of docs_dir (``content/pages``): Markdown → the theme's
     ``main.html``; every other file of docs_dir is copied as it is. Files that are links
     to outside the project are refused (:mod:`builder.paths`)."""
-    from ..markdown import parse, render_html, split_front_matter
+    from ..markdown import parse, render_html
     from ..paths import check_inside
     from ..textio import read_text
 
@@ -547,20 +552,10 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
 
 
 def _page_front_matter(text: str, path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:
-    from ..markdown import split_front_matter
-    from ..yamlio import load_yaml
+    from ..markdown import front_matter_values, split_front_matter
 
-    fm, _ = split_front_matter(text)
-    if fm.text is None:
-        return {}, []
-    doc = load_yaml(path, shown, text="\n" * (fm.start_line - 1) + fm.text)
-    errors = [d for d in doc.diagnostics if d.is_error]
-    if errors:
-        return {}, errors
-    if doc.data is not None and not isinstance(doc.data, dict):
-        return {}, [Diagnostic(shown, fm.start_line, 1, ERROR, "site-page-front-matter",
-                               "开头 --- 之间应是“名称: 值”的形式（title、date、organ、doc_number、description）。")]
-    return dict(doc.data or {}), []
+    values, _, problems = front_matter_values(split_front_matter(text)[0], shown)
+    return values, problems
 
 
 def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list[Diagnostic]) -> None:

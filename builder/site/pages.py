@@ -177,8 +177,9 @@ def _round_meta(r: Round, title: str | None = None, description: str = "", doc_c
 
 
 def _read(path: Path | None) -> str | None:
-    """A report or feedback as the loader read it (builder/textio.py; the loader applied the
-    path rule and refused what cannot be read), or None."""
+    """A report's or feedback's text through the one reader (:mod:`builder.textio`: UTF-8 or
+    GBK, as the checker and the loader accept it); None when unreadable (the loader has
+    already reported why)."""
     if path is None:
         return None
     from ..textio import read_text

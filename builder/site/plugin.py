@@ -57,7 +57,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         config.theme.static_templates.clear()  # sitemap.xml comes from the pipeline
         if not getattr(self, "serve", False) and not getattr(self, "dirty", False) and env.enabled("KAOHE_ATOMIC", True):
             self.atomic = (config.site_dir, AtomicSite(config.site_dir))
+            self._guard(self.atomic[1].check_writable)
             config.site_dir = self._guard(self.atomic[1].begin)
+            _name_site_dir(config.site_dir, self.atomic[0])
         return config
 
     def on_pre_build(self, *, config):
@@ -68,10 +70,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         strict = bool(config.strict) and log.isEnabledFor(logging.WARNING)
         pdfs = False if getattr(self, "serve", False) and env.flag("KAOHE_PDFS") is None else None
         try:
-            settings = B.read_config(self.project, Path(config.config_file_path) if config.config_file_path else None)
-            settings = B.SiteConfig(**{**settings.__dict__, "site_name": config.site_name,
-                                       "site_url": config.site_url or "", "docs_dir": os.path.relpath(
-                                           config.docs_dir, self.project.root)})
+            settings = B.read_config(self.project, Path(config.config_file_path or "mkdocs.yml"),
+                                     site_name=config.site_name, site_url=config.site_url or "",
+                                     docs_dir=os.path.relpath(config.docs_dir, self.project.root))
             build = B.prepare(self.project, settings, B.BuildOptions(strict=strict, pdfs=pdfs))
             self.result = B.generate(build, self.staging)
         except B.StrictError as e:
@@ -111,6 +112,17 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             return make()
         except StagingError as e:
             raise PluginError(str(e)) from None
+
+
+def _name_site_dir(temp: str, final: str) -> None:
+    """MkDocs names the folder it writes into: let it say ``site/``, not the temporary folder."""
+    def rename(record) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = record.msg.replace(temp, final)
+        return True
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.filters = [f for f in logger.filters if getattr(f, "__name__", "") != "rename"] + [rename]
 
 
 def _format(diags) -> str:

@@ -21,12 +21,8 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-try:  # the shared parser (builder/markdown.py) once it is there
-    from builder.markdown import parse as _parse
-    from builder.markdown import render_html as _render_html
-except ImportError:  # pragma: no cover - exercised until builder.markdown lands
-    _parse = None
-    _render_html = None
+from ..markdown import parse as _tokens
+from ..markdown import render_html as _html
 
 _SAFE_SCHEMES = ("http", "https")
 
@@ -48,35 +44,6 @@ class Rendered:
     @property
     def text(self) -> str:
         return "\n".join(s.title + "\n" + s.text if s.title else s.text for s in self.sections)
-
-
-def _parser():
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    return md
-
-
-_MD = None
-
-
-def _tokens(text: str) -> list[Token]:
-    global _MD
-    if _parse is not None:
-        return _parse(text)
-    if _MD is None:
-        _MD = _parser()
-    return _MD.parse(text)
-
-
-def _html(tokens: list[Token]) -> str:
-    if _render_html is not None:
-        return _render_html(tokens)
-    global _MD
-    if _MD is None:
-        _MD = _parser()
-    return _MD.renderer.render(tokens, _MD.options, {})
 
 
 def safe_href(href: str) -> bool:
