@@ -29,6 +29,8 @@ def _mb(n: int) -> int:
 
 # -- text files (reports, feedback, YAML, CSV) ------------------------------------------
 TEXT_MAX_BYTES = Limit(_mb(16), "单个文本文件不超过 16 MB")
+# markdown-it spends about 30 µs on each "[" (link labels): 256 KB of them parse in about 8 s
+MARKDOWN_MAX_BYTES = Limit(256 * 1024, "自评报告、反馈意见等 Markdown 文件不超过 256 KB")
 TEXT_MAX_LINE = Limit(20_000, "每行不超过 20000 个字符")
 
 # -- YAML ------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import ERROR, WARNING, Diagnostic
-from .limits import TEXT_MAX_BYTES, TEXT_MAX_LINE
+from .limits import MARKDOWN_MAX_BYTES, TEXT_MAX_BYTES, TEXT_MAX_LINE
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 RESAVE = "请用记事本或 WPS 打开，选择“另存为”，编码选“UTF-8”后保存。"
 
@@ -52,7 +54,7 @@ def read_bytes(path: Path, display: str, diags: list[Diagnostic], limit=TEXT_MAX
         size = path.stat().st_size
         if size > limit.value:
             diags.append(Diagnostic(display, 1, 1, ERROR, "io-too-large",
-                                    f"文件太大（{size // 1024 // 1024} MB），超过上限：{limit.label}。"
+                                    f"文件太大（{size / 1024 / 1024:.1f} MB），超过上限：{limit.label}。"
                                     "请检查是否放错了文件；确实需要时请拆分成几个文件。"))
             return None
         with open(path, "rb") as fh:
@@ -75,7 +77,9 @@ def read_text(path: Path, display: str, diags: list[Diagnostic], root: Path | No
     """
     if not check_file(path, display, diags, root):
         return None
-    raw = read_bytes(path, display, diags)
+    # Markdown is parsed for pages and PDFs, which costs far more per byte than a score sheet
+    limit = MARKDOWN_MAX_BYTES if path.suffix.lower() in MARKDOWN_SUFFIXES else TEXT_MAX_BYTES
+    raw = read_bytes(path, display, diags, limit)
     if raw is None:
         return None
     return decode_text(raw, display, diags)

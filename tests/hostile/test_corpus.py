@@ -299,12 +299,33 @@ def test_diagnostics_are_capped_per_file(project):
 
 
 def test_text_file_too_large(project):
+    sheet = rd(project) / "scores" / "shichang.yaml"
+    with open(sheet, "a", encoding="utf-8") as fh:
+        line = "# " + "质量" * 200 + "\n"
+        fh.write(line * (17 * 1024 * 1024 // len(line.encode())))
+    r = run(project, "validate", ROUND).expect(1, rel(project, sheet), "io-too-large")
+    assert "16 MB" in r.out
+
+
+def test_markdown_file_too_large(project):
     report = rd(project) / "reports" / "east.md"
     with open(report, "a", encoding="utf-8") as fh:
-        line = "质量" * 200 + "\n"
-        fh.write(line * (17 * 1024 * 1024 // len(line.encode())))
+        fh.write(("质量" * 200 + "\n\n") * 250)  # 300 KB
     r = run(project, "validate", ROUND).expect(1, rel(project, report), "io-too-large")
-    assert "16 MB" in r.out
+    assert "256 KB" in r.out
+    run(project, "check", rel(project, report)).expect(1)
+
+
+@pytest.mark.slow
+def test_pathological_markdown_builds_in_bounded_time(built):
+    """The slowest Markdown found that fits the limits (brackets: link labels) still builds within 30 s."""
+    root, _ = built
+    report = rd(root) / "reports" / "east.md"
+    text = report.read_text(encoding="utf-8") + ("[" * 9_999 + "\n\n") * 25
+    report.write_text(text, encoding="utf-8")
+    assert 240 * 1024 < report.stat().st_size < 256 * 1024
+    mkdocs(root).expect(0)
+    assert run(root, "check", rel(root, report)).rc in (0, 1)
 
 
 def test_text_line_too_long(project):
