@@ -122,17 +122,28 @@ class _Budget(Exception):
         self.diagnostic = diagnostic
 
 
+# Past this size a document libyaml rejects is not parsed again in pure Python for its
+# messages (that parser reads about 200 KB a second): libyaml's own message and mark are shown.
+_PY_REPARSE_MAX = 512 * 1024
+
+
 def _load(text: str, display: str, diags: list[Diagnostic]):
     """The value of ``text``, parsed with libyaml when PyYAML has it (about 8× faster on
-    score sheets of hundreds of counties), else, and for every document libyaml rejects or
-    the pure-Python reader would reject, with the pure-Python parser, so that errors keep
-    its messages and positions. Both give the same events and marks for a valid document."""
-    if _CLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+    score sheets of hundreds of counties), else, and for every document of up to 512 KB
+    that libyaml rejects, with the pure-Python parser, so that errors keep its messages
+    and positions. Both give the same events and marks for a valid document. A character
+    YAML does not allow is refused first, at its place, without parsing."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad is not None:
+        raise yaml.reader.ReaderError("<text>", bad.start(), ord(bad.group()[0]), "unicode",
+                                      "special characters are not allowed")
+    if _CLoader is not None:
         local: list[Diagnostic] = []
         try:
             value = _build(yaml.parse(text, Loader=_CLoader), display, local)
         except yaml.YAMLError:
-            pass
+            if len(text) > _PY_REPARSE_MAX:
+                raise
         else:
             diags.extend(local)
             return value
@@ -176,8 +187,9 @@ def _build(events, display: str, diags: list[Diagnostic]):
     def attach(value, mark, weight: int, raw=None, tag=None):
         state["nodes"] += weight
         if state["nodes"] > YAML_MAX_NODES.value:
-            budget(mark, "yaml-too-large", f"YAML 内容太多，超过上限：{YAML_MAX_NODES.label}。"
-                                           "请检查是否有别名（*名称）被反复展开；确实需要时请拆分成几个文件。")
+            why = ("请检查是否有别名（*名称）被反复展开。" if state["aliases"]
+                   else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。")
+            budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
         if not stack:
             state["root"] = value
             return

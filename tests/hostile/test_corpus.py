@@ -307,6 +307,23 @@ def test_text_file_too_large(project):
     assert "16 MB" in r.out
 
 
+@pytest.mark.slow
+def test_big_yaml_with_an_error_at_the_end(project):
+    """15 MB of valid score lines, then a syntax error: located within the bound, not parsed twice."""
+    path = rd(project) / "scores" / "nongye.yaml"
+    line = '    "6": {score: 0.7, remark: ' + "合格率较高" * 20 + "}\n"
+    body = "department: 市农业农村局\nscores:\n  east:\n" + line + "  x:\n" + line * (15 * 1024 * 1024 // len(line.encode()))
+    path.write_text(body + "y: [\n", encoding="utf-8")
+    run(project, "validate", ROUND).expect(1, rel(project, path), "yaml-syntax")
+
+
+def test_control_character_late_in_a_big_yaml(project):
+    path = rd(project) / "scores" / "nongye.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 注释\n" * 200_000 + "z: \x07\n", encoding="utf-8")
+    r = run(project, "validate", ROUND).expect(1, rel(project, path), "yaml-syntax")
+    assert ":200006:4:" in r.out
+
+
 def test_markdown_file_too_large(project):
     report = rd(project) / "reports" / "east.md"
     with open(report, "a", encoding="utf-8") as fh:
