@@ -5,6 +5,9 @@ maps; the template checker reads the tokens, the site and the PDFs render the sa
 with :func:`render_html`.
 
 * CommonMark with GFM tables; linkify off; raw HTML off (``<b>`` stays text and is escaped).
+* CJK-friendly (:mod:`builder._vendor.cjk_friendly`): ``**主要工作：**正文`` and
+  ``县政府**“质量强县”**建设`` are bold, as a Word draft's bold runs become exactly this on
+  import; a soft line break between two Chinese lines renders as nothing, not a space.
 * YAML front matter (``---`` … ``---`` at the top) is split off by :func:`split_front_matter`;
   :func:`parse` parses only the body but keeps line maps relative to the whole file.
 * HTML comments on lines of their own (``<!-- 备注 -->``, outside code blocks) are authors'
@@ -37,10 +40,12 @@ def is_safe_url(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def make_parser():
-    """The shared ``MarkdownIt`` instance: commonmark, tables, no raw HTML, no linkify."""
+    """The shared ``MarkdownIt`` instance: commonmark, tables, CJK-friendly emphasis, no raw HTML, no linkify."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    from ._vendor.cjk_friendly import cjk_friendly
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").use(cjk_friendly)
     md.validateLink = is_safe_url  # unsafe targets never become links
     return md
 

@@ -36,6 +36,7 @@ class RoundInfo(NamedTuple):
     rubric_id: str
     year: int
     counties: tuple[CountyInfo, ...]
+    status: str = "published"  # draft | approved | published
 
     def county(self, key: str) -> CountyInfo | None:
         """A county by id, or by its name (``舞阳县``)."""
@@ -61,6 +62,18 @@ def _key(kind: str, path: Path) -> str | None:
     return Hasher(kind, code_digest(CODE_NOT_USED), str(path), digest).hexdigest()
 
 
+def round_ids(project) -> list[str]:
+    """The rounds of a project (folders of ``content/`` holding a ``round.yaml``).
+
+    The same listing as :func:`builder.rounds.meta.round_ids`, kept here because importing
+    ``builder.rounds`` costs a check ~130 ms (the round models and the YAML loader).
+    """
+    d = project.content_dir
+    if not d.is_dir():
+        return []
+    return sorted(p.name for p in d.iterdir() if (p / "round.yaml").is_file())
+
+
 def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnostic]]:
     """The round's rubric id, year and counties (from ``content/<round>/round.yaml``)."""
     path = project.content_dir / round_id / "round.yaml"
@@ -72,7 +85,8 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     if value is not None:
         try:
             info = RoundInfo(str(value["id"]), str(value["rubric"]), int(value["year"]),
-                             tuple(CountyInfo(*map(str, c)) for c in value["counties"]))
+                             tuple(CountyInfo(*map(str, c)) for c in value["counties"]),
+                             str(value.get("status", "published")))
             _memory[("round", key)] = (info, [])
             return info, []
         except (KeyError, TypeError, ValueError):
@@ -83,9 +97,10 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     info = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,
-                         tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties))
+                         tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)
         if not diags and key:
             store.put("check-round", key, {"id": info.id, "rubric": info.rubric_id, "year": info.year,
+                                           "status": info.status,
                                            "counties": [list(c) for c in info.counties]})
     if key is not None:
         _memory[("round", key)] = (info, diags)

@@ -63,10 +63,16 @@ class Heading:
 @dataclass
 class Document:
     text: str  # the whole file, newlines normalised
-    lines: list[str]
+    lines: list[str]  # Markdown: the file's lines; Word: the paragraphs' texts (line = paragraph number)
     front_matter: FrontMatter
     blocks: list[Block] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
+    origin: str = "markdown"  # markdown | docx
+
+    @property
+    def unit(self) -> str:
+        """What a ``line`` counts: 行 (Markdown lines) or 段 (Word paragraphs)."""
+        return "段" if self.origin == "docx" else "行"
 
     def source(self, line: int) -> str | None:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else None
@@ -85,6 +91,13 @@ def parse_document(text: str) -> Document:
     doc = Document(text, lines, fm)
     tokens = make_parser().parse(blank_comments(body))
     _Builder(doc).run(tokens)
+    _find_headings(doc)
+    return doc
+
+
+def document_from_blocks(blocks: list[Block], lines: list[str], origin: str) -> Document:
+    """A Document made by another reader (the Word reader): headings are found by the same rules."""
+    doc = Document("\n".join(lines), lines, FrontMatter(None, 1, 1), list(blocks), origin=origin)
     _find_headings(doc)
     return doc
 

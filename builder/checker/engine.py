@@ -31,6 +31,7 @@ class CheckResult:
     path: str
     stats: dict
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unreadable: bool = False  # a Word file that could not be read at all (the CLI exits 2)
 
     @property
     def errors(self) -> int:
@@ -57,26 +58,69 @@ class CheckResult:
         }
 
 
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot", ".wpt", ".rtf")
+
+
 def check_file(path, project=None, round_id: str | None = None, county_id: str | None = None,
                display: str | None = None) -> CheckResult:
-    """Check one report file. ``project`` is a :class:`builder.project.Project` (or None).
+    """Check one report file, Markdown or Word. ``project`` is a :class:`builder.project.Project` (or None).
 
-    ``round_id``/``county_id`` override the report's front matter.
+    ``round_id``/``county_id`` override the report's front matter. A Word file (by its name or
+    by its bytes) is read by :mod:`builder.word.read`; one that cannot be read gives a result
+    with ``unreadable`` set and a single ``io-docx-*`` error.
     """
     from ..textio import read_text
 
     path = Path(path)
     shown = display or (project.display(path) if project is not None else str(path))
     diags: list[Diagnostic] = []
+    suffix = path.suffix.lower()
+    if suffix in WORD_SUFFIXES or suffix in OLD_WORD_SUFFIXES or _is_zip(path):
+        data = _read_word_bytes(path, shown, diags)
+        if data is None:
+            return CheckResult(shown, _empty_stats(), diags, unreadable=True)
+        return check_word(data, project, shown, round_id, county_id)
     text = read_text(path, shown, diags)
     if text is None:
         return CheckResult(shown, _empty_stats(), diags)
     return check_text(text, project, shown, round_id, county_id, _pre=diags)
 
 
+def _is_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _read_word_bytes(path: Path, shown: str, diags: list[Diagnostic]) -> bytes | None:
+    from ..word.read_package import MAX_FILE_BYTES, too_large
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            err = too_large(size)
+            diags.append(Diagnostic(shown, 1, 1, ERROR, err.rule, err.message))
+            return None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
+        return None
+    except IsADirectoryError:
+        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。"))
+        return None
+    except OSError as exc:
+        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable",
+                                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。"))
+        return None
+    return data
+
+
 def check_text(text: str, project=None, path: str = "<text>", round_id: str | None = None,
                county_id: str | None = None, *, _pre: list[Diagnostic] | None = None) -> CheckResult:
-    """Check a report given as text (see :func:`check_file`)."""
+    """Check a report given as Markdown text (see :func:`check_file`)."""
     diags: list[Diagnostic] = list(_pre or [])
     if _looks_binary(text):
         diags.append(Diagnostic(path, 1, 1, ERROR, "io-binary",
@@ -87,6 +131,33 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
         diags.append(Diagnostic(path, 1, 1, ERROR, "io-empty",
                                 "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。"))
         return CheckResult(path, _empty_stats(), diags)
+    return check_document(doc, project, path, round_id, county_id, _pre=diags)
+
+
+def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id: str | None = None,
+               county_id: str | None = None) -> CheckResult:
+    """Check a Word report given as the bytes of a .docx (the CLI and the browser page call this).
+
+    Diagnostics name paragraphs: ``line`` is the paragraph number (see :mod:`builder.word.read`)
+    and each message starts with “第N段（段首：<the paragraph's first words>）：”. Without ``round_id`` and
+    ``county_id`` they are inferred from the title when exactly one published or draft round fits.
+    """
+    from ..word.read import WordError, read_docx, word_document
+
+    try:
+        doc = word_document(read_docx(data))
+    except WordError as err:
+        return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True)
+    if not doc.blocks:
+        return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, "io-empty",
+                                                             "Word 文档里没有文字。请检查是不是打开了正确的文件。")])
+    return check_document(doc, project, path, round_id, county_id)
+
+
+def check_document(doc, project=None, path: str = "<text>", round_id: str | None = None,
+                   county_id: str | None = None, *, _pre: list[Diagnostic] | None = None) -> CheckResult:
+    """Run every rule over a parsed :class:`~builder.checker.document.Document` (Markdown or Word)."""
+    diags: list[Diagnostic] = list(_pre or [])
     report = Report(path, doc, project=project)
     _resolve(report, project, round_id, county_id, diags)
     from .rules import load_rules
@@ -102,9 +173,27 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
             diags.append(Diagnostic(path, 1, 1, ERROR, "internal-error",
                                     f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。"))
     diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
+    if doc.origin == "docx":
+        diags = [_in_paragraph(d, doc) if d.path == path else d for d in diags]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
     return CheckResult(path, _stats(report), diags)
+
+
+QUOTE_CHARS = 16
+SOURCE_CHARS = 60
+
+
+def _in_paragraph(d: Diagnostic, doc) -> Diagnostic:
+    """A Word finding: the message names the paragraph and quotes its start (for Word's 查找)."""
+    src = doc.source(d.line)
+    if src is None or not src.strip():
+        return d
+    text = src.strip()
+    quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
+    shown = src if len(src) <= max(SOURCE_CHARS, d.column + 20) else src[:max(SOURCE_CHARS, d.column + 20)] + "……"
+    # the locator quotes with （段首：…） rather than “…”, which the messages keep for section names
+    return dataclasses.replace(d, message=f"第{d.line}段（段首：{quote}）：{d.message}", source_line=shown)
 
 
 def _empty_stats() -> dict:
@@ -177,6 +266,11 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
         rid = str(rid)
     if cid is not None and not isinstance(cid, str):
         cid = str(cid)
+    if (not rid or not cid) and report.doc.origin == "docx":
+        rid, cid, problem = _infer_from_title(report, project, rid, cid)
+        if problem:
+            diags.append(Diagnostic(path, 1, 1, ERROR, FRONT_MATTER, problem))
+            return
     if not rid or not cid:
         missing = "、".join(k for k, v in (("round", rid), ("county", cid)) if not v)
         diags.append(Diagnostic(path, r_line if not rid else c_line, 1, ERROR, FRONT_MATTER,
@@ -223,6 +317,52 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
     diags.extend(tdiags)
     report.template = template
     cache.save(project)
+
+
+INFER_STATUSES = ("published", "draft")
+
+
+def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, str | None, str | None]:
+    """(round, county, problem) for a Word report without front matter: the round and county whose
+    year and name its title holds, among published and draft rounds, when exactly one fits."""
+    from .outline import build_outline
+
+    usage = "请在命令中用 --round 和 --county 指明，例如：kaohe check 报告.docx --round luohe-2022 --county wuyang"
+    from . import cache
+
+    if hasattr(project, "round_ids"):  # round facts without a project folder (the checker page)
+        ids = project.round_ids()
+    elif project is None or not project.rubrics_dir.is_dir():
+        return rid, cid, None  # reported below: no project
+    else:
+        ids = cache.round_ids(project)
+
+    title = build_outline(report.doc, None).title_text
+    from .text import compact
+
+    t = compact(title)
+    candidates: list[tuple[str, str, str, bool]] = []  # (round, county id, county name, year in the title)
+    listed: list[str] = []
+    for r in ([rid] if rid else ids):
+        info, _ = cache.round_info(project, r)
+        if info is None or (not rid and info.status not in INFER_STATUSES):
+            continue
+        listed.append(r)
+        names = [c for c in info.counties if (cid and c.id == cid) or (not cid and compact(c.name) in t)]
+        # a name inside a longer name that the title also holds is not that county
+        names = [c for c in names if not any(c is not o and compact(c.name) in compact(o.name) for o in names)]
+        candidates += [(r, c.id, c.name, bool(rid) or str(info.year) in t) for c in names]
+    # the title's year decides between rounds; a title with a wrong year still names its county
+    fits = [c[:3] for c in candidates if c[3]] or [c[:3] for c in candidates]
+    if len(fits) == 1:
+        return fits[0][0], fits[0][1], None
+    shown = f"“{title}”" if title else "（没有找到标题）"
+    if not fits:
+        rounds = f"现有的考核轮次：{'、'.join(listed)}。" if listed else ""
+        return rid, cid, (f"从报告标题{shown}看不出是哪一轮考核、哪个县区的报告（标题中应有年度和县区名称）。"
+                          f"{usage}。{rounds}")
+    both = "、".join(f"{r} {c}（{n}）" for r, c, n in fits[:8])
+    return rid, cid, f"报告标题{shown}同时符合多个考核轮次或县区：{both}。{usage}。"
 
 
 def _choices(project) -> str:

@@ -197,7 +197,7 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
             continue
         for i in range(h.index + 1, end):
             st = struct_idx.get(i)
-            if st is None or st.heading.form == "run-in":
+            if st is None or st.heading.form == "run-in" or _point(st, m):
                 if blocks[i].text.strip():
                     m.has_content = True
                     break
@@ -206,6 +206,16 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     if out.annex_index is not None:
         out.cases = _cases(doc, out)
     return out
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+
+
+def _point(st: Structural, m: SectionMatch) -> bool:
+    """A numbered line that is a sentence (“（一）盐化工产业链质量提升成效明显。”) under a section
+    that has no such subsections in the template: one of its points, i.e. content."""
+    return st.match is None and not m.section.children and st.level > m.section.level \
+        and st.heading.form != "markdown" and bool(_SENTENCE_END.search(st.heading.text.strip()))
 
 
 def _is_annex(b: Block, c: str, annex_key: str | None) -> bool:

@@ -1,6 +1,7 @@
-"""``kaohe check REPORT.md…``: check county self-reports against their round's template.
+"""``kaohe check REPORT.md|REPORT.docx…``: check county self-reports against their round's template.
 
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error or a Word file that
+cannot be read at all (old .doc/.wps, password, corrupt, too large: nothing else is checked).
 Only the core checker is imported on this path (no site, PDF or spreadsheet libraries).
 """
 
@@ -14,10 +15,12 @@ def register(sub) -> None:
     p = sub.add_parser(
         "check",
         help="检查自评报告是否符合本轮模板（章节、字数、典型案例、占位符）",
-        description="检查县区自评报告（Markdown）是否符合本轮考核的报告模板：章节是否齐全、顺序和编号、"
-                    "字数上限、典型案例个数、占位符是否替换。报告开头的 round 和 county 指明是哪一轮、哪个县区。",
+        description="检查县区自评报告（Markdown 或 Word .docx）是否符合本轮考核的报告模板：章节是否齐全、顺序和编号、"
+                    "字数上限、典型案例个数、占位符是否替换。Markdown 报告开头的 round 和 county 指明是哪一轮、哪个县区；"
+                    "Word 报告从标题中的县区名称和年度判断，也可以用 --round 和 --county 指明。"
+                    "Word 报告的“行”是段落序号（不计空段），提示中引用该段开头的文字，可在 Word 中用“查找”定位。",
     )
-    p.add_argument("files", nargs="*", metavar="报告文件", help="要检查的报告（.md），可写多个")
+    p.add_argument("files", nargs="*", metavar="报告文件", help="要检查的报告（.md 或 .docx），可写多个")
     p.add_argument("--round", dest="round_id", metavar="轮次", help="考核轮次编号（覆盖报告开头的 round），如 luohe-2022")
     p.add_argument("--county", dest="county_id", metavar="县区", help="县区编号（覆盖报告开头的 county），如 wuyang")
     p.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（含 content/ 和 rubrics/；默认：当前目录）")
@@ -50,6 +53,8 @@ def cmd_check(args) -> int:
         print(json.dumps({"files": [r.to_json() for r in results]}, ensure_ascii=False, indent=2))
     else:
         _print_text(results)
+    if any(r.unreadable for r in results):
+        return 2
     return 1 if any(not r.ok for r in results) else 0
 
 
@@ -92,5 +97,7 @@ def _list_rules() -> int:
 
     for m in load_rules():
         print(f"{m.alias}  {m.id:<20} {LABELS_ZH.get(m.severity, m.severity)}  {m.description}")
-    print("另有：io-unreadable / io-binary / io-encoding / io-empty（错误），io-gbk（警告），front-matter、template-missing（错误）。")
+    print("另有：io-unreadable / io-binary / io-encoding / io-empty（错误），io-gbk（警告），front-matter、template-missing（错误）；"
+          "Word 文件打不开时：io-docx-old-format / io-docx-encrypted / io-docx-corrupt / io-docx-not-word / "
+          "io-docx-too-large（错误，退出码 2）。")
     return 0

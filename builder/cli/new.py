@@ -1,4 +1,4 @@
-"""``kaohe new report --round R --county C``: write a report skeleton from the round's template.
+"""``kaohe new report --round R --county C [--format md|docx]``: write a report skeleton from the round's template.
 
 The skeleton has the front matter, the title with the county's name and the year, every
 section heading, the annex with one case, and short guidance in 【…】 under each heading.
@@ -21,7 +21,10 @@ def register(sub) -> None:
                                   "默认写到 content/<轮次>/reports/<县区>.md，已有文件不会被覆盖。")
     r.add_argument("--round", dest="round_id", required=True, metavar="轮次", help="考核轮次编号，如 luohe-2022")
     r.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
-    r.add_argument("--out", type=Path, default=None, metavar="文件", help="写到这个文件（默认 content/<轮次>/reports/<县区>.md）")
+    r.add_argument("--out", type=Path, default=None, metavar="文件",
+                   help="写到这个文件（默认 content/<轮次>/reports/<县区>.md 或 .docx）")
+    r.add_argument("--format", choices=["md", "docx"], default="md",
+                   help="md：Markdown 框架（默认）；docx：Word 框架（已设好标题样式：一、黑体，（一）楷体，正文仿宋 3号）")
     r.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（默认：当前目录）")
     r.set_defaults(func=cmd_new_report)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
@@ -53,7 +56,8 @@ def cmd_new_report(args) -> int:
     if template is None:
         render_text(tdiags, LABELS_ZH, stream=sys.stderr)
         return 1
-    out = args.out or project.content_dir / meta.id / "reports" / f"{county.id}.md"
+    fmt = getattr(args, "format", "md")
+    out = args.out or project.content_dir / meta.id / "reports" / f"{county.id}.{fmt}"
     shown = project.display(out)
     if shown.startswith(".."):
         shown = str(out.resolve())
@@ -62,11 +66,16 @@ def cmd_new_report(args) -> int:
         from ..checker.rules.required_items import titles
 
         item_titles = titles(project, template.rubric)
-    text = skeleton(template, meta.id, county, meta.year, shown, item_titles)
+    if fmt == "docx":
+        from ..word.template_docx import template_docx
+
+        data = template_docx(template, meta.year, county.name, county.kind, item_titles)
+    else:
+        data = skeleton(template, meta.id, county, meta.year, shown, item_titles).encode("utf-8")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(out, "xb") as fh:
+            fh.write(data)
     except FileExistsError:
         print(f"错误：文件已存在：{shown}，没有覆盖。如要重新生成，请先把原文件改名或删除，或用 --out 写到别的位置。",
               file=sys.stderr)
@@ -75,7 +84,8 @@ def cmd_new_report(args) -> int:
         print(f"错误：无法写入 {shown}：{exc.strerror or exc}。", file=sys.stderr)
         return 1
     print(f"已生成 {county.name}的自评报告框架：{shown}")
-    print("下一步：用文本编辑器打开它，把每个【……】中的说明换成实际内容，然后运行：")
+    editor = "Word 或 WPS" if fmt == "docx" else "文本编辑器"
+    print(f"下一步：用{editor}打开它，把每个【……】中的说明换成实际内容，然后运行：")
     print(f"  kaohe check {shown}")
     print("反复检查、修改，直到没有错误。")
     return 0

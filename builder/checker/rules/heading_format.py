@@ -32,6 +32,10 @@ def _message(text: str, form: str, hashes: str) -> str:
 
 
 def check(report):
+    if report.doc.origin == "docx":
+        # In Word a heading without a heading style is ordinary practice; the reader has found it by
+        # its numbering or boldness, and ``kaohe import`` writes it as a Markdown heading.
+        return
     o = report.outline
     blocks = report.blocks
     if o.title_index is not None:

@@ -26,4 +26,4 @@ def check(report):
             kids = "（含" + "".join(quoted(c, year) for c in m.section.children) + "）"
         line, col, where = where_missing(report, m.section)
         yield report.diag(id, severity, line, col,
-                          f"缺少{quoted(m.section, year)}一节{kids}。请在{where}加上标题“{md_heading(m.section, year)}”并填写内容。")
+                          f"缺少{quoted(m.section, year)}一节{kids}。请在{where}加上标题“{md_heading(m.section, year, report.doc.origin)}”并填写内容。")

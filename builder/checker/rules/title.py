@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...diagnostics import ERROR
 from ..text import norm_title
+from ._common import heading_hint
 
 id = "title-mismatch"
 alias = "KH001"
@@ -23,7 +24,8 @@ def check(report):
             line = b.line
         else:
             line = report.doc.front_matter.body_line
-        yield report.diag(id, severity, line, 1, f"缺少报告标题。请在正文第一行写上“# {expected}”。")
+        where = "第一段" if report.doc.origin == "docx" else "正文第一行"
+        yield report.diag(id, severity, line, 1, f"缺少报告标题。请在{where}写上“{heading_hint(report, '#', expected)}”。")
         return
     b = report.blocks[o.title_index]
     got = o.title_text

@@ -1,0 +1,1 @@
+"""Word (.docx) adapters: the reader of county reports (``read*.py``) and the writers."""
