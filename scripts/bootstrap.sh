@@ -12,7 +12,7 @@ purpose="${1:-build}"
 apt_needed=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig
             fonts-noto-cjk fonts-arphic-ukai)
 if [ "$purpose" = test ]; then
-  apt_needed+=(poppler-utils chromium libreoffice-writer)
+  apt_needed+=(poppler-utils chromium libreoffice-writer libreoffice-calc)
   command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 fi
 missing=()

@@ -70,8 +70,15 @@ def test_luohe_uses_every_sheet_format():
 def test_huizhou_self_scores_deduction_and_veto(capsys):
     rnd, _ = load_round(Project(ROOT), "huizhou-2017")
     res = compute(rnd)
-    huidong, boluo = res.county("huidong"), res.county("boluo")
-    assert huidong.grade == "D" and huidong.veto is not None and huidong.band_grade == "B"
+    huidong, boluo, huiyang = res.county("huidong"), res.county("boluo"), res.county("huiyang")
+    # Seed 001 附件1: a finding “经省政府或省政府授权有关部门调查认定” is the D1 deduction (−10, uncapped);
+    # only one “经国务院或国务院授权有关部门调查认定” vetoes (V1, grade D).
+    assert huidong.veto is None and huidong.deductions == Decimal(10) and huidong.total == Decimal("74.5")
+    assert huidong.grade == "C" and "省政府授权" in huidong.deduction_lines[0].evidence
+    assert huiyang.grade == "D" and huiyang.veto is not None and huiyang.band_grade == "B"
+    assert "国务院" in huiyang.veto.evidence and huiyang.total == Decimal("85.5")
+    assert huiyang.rank is None and res.counties[-1] is huiyang  # veto_rank: last (the default)
+    assert [c.rank for c in res.counties] == [1, 2, 3, None]
     assert boluo.deductions == Decimal(10) and boluo.deduction_lines[0].cap is None
     assert all(c.self_base is not None and c.self_base >= c.base for c in res.counties)
     assert any(i.delta and i.delta < 0 for a in res.county("huicheng").areas for i in a.items)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from builder.rounds import compute
-from builder.rounds.model import RatingEntry
+from builder.rounds.model import DeductionEvent, RatingEntry
 from builder.rounds.ranking import competition_ranks
 from test_rounds_support import O, make_round, rubric, with_total
 
@@ -149,3 +149,61 @@ def test_compute_is_deterministic_and_pure():
     r = rubric()
     rnd = make_round({"east": with_total(r, "85"), "west": with_total(r, "90")}, awards=[("east", "B3", 1)])
     assert compute(rnd) == compute(rnd)
+
+
+# -- rules made explicit in the data (issue 14 item 5) -----------------------------------------
+
+
+def test_a_bonus_item_without_per_award_counts_once():
+    # 漯河 附件1 “（加1分）”: one achievement, one point, however often it is entered.
+    # Entered twice it used to give +2 and turn 89.5 (B) into 90.5 (A).
+    r = rubric()
+    c = result(make_round({"east": with_total(r, "89.5")}, awards=[("east", "B4", 2)]), "east")
+    (line,) = c.bonus_lines
+    assert (line.count, line.raw, line.amount) == (2, D(1), D(1))
+    assert c.bonus == D(1) and c.total == D("90.5") and c.grade == "A"
+    c = result(make_round({"east": with_total(r, "88.5")}, awards=[("east", "B4", 1), ("east", "B4", 1)]), "east")
+    assert c.bonus == D(1) and c.total == D("89.5") and c.grade == "B"
+
+
+def test_a_per_award_bonus_item_adds_up():
+    # 常州 第六条 “每项加0.5分”: two awards, twice the amount.
+    r = rubric()
+    c = result(make_round({"east": with_total(r, "80")}, awards=[("east", "B3", 2)]), "east")
+    assert c.bonus == D(2) and c.bonus_lines[0].raw == D(2)
+
+
+def test_a_discretionary_deduction_takes_the_event_amount():
+    from dataclasses import replace
+
+    r = rubric()
+    rnd = make_round({"east": with_total(r, "90")})
+    events = (DeductionEvent("east", "D3", 1, "证明", O, amount=D("0.5")),
+              DeductionEvent("east", "D3", 2, "证明", O, amount=D("0.7")),
+              DeductionEvent("east", "D3", 1, "证明", O))  # no amount: the rule's maximum, 1
+    c = result(replace(rnd, deduction_events=events[:2]), "east")
+    assert c.deductions == D("1.9") and c.total == D("88.1") and c.grade == "B"
+    c = result(replace(rnd, deduction_events=events), "east")
+    (line,) = c.deduction_lines
+    assert (line.raw, line.amount, line.capped) == (D("2.9"), D(2), True)
+
+
+def test_veto_rank_last_is_the_default():
+    r = rubric()
+    rnd = make_round({"east": with_total(r, "95"), "west": with_total(r, "80"), "south": with_total(r, "90"),
+                      "north": with_total(r, "80")}, vetoes=[("east", "V1", "辖区发生区域性食品安全事件")])
+    assert rnd.veto_rank == "last"
+    res = compute(rnd)
+    assert [(c.county.id, c.rank) for c in res.counties] == [("south", 1), ("west", 2), ("north", 2), ("east", None)]
+
+
+def test_veto_rank_by_total_and_none():
+    from dataclasses import replace
+
+    r = rubric()
+    rnd = make_round({"east": with_total(r, "95"), "west": with_total(r, "80"), "south": with_total(r, "90")},
+                     vetoes=[("east", "V1", "辖区发生区域性食品安全事件")])
+    res = compute(replace(rnd, veto_rank="by_total"))
+    assert [(c.county.id, c.rank) for c in res.counties] == [("east", 1), ("south", 2), ("west", 3)]
+    res = compute(replace(rnd, veto_rank="none"))
+    assert [(c.county.id, c.rank) for c in res.counties] == [("east", None), ("south", 1), ("west", 2)]

@@ -26,6 +26,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..rounds.documents import review_points
+from ..rounds.export import rank_text
 from ..rounds.model import CountyResult, Round, RoundResults
 
 # One line of the body grid (see print.css): 225 mm / 22 lines, rounded down.
@@ -270,6 +272,8 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
     def label(c: CountyResult) -> str:
         if publish == "grades":
             return c.county.name
+        if publish == "ranks" and c.rank is None:
+            return f"{c.county.name}（{num(c.total)}分，一票否决，不排名次）"
         if publish == "ranks":
             return f"{c.county.name}（{num(c.total)}分，第{c.rank}名）"
         return f"{c.county.name}（{num(c.total)}分）"
@@ -325,7 +329,7 @@ def results_table(results: RoundResults) -> dict:
         rows_src.sort(key=lambda c: order.get(c.county.id, 0))
     rows = []
     for i, c in enumerate(rows_src):
-        row = [str(c.rank if publish == "ranks" else i + 1), c.county.name]
+        row = [(rank_text(c.rank) if publish == "ranks" else str(i + 1)), c.county.name]
         if publish in ("scores", "ranks"):
             row += [num(c.base), num(c.bonus), num(c.deductions), num(c.total)]
         if has_grades:
@@ -419,7 +423,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
                 diags.append(Diagnostic(src, 1, 1, WARNING, "pdf-feedback-section",
                                         f"反馈缺少“## {name}”一节，反馈 PDF 中这一节写“无”。"))
     rank_text = ""
-    if rnd.publish == "ranks":
+    if rnd.publish == "ranks" and county.rank is None:
+        rank_text = "，因一票否决不排名次"
+    elif rnd.publish == "ranks":
         rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
     summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"
@@ -428,21 +434,27 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
         veto_text = f"因{why}，按照“{county.veto_title}”的规定，实行一票否决，考核等次为{grade_text(county.grade)}。"
+    # While the round is approved (审定, before publication) the county may ask for a review (复核):
+    # every score below full marks and every deduction carries its review id.
+    review = {p.ref: p.id for p in review_points(county)} if rnd.status == "approved" else {}
     areas = []
     for a in county.areas:
         items = [{"id": it.item.id, "title": it.item.title, "max": num(it.item.points), "score": num(it.score),
-                  "remark": it.remark} for it in a.items]
+                  "remark": it.remark, "review_id": review.get(it.item.id, "")} for it in a.items]
         areas.append({"title": a.area.title, "max": num(a.max), "score": num(a.score), "rows": items})
     adjust = []
     for ln in county.bonus_lines:
         capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
         adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。" + (f"依据：{ln.evidence}。" if ln.evidence else ""))
     for ln in county.deduction_lines:
-        capped = f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else ""
+        capped = (f"，经复核扣{num(ln.amount)}分" if ln.reviewed else
+                  f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
         adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
                       f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
         if ln.evidence:
             adjust[-1] += f"依据：{ln.evidence}。"
+        if ln.id in review:
+            adjust[-1] = f"〔复核编号 {review[ln.id]}〕" + adjust[-1]
     if county.veto is not None:
         adjust.append(f"一票否决：{county.veto_title}。" + (f"情况：{county.veto.description.rstrip('。')}。" if county.veto.description else ""))
     date = rnd.notification.date if rnd.notification else rnd.published_date
@@ -460,6 +472,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
                    "total": num(county.total), "grade": grade_text(county.grade)},
         "adjust": adjust,
+        "review_note": (f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，"
+                        f"报{organ}。") if review else "",
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,

@@ -54,6 +54,10 @@ class RoundContext:
     # -- counties ---------------------------------------------------------------------
     def county(self, value, origin: Origin, by: str = "id") -> County | None:
         """Resolve a county written as its id (``wuyang``) or its name (``舞阳县``)."""
+        if type(value) is str:  # fast path: the id or name exactly as the round writes it (most cells)
+            c = self.county_ids.get(value) or self.county_names.get(value)
+            if c is not None:
+                return c
         text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
         c = self.county_ids.get(text) or self.county_names.get(text)
         if c is None:

@@ -106,6 +106,11 @@ def _key_pos(m, key) -> tuple[int, int]:
 
 def load_sheets(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, str], ScoreEntry]:
     """Read every sheet under ``scores/`` and return the validated scores."""
+    return read_sheets(ctx, folder, display)[0]
+
+
+def read_sheets(ctx: RoundContext, folder: Path, display) -> tuple[dict[tuple[str, str], ScoreEntry], list[Sheet]]:
+    """:func:`load_sheets` plus the sheets that could be read (for ``kaohe status``)."""
     diags = ctx.diags
     sheets: list[Sheet] = []
     if folder.is_dir():
@@ -126,7 +131,7 @@ def load_sheets(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, str
     for sheet in sheets:
         _check_records(ctx, sheet, scores, seen)
     _report_missing(ctx, sheets, seen, folder, display)
-    return scores
+    return scores, sheets
 
 
 def _read_sheet(ctx: RoundContext, p: Path, shown: str) -> Sheet | None:

@@ -1,6 +1,7 @@
 """Per-county documents of a round: ``reports/<county>.md`` (自评报告),
 ``feedback/<county>.md`` (考核结果反馈: ``## 问题不足`` and ``## 改进建议``) and
-``contacts/<county>.yaml`` (联系人员名单, private: only its place is kept, never its content).
+``contacts/<county>.yaml`` (联系人员名单, private: only its place is kept, never its content);
+and the review ids (复核编号) the feedback letter gives every disputable figure.
 
 The report's own template rules are the checker's job (``kaohe check``); here we check
 that each file belongs to a county of the round and that contacts are well-formed.
@@ -9,6 +10,8 @@ that each file belongs to a county of the round and that contacts are well-forme
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -142,3 +145,54 @@ def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
             pf.finish()
         f.finish()
     return contacts
+
+
+# --------------------------------------------------------------------------- review ids (复核编号)
+
+
+@dataclass(frozen=True)
+class ReviewPoint:
+    """One figure of a feedback letter a county may dispute (复核): a score below full
+    marks or a deduction, with its stable review id (:func:`review_id`)."""
+
+    id: str  # wuyang-1.3 / xicheng-D1
+    county: str
+    ref: str  # item id or deduction id
+    kind: str  # item | deduction
+    title: str
+    score: Decimal  # the item's score, or the amount deducted
+    max: Decimal  # the item's points, or the most the deduction can take (its cap, else its raw amount)
+    remark: str  # 评价说明, or the deduction's evidence
+
+
+def review_id(county_id: str, ref: str) -> str:
+    """The stable review id of a county's item or deduction: ``wuyang-1.3``, ``xicheng-D1``.
+
+    Built from ids only (county slug, rubric id; rubric ids are unique across items and
+    deductions), so it does not move when other scores change, and reads the same in the
+    letter, the reply form and the decision file."""
+    return f"{county_id}-{ref}"
+
+
+def split_review_id(text: str, county_ids) -> tuple[str, str] | None:
+    """``wuyang-1.3`` → ("wuyang", "1.3") for a county of the round (county slugs may contain “-”)."""
+    for cid in sorted(county_ids, key=len, reverse=True):
+        if text.startswith(cid + "-") and len(text) > len(cid) + 1:
+            return cid, text[len(cid) + 1:]
+    return None
+
+
+def review_points(county) -> tuple[ReviewPoint, ...]:
+    """The disputable figures of one :class:`~builder.rounds.model.CountyResult`, letter order:
+    every item below full marks (rubric order), then every deduction line."""
+    cid = county.county.id
+    out = []
+    for a in county.areas:
+        for it in a.items:
+            if it.score < it.item.points:
+                out.append(ReviewPoint(review_id(cid, it.item.id), cid, it.item.id, "item", it.item.title,
+                                       it.score, it.item.points, it.remark))
+    for ln in county.deduction_lines:
+        most = ln.raw if ln.cap is None else min(ln.raw, ln.cap)
+        out.append(ReviewPoint(review_id(cid, ln.id), cid, ln.id, "deduction", ln.title, ln.amount, most, ln.evidence))
+    return tuple(out)

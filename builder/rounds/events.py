@@ -6,23 +6,29 @@
       - {county: linying, item: B3, count: 1, evidence: 获得“中州杯”省优质工程奖（……）}
     deductions:   # 扣分项: the rubric's deduction ids; count defaults to 1
       - {county: yuanhui, item: D1, count: 1, evidence: ……}
+      - {county: xicheng, item: D2, amount: 0.5, evidence: ……}   # 酌情 (discretionary) rules only
     veto:         # 一票否决: the rubric's veto ids
       - {county: boluo, item: V1, description: ……, evidence: ……}
 
 Every entry names a county of the round and an id of the rubric (unknown ids get a
 "did you mean"); ``count`` is a whole number ≥ 1. Several entries for the same county
-and item add up (each with its own evidence).
+and item add up (each with its own evidence). A bonus item counts once unless the rubric
+marks it ``per_award`` (每项); a larger count is a warning and still counts once. ``amount``
+on a deduction is allowed only where the rubric marks the rule ``discretionary`` (酌情)
+and must lie in (0, the rule's amount].
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
 from ..yamlio import load_yaml, pos_of
 from .context import RoundContext, item_key
-from .diag import ERROR, at
+from ..rubric import fmt
+from .diag import ERROR, WARNING, at
 from .model import BonusAward, DeductionEvent, Origin, VetoEvent
 
 
@@ -70,14 +76,20 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
         ef.finish()
         if county and node and count:
             awards.append(BonusAward(county.id, node.id, count, evidence, origin, description))
+        if node is not None and count and count > 1 and not node.per_award:
+            ctx.diags.append(Diagnostic(shown, *ef.pos("count"), WARNING, "event-bonus-once",
+                                        f"加分项“{node.id}”（{node.title}）按原文只加一次（{fmt(node.amount)} 分），"
+                                        f"写了 {count} 项也只计一次。",
+                                        "细则中写了 per_award: true（原文“每项加×分”）的加分项才按项数累加。"))
     deductions = []
     for ef, origin, county, node in entries("deductions", "扣分项", ded_ids):
         count = _count(ctx, ef, shown)
         evidence = ef.get("evidence", "str", required=True, default="")
         description = ef.get("description", "str", default="")
+        amount = _amount(ctx, ef, shown, node)
         ef.finish()
-        if county and node and count:
-            deductions.append(DeductionEvent(county.id, node.id, count, evidence, origin, description))
+        if county and node and count and amount is not False:
+            deductions.append(DeductionEvent(county.id, node.id, count, evidence, origin, description, amount))
     vetoes = []
     for ef, origin, county, node in entries("veto", "否决项", veto_ids):
         description = ef.get("description", "str", required=True, default="")
@@ -87,6 +99,31 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
             vetoes.append(VetoEvent(county.id, node.id, description, evidence, origin))
     f.finish()
     return tuple(awards), tuple(deductions), tuple(vetoes)
+
+
+def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None | bool:
+    """The per-event amount of a 酌情 deduction: None (the rule's amount), a Decimal, or
+    False when it is wrong (reported)."""
+    if "amount" not in ef.m:
+        ef.seen.add("amount")
+        return None
+    value = ef.get("amount", "decimal")
+    if value is None:
+        return False
+    if node is None:
+        return None
+    line, col = ef.pos("amount")
+    if not node.discretionary:
+        ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-fixed",
+                                    f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
+                                    "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。"))
+        return False
+    if value <= 0 or value > node.amount:
+        ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-range",
+                                    f"扣分项“{node.id}”（{node.title}）酌情扣分，每次最多扣 {fmt(node.amount)} 分；"
+                                    f"这里写的 {fmt(value)} 分不在 0 到 {fmt(node.amount)} 之间（不含 0）。"))
+        return False
+    return value
 
 
 def _count(ctx: RoundContext, ef: Fields, shown: str) -> int | None:

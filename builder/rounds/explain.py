@@ -52,8 +52,10 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"加分 = {fmt(c.bonus)}" + (f"（加分上限 {fmt(cap)} 分）" if cap is not None else ""))
         for ln in c.bonus_lines:
             item = rubric.bonus.find(ln.id)
-            capped = f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.capped else ""
-            out.append(f"  {ln.id} {ln.title}：{ln.count} 项 × {fmt(item.amount)} = {fmt(ln.raw)}{capped}    ← "
+            capped = f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.amount < ln.raw else ""
+            terms = (f"{ln.count} 项 × {fmt(item.amount)}" if item.per_award else
+                     f"{ln.count} 项，原文不是“每项加分”，只计一次 {fmt(item.amount)}" if ln.count > 1 else fmt(item.amount))
+            out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}{capped}    ← "
                        + "；".join(_where(o) for o in ln.origins))
             if ln.evidence:
                 out.append(f"      依据：{ln.evidence}")
@@ -65,7 +67,15 @@ def explain(results: RoundResults, c: CountyResult) -> str:
             rule = rubric.deduction(ln.id)
             limit = "不设上限" if ln.cap is None else f"上限 {fmt(ln.cap)} 分"
             capped = f"，计 {fmt(ln.amount)}" if ln.capped else ""
-            out.append(f"  {ln.id} {ln.title}：{ln.count} 次 × {fmt(rule.amount)} = {fmt(ln.raw)}（{limit}{capped}）    ← "
+            if ln.reviewed:
+                capped = f"，复核调整为 {fmt(ln.amount)}"
+            events = [e for e in rnd.deduction_events if e.county == c.county.id and e.item == ln.id]
+            if any(e.amount is not None for e in events):  # 酌情: each event its own amount
+                terms = " + ".join(f"{fmt(e.amount if e.amount is not None else rule.amount)}"
+                                   + (f" × {e.count}" if e.count > 1 else "") for e in events) + "（酌情扣分）"
+            else:
+                terms = f"{ln.count} 次 × {fmt(rule.amount)}"
+            out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}（{limit}{capped}）    ← "
                        + "；".join(_where(o) for o in ln.origins))
             if ln.evidence:
                 out.append(f"      依据：{ln.evidence}")
@@ -85,6 +95,9 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"等次 = {c.grade}（总分 {fmt(c.total)} ≥ {fmt(band.min)}；{rubric.path} 等次表）")
     else:
         out.append("等次 = —（考核细则不设等次）")
+    if c.rank is None:
+        out.append(f"排名 = 不排名次（一票否决；round.yaml veto_rank: {results.round.veto_rank}）")
+        return "\n".join(out)
     tied = [x.county.name for x in results.counties if x.rank == c.rank and x is not c]
     tie = f"，与{'、'.join(tied)}并列" if tied else ""
     out.append(f"排名 = 第 {c.rank} 名 / 共 {len(results.counties)} 个{tie}（按总分从高到低，总分相同名次相同）")

@@ -28,6 +28,11 @@ def county_json(c: CountyResult) -> dict:
     }
 
 
+def rank_text(rank: int | None) -> str:
+    """A rank for a table cell: "3", or "—" for a vetoed county without a rank number."""
+    return "—" if rank is None else str(rank)
+
+
 def results_json(results: RoundResults) -> dict:
     """``{"round": id, "counties": [...]}`` in rank order (DESIGN §6)."""
     return {"round": results.round.id, "counties": [county_json(c) for c in results.counties]}
@@ -64,7 +69,7 @@ def results_text(results: RoundResults) -> str:
         grade = c.grade or "—"
         if c.veto is not None:
             grade += "（否决）"
-        rows.append([str(c.rank), c.county.name, *[fmt(a.score) for a in c.areas], fmt(c.base), fmt(c.bonus),
+        rows.append([rank_text(c.rank), c.county.name, *[fmt(a.score) for a in c.areas], fmt(c.base), fmt(c.bonus),
                      fmt(c.deductions), fmt(c.total), grade])
     n_areas = len(rubric.areas)
     out.append(table(headers, rows, right={0, *range(2, 2 + n_areas + 4)}))
@@ -76,7 +81,9 @@ def results_text(results: RoundResults) -> str:
     if rubric.grades:
         notes.append("等次：" + "，".join(f"{b.grade} ≥ {fmt(b.min)}" for b in rubric.grades[:-1])
                      + f"，其余为 {rubric.grades[-1].grade}")
-    out.append("；".join(notes) + "。排名按总分从高到低，总分相同名次相同。")
+    vetoed_rank = {"last": "被一票否决的县区排在最后，不排名次", "by_total": "被一票否决的县区也按总分排名",
+                   "none": "被一票否决的县区不排名次"}[rnd.veto_rank]
+    out.append("；".join(notes) + f"。排名按总分从高到低，总分相同名次相同；{vetoed_rank}。")
     for c in results.counties:
         if c.veto is not None:
             out.append(f"{c.county.name}：一票否决（{c.veto_title}）：{c.veto.description}，等次为 {c.grade}。")

@@ -25,6 +25,7 @@ from .meta import load_round_meta
 from .model import Round
 from .onsite import load_ratings
 from .selfscores import load_self_scores
+from ..season.appeals import load_decisions
 
 KNOWN_ENTRIES = {
     "round.yaml": "轮次信息",
@@ -36,6 +37,8 @@ KNOWN_ENTRIES = {
     "feedback": "反馈意见文件夹",
     "contacts": "联系人员名单文件夹",
     "README.md": "说明",
+    "appeals": "复核申请与决定文件夹（kaohe appeals，不公开）",
+    "audit": "审计记录文件夹（kaohe history，不公开）",
 }
 
 
@@ -81,6 +84,8 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     self_scores = load_self_scores(ctx, folder / "self-scores", display)
     events_path = folder / "events.yaml"
     awards, deductions, vetoes = load_events(ctx, events_path, display(events_path))
+    decisions_path = folder / "appeals" / "decisions.yaml"
+    decisions = load_decisions(ctx, decisions_path, display(decisions_path), {**scores, **ratings}, deductions)
     reports = load_reports(ctx, folder / "reports", display)
     feedback = load_feedback(ctx, folder / "feedback", display)
     contacts = load_contacts(ctx, folder / "contacts", display)
@@ -95,6 +100,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         scores=dict(sorted(scores.items())), self_scores=dict(sorted(self_scores.items())),
         ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
         veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,
+        decisions=decisions, veto_rank=meta.veto_rank, deadline=meta.deadline, review_notice=meta.review_notice,
     )
     return rnd, _sorted(diags)
 

@@ -16,7 +16,7 @@ from ..fields import Fields, did_you_mean
 from ..limits import YEAR_MAX, YEAR_MIN
 from ..project import RUBRIC_ID_RE
 from ..yamlio import load_yaml, pos_of
-from .model import KINDS, PUBLISH_LEVELS, STATUSES, County, Notification
+from .model import KINDS, PUBLISH_LEVELS, STATUSES, VETO_RANKS, County, Notification
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOC_CODE_RE = re.compile(r"^(?P<prefix>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）]第?0*(?P<num>\d+)号$")
@@ -40,6 +40,10 @@ class RoundMeta:
     description: str
     county_lines: dict  # county id -> line in round.yaml
     rubric_pos: tuple = (1, 1)  # line, column of ``rubric:`` in round.yaml
+    veto_rank: str = "last"  # last | by_total | none (ranking.py)
+    deadline: _dt.date | None = None  # 评价表报送截止日期, for kaohe status
+    review_notice: bool = False  # publish a 复核说明 of the upheld appeals on the round page
+    status_pos: tuple = (1, 1)  # line, column of ``status:``
     root: Path | None = None  # the project folder: every file of the round lies inside it
 
     def county(self, county_id: str) -> County | None:
@@ -105,6 +109,14 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     if publish not in PUBLISH_LEVELS:
         diags.append(Diagnostic(shown, *f.pos("publish"), ERROR, "round-publish",
                                 f"publish 只能是 grades（只公布等次）、scores（公布等次和得分）或 ranks（另公布排名），现在是“{publish}”。"))
+    veto_rank = f.get("veto_rank", "str", default="last")
+    if veto_rank not in VETO_RANKS:
+        diags.append(Diagnostic(shown, *f.pos("veto_rank"), ERROR, "round-veto-rank",
+                                f"veto_rank 只能是 last（被一票否决的县区排在最后、不写名次）、by_total（按总分排名）"
+                                f"或 none（不写名次、按总分位置列出），现在是“{veto_rank}”。"))
+        veto_rank = "last"
+    deadline = f.get("deadline", "date")
+    review_notice = f.get("review_notice", "bool", default=False)
     published_date = f.get("published_date", "date")
     sample = f.get("sample", "bool", default=False)
     description = f.get("description", "str", default="")
@@ -144,7 +156,8 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         return None, diags
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
-                     f.pos("rubric") if "rubric" in f.m else (1, 1), root), diags
+                     f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
+                     f.pos("status") if "status" in f.m else (1, 1), root), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

@@ -15,6 +15,11 @@ from pathlib import Path
 from ..rubric.model import Node, Rubric
 
 STATUSES = ("draft", "approved", "published")
+# Where a vetoed county stands in the ranking (round.yaml ``veto_rank``):
+#   last     — after every other county, with no rank number (default);
+#   by_total — ranked by its total like any other county;
+#   none     — no rank number, listed where its total puts it; the others are ranked without it.
+VETO_RANKS = ("last", "by_total", "none")
 # What a round publishes: grades only (national practice), grades and scores, or also ranks.
 PUBLISH_LEVELS = ("grades", "scores", "ranks")
 KINDS = ("县", "区", "市", "管委会")
@@ -93,6 +98,10 @@ class Round:
     feedback: dict = field(default_factory=dict)  # county_id -> Path of the feedback (.md)
     # Contacts are private: the model only knows where they are, never their content.
     contacts: dict = field(default_factory=dict)  # county_id -> Path
+    veto_rank: str = "last"  # one of VETO_RANKS
+    deadline: _dt.date | None = None  # 评价表报送截止日期 (kaohe status)
+    review_notice: bool = False  # round.yaml review_notice: show the 复核说明 (upheld appeals) on the published page
+    decisions: tuple["Decision", ...] = ()  # the office's 复核 decisions (appeals/decisions.yaml)
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -140,6 +149,7 @@ class DeductionEvent:
     evidence: str
     origin: Origin
     description: str = ""  # what happened / what was awarded (optional)
+    amount: Decimal | None = None  # per event, for 酌情 deductions (≤ the rule's amount); None: the rule's amount
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,40 @@ class VetoEvent:
     description: str
     evidence: str
     origin: Origin
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The office's decision on one appeal (复核): ``appeals/decisions.yaml``.
+
+    ``id`` is the review id of the feedback letter (``wuyang-1.3``, ``xicheng-D1``:
+    documents.review_id); ``kind`` is ``item`` (a score below full marks) or ``deduction``.
+    An upheld decision replaces the item's score, or the deduction's amount after caps,
+    with ``score``; a rejected one changes nothing.
+    """
+
+    id: str
+    county: str
+    ref: str  # item id or deduction id
+    kind: str  # item | deduction
+    upheld: bool
+    score: Decimal | None  # the new score / deduction when upheld
+    reason: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    """An upheld appeal as it changed the results: for the 复核说明 and the before/after."""
+
+    id: str
+    county: str
+    ref: str
+    kind: str  # item | deduction
+    title: str
+    before: Decimal
+    after: Decimal
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -192,6 +236,7 @@ class Line:
     origins: tuple[Origin, ...]
     cap: Decimal | None = None  # the item's own cap (deductions) or its group's cap (bonus)
     capped: bool = False  # True when a cap reduced the amount
+    reviewed: bool = False  # True when an upheld 复核 decision set the amount
 
 
 @dataclass(frozen=True)
@@ -207,7 +252,7 @@ class CountyResult:
     veto_title: str
     total: Decimal  # base + bonus − deductions, not below 0
     grade: str | None
-    rank: int
+    rank: int | None  # None: a vetoed county under veto_rank last / none
     self_base: Decimal | None = None  # Σ self-scores of the scored items, when a self-score table exists
     veto_grade: str | None = None  # the veto's grade when vetoed (then grade == veto_grade)
     band_grade: str | None = None  # the grade the total alone would have
@@ -220,6 +265,7 @@ class CountyResult:
 class RoundResults:
     round: Round
     counties: tuple[CountyResult, ...]  # in rank order (ties in round order)
+    review_changes: tuple[ReviewChange, ...] = ()  # upheld appeals, in decision-file order
 
     def county(self, county_id: str) -> CountyResult | None:
         return next((c for c in self.counties if c.county.id == county_id), None)

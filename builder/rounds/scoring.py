@@ -2,22 +2,29 @@
 
 * item score: from the department sheet, or from the on-site rating for rated items;
 * area subtotal = Σ its item scores; base = Σ area subtotals;
-* bonus: per bonus item, awards × amount; each group capped by its cap, then everything
-  by the overall cap (caps are applied in rubric order, so each line shows what it
-  actually contributed);
-* each deduction item: min(events × amount, its cap); uncapped items are not capped;
+* bonus: per bonus item, awards × amount for 每项 items (``per_award``), else the amount
+  once however often it was entered; each group capped by its cap, then everything by the
+  overall cap (caps are applied in rubric order, so each line shows what it actually
+  contributed);
+* each deduction item: min(Σ events × per-event amount, its cap); the per-event amount is
+  the rule's, or the event's own for 酌情 rules (``discretionary``); uncapped items are not capped;
 * total = base + bonus − deductions, not below 0;
+* an upheld 复核 decision (``round.decisions``) replaces an item's score, or a deduction's
+  amount after caps, and is listed in ``results.review_changes`` with the value it replaced;
 * a veto sets the grade to the veto's grade (D); the total is still computed and shown;
-* grade by the rubric's bands (inclusive lower bounds); ranks by total (ranking.py).
+* grade by the rubric's bands (inclusive lower bounds); ranks by total (ranking.py), with
+  vetoed counties placed by the round's ``veto_rank``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
-from .model import AreaResult, CountyResult, ItemResult, Line, Round, RoundResults
-from .ranking import competition_ranks
+from ..rubric import fmt as _fmt
+from .model import AreaResult, CountyResult, ItemResult, Line, ReviewChange, Round, RoundResults
+from .ranking import rank_order
 
 ZERO = Decimal(0)
 
@@ -39,13 +46,15 @@ def compute(rnd: Round) -> RoundResults:
     for v in rnd.veto_events:
         vetoes[v.county].append(v)
 
+    upheld = {(d.county, d.ref): d for d in rnd.decisions if d.upheld}
+    changes = []
     unranked = []
     for county in rnd.counties:
-        areas = tuple(_area(rnd, county.id, area) for area in rubric.areas)
+        areas = tuple(_area(rnd, county.id, area, upheld, changes) for area in rubric.areas)
         base = sum((a.score for a in areas), ZERO)
         bonus_lines = _bonus_lines(rnd, awards[county.id])
         bonus = sum((ln.amount for ln in bonus_lines), ZERO)
-        deduction_lines = _deduction_lines(rnd, deductions[county.id])
+        deduction_lines = _deduction_lines(rnd, deductions[county.id], upheld, changes)
         deducted = sum((ln.amount for ln in deduction_lines), ZERO)
         total = max(base + bonus - deducted, ZERO)
         band_grade = rubric.grade_for(total)
@@ -61,14 +70,13 @@ def compute(rnd: Round) -> RoundResults:
             veto_title=veto_rule.title if veto_rule else "", total=total, grade=grade, rank=0,
             self_base=self_base, veto_grade=veto_rule.grade if veto_rule else None, band_grade=band_grade,
         ))
-    ranks = competition_ranks([(i, r.total) for i, r in enumerate(unranked)])
-    from dataclasses import replace
+    order = rank_order([(i, r.total, r.veto is not None) for i, r in enumerate(unranked)], rnd.veto_rank)
+    counties = tuple(replace(unranked[i], rank=rank) for i, rank in order)
+    pos = {d.id: i for i, d in enumerate(rnd.decisions)}
+    return RoundResults(rnd, counties, tuple(sorted(changes, key=lambda c: pos.get(c.id, 0))))
 
-    counties = tuple(replace(unranked[i], rank=rank) for i, rank in ranks)
-    return RoundResults(rnd, counties)
 
-
-def _area(rnd: Round, county_id: str, area) -> AreaResult:
+def _area(rnd: Round, county_id: str, area, upheld: dict, changes: list) -> AreaResult:
     items = []
     for leaf in area.leaves():
         key = (county_id, leaf.id)
@@ -81,6 +89,11 @@ def _area(rnd: Round, county_id: str, area) -> AreaResult:
             score, remark, origin, level = s.score, s.remark, s.origin, None
         else:
             score, remark, origin, level = ZERO, "", None, None
+        d = upheld.get(key)
+        if d is not None and d.kind == "item":
+            changes.append(ReviewChange(d.id, county_id, leaf.id, "item", leaf.title, score, d.score, d.reason))
+            score, origin = d.score, d.origin
+            remark = f"{remark}（复核调整：{d.reason}）" if remark else f"复核调整：{d.reason}"
         items.append(ItemResult(
             leaf, score, remark, origin,
             self_score=own.score if own else None, self_remark=own.remark if own else "",
@@ -103,7 +116,7 @@ def _bonus_lines(rnd: Round, awards) -> tuple[Line, ...]:
         if not got:
             continue
         count = sum(a.count for a in got)
-        raw = item.amount * count
+        raw = item.amount * (count if item.per_award else 1)
         amount = raw
         cap = None
         if item.group is not None and group_left.get(item.group) is not None:
@@ -119,7 +132,7 @@ def _bonus_lines(rnd: Round, awards) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _deduction_lines(rnd: Round, events) -> tuple[Line, ...]:
+def _deduction_lines(rnd: Round, events, upheld: dict, changes: list) -> tuple[Line, ...]:
     by_item = defaultdict(list)
     for e in events:
         by_item[e.item].append(e)
@@ -129,10 +142,18 @@ def _deduction_lines(rnd: Round, events) -> tuple[Line, ...]:
         if not got:
             continue
         count = sum(e.count for e in got)
-        raw = rule.amount * count
+        raw = sum(((e.amount if e.amount is not None else rule.amount) * e.count for e in got), ZERO)
         amount = raw if rule.cap is None else min(raw, rule.cap)
-        lines.append(Line(rule.id, rule.title, count, amount, raw, _join(e.evidence for e in got),
-                          tuple(e.origin for e in got), cap=rule.cap, capped=amount < raw))
+        evidence = _join(e.evidence for e in got)
+        origins = tuple(e.origin for e in got)
+        d = upheld.get((got[0].county, rule.id))
+        if d is not None and d.kind == "deduction":
+            changes.append(ReviewChange(d.id, d.county, rule.id, "deduction", rule.title, amount, d.score, d.reason))
+            amount, evidence, origins = d.score, _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]), origins + (d.origin,)
+            lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=False,
+                              reviewed=True))
+            continue
+        lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw))
     return tuple(lines)
 
 

@@ -40,13 +40,14 @@ def rubric_to_json(r: Rubric) -> dict:
                 for g in r.bonus.groups
             ],
             "items": [
-                {"id": i.id, "title": i.title, "amount": fmt(i.amount), "group": i.group, "departments": list(i.departments)}
+                {"id": i.id, "title": i.title, "amount": fmt(i.amount), "group": i.group, "departments": list(i.departments),
+                 "per_award": i.per_award}
                 for i in r.bonus.items
             ],
         },
         "deductions": [
             {"id": d.id, "title": d.title, "amount": fmt(d.amount), "cap": fmt(d.cap) if d.cap is not None else None,
-             "uncapped": d.cap is None, "departments": list(d.departments)}
+             "uncapped": d.cap is None, "departments": list(d.departments), "discretionary": d.discretionary}
             for d in r.deductions
         ],
         "veto": [{"id": v.id, "title": v.title, "grade": v.grade} for v in r.vetoes],
@@ -68,12 +69,14 @@ def rubric_to_text(r: Rubric) -> str:
     if r.bonus.items:
         lines.append("加分项" + (f"（合计不超过 {fmt(r.bonus.cap)} 分）" if r.bonus.cap is not None else ""))
         for i in r.bonus.items:
-            lines.append(f"  {i.id} {i.title}  每项加 {fmt(i.amount)} 分")
+            each = f"每项加 {fmt(i.amount)} 分" if i.per_award else f"加 {fmt(i.amount)} 分（只计一次）"
+            lines.append(f"  {i.id} {i.title}  {each}")
     if r.deductions:
         lines.append("扣分项")
         for d in r.deductions:
             cap = f"最高扣 {fmt(d.cap)} 分" if d.cap is not None else "不设上限"
-            lines.append(f"  {d.id} {d.title}  每次扣 {fmt(d.amount)} 分，{cap}")
+            each = f"每次酌情扣分，最多 {fmt(d.amount)} 分" if d.discretionary else f"每次扣 {fmt(d.amount)} 分"
+            lines.append(f"  {d.id} {d.title}  {each}，{cap}")
     for v in r.vetoes:
         lines.append(f"否决项 {v.id}：{v.title} → {v.grade}级")
     if r.grades:

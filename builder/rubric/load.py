@@ -293,7 +293,8 @@ def _bonus_item(ctx: _Ctx, raw, container, index, group) -> BonusItem | None:
     if amount is not None and amount <= 0 and "amount" in f.m:
         ctx.error(*f.pos("amount"), "rubric-points-positive", f"加分项“{title}”每项加分必须大于 0。")
     item = BonusItem(iid, title, amount, group, tuple(f.get("departments", "strlist", default=[])),
-                     f.get("section", "str", default=""), pos_of(container, index)[0])
+                     f.get("section", "str", default=""), pos_of(container, index)[0],
+                     per_award=f.get("per_award", "bool", default=False))
     f.finish()
     return item
 
@@ -321,7 +322,8 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
         out.append(Deduction(did, title, amount, None if uncapped else cap,
                              tuple(df.get("departments", "strlist", default=[])),
                              df.get("description", "str", default=""), df.get("section", "str", default=""), line,
-                             df.get("note", "str", default="")))
+                             df.get("note", "str", default=""),
+                             discretionary=df.get("discretionary", "bool", default=False)))
         df.finish()
     return tuple(out)
 

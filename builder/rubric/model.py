@@ -54,6 +54,9 @@ class BonusItem:
     departments: tuple[str, ...] = ()
     section: str = ""
     line: int = 0
+    # 每项 / per award: the seed says "每项加X分", so several awards add up. Otherwise the
+    # item is one achievement and counts at most once however often it is entered.
+    per_award: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Deduction:
     section: str = ""
     line: int = 0
     note: str = ""
+    # 酌情扣分: ``amount`` is the per-event maximum; an event may state a smaller amount.
+    discretionary: bool = False
 
 
 @dataclass(frozen=True)

@@ -156,10 +156,25 @@ def grade_counts(res: RoundResults) -> list[tuple[str, int]]:
     return [(g, len(members)) for g, members in res.by_grade().items()]
 
 
+def review_notice(res: RoundResults) -> list[dict]:
+    """The 复核说明 of a published round whose round.yaml says ``review_notice: true``: the
+    upheld appeals, [{county, kind, ref, title, before, after, reason}] in decision order.
+    Empty otherwise. Rejected appeals, the counties' reply forms and the audit trail are
+    internal and never reach a page."""
+    r = res.round
+    if not (r.review_notice and r.is_published):
+        return []
+    names = {c.id: c.name for c in r.counties}
+    return [{"county": names.get(ch.county, ch.county), "kind": "扣分项" if ch.kind == "deduction" else "考核项",
+             "ref": ch.ref, "title": ch.title, "before": ch.before, "after": ch.after, "reason": ch.reason}
+            for ch in res.review_changes]
+
+
 def tied_ranks(res: RoundResults) -> set[int]:
     seen: dict[int, int] = {}
     for c in res.counties:
-        seen[c.rank] = seen.get(c.rank, 0) + 1
+        if c.rank is not None:
+            seen[c.rank] = seen.get(c.rank, 0) + 1
     return {r for r, n in seen.items() if n > 1}
 
 
@@ -277,6 +292,7 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
         "rubric_url": rubric_url(r.rubric.id),
         "notification": n,
         "notification_pdf": notification_pdf,
+        "review_notice": review_notice(res),
     }))
     announce = "；".join(f"{g['grade']}级：" + "、".join(c.county.name for c in g["counties"]) for g in s["groups"])
     search.append(SearchDoc(round_url(r), r.title, "考核结果",

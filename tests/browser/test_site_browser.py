@@ -175,7 +175,7 @@ EXAMPLE_PAGES = {
     "example-round": "luohe-2022/",
     "example-county": "luohe-2022/wuyang/",
     "example-report": "luohe-2022/wuyang/report/",
-    "example-veto": "huizhou-2017/huidong/",
+    "example-veto": "huizhou-2017/huiyang/",
     "example-onsite": "huizhou-2017-onsite/boluo/",
     "example-rubric": "rubrics/huizhou-2017/",
 }
