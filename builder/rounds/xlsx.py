@@ -73,14 +73,14 @@ class _Reader:
         self.cells = 0
 
     def fail(self, message: str, origin: Origin | None = None):
-        o = origin or Origin(self.display, 1, 1)
+        o = origin or Origin(self.display, 0, 0)  # the whole file: no line to point at
         self.diags.append(at(o, ERROR, "sheet-unreadable", message))
         raise _Stop
 
     def cell_error(self, origin: Origin, rule: str, message: str, hint: str | None = None):
         self.errors += 1
         if self.errors > DIAGNOSTICS_PER_FILE.value:
-            self.diags.append(Diagnostic(self.display, 1, 1, ERROR, rule,
+            self.diags.append(Diagnostic(self.display, 0, 0, ERROR, rule,
                                          f"错误太多，后面的单元格没有再检查（{DIAGNOSTICS_PER_FILE.label}）。请先修改上面列出的问题。"))
             raise _Stop
         self.diags.append(at(origin, ERROR, rule, message, hint))
