@@ -10,7 +10,7 @@ purpose="${1:-build}"
 # Debian packages: WeasyPrint's libraries, the CJK fonts for the PDFs and the site,
 # and for the tests poppler (pdftoppm/pdffonts), Chromium and Node (axe-core).
 apt_needed=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig
-            fonts-noto-cjk fonts-arphic-ukai)
+            fonts-noto-cjk texlive-lang-chinese)
 if [ "$purpose" = test ]; then
   apt_needed+=(poppler-utils chromium libreoffice-writer libreoffice-calc)
   command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)

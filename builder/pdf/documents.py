@@ -108,52 +108,34 @@ def block(kind: str, text: str = "", lead: str = "", html: str = "") -> dict:
     return {"kind": kind, "text": text, "lead": lead, "html": html}
 
 
-# Characters after which a title may be broken well (ends of common words in titles).
-_GOOD_BREAK_AFTER = set("于度府作区县市局办委的和与及核果划案见告报知况设展动量")
-_NO_BREAK_BEFORE = set("，。、；：！？）》〕」』”’%．")
-_NO_BREAK_AFTER = set("（《〔「『“‘")
-
-
 def _width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    from .titles import width
+
+    return width(text)
 
 
-def title_lines(text: str, per_line: float = 18.0) -> list[str]:
-    """Break a 2号 title into balanced lines (GB/T 9704: 回行时词意完整、排列对称，梯形或菱形).
+def title_lines(text: str, per_line: float = 18.0, names: tuple[str, ...] = ()) -> list[str]:
+    """Break a 2号 title into balanced lines at word boundaries (:mod:`builder.pdf.titles`)."""
+    from .titles import title_lines as _lines
 
-    ``per_line`` is the line width in characters (Arabic digits count half). Breaks go
-    after word-final characters where possible, never inside a run of digits/Latin or
-    next to brackets, and the lines come out of similar length, longer ones first.
-    """
-    import itertools
-    import math
-
-    text = text.strip()
-    total = _width(text)
-    if total <= per_line:
-        return [text]
-    k = math.ceil(total / per_line)
-    ok = [i for i in range(1, len(text))
-          if not (ord(text[i - 1]) < 0x2E80 and ord(text[i]) < 0x2E80)
-          and text[i] not in _NO_BREAK_BEFORE and text[i - 1] not in _NO_BREAK_AFTER
-          and not (text[i - 1].isdigit() and text[i] in "年月日号分个项名次")]
-    best, best_cost = None, math.inf
-    ideal = total / k
-    for cuts in itertools.combinations(ok, k - 1):
-        lines = [text[a:b] for a, b in zip((0, *cuts), (*cuts, len(text)))]
-        widths = [_width(s) for s in lines]
-        if max(widths) > per_line or min(widths) < 2:
-            continue
-        cost = sum(abs(w - ideal) for w in widths)
-        cost += sum(0 if lines[j][-1] in _GOOD_BREAK_AFTER else 3 for j in range(k - 1))
-        cost += sum(0.5 for j in range(k - 1) if widths[j + 1] > widths[j])  # prefer longer lines first
-        if cost < best_cost:
-            best, best_cost = lines, cost
-    return best or [text]
+    return _lines(text, per_line, names)
 
 
 def _join(names: list[str]) -> str:
     return "、".join(names)
+
+
+_SENTENCE_END = "。！？…"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence ending in one full stop: "依据：……。" never becomes "。。"."""
+    text = text.strip().rstrip("，、；：,;:")
+    if not text:
+        return ""
+    if text[-1] in _SENTENCE_END or (text[-1] in "”’）)》" and len(text) > 1 and text[-2] in _SENTENCE_END):
+        return text
+    return text + "。"
 
 
 # --------------------------------------------------------------------------- shared parts
@@ -172,16 +154,29 @@ def created_date(rnd: Round) -> _dt.datetime | None:
     return None
 
 
-def doc_info(rnd: Round, kind: str, title: str) -> dict:
+SAMPLE_MARK = "示例数据"
+
+
+def doc_info(rnd: Round, kind: str, title: str, author: str, subject: str) -> dict:
+    """PDF metadata (Title, Author = the issuing body, Subject, Keywords), the watermark of
+    an unpublished round and the 示例数据 mark of sample content (on every page and in the
+    Title, Subject and Keywords)."""
     created = created_date(rnd)
+    sample = SAMPLE_MARK if rnd.sample else ""
     return {
         "kind": kind,
-        "title": title,
-        "author": rnd.notification.organ if rnd.notification else rnd.organiser,
+        "title": f"{title}（{sample}）" if sample else title,
+        "author": author,
+        "subject": f"{sample}：{subject}" if sample else subject,
+        "keywords": ", ".join(k for k in (sample, "质量工作考核", subject) if k),
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "",
         "watermark": "" if rnd.is_published else WATERMARKS.get(rnd.status, "草稿"),
-        "sample_note": "示例数据：本文件中的得分、报告和反馈均为虚构，仅用于演示" if rnd.sample else "",
+        "sample_note": f"{sample}：本文件中的得分、报告和反馈均为虚构，仅用于演示" if sample else "",
     }
+
+
+def issuing_organ(rnd: Round) -> str:
+    return rnd.notification.organ if rnd.notification else rnd.organiser
 
 
 def header(organ: str, code: str) -> dict:
@@ -359,7 +354,7 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
     body.append(block("h1", "三、有关要求"))
     body.append(block("html", html=markdown_html(n.requirements or default_requirements(rnd))))
     ctx = {
-        "doc": doc_info(rnd, "notification", n.title),
+        "doc": doc_info(rnd, "notification", n.title, n.organ, f"{rnd.title}结果通报"),
         "head": header(n.organ, n.doc_code),
         "title": title_lines(n.title),
         "to": n.to,
@@ -407,7 +402,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
 
     rnd = results.round
     c = county.county
-    organ = rnd.notification.organ if rnd.notification else rnd.organiser
+    n = rnd.notification
+    organ = issuing_organ(rnd)
     title = f"关于{c.name}{rnd.year}年度质量工作考核结果的反馈"
     diags: list[Diagnostic] = []
     sections: dict[str, str] = {}
@@ -426,7 +422,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     if rnd.publish == "ranks" and county.rank is None:
         rank_text = "，因一票否决不排名次"
     elif rnd.publish == "ranks":
-        rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}"
+        rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}位"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
     summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"
                f"扣分{num(county.deductions)}分，总分{num(county.total)}分{grade_part}{rank_text}。")
@@ -445,23 +441,25 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     adjust = []
     for ln in county.bonus_lines:
         capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
-        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。" + (f"依据：{ln.evidence}。" if ln.evidence else ""))
+        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。"
+                      + (sentence(f"依据：{ln.evidence}") if ln.evidence else ""))
     for ln in county.deduction_lines:
         capped = (f"，经复核扣{num(ln.amount)}分" if ln.reviewed else
                   f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
         adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
                       f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
         if ln.evidence:
-            adjust[-1] += f"依据：{ln.evidence}。"
+            adjust[-1] += sentence(f"依据：{ln.evidence}")
         if ln.id in review:
             adjust[-1] = f"〔复核编号 {review[ln.id]}〕" + adjust[-1]
     if county.veto is not None:
-        adjust.append(f"一票否决：{county.veto_title}。" + (f"情况：{county.veto.description.rstrip('。')}。" if county.veto.description else ""))
+        adjust.append(f"一票否决：{county.veto_title}。"
+                      + (sentence(f"情况：{county.veto.description}") if county.veto.description else ""))
     date = rnd.notification.date if rnd.notification else rnd.published_date
     ctx = {
-        "doc": doc_info(rnd, "feedback", title),
-        "head": header(organ, ""),
-        "title": title_lines(title),
+        "doc": doc_info(rnd, "feedback", title, organ, f"{c.name}{rnd.year}年度质量工作考核结果反馈"),
+        "head": header(organ, n.feedback_code if n else ""),
+        "title": title_lines(title, names=(c.name, organ)),
         "to": government(c),
         "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。现将考核结果反馈如下。",
         "summary": summary,
@@ -478,6 +476,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
         "date": cn_date(date),
+        # 版记 (印发机关和印发日期) only when round.yaml has the notification's dates: a
+        # draft round without them has nothing to print there.
+        "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
     }
     return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
 
@@ -514,6 +515,20 @@ def _source_text(path: Path, src: str, project) -> str:
     if text is None:
         raise DiagnosticError([d for d in diags if d.is_error])
     return text
+
+
+def report_date(text: str) -> _dt.date | None:
+    """The report's date from its front matter (``date: 2023-01-10``), else None."""
+    from ..markdown import split_front_matter
+
+    fm, _ = split_front_matter(text)
+    m = re.search(r"^date:\s*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})['\"]?\s*$", fm.text or "", re.M)
+    if m is None:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
@@ -553,14 +568,18 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         parts[-1].append(tok)
         i += 1
     body_html = render_html(parts[0])
-    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t), "html": render_html(p)}
+    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t, names=(c.name,)),
+                "html": render_html(p)}
                for k, (t, p) in enumerate(zip(annex_titles, parts[1:]))]
+    author = government(c)
     ctx = {
-        "doc": doc_info(rnd, "report", title),
-        "title": title_lines(title),
+        "doc": doc_info(rnd, "report", title, author, f"{c.name}{rnd.year}年度质量工作考核自评报告"),
+        "title": title_lines(title, names=(c.name, author)),
         "body": body_html,
         "attachments": annex_titles,
         "annexes": annexes,
+        "signature": author,
+        "date": cn_date(report_date(text)),
     }
     return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
 

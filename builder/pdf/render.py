@@ -26,8 +26,14 @@ from .documents import DocSpec
 from .fetcher import RestrictedFetcher
 
 FONT_MARKER = "/*kaohe-font-faces*/"
+# Small-form variants that GB2312 fonts lack, printed as the characters they stand for:
+# ﹝2017﹞ in a 文号 is the 六角括号 〔2017〕 of GB/T 9704 §7.2.4.
+PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
 MACROS_DIR = Path("themes")
+BANJI_ANCHOR = '<p class="banji-anchor">'
+BANJI_ANCHOR_EVEN = '<p class="banji-anchor banji-even">'
+PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 
 @dataclass
@@ -68,6 +74,7 @@ class Renderer:
         self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
         self._env = None
         self._css = None
+        self._page_css = None
 
     # ---------------------------------------------------------------- templates
 
@@ -112,21 +119,38 @@ class Renderer:
                             url_fetcher=RestrictedFetcher(self.roots))
         return self._css
 
+    def page_number_css(self) -> str:
+        """Page-number boxes placed so that the ink of the 一字线 is 7 mm below the version
+        (GB/T 9704 §7.5), whatever the 宋体 font: the dash's ink starts below the top of
+        its line box by the font's own measure."""
+        if self._page_css is None:
+            font = self.fonts.get("songti") or self.fonts[_fonts.BODY_ROLE]
+            pad = 7 * 72 / 25.4 - _fonts.ink_top(font, "\u2014") * PAGE_NUMBER_PT
+            rules = []
+            for side, box in (("right", "bottom-right"), ("left", "bottom-left")):
+                rules.append(f"@page :{side} {{ @{box} {{ padding-top: {pad:.2f}pt !important; }} }}")
+            self._page_css = "\n" + "\n".join(rules)
+        return self._page_css
+
     def prepare(self, spec: DocSpec) -> "Job":
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
-        html = self.html(spec)
+        html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
                    str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
 
     def write(self, job: "Job") -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
-        from weasyprint import HTML
+        from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        from .justify import install
+
+        install()
         chars = _fonts.charset_of(job.chars)
         _fonts.check_coverage(self.fonts, chars, (job.source, 0, 0))
         font_css, blobs = _fonts.font_faces(self.fonts, chars)
+        font_css += self.page_number_css()
         html = job.html.replace(FONT_MARKER, font_css, 1)
         fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
         capture = _Capture()
@@ -134,9 +158,19 @@ class Renderer:
         logger.addHandler(capture)
         propagate, logger.propagate = logger.propagate, False
         try:
-            document = HTML(string=html, base_url=Path(job.base_dir).as_uri() + "/", url_fetcher=fetcher)
-            pdf = document.write_pdf(stylesheets=[self.stylesheet()], font_config=FontConfiguration(),
-                                     pdf_identifier=False, uncompressed_pdf=False)
+            options = {**DEFAULT_OPTIONS, "stylesheets": [self.stylesheet()], "pdf_identifier": False,
+                       "uncompressed_pdf": False}
+            base_url = Path(job.base_dir).as_uri() + "/"
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                font_config=FontConfiguration(), **options)
+            if len(document.pages) % 2 and BANJI_ANCHOR in html:
+                # GB/T 9704 §7.4: the 版记 is on the back of the last sheet, an even page when
+                # printed on both sides. Laid out again with the 版记 on the next even page
+                # (a blank page before it when needed; neither is numbered, §7.5).
+                html = html.replace(BANJI_ANCHOR, BANJI_ANCHOR_EVEN, 1)
+                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                    font_config=FontConfiguration(), **options)
+            pdf = document.write_pdf(None, 1, None, **{k: options[k] for k in DEFAULT_OPTIONS})
         except DiagnosticError:
             raise
         except Exception as exc:  # WeasyPrint errors are not part of our contract: locate them
@@ -162,6 +196,27 @@ class Renderer:
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+_PARA_END = re.compile(r"([^<>]*)(</(?:p|li)>)")
+_VISIBLE = re.compile(r"&#?\w+;|[^\s]")
+TAIL_CHARS = 3
+
+
+def keep_last_line(html: str) -> str:
+    """Bind the last characters of every paragraph so that its last line is never one
+    character and a stop ("2。" alone on a line): the last TAIL_CHARS visible characters
+    of a paragraph's final text run go into one unbreakable span."""
+
+    def bind(m):
+        text, close = m.group(1), m.group(2)
+        marks = list(_VISIBLE.finditer(text))
+        if len(marks) < 2 * TAIL_CHARS:  # a short paragraph has nothing to keep
+            return m.group(0)
+        cut = marks[-TAIL_CHARS].start()
+        return f'{text[:cut]}<span class="keep">{text[cut:]}</span>{close}'
+
+    return _PARA_END.sub(bind, html)
 
 
 _FONT_ATTR = re.compile(r'font-family="[^"]*"')

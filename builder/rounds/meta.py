@@ -183,5 +183,15 @@ def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notificatio
     printed = n.get("printed", "date", default=date)
     signature = n.get("signature", "str", default=organ)
     requirements = n.get("requirements", "str", default="")
+    feedback = n.get("feedback_number", "str", default="")
+    feedback_code = ""
+    if feedback:
+        m = DOC_CODE_RE.match(feedback.strip())
+        if not m:
+            diags.append(Diagnostic(shown, *n.pos("feedback_number"), ERROR, "round-doc-number",
+                                    f"反馈的发文字号“{feedback}”格式不对，应写成“漯质强办函〔2023〕9号”这样：机关代字、〔年份〕、序号、号。"))
+        else:
+            feedback_code = f"{m.group('prefix')}\u3014{int(m.group('year'))}\u3015{int(m.group('num'))}号"
     n.finish()
-    return Notification(organ, prefix, year, num, title, date, to, cc, printer, printed, signature, requirements)
+    return Notification(organ, prefix, year, num, title, date, to, cc, printer, printed, signature, requirements,
+                        feedback_code)

@@ -66,6 +66,7 @@ class Notification:
     printed: _dt.date | None = None  # 印发日期
     signature: str = ""  # 发文机关署名 (defaults to organ)
     requirements: str = ""  # 有关要求 paragraph(s) for the body, Markdown
+    feedback_code: str = ""  # 发文字号 of the feedback letters (normalised like doc_code), "" = none
 
     @property
     def doc_code(self) -> str:

@@ -239,8 +239,8 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                 written[rel] = name
         build.progress = None
     _write_build_log(build)
-    if build.options.strict and build.warnings:
-        raise StrictError(build.warnings)
+    if build.options.strict and any(d.severity == WARNING for d in build.warnings):
+        raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
     return Result(sorted(written), build.warnings, build)
 
 

@@ -81,8 +81,12 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         except DiagnosticError as e:
             self.on_build_error(error=e)
             raise PluginError(f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n" + _format(e.diagnostics)) from None
-        if self.result.warnings:
-            log.warning("考核数据有需要注意的地方：\n" + _format(self.result.warnings))
+        notes = [d for d in self.result.warnings if d.severity == "info"]
+        warnings = [d for d in self.result.warnings if d.severity != "info"]
+        if warnings:
+            log.warning("考核数据有需要注意的地方：\n" + _format(warnings))
+        if notes:  # (MkDocs' --strict counts warnings only)
+            log.info("提示：\n" + _format(notes))
         if build.site.hidden:
             log.info("未发布的轮次没有生成页面：" + "、".join(build.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
 
