@@ -562,11 +562,9 @@ def test_gbk_report_and_feedback_build_pdfs(project):
     assert "质量第一" in text.replace("\n", "")
 
 
-# -- titles of any length lay out in bounded time (the PDF helper's part of issue 15) -------
+# -- titles of any length lay out in bounded time (the PDF helper's fix, checked here) ------
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="line balancing of long titles in builder/pdf is the PDF helper's fix "
-                                        "(issue 15); until it is merged kaohe pdf runs past 30 s")
 @pytest.mark.parametrize("length", [100, 300])
 def test_long_county_name_and_annex_heading_lay_out_in_bounded_time(project, length):
     y = rd(project) / "round.yaml"
