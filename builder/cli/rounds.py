@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe validate`` and ``kaohe results`` to *sub*, the subparsers of ``kaohe``."""
     v = sub.add_parser("validate", help="校验考核轮次的全部文件（不写则校验全部轮次）")
     v.add_argument("rounds", nargs="*", metavar="轮次")
     v.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")
@@ -21,6 +22,10 @@ def register(sub) -> None:
 
 
 def cmd_validate(args) -> int:
+    """Run ``kaohe validate``: check every file of one round, or of all rounds.
+
+    :return: the exit code: 0 no errors (warnings allowed), 1 errors.
+    """
     from ..diagnostics import has_errors, render_json, render_text
     from ..project import Project
     from ..rounds import list_rounds, load_round
@@ -61,6 +66,10 @@ def cmd_validate(args) -> int:
 
 
 def cmd_results(args) -> int:
+    """Run ``kaohe results``: compute and print a round's results.
+
+    :return: the exit code: 0 done, 1 the round has errors.
+    """
     import json
 
     from ..diagnostics import render_text
@@ -82,7 +91,9 @@ def cmd_results(args) -> int:
         c = results.county(args.explain) or next(
             (x for x in results.counties if x.county.name == args.explain), None)
         if c is None:
-            hint = did_you_mean(args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties])
+            hint = did_you_mean(
+                args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties]
+            )
             print(f"本轮次没有县区“{args.explain}”。{hint}".rstrip(), file=sys.stderr)
             return 1
         if args.format == "json":

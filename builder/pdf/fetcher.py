@@ -39,10 +39,19 @@ DATA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+x
 
 
 class FetchRefused(ValueError):
-    pass
+    """Raised for a URL outside the allowed roots or of a refused scheme."""
 
 
 class RestrictedFetcher(URLFetcher):
+    """WeasyPrint's only way to read anything: asset files under *roots*, in-memory *blobs*, ``data:``.
+
+    :param roots: folders whose asset files (images, fonts, …) may be read; a symlink counts
+        where it points.
+    :param blobs: ``kaohe-font:`` URLs and their bytes (the subset fonts).
+
+    Refused URLs are collected in :attr:`refused`.
+    """
+
     def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None):
         super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
@@ -50,6 +59,10 @@ class RestrictedFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        """Return the resource at *url*, as WeasyPrint's fetcher protocol asks.
+
+        :raises FetchRefused: for a URL that is not allowed (it is recorded in :attr:`refused`).
+        """
         try:
             return self._fetch(url)
         except FetchRefused:

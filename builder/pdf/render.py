@@ -19,11 +19,16 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from . import fonts as _fonts
 from .documents import DocSpec
 from .fetcher import RestrictedFetcher
+
+if TYPE_CHECKING:  # imported when first needed: a build without PDFs never loads them
+    import jinja2
+    import weasyprint
 
 FONT_MARKER = "/*kaohe-font-faces*/"
 # Small-form variants that GB2312 fonts lack, printed as the characters they stand for:
@@ -38,7 +43,9 @@ PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 @dataclass
 class Rendered:
-    job: "Job"
+    """The PDF bytes of one prepared document and the warnings its layout gave."""
+
+    job: Job
     pdf: bytes
     diagnostics: list[Diagnostic]
 
@@ -55,6 +62,15 @@ class _Capture(logging.Handler):
 
 
 class Renderer:
+    """What every document of a project shares: print theme, stylesheet and fonts.
+
+    :param project: the project whose ``themes/print`` and fonts are used.
+    :param fonts_config: a font configuration file instead of the default ones.
+    :param extra_roots: more folders the documents may read images from.
+    :param resolved_fonts: fonts a parent process resolved (workers skip the look-up).
+    :raises DiagnosticError: when the print theme is missing or the font configuration has errors.
+    """
+
     def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None,
                  resolved_fonts: dict | None = None):
         self.project = project
@@ -72,25 +88,27 @@ class Renderer:
         # Characters the stylesheet itself draws (page numbers, list markers, …).
         self.css_chars = "".join(re.findall(r'"([^"]*)"', re.sub(r"/\*.*?\*/", "", self.css_text, flags=re.S)))
         self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
-        self._env = None
-        self._css = None
-        self._page_css = None
+        self._env: jinja2.Environment | None = None
+        self._css: weasyprint.CSS | None = None
+        self._page_css: str | None = None
 
     # ---------------------------------------------------------------- templates
 
     @property
-    def env(self):
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the print theme (made on first use)."""
         if self._env is None:
             import jinja2
 
-            self._env = jinja2.Environment(
+            env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader([str(self.theme_dir), str(self.project.root / MACROS_DIR)]),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=False,
                 lstrip_blocks=False,
             )
-            self._env.filters["print_fonts"] = print_fonts
+            env.filters["print_fonts"] = print_fonts
+            self._env = env
         return self._env
 
     def html(self, spec: DocSpec) -> str:
@@ -112,6 +130,7 @@ class Renderer:
     # ---------------------------------------------------------------- PDF
 
     def stylesheet(self):
+        """The print stylesheet as a WeasyPrint ``CSS`` (made on first use)."""
         if self._css is None:
             from weasyprint import CSS
 
@@ -132,14 +151,14 @@ class Renderer:
             self._page_css = "\n" + "\n".join(rules)
         return self._page_css
 
-    def prepare(self, spec: DocSpec) -> "Job":
+    def prepare(self, spec: DocSpec) -> Job:
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
         html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
                    str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
 
-    def write(self, job: "Job") -> Rendered:
+    def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -190,7 +209,9 @@ class Renderer:
         for message in capture.messages:
             if any(url in message for url in refused):
                 continue
-            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}"))
+            diags.append(
+                Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}")
+            )
         return Rendered(job, pdf, diags)
 
     def render(self, spec: DocSpec) -> Rendered:
@@ -232,6 +253,8 @@ def print_fonts(markup):
 
 @dataclass
 class Job:
+    """One document ready for WeasyPrint: plain, picklable data for worker processes."""
+
     kind: str
     county: str | None
     rel_path: str

@@ -42,8 +42,16 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
                                         f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。"))
             continue
         if p.is_dir() or p.suffix.lower() not in suffixes:
-            ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                        f"{folder.name}/ 中的“{p.name}”不是{what}（<县区编号>{suffixes[0]}），已忽略。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    WARNING,
+                    "round-file-unknown",
+                    f"{folder.name}/ 中的“{p.name}”不是{what}（<县区编号>{suffixes[0]}），已忽略。",
+                )
+            )
             continue
         county = ctx.county(p.stem, Origin(shown, 0, 0))
         if county is not None:
@@ -52,6 +60,13 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
 
 
 def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find the self-reports ``reports/<county>.md`` of a round.
+
+    :param folder: the round's ``reports`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; problems (unknown files, front matter that names another
+        round or county) are added to ``ctx.diags``.
+    """
     reports = _per_county(ctx, folder, (".md",), "自评报告", display)
     for cid, p in reports.items():
         shown = display(p)
@@ -98,8 +113,14 @@ def _check_images(ctx: RoundContext, p: Path, shown: str, text: str) -> None:
 
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find the feedback files ``feedback/<county>.md`` of a round.
+
+    :param folder: the round's ``feedback`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; a file without the two ``##`` sections is a warning in ``ctx.diags``.
+    """
     feedback = _per_county(ctx, folder, (".md",), "反馈意见", display)
-    for cid, p in feedback.items():
+    for p in feedback.values():
         shown = display(p)
         text = read_text(p, shown, ctx.diags, root=ctx.root)
         if text is None:
@@ -108,12 +129,26 @@ def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
         heads = {re.sub(r"\s+", "", m.group(1)) for m in re.finditer(r"^##\s+(.+?)\s*$", text, re.M)}
         missing = [h for h in FEEDBACK_HEADINGS if h not in heads]
         if missing:
-            ctx.diags.append(Diagnostic(shown, 1, 1, WARNING, "feedback-sections",
-                                        f"反馈意见缺少二级标题：{'、'.join('## ' + h for h in missing)}。反馈 PDF 按这两个标题分节。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    WARNING,
+                    "feedback-sections",
+                    f"反馈意见缺少二级标题：{'、'.join('## ' + h for h in missing)}。反馈 PDF 按这两个标题分节。",
+                )
+            )
     return feedback
 
 
 def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
+    """Find and check the contact lists ``contacts/<county>.yaml`` of a round (never published).
+
+    :param folder: the round's ``contacts`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: county id → path; problems are added to ``ctx.diags``.
+    """
     contacts = _per_county(ctx, folder, (".yaml", ".yml"), "联系人员名单", display)
     for cid, p in contacts.items():
         shown = display(p)

@@ -251,7 +251,7 @@ class StrictError(DiagnosticError):
 class OutputError(DiagnosticError):
     """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
 
-    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引"}
+    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "checkpage": "检查自评报告页面"}
 
     def __init__(self, name: str, diagnostics):
         super().__init__(diagnostics)
@@ -647,6 +647,13 @@ def write_sitemap(build: Build, out: Path) -> list[str]:
     return ["sitemap.xml", "sitemap.xml.gz"]
 
 
+def write_check_page(build: Build, out: Path) -> list[str]:
+    """The checker page's files under ``check/`` (:mod:`builder.checkpage`; its page is in the plan)."""
+    from ..checkpage.write import write_check_page as write
+
+    return write(build.site, out, build.warnings, cache=build.cache)
+
+
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
     ("pages", write_pages),
@@ -654,6 +661,7 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("assets", write_theme_assets),
     ("search", write_search),
     ("pdfs", write_pdfs),
+    ("checkpage", write_check_page),
     ("sitemap", write_sitemap),
 ]
 

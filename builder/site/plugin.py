@@ -91,7 +91,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.info("未发布的轮次没有生成页面：" + "、".join(build.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
 
     def on_files(self, files, *, config):
-        return Files([File(rel, str(self.staging), config.site_dir, use_directory_urls=False)
+        return Files([_Output(rel, str(self.staging), config.site_dir, use_directory_urls=False)
                       for rel in self.result.files])
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -116,6 +116,14 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             return make()
         except StagingError as e:
             raise PluginError(str(e)) from None
+
+
+class _Output(File):
+    """A file the pipeline wrote: copied as it is, never rendered by MkDocs as a page (the
+    checker page's .md report templates are downloads)."""
+
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 def _name_site_dir(temp: str, final: str) -> None:
