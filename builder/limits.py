@@ -74,7 +74,7 @@ def number_problem(value) -> str:
     if isinstance(value, bool):
         return ""
     if isinstance(value, int):
-        if -10 ** NUMBER_MAX_INT_DIGITS.value < value < 10 ** NUMBER_MAX_INT_DIGITS.value:
+        if -(10**NUMBER_MAX_INT_DIGITS.value) < value < 10**NUMBER_MAX_INT_DIGITS.value:
             return ""
         return f"数字太大（{NUMBER_MAX_INT_DIGITS.label}）"
     if not isinstance(value, Decimal):
@@ -93,5 +93,7 @@ def number_problem(value) -> str:
     if int_digits > NUMBER_MAX_INT_DIGITS.value:
         return f"数字太大（{NUMBER_MAX_INT_DIGITS.label}）"
     if decimals > NUMBER_MAX_DECIMALS.value:
-        return f"小数位数太多（{NUMBER_MAX_DECIMALS.label}），kaohe 不会自行四舍五入，请填写考核细则能表示的分数，如 90.5"
+        return (
+            f"小数位数太多（{NUMBER_MAX_DECIMALS.label}），kaohe 不会自行四舍五入，请填写考核细则能表示的分数，如 90.5"
+        )
     return ""

@@ -28,8 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..limits import (DIAGNOSTICS_PER_FILE, NUMBER_MAX_LITERAL, XLSX_MAX_BYTES, XLSX_MAX_CELLS, XLSX_MAX_COLUMNS,
-                      XLSX_MAX_RATIO, XLSX_MAX_ROWS, XLSX_MAX_STRINGS, XLSX_MAX_UNCOMPRESSED)
+from ..limits import (
+    DIAGNOSTICS_PER_FILE,
+    NUMBER_MAX_LITERAL,
+    XLSX_MAX_BYTES,
+    XLSX_MAX_CELLS,
+    XLSX_MAX_COLUMNS,
+    XLSX_MAX_RATIO,
+    XLSX_MAX_ROWS,
+    XLSX_MAX_STRINGS,
+    XLSX_MAX_UNCOMPRESSED,
+)
 from .diag import ERROR, at, cell_ref
 from .model import Origin
 
@@ -80,8 +89,16 @@ class _Reader:
     def cell_error(self, origin: Origin, rule: str, message: str, hint: str | None = None):
         self.errors += 1
         if self.errors > DIAGNOSTICS_PER_FILE.value:
-            self.diags.append(Diagnostic(self.display, 0, 0, ERROR, rule,
-                                         f"错误太多，后面的单元格没有再检查（{DIAGNOSTICS_PER_FILE.label}）。请先修改上面列出的问题。"))
+            self.diags.append(
+                Diagnostic(
+                    self.display,
+                    0,
+                    0,
+                    ERROR,
+                    rule,
+                    f"错误太多，后面的单元格没有再检查（{DIAGNOSTICS_PER_FILE.label}）。请先修改上面列出的问题。",
+                )
+            )
             raise _Stop
         self.diags.append(at(origin, ERROR, rule, message, hint))
 
@@ -92,7 +109,9 @@ class _Reader:
         except OSError as exc:
             self.fail(f"无法读取这个文件（{exc.strerror or exc}）。")
         if size > XLSX_MAX_BYTES.value:
-            self.fail(f"XLSX 文件太大（{size // 1024 // 1024} MB），超过上限：{XLSX_MAX_BYTES.label}。请检查是否放错了文件。")
+            self.fail(
+                f"XLSX 文件太大（{size // 1024 // 1024} MB），超过上限：{XLSX_MAX_BYTES.label}。请检查是否放错了文件。"
+            )
         try:
             zf = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -102,10 +121,14 @@ class _Reader:
             for info in zf.infolist():
                 total += info.file_size
                 if total > XLSX_MAX_UNCOMPRESSED.value:
-                    self.fail(f"XLSX 文件解压后太大，超过上限：{XLSX_MAX_UNCOMPRESSED.label}（可能是“压缩炸弹”）。{RESAVE}")
+                    self.fail(
+                        f"XLSX 文件解压后太大，超过上限：{XLSX_MAX_UNCOMPRESSED.label}（可能是“压缩炸弹”）。{RESAVE}"
+                    )
                 if info.file_size > 1024 * 1024 and info.file_size > XLSX_MAX_RATIO.value * max(info.compress_size, 1):
-                    self.fail(f"XLSX 中的“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
-                              f"超过上限：{XLSX_MAX_RATIO.label}（可能是“压缩炸弹”）。{RESAVE}")
+                    self.fail(
+                        f"XLSX 中的“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
+                        f"超过上限：{XLSX_MAX_RATIO.label}（可能是“压缩炸弹”）。{RESAVE}"
+                    )
             self.zf = zf
             self.names = set(zf.namelist())
             return self._workbook()
@@ -117,14 +140,25 @@ class _Reader:
 
         try:
             with self.zf.open(name) as fh:
-                yield from iterparse(fh, events=("start", "end"), forbid_dtd=True,
-                                     forbid_entities=True, forbid_external=True)
+                yield from iterparse(
+                    fh, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+                )
         except defusedxml.DefusedXmlException:
-            self.fail(f"XLSX 中的“{name}”含有 DTD 或实体定义（<!DOCTYPE>、<!ENTITY>），"
-                      f"正常的 Excel 文件不会有，为安全起见拒绝读取。{RESAVE}")
+            self.fail(
+                f"XLSX 中的“{name}”含有 DTD 或实体定义（<!DOCTYPE>、<!ENTITY>），"
+                f"正常的 Excel 文件不会有，为安全起见拒绝读取。{RESAVE}"
+            )
         except ParseError as exc:
             self.fail(f"XLSX 中的“{name}”不是有效的 XML（{exc}）。{RESAVE}")
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
             # a damaged or encrypted entry: CRC mismatch, bad deflate data, unsupported method
             self.fail(f"XLSX 中的“{name}”无法解压（{type(exc).__name__}）。{RESAVE}")
 
@@ -140,7 +174,9 @@ class _Reader:
                 target = el.get("Target", "")
                 if el.get("TargetMode") == "External":
                     continue
-                name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                name = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                )
                 out[el.get("Id", "")] = (el.get("Type", ""), name)
         return out
 
@@ -158,7 +194,9 @@ class _Reader:
                     sheets.append((el.get("name", ""), target))
         if not sheets:
             self.fail(f"XLSX 文件中没有工作表。{RESAVE}")
-        self.strings = self._shared_strings(next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")), None))
+        self.strings = self._shared_strings(
+            next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")), None)
+        )
         self.date_styles = self._date_styles(next((t for typ, t in rels.values() if typ.endswith("/styles")), None))
         return [self._sheet(title, part) for title, part in sheets]
 
@@ -267,8 +305,11 @@ class _Reader:
             try:
                 value = self.strings[int(v)]
             except (ValueError, IndexError):
-                self.cell_error(origin, "sheet-unreadable",
-                                f"单元格指向不存在的共享字符串（第 {v[:12]} 个，文件中只有 {len(self.strings)} 个）：文件已损坏。{RESAVE}")
+                self.cell_error(
+                    origin,
+                    "sheet-unreadable",
+                    f"单元格指向不存在的共享字符串（第 {v[:12]} 个，文件中只有 {len(self.strings)} 个）：文件已损坏。{RESAVE}",
+                )
                 return
         elif t == "b":
             value = v.strip() in ("1", "true")
@@ -276,14 +317,22 @@ class _Reader:
             value = v
         else:
             value = _number(v)
-            if isinstance(value, (int, float)) and cell["s"] and cell["s"].isdigit() and int(cell["s"]) in self.date_styles:
+            if (
+                isinstance(value, (int, float))
+                and cell["s"]
+                and cell["s"].isdigit()
+                and int(cell["s"]) in self.date_styles
+            ):
                 value = _excel_date(value)
         if value is None or (isinstance(value, str) and not value.strip()):
             return
         if row > XLSX_MAX_ROWS.value or col > XLSX_MAX_COLUMNS.value or row < 1 or col < 1:
-            self.cell_error(origin, "sheet-range",
-                            f"单元格 {cell_ref(row, col)} 超出了评价表的范围（{XLSX_MAX_ROWS.label}，{XLSX_MAX_COLUMNS.label}）。"
-                            "请删除这个单元格的内容，或把表格移到左上角。")
+            self.cell_error(
+                origin,
+                "sheet-range",
+                f"单元格 {cell_ref(row, col)} 超出了评价表的范围（{XLSX_MAX_ROWS.label}，{XLSX_MAX_COLUMNS.label}）。"
+                "请删除这个单元格的内容，或把表格移到左上角。",
+            )
             return
         self.cells += 1
         if self.cells > XLSX_MAX_CELLS.value:

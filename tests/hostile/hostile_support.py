@@ -43,7 +43,7 @@ class Run:
     def rc(self) -> int:
         return self.proc.returncode
 
-    def expect(self, rc: int, path: str | None = None, rule: str | None = None) -> "Run":
+    def expect(self, rc: int, path: str | None = None, rule: str | None = None) -> Run:
         """Exit code ``rc``; with ``path``/``rule``, an error at ``path:line:col`` with that rule, in Chinese.
 
         A problem of a whole binary file (an XLSX zip bomb, a DTD in one of its parts) has no
@@ -85,8 +85,11 @@ def _run(root: Path, cmd: list[str], timeout: int, env: dict | None) -> Run:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Relative path → sha256 of every file under ``folder``."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def site_text(site: Path) -> str:
@@ -104,45 +107,72 @@ def rel(root: Path, path: Path) -> str:
 
 # -- XLSX files written by hand: parts an attacker controls ----------------------------------
 
-CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-      '<Default Extension="xml" ContentType="application/xml"/>'
-      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-      '{sheets}'
-      '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-      '</Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-        '</Relationships>')
+CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    "{sheets}"
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    "</Types>"
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
-def xlsx_bytes(sheets: list[tuple[str, str]], shared: str | None = None, *, compression=zipfile.ZIP_DEFLATED,
-               level: int | None = None) -> bytes:
+def xlsx_bytes(
+    sheets: list[tuple[str, str]],
+    shared: str | None = None,
+    *,
+    compression=zipfile.ZIP_DEFLATED,
+    level: int | None = None,
+) -> bytes:
     """A workbook from raw parts: ``sheets`` = [(name, <sheetData> inner XML or a full part)], ``shared``
     = the whole sharedStrings.xml text (default: none)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression, compresslevel=level) as z:
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
         z.writestr("[Content_Types].xml", CT.format(sheets=overrides))
         z.writestr("_rels/.rels", RELS)
         names = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, start=1))
-        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} {RNS}><sheets>{names}</sheets></workbook>')
-        rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                       f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} {RNS}><sheets>{names}</sheets></workbook>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
         if shared is not None:
-            rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                     'Target="sharedStrings.xml"/>')
+            rels += (
+                '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                'Target="sharedStrings.xml"/>'
+            )
             z.writestr("xl/sharedStrings.xml", shared)
-        z.writestr("xl/_rels/workbook.xml.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   f'{rels}</Relationships>')
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f"{rels}</Relationships>",
+        )
         for i, (_, body) in enumerate(sheets, start=1):
-            part = body if body.lstrip().startswith("<?xml") or body.lstrip().startswith("<!") else (
-                f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{body}</sheetData></worksheet>')
+            part = (
+                body
+                if body.lstrip().startswith("<?xml") or body.lstrip().startswith("<!")
+                else (
+                    f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{body}</sheetData></worksheet>'
+                )
+            )
             z.writestr(f"xl/worksheets/sheet{i}.xml", part)
     return buf.getvalue()
 
@@ -157,12 +187,24 @@ def num(ref: str, value) -> str:
 
 def score_rows(extra: str = "") -> str:
     """A valid 市住建局 sheet for the tiny rubric (items 2 and 5), in inline strings, plus ``extra`` XML."""
-    rows = [f'<row r="1">{inline("A1", "评价部门：市住建局")}</row>',
-            '<row r="2">' + "".join(inline(f"{c}2", h) for c, h in zip("ABCD", ("县区编号", "所评县区", "考核项编号", "实际得分"))) + "</row>"]
+    rows = [
+        f'<row r="1">{inline("A1", "评价部门：市住建局")}</row>',
+        '<row r="2">'
+        + "".join(inline(f"{c}2", h) for c, h in zip("ABCD", ("县区编号", "所评县区", "考核项编号", "实际得分"), strict=True))
+        + "</row>",
+    ]
     r = 3
-    for cid, name, item, score in (("east", "东城区", 2, 18), ("east", "东城区", 5, 0.2), ("west", "西城区", 2, 20),
-                                   ("west", "西城区", 5, 0.2), ("south", "南山县", 2, 15.5), ("south", "南山县", 5, 0.1)):
-        rows.append(f'<row r="{r}">{inline(f"A{r}", cid)}{inline(f"B{r}", name)}{num(f"C{r}", item)}{num(f"D{r}", score)}</row>')
+    for cid, name, item, score in (
+        ("east", "东城区", 2, 18),
+        ("east", "东城区", 5, 0.2),
+        ("west", "西城区", 2, 20),
+        ("west", "西城区", 5, 0.2),
+        ("south", "南山县", 2, 15.5),
+        ("south", "南山县", 5, 0.1),
+    ):
+        rows.append(
+            f'<row r="{r}">{inline(f"A{r}", cid)}{inline(f"B{r}", name)}{num(f"C{r}", item)}{num(f"D{r}", score)}</row>'
+        )
         r += 1
     return "".join(rows) + extra
 

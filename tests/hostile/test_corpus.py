@@ -11,8 +11,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile_support import (ROUND, inline, mkdocs, num, rel, replace_csv_with_xlsx, run, score_rows, site_text, snapshot,
-                      xlsx_bytes)
+from hostile_support import (
+    ROUND,
+    mkdocs,
+    num,
+    rel,
+    replace_csv_with_xlsx,
+    run,
+    score_rows,
+    site_text,
+    snapshot,
+    xlsx_bytes,
+)
 
 SECRET = "SECRET-OUTSIDE-7f3a 外部机密文件内容"
 
@@ -35,8 +45,9 @@ def relink(path: Path, target: Path) -> None:
     path.symlink_to(target)
 
 
-def assert_build_refused(root: Path, before: dict, *leaked: str, rule: str | None = None, path: str | None = None,
-                         kaohe_build: bool = False):
+def assert_build_refused(
+    root: Path, before: dict, *leaked: str, rule: str | None = None, path: str | None = None, kaohe_build: bool = False
+):
     """``mkdocs build --strict`` (and, with ``kaohe_build``, ``kaohe build --strict``) fails with a
     located message, ``site/`` keeps the bytes of the last good build and holds none of ``leaked``."""
     runs = [mkdocs(root)]
@@ -55,6 +66,7 @@ def assert_build_refused(root: Path, before: dict, *leaked: str, rule: str | Non
 
 # -- 1. files from outside the project ------------------------------------------------------
 
+
 def test_report_symlink_to_etc_passwd_is_refused_everywhere(built):
     root, before = built
     report = rd(root) / "reports" / "east.md"
@@ -62,12 +74,22 @@ def test_report_symlink_to_etc_passwd_is_refused_everywhere(built):
     r = run(root, "validate", ROUND).expect(1, rel(root, report), "path-outside")
     assert "/etc/passwd" in r.out and "root:x:" not in r.out  # names the target, prints nothing of it
     assert_build_refused(root, before, "root:x:", path=rel(root, report), rule="path-outside", kaohe_build=True)
-    run(root, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout").expect(1, rel(root, report), "path-outside")
+    run(root, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout").expect(
+        1, rel(root, report), "path-outside"
+    )
     assert not list((root / "pdfout").rglob("*.pdf")) if (root / "pdfout").exists() else True
 
 
-@pytest.mark.parametrize("folder,name", [("feedback", "east.md"), ("contacts", "east.yaml"), ("scores", "nongye.yaml"),
-                                         ("", "events.yaml"), ("", "round.yaml")])
+@pytest.mark.parametrize(
+    "folder,name",
+    [
+        ("feedback", "east.md"),
+        ("contacts", "east.yaml"),
+        ("scores", "nongye.yaml"),
+        ("", "events.yaml"),
+        ("", "round.yaml"),
+    ],
+)
 def test_round_file_linked_outside_is_refused(project, folder, name):
     target = rd(project) / folder / name
     original = target.read_text(encoding="utf-8")
@@ -144,15 +166,21 @@ def test_docs_dir_symlink_to_contacts_is_not_published(built):
 
 def test_report_image_outside_the_project_is_refused(project):
     report = rd(project) / "reports" / "east.md"
-    report.write_text(report.read_text(encoding="utf-8") + "\n![证书](../../../../../../etc/passwd)\n", encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8") + "\n![证书](../../../../../../etc/passwd)\n", encoding="utf-8"
+    )
     r = run(project, "validate", ROUND).expect(1, rel(project, report), "path-outside")
     assert "root:x:" not in r.out
 
 
-@pytest.mark.parametrize("value", ["../../outside/evil", "''", "../rubrics/tiny", "a/b", "/etc/passwd", "TINY", "tiny.yaml"])
+@pytest.mark.parametrize(
+    "value", ["../../outside/evil", "''", "../rubrics/tiny", "a/b", "/etc/passwd", "TINY", "tiny.yaml"]
+)
 def test_rubric_reference_is_an_id_never_a_path(project, value):
     (project.parent / "outside").mkdir(exist_ok=True)
-    (project.parent / "outside" / "evil.yaml").write_text((project / "rubrics" / "tiny.yaml").read_text(encoding="utf-8"))
+    (project.parent / "outside" / "evil.yaml").write_text(
+        (project / "rubrics" / "tiny.yaml").read_text(encoding="utf-8")
+    )
     y = rd(project) / "round.yaml"
     y.write_text(y.read_text(encoding="utf-8").replace("rubric: tiny\n", f"rubric: {value}\n"), encoding="utf-8")
     run(project, "validate", ROUND).expect(1, rel(project, y), "round-rubric")
@@ -167,14 +195,21 @@ def test_published_round_with_empty_rubric_fails_the_build(built):
 
 
 def test_rubric_file_linked_outside_is_refused(project):
-    evil = outside_file(project, "evil.yaml", (project / "rubrics" / "tiny.yaml").read_text(encoding="utf-8")
-                        .replace("id: tiny", "id: evil").replace("产品质量", SECRET))
+    evil = outside_file(
+        project,
+        "evil.yaml",
+        (project / "rubrics" / "tiny.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: tiny", "id: evil")
+        .replace("产品质量", SECRET),
+    )
     link = project / "rubrics" / "evil.yaml"
     link.symlink_to(evil)
     run(project, "rubric", "validate").expect(1, rel(project, link), "path-outside")
 
 
 # -- 2. budgets instead of hangs ------------------------------------------------------------
+
 
 def laughs(levels: int = 9, width: int = 10) -> str:
     lines = ["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
@@ -194,8 +229,10 @@ def test_billion_laughs_in_round_files(project, where):
 
 def test_billion_laughs_in_a_rubric(project):
     path = project / "rubrics" / "tiny.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "x-laughs:\n" + "".join("  " + ln + "\n" for ln in laughs().splitlines()),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "x-laughs:\n" + "".join("  " + ln + "\n" for ln in laughs().splitlines()),
+        encoding="utf-8",
+    )
     r = run(project, "rubric", "validate", "tiny")
     r.expect(1, None)
     assert "yaml-too-large" in r.out or "yaml-too-many-aliases" in r.out
@@ -240,7 +277,10 @@ def test_xlsx_zip_bomb_by_total_size(project):
     block = b"\0" * (1 << 20)
     buf = io.BytesIO()
     base = xlsx_bytes([("评价表", score_rows())])
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z,
+    ):
         for item in src.infolist():
             z.writestr(item, src.read(item))
         for i in range(300):
@@ -267,8 +307,11 @@ def test_xlsx_far_cell_in_a_second_sheet_is_an_error(project):
 
 
 def test_xlsx_dimension_that_lies_is_harmless(project):
-    part = ('<?xml version="1.0" encoding="UTF-8"?><worksheet ' + 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<dimension ref="A1:XFD1048576"/><sheetData>' + score_rows() + '</sheetData></worksheet>')
+    part = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        + 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:XFD1048576"/><sheetData>' + score_rows() + "</sheetData></worksheet>"
+    )
     replace_csv_with_xlsx(project, xlsx_bytes([("评价表", part)]))
     r = run(project, "validate", ROUND).expect(0)
     assert "✓ tiny-2024" in r.out
@@ -276,7 +319,9 @@ def test_xlsx_dimension_that_lies_is_harmless(project):
 
 def test_csv_with_very_many_columns(project):
     path = rd(project) / "scores" / "zhujian.csv"
-    path.write_text("评价部门：市住建局\n" + "县区编号" + ",x" * 9000 + "\n" + "east" + ",1" * 9000 + "\n", encoding="utf-8")
+    path.write_text(
+        "评价部门：市住建局\n" + "县区编号" + ",x" * 9000 + "\n" + "east" + ",1" * 9000 + "\n", encoding="utf-8"
+    )
     assert path.stat().st_size < 40_000
     r = run(project, "validate", ROUND).expect(1, rel(project, path), "sheet-csv-columns")
     assert len(r.out) < 20_000  # once 196 MB of diagnostics
@@ -284,8 +329,12 @@ def test_csv_with_very_many_columns(project):
 
 def test_csv_field_larger_than_the_limit(project):
     path = rd(project) / "scores" / "zhujian.csv"
-    path.write_text("评价部门：市住建局\n县区编号,所评县区,考核项编号,实际得分,评价说明\neast,东城区,2,18,\""
-                    + ("很" * 10000 + "\n") * 12 + "\"\n", encoding="utf-8")  # a quoted field over many short lines
+    path.write_text(
+        '评价部门：市住建局\n县区编号,所评县区,考核项编号,实际得分,评价说明\neast,东城区,2,18,"'
+        + ("很" * 10000 + "\n") * 12
+        + '"\n',
+        encoding="utf-8",
+    )  # a quoted field over many short lines
     run(project, "validate", ROUND).expect(1, rel(project, path), "sheet-csv-field")
 
 
@@ -312,7 +361,12 @@ def test_big_yaml_with_an_error_at_the_end(project):
     """15 MB of valid score lines, then a syntax error: located within the bound, not parsed twice."""
     path = rd(project) / "scores" / "nongye.yaml"
     line = '    "6": {score: 0.7, remark: ' + "合格率较高" * 20 + "}\n"
-    body = "department: 市农业农村局\nscores:\n  east:\n" + line + "  x:\n" + line * (15 * 1024 * 1024 // len(line.encode()))
+    body = (
+        "department: 市农业农村局\nscores:\n  east:\n"
+        + line
+        + "  x:\n"
+        + line * (15 * 1024 * 1024 // len(line.encode()))
+    )
     path.write_text(body + "y: [\n", encoding="utf-8")
     run(project, "validate", ROUND).expect(1, rel(project, path), "yaml-syntax")
 
@@ -354,34 +408,60 @@ def test_text_line_too_long(project):
 
 # -- tracebacks instead of messages ---------------------------------------------------------
 
-@pytest.mark.parametrize("value,rule", [("1" * 5000, "score-number"), ("10000000000000000000", "score-number"),
-                                        ("1.0e+308", "score-number"), ("90.499999999999999999999999999999", "score-number"),
-                                        (".nan", "score-number"), (".inf", "score-number"), ("-.inf", "score-number")])
+
+@pytest.mark.parametrize(
+    "value,rule",
+    [
+        ("1" * 5000, "score-number"),
+        ("10000000000000000000", "score-number"),
+        ("1.0e+308", "score-number"),
+        ("90.499999999999999999999999999999", "score-number"),
+        (".nan", "score-number"),
+        (".inf", "score-number"),
+        ("-.inf", "score-number"),
+    ],
+)
 def test_absurd_scores_in_yaml(project, value, rule):
     path = rd(project) / "scores" / "nongye.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('east: {"6": 0.7}', f'east: {{"6": {value}}}'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('east: {"6": 0.7}', f'east: {{"6": {value}}}'), encoding="utf-8"
+    )
     r = run(project, "validate", ROUND).expect(1, rel(project, path), rule)
     assert "90.5" not in r.out.split("如 90.5")[0] or "四舍五入" in r.out
 
 
-@pytest.mark.parametrize("value", ["1" * 5000, "1e308", "NaN", "Infinity", "-Infinity", "90.499999999999999999999999999999",
-                                   "10000000000000000000"])
+@pytest.mark.parametrize(
+    "value",
+    ["1" * 5000, "1e308", "NaN", "Infinity", "-Infinity", "90.499999999999999999999999999999", "10000000000000000000"],
+)
 def test_absurd_scores_in_csv(project, value):
     path = rd(project) / "scores" / "zhujian.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("east,东城区,2,18,", f"east,东城区,2,{value},"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("east,东城区,2,18,", f"east,东城区,2,{value},"), encoding="utf-8"
+    )
     run(project, "validate", ROUND).expect(1, rel(project, path), "score-number")
     run(project, "results", ROUND).expect(1, rel(project, path), "score-number")
 
 
 def test_thirty_decimals_are_refused_not_rounded(project):
     path = rd(project) / "scores" / "shichang.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"1": 30', '"1": 29.499999999999999999999999999999'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"1": 30', '"1": 29.499999999999999999999999999999'), encoding="utf-8"
+    )
     r = run(project, "results", ROUND, "--format", "json").expect(1, rel(project, path), "score-number")
     assert "4 位" in r.out
 
 
-@pytest.mark.parametrize("key,value", [("points", "1" * 5000), ("points", "10000000000000000000"), ("points", "1.0e+308"),
-                                       ("base_points", "99999999999999999999999999999999999"), ("amount", "1.0e+308")])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("points", "1" * 5000),
+        ("points", "10000000000000000000"),
+        ("points", "1.0e+308"),
+        ("base_points", "99999999999999999999999999999999999"),
+        ("amount", "1.0e+308"),
+    ],
+)
 def test_absurd_numbers_in_a_rubric(project, key, value):
     path = project / "rubrics" / "tiny.yaml"
     text = path.read_text(encoding="utf-8")
@@ -398,43 +478,60 @@ def test_absurd_numbers_in_a_rubric(project, key, value):
 
 def test_event_count_too_large(project):
     path = rd(project) / "events.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("item: D1, count: 1", "item: D1, count: " + "9" * 5000), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("item: D1, count: 1", "item: D1, count: " + "9" * 5000),
+        encoding="utf-8",
+    )
     run(project, "validate", ROUND).expect(1, rel(project, path), "number-limit")
 
 
 def test_year_10000_without_published_date(built):
     root, before = built
     y = rd(root) / "round.yaml"
-    text = y.read_text(encoding="utf-8").replace("year: 2024", "year: 10000").replace("published_date: 2025-03-31\n", "")
+    text = (
+        y.read_text(encoding="utf-8").replace("year: 2024", "year: 10000").replace("published_date: 2025-03-31\n", "")
+    )
     y.write_text(text, encoding="utf-8")
     run(root, "validate", ROUND).expect(1, rel(root, y), "round-year")
     assert_build_refused(root, before, path=rel(root, y), rule="round-year")
 
 
-ENTITY_BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-               '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-               '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>')
-EXTERNAL = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>')
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
+)
+EXTERNAL = (
+    '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
+)
 
 
 @pytest.mark.parametrize("shared", [ENTITY_BOMB, EXTERNAL], ids=["entity-bomb", "external-entity"])
 def test_xlsx_entities_in_shared_strings_are_refused(project, shared):
-    path = replace_csv_with_xlsx(project, xlsx_bytes([("评价表", score_rows('<row r="9"><c r="E9" t="s"><v>0</v></c></row>'))], shared))
+    path = replace_csv_with_xlsx(
+        project, xlsx_bytes([("评价表", score_rows('<row r="9"><c r="E9" t="s"><v>0</v></c></row>'))], shared)
+    )
     r = run(project, "validate", ROUND).expect(1, rel(project, path), "sheet-unreadable")
     assert "DTD" in r.out and "root:x:" not in r.out
 
 
 def test_xlsx_dtd_in_a_worksheet_is_refused(project):
-    part = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]><worksheet '
-            'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + score_rows() + '</sheetData></worksheet>')
+    part = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]><worksheet '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + score_rows()
+        + "</sheetData></worksheet>"
+    )
     path = replace_csv_with_xlsx(project, xlsx_bytes([("评价表", part)]))
     run(project, "validate", ROUND).expect(1, rel(project, path), "sheet-unreadable")
 
 
 def test_xlsx_cell_pointing_at_a_missing_shared_string(project):
     shared = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>x</t></si></sst>'
-    path = replace_csv_with_xlsx(project, xlsx_bytes([("评价表", score_rows('<row r="9"><c r="E9" t="s"><v>7</v></c></row>'))], shared))
+    path = replace_csv_with_xlsx(
+        project, xlsx_bytes([("评价表", score_rows('<row r="9"><c r="E9" t="s"><v>7</v></c></row>'))], shared)
+    )
     r = run(project, "validate", ROUND).expect(1, rel(project, path), "sheet-unreadable")
     assert "E9" in r.out
 
@@ -455,6 +552,7 @@ def test_xlsx_good_sheet_is_read(project):
 
     def totals(s):
         return {c["id"]: c["total"] for c in json.loads(s)["counties"]}
+
     assert totals(before) == totals(after)
 
 
@@ -477,6 +575,7 @@ def test_xlsx_date_cell_is_not_a_score(project):
 
 
 # -- wrong answers --------------------------------------------------------------------------
+
 
 def test_events_yaml_that_is_a_folder(project):
     path = rd(project) / "events.yaml"
@@ -501,17 +600,22 @@ def test_round_yaml_that_is_a_folder_or_a_fifo(project):
 
 # -- forms: no formula injection into files sent to departments ------------------------------
 
+
 def test_forms_never_write_formulas(project, tmp_path):
     from openpyxl import load_workbook
 
     evil = '=HYPERLINK("http://evil.example/x","点击")'
     path = project / "rubrics" / "tiny.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("title: 产品质量", f"title: '{evil}'").replace("criterion: 按合格率测算。", "criterion: '+cmd|calc!A1'")
+    text = text.replace("title: 产品质量", f"title: '{evil}'").replace(
+        "criterion: 按合格率测算。", "criterion: '+cmd|calc!A1'"
+    )
     text = text.replace("title: 工程质量", "title: '-2+3'").replace("title: 标准化工作", "title: '@SUM(A1:A9)'")
     path.write_text(text, encoding="utf-8")
     y = rd(project) / "round.yaml"
-    y.write_text(y.read_text(encoding="utf-8").replace("title: 测试市2024年度质量工作考核", "title: '=1+1'"), encoding="utf-8")
+    y.write_text(
+        y.read_text(encoding="utf-8").replace("title: 测试市2024年度质量工作考核", "title: '=1+1'"), encoding="utf-8"
+    )
     out = tmp_path / "forms"
     run(project, "forms", ROUND, "--out", str(out)).expect(0)
     books = sorted(out.rglob("*.xlsx"))
@@ -530,6 +634,7 @@ def test_forms_never_write_formulas(project, tmp_path):
 
 
 # -- GBK: a file that checks also builds ----------------------------------------------------
+
 
 def _gbk(project):
     for folder in ("reports", "feedback"):
@@ -564,15 +669,21 @@ def test_gbk_report_and_feedback_build_pdfs(project):
 
 # -- titles of any length lay out in bounded time (the PDF helper's fix, checked here) ------
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("length", [100, 300])
 def test_long_county_name_and_annex_heading_lay_out_in_bounded_time(project, length):
     y = rd(project) / "round.yaml"
     name = "东" * (length - 2) + "城区"
-    y.write_text(y.read_text(encoding="utf-8").replace("{id: east, name: 东城区, kind: 区}",
-                                                       f"{{id: east, name: {name}, kind: 区}}"), encoding="utf-8")
+    y.write_text(
+        y.read_text(encoding="utf-8").replace(
+            "{id: east, name: 东城区, kind: 区}", f"{{id: east, name: {name}, kind: 区}}"
+        ),
+        encoding="utf-8",
+    )
     report = rd(project) / "reports" / "east.md"
-    report.write_text(report.read_text(encoding="utf-8") + f"\n## 附件1 {'附件标题' * (length // 4)}\n\n内容。\n",
-                      encoding="utf-8")
+    report.write_text(
+        report.read_text(encoding="utf-8") + f"\n## 附件1 {'附件标题' * (length // 4)}\n\n内容。\n", encoding="utf-8"
+    )
     run(project, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout").expect(0)
     assert list((project / "pdfout").rglob("report.pdf"))

@@ -17,12 +17,28 @@ from builder.textio import read_text
 from builder.yamlio import load_yaml
 
 
-@pytest.mark.parametrize("value,ok", [
-    (0, True), (100, True), (999999, True), (1000000, False), (-1000000, False), (10 ** 19, False),
-    (Decimal("4.5"), True), (Decimal("4.50000"), True), (Decimal("0.0000000"), True), (Decimal("0.1234"), True),
-    (Decimal("0.12345"), False), (Decimal("90.499999999999999999999999999999"), False), (Decimal("1E+308"), False),
-    (Decimal("1E+5"), True), (Decimal("1E+6"), False), (Decimal("NaN"), False), (Decimal("Infinity"), False),
-])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        (0, True),
+        (100, True),
+        (999999, True),
+        (1000000, False),
+        (-1000000, False),
+        (10**19, False),
+        (Decimal("4.5"), True),
+        (Decimal("4.50000"), True),
+        (Decimal("0.0000000"), True),
+        (Decimal("0.1234"), True),
+        (Decimal("0.12345"), False),
+        (Decimal("90.499999999999999999999999999999"), False),
+        (Decimal("1E+308"), False),
+        (Decimal("1E+5"), True),
+        (Decimal("1E+6"), False),
+        (Decimal("NaN"), False),
+        (Decimal("Infinity"), False),
+    ],
+)
 def test_number_problem(value, ok):
     assert (number_problem(value) == "") is ok
 
@@ -53,8 +69,9 @@ def test_yaml_too_many_aliases():
     assert d.rule == "yaml-too-many-aliases" and d.line == 2
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "{a: " * 50_000 + "1" + "}" * 50_000,
-                                  "x:\n  " + "- " * 50_000 + "1\n"])
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, "{a: " * 50_000 + "1" + "}" * 50_000, "x:\n  " + "- " * 50_000 + "1\n"]
+)
 def test_yaml_deep_nesting_never_recurses(text):
     (d,) = _yaml(text).diagnostics
     assert d.rule == "yaml-too-deep" and d.line >= 1 and d.column > 1
@@ -74,7 +91,9 @@ def test_yaml_duplicate_and_merge_keys_still_refused():
 
 
 def test_cap_per_file():
-    diags = [Diagnostic("a.csv", i, 1, ERROR, "r", "错") for i in range(1, 121)] + [Diagnostic("b.csv", 1, 1, ERROR, "r", "错")]
+    diags = [Diagnostic("a.csv", i, 1, ERROR, "r", "错") for i in range(1, 121)] + [
+        Diagnostic("b.csv", 1, 1, ERROR, "r", "错")
+    ]
     out = cap_per_file(diags)
     a = [d for d in out if d.path == "a.csv"]
     assert len(a) == 51 and "70 条" in a[0].message and len([d for d in out if d.path == "b.csv"]) == 1
@@ -102,9 +121,21 @@ def test_inside_link_is_fine(tmp_path):
 def test_xlsx_reader_reads_only_cells_with_values(tmp_path):
     path = tmp_path / "s.xlsx"
     shared = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>甲</t></si><si><r><t>乙</t></r><r><t>丙</t></r></si></sst>'
-    path.write_bytes(xlsx_bytes([("评价表", score_rows('<row r="20"><c r="A20" t="s"><v>1</v></c><c r="B20" s="0"/>'
-                                                     '<c r="C20" t="b"><v>1</v></c>' + num("D20", "4.5") + "</row>")),
-                                 ("附表", '<row r="1">' + inline("A1", "备注") + "</row>")], shared))
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                (
+                    "评价表",
+                    score_rows(
+                        '<row r="20"><c r="A20" t="s"><v>1</v></c><c r="B20" s="0"/>'
+                        '<c r="C20" t="b"><v>1</v></c>' + num("D20", "4.5") + "</row>"
+                    ),
+                ),
+                ("附表", '<row r="1">' + inline("A1", "备注") + "</row>"),
+            ],
+            shared,
+        )
+    )
     diags = []
     sheets = read_workbook(path, "s.xlsx", diags)
     assert not diags
