@@ -130,7 +130,9 @@ class SourceCache:
                     text = data.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     text = data.decode("gb18030", errors="replace")
-                self._lines[path] = text.splitlines()
+                # Lines end at \n, \r\n or \r only, as every reader counts them: splitlines()
+                # would also break at U+2028 and U+0085 and shift the lines after them.
+                self._lines[path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             except OSError:
                 self._lines[path] = None
         lines = self._lines[path]

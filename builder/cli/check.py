@@ -57,6 +57,7 @@ def cmd_check(args) -> int:
         if args.project is None and not project.rubrics_dir.is_dir():
             here = Project.find(Path(f).resolve().parent)  # not run in a project: try the report's own folders
         results.append(check_file(Path(f), here, args.round_id, args.county_id, display=f))
+        _check_glyphs(here, Path(f), results[-1])
     if args.format == "json":
         import json
 
@@ -66,6 +67,39 @@ def cmd_check(args) -> int:
     if any(r.unreadable for r in results):
         return 2
     return 1 if any(not r.ok for r in results) else 0
+
+
+def _check_glyphs(project, path: Path, result) -> None:
+    """Warn about characters the print fonts lack (builder.glyphs; not in the browser
+    checker, which has no fonts). Only for a file that was read and in a project that
+    has a print font configuration; in a Word report the line is the paragraph number."""
+    if getattr(result, "unreadable", False) or any(d.rule.startswith("io-") and d.is_error for d in result.diagnostics):
+        return
+    if not (project.root / "themes" / "print" / "fonts.yaml").is_file():
+        return
+    from ..checker.engine import WORD_SUFFIXES
+    from ..glyphs import find_uncovered, print_coverage
+
+    coverage = print_coverage(project)
+    if coverage is None:
+        return
+    if path.suffix.lower() in WORD_SUFFIXES:
+        from ..word.read import WordError, read_docx, word_document
+
+        try:
+            text = "\n".join(word_document(read_docx(path.read_bytes())).lines)
+        except (OSError, WordError):
+            return
+    else:
+        from ..textio import read_text
+
+        text = read_text(path, result.path, [])
+        if text is None:
+            return
+    found = find_uncovered(text, coverage, result.path)
+    if found:
+        result.diagnostics.extend(found)
+        result.diagnostics.sort(key=lambda d: (d.line, d.column))
 
 
 def _print_text(results) -> None:

@@ -34,30 +34,17 @@ def cmd_pdf(args) -> int:
 
     :return: the exit code: 0 written, 1 bad input or a document failed, 2 bad usage.
     """
-    from ..diagnostics import Diagnostic, DiagnosticError, render_text
-    from ..fields import did_you_mean
-    from ..project import Project
-    from ..rounds import compute, load_round
+    from ..diagnostics import DiagnosticError, render_text
+    from ._round import load_results
 
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 必须是正整数。", file=sys.stderr)
         return 2
-    project = Project.find(args.project)
-    rnd, diags = load_round(project, args.round)
-    render_text(diags, stream=sys.stderr)
-    if rnd is None:
-        n_err = sum(1 for d in diags if d.is_error)
-        print(f"共 {n_err} 个错误，无法生成 PDF。请先修正（kaohe validate {args.round}）。", file=sys.stderr)
-        return 1
-    results = compute(rnd)
-    county = None
-    if args.county:
-        c = next((x.county for x in results.counties if args.county in (x.county.id, x.county.name)), None)
-        if c is None:
-            names = [x.county.id for x in results.counties] + [x.county.name for x in results.counties]
-            print(f"本轮次没有县区“{args.county}”。{did_you_mean(args.county, names)}".rstrip(), file=sys.stderr)
-            return 1
-        county = c.id
+    loaded = load_results(args, " PDF")
+    if isinstance(loaded, int):
+        return loaded
+    project, results, county = loaded
+    rnd = results.round
     out = args.out if args.out is not None else DEFAULT_OUT
     from ..pdf import render_round_pdfs
 

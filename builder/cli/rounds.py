@@ -42,6 +42,13 @@ def cmd_validate(args) -> int:
         diags.extend(d)
         if rnd is not None:
             ok.append(rnd)
+    if ok:  # characters the print fonts cannot draw (warnings; the PDFs print 〓 for them)
+        from ..glyphs import check_round, print_coverage
+
+        coverage = print_coverage(project)
+        if coverage is not None:
+            for rnd in ok:
+                diags.extend(check_round(project, rnd, coverage))
     if args.format == "json":
         print(render_json(diags))
     else:

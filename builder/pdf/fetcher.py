@@ -48,13 +48,19 @@ class RestrictedFetcher(URLFetcher):
     :param roots: folders whose asset files (images, fonts, …) may be read; a symlink counts
         where it points.
     :param blobs: ``kaohe-font:`` URLs and their bytes (the subset fonts).
+    :param aliases: folder-independent names (``file:///<alias>/…``) for real folders, so PDF bytes
+        do not depend on where the project lies.
 
     Refused URLs are collected in :attr:`refused`.
     """
 
-    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None):
+    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None,
+                 aliases: dict[str, Path] | None = None):
         super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
+        # Folder-independent names for real folders (see render.ROUND_ALIAS): file:///<alias>/x
+        # is read from <folder>/x, under the same rules as any other file.
+        self.aliases = {k.rstrip("/"): Path(v) for k, v in (aliases or {}).items()}
         self.blobs = dict(blobs or {})
         self.refused: list[str] = []
 
@@ -84,6 +90,10 @@ class RestrictedFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"remote file URL: {url}")
         path = Path(url2pathname(unquote(parts.path)))
+        for alias, folder in self.aliases.items():
+            if path.as_posix() == alias or path.as_posix().startswith(alias + "/"):
+                path = folder / path.as_posix()[len(alias):].lstrip("/")
+                break
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):

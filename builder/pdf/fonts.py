@@ -30,7 +30,6 @@ from pathlib import Path
 from types import ModuleType
 
 from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
-from ..fields import Fields, did_you_mean
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
 ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "songti")
@@ -94,6 +93,7 @@ def config_paths(project_root: Path, override: Path | str | None = None) -> list
 
 def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec], list[Diagnostic]]:
     """Read the role mapping; later files override earlier ones role by role."""
+    from ..fields import Fields, did_you_mean
     from ..yamlio import key_pos_of, load_yaml
 
     specs: dict[str, FontSpec] = {}

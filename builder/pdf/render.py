@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from . import fonts as _fonts
 from .documents import DocSpec
-from .fetcher import RestrictedFetcher
 
 if TYPE_CHECKING:  # imported when first needed: a build without PDFs never loads them
     import jinja2
@@ -35,6 +34,11 @@ FONT_MARKER = "/*kaohe-font-faces*/"
 # ﹝2017﹞ in a 文号 is the 六角括号 〔2017〕 of GB/T 9704 §7.2.4.
 PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
+# The round folder as WeasyPrint sees it: relative URLs (report images) resolve against
+# file:///kaohe-round/…, which the fetcher reads from the real folder. WeasyPrint names an
+# image after its URL, so a real path would make the PDF's bytes depend on the folder the
+# project was built in.
+ROUND_ALIAS = "/kaohe-round"
 MACROS_DIR = Path("themes")
 BANJI_ANCHOR = '<p class="banji-anchor">'
 BANJI_ANCHOR_EVEN = '<p class="banji-anchor banji-even">'
@@ -116,8 +120,11 @@ class Renderer:
         import jinja2
 
         try:
+            from .links import print_links
+
             template = self.env.get_template(spec.template)
-            return template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context)
+            # Only http(s), mailto and in-document links: never a file:// path of this machine.
+            return print_links(template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context))
         except jinja2.TemplateSyntaxError as exc:
             path = self.project.display(Path(exc.filename)) if exc.filename else f"themes/print/{spec.template}"
             raise DiagnosticError([Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template",
@@ -133,6 +140,8 @@ class Renderer:
         """The print stylesheet as a WeasyPrint ``CSS`` (made on first use)."""
         if self._css is None:
             from weasyprint import CSS
+
+            from .fetcher import RestrictedFetcher  # (imports WeasyPrint: only when rendering)
 
             self._css = CSS(string=self.css_text, base_url=self.theme_dir.as_uri() + "/",
                             url_fetcher=RestrictedFetcher(self.roots))
@@ -154,15 +163,23 @@ class Renderer:
     def prepare(self, spec: DocSpec) -> Job:
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
         html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
+        notes: list[Diagnostic] = []
+        body = self.fonts.get(_fonts.BODY_ROLE)
+        if body is not None:  # characters the body font lacks: 〓 and a warning, never a failed build
+            from ..glyphs import pdf_fallback
+
+            html, notes = pdf_fallback(html, lambda cps: _fonts.backend().covers(body, cps), body.label,
+                                       _fonts.ROLE_NAMES[_fonts.BODY_ROLE], Path(spec.source), spec.source)
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
-                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
+                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics) + notes)
 
     def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        from .fetcher import RestrictedFetcher
         from .justify import install
 
         install()
@@ -171,7 +188,7 @@ class Renderer:
         font_css, blobs = _fonts.font_faces(self.fonts, chars)
         font_css += self.page_number_css()
         html = job.html.replace(FONT_MARKER, font_css, 1)
-        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
+        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs, {ROUND_ALIAS: Path(job.round_dir)})
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
@@ -179,7 +196,7 @@ class Renderer:
         try:
             options = {**DEFAULT_OPTIONS, "stylesheets": [self.stylesheet()], "pdf_identifier": False,
                        "uncompressed_pdf": False}
-            base_url = Path(job.base_dir).as_uri() + "/"
+            base_url = _base_url(job)
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
                 font_config=FontConfiguration(), **options)
             if len(document.pages) % 2 and BANJI_ANCHOR in html:
@@ -217,6 +234,16 @@ class Renderer:
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+def _base_url(job: "Job") -> str:
+    """``file:///kaohe-round/<base dir relative to the round>/`` (see ROUND_ALIAS), or the
+    real folder's URL for a base outside the round."""
+    base, rnd = Path(job.base_dir), Path(job.round_dir)
+    if base == rnd or base.is_relative_to(rnd):
+        rel = base.relative_to(rnd).as_posix()
+        return f"file://{ROUND_ALIAS}/" + ("" if rel == "." else rel.strip("/") + "/")
+    return base.as_uri() + "/"
 
 
 _PARA_END = re.compile(r"([^<>]*)(</(?:p|li)>)")

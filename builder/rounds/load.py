@@ -97,6 +97,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         id=meta.id, path=folder, rubric=rubric, year=meta.year, title=meta.title, organiser=meta.organiser,
         status=meta.status, publish=meta.publish, counties=meta.counties, notification=meta.notification,
         published_date=meta.published_date, sample=meta.sample, description=meta.description,
+        publish_docx=meta.publish_docx,
         scores=dict(sorted(scores.items())), self_scores=dict(sorted(self_scores.items())),
         ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
         veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,

@@ -44,6 +44,7 @@ class RoundMeta:
     deadline: _dt.date | None = None  # 评价表报送截止日期, for kaohe status
     review_notice: bool = False  # publish a 复核说明 of the upheld appeals on the round page
     status_pos: tuple = (1, 1)  # line, column of ``status:``
+    publish_docx: bool = False  # also put the .docx copies (kaohe docx) on the site
     root: Path | None = None  # the project folder: every file of the round lies inside it
 
     def county(self, county_id: str) -> County | None:
@@ -120,6 +121,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     published_date = f.get("published_date", "date")
     sample = f.get("sample", "bool", default=False)
     description = f.get("description", "str", default="")
+    publish_docx = f.get("publish_docx", "bool", default=False)
 
     counties: list[County] = []
     county_lines: dict[str, int] = {}
@@ -157,7 +159,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
                      f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
-                     f.pos("status") if "status" in f.m else (1, 1), root), diags
+                     f.pos("status") if "status" in f.m else (1, 1), publish_docx, root), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:
