@@ -444,7 +444,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     path = rnd.feedback.get(c.id)
     src = project.display(path) if path else _round_yaml(rnd, project)
     if path is not None:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _source_text(path, src, project)
         secs = _sections_of(parse(text), ("问题不足", "改进建议"))
         for name in ("问题不足", "改进建议"):
             if name in secs:
@@ -549,6 +549,19 @@ def _is_annex_heading(text: str) -> bool:
     return re.match(r"^\s*附\s*件", text) is not None
 
 
+def _source_text(path: Path, src: str, project) -> str:
+    """A report or feedback decoded as ``kaohe check`` and ``validate`` decode it (builder/textio.py:
+    UTF-8 or GBK, the size limits), so that a file that checks also prints. The path rule was
+    applied when the round was loaded (builder/rounds/documents.py)."""
+    from ..textio import read_text
+
+    diags: list[Diagnostic] = []
+    text = read_text(path, src, diags)
+    if text is None:
+        raise DiagnosticError([d for d in diags if d.is_error])
+    return text
+
+
 def report_date(text: str) -> _dt.date | None:
     """The report's date from its front matter (``date: 2023-01-10``), else None."""
     from ..markdown import split_front_matter
@@ -571,7 +584,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     c = county.county
     path = rnd.reports[c.id]
     src = project.display(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = _source_text(path, src, project)
     tokens = parse(text)
     title = f"{government(c)}{rnd.year}年度质量工作考核自评报告"
     parts: list[list] = [[]]
