@@ -53,19 +53,22 @@ def two_page_document(project, folder: Path):
 
 
 def plain_html(renderer, job) -> str:
-    """The same document for plain WeasyPrint: the print CSS inline, with the families
-    the roles stand for (fontconfig finds them), and no subsets."""
+    """The same document for plain WeasyPrint: the print CSS inline, the same fonts, no
+    subsets. A role in a single-face font file (the Fandol .otf, which fontconfig does not
+    know) gets an @font-face rule with the whole file; a role in a collection (.ttc, where
+    @font-face cannot pick the face) is named by its family, which fontconfig finds."""
     from builder.pdf.fonts import ROLES, css_family
     from builder.pdf.render import FONT_MARKER
 
     css = renderer.css_text
+    faces = []
     for role in ROLES:
         font = renderer.fonts[role]
-        family = f'"{font.family}"'
-        if font.style == "Bold":
-            family += "; font-weight: bold"
+        if font.file.suffix.lower() in (".otf", ".ttf") and font.index == 0:
+            faces.append(f'@font-face {{ font-family: "{css_family(role)}"; src: url("{font.file.as_uri()}"); }}')
+            continue
         css = css.replace(css_family(role), f'"{font.family}"')
-    return job.html.replace(FONT_MARKER, css, 1)
+    return job.html.replace(FONT_MARKER, "\n".join(faces) + "\n" + css, 1)
 
 
 def bench_document(repeat: int) -> dict:
@@ -93,17 +96,22 @@ def bench_document(repeat: int) -> dict:
         sizes = {"plain": len(run_plain()), "kaohe": len(run_warm())}  # warm-up, and sizes
         run_plain(), run_warm()
         times = {"plain": [], "warm": [], "cold": []}
+        cpu = {"plain": [], "warm": [], "cold": []}
         for _ in range(repeat):  # interleaved: the same load for all three
             for name, fn in (("plain", run_plain), ("warm", run_warm), ("cold", run_cold)):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 fn()
                 times[name].append(time.perf_counter() - t)
+                cpu[name].append(time.process_time() - c)
         import pypdf, io
 
         pages = len(pypdf.PdfReader(io.BytesIO(run_warm())).pages)
     med = {k: statistics.median(v) for k, v in times.items()}
+    med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
     return {
         "pages": pages,
+        "cpu_s": {k: round(v, 3) for k, v in med_cpu.items()},
+        "ratio_warm_cpu": round(med_cpu["warm"] / med_cpu["plain"], 2),
         "plain_s": round(med["plain"], 3),
         "kaohe_warm_s": round(med["warm"], 3),
         "kaohe_cold_s": round(med["cold"], 3),
@@ -130,9 +138,10 @@ def bench_round(round_id: str, jobs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         # jobs=1 first: this process then also has WeasyPrint imported, as in a site build
         for n in (1, jobs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             paths = render_round_pdfs(results, project, Path(tmp) / f"j{n}", jobs=n, progress=False)
             out[f"jobs{n}_s"] = round(time.perf_counter() - t, 2)
+            out[f"jobs{n}_this_process_cpu_s"] = round(time.process_time() - c, 2)
             out[f"jobs{n}_peak_mib"] = sorted(v // 1024 for v in Stats.peak_kib.values())
             out[f"jobs{n}_documents_per_process"] = sorted(Stats.documents.values(), reverse=True)
             out[f"jobs{n}_render_cpu_s"] = round(sum(Stats.cpu_s.values()), 2)
@@ -219,7 +228,13 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--only", choices=["document", "round", "memory"], default=None)
     ap.add_argument("--memory-docs", type=int, default=40)
+    ap.add_argument("--ragged", action="store_true",
+                    help="without inter-character justification (to measure what it costs)")
     args = ap.parse_args()
+    if args.ragged:
+        from builder.pdf import justify
+
+        justify._installed = True  # install() becomes a no-op: WeasyPrint's own (space-only) justify
     report = {}
     if args.only in (None, "document"):
         report["document"] = bench_document(args.repeat)
@@ -244,6 +259,7 @@ def main() -> int:
               f"   ratio {d['ratio_warm']}  (target ≤ 0.5)")
         print(f"  kaohe, cold (subsets made)            {d['kaohe_cold_s']:.3f} s"
               f"             ratio {d['ratio_cold']}  [{d['subset_backend']}]")
+        print(f"  CPU s (median): {d['cpu_s']}   warm/plain CPU ratio {d['ratio_warm_cpu']}")
     if "round" in report:
         r = report["round"]
         print(f"round {args.round}: {r['documents']} PDFs on {r['cpus']} CPUs")

@@ -8,12 +8,13 @@ KAOHE_VENV="${KAOHE_VENV:-$KAOHE_ROOT/.venv}"
 purpose="${1:-build}"
 
 # Debian packages: WeasyPrint's libraries, the CJK fonts for the PDFs and the site,
-# and for the tests poppler (pdftoppm/pdffonts), Chromium and Node (axe-core).
+# Node (npm: Pyodide for the checker page; axe-core for the tests), and for the tests poppler
+# (pdftoppm/pdffonts), Chromium and LibreOffice (Writer, Calc).
 apt_needed=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig
-            fonts-noto-cjk fonts-arphic-ukai)
+            fonts-noto-cjk texlive-lang-chinese)
+command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 if [ "$purpose" = test ]; then
   apt_needed+=(poppler-utils chromium libreoffice-writer libreoffice-calc)
-  command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 fi
 missing=()
 for pkg in "${apt_needed[@]}"; do
@@ -83,5 +84,15 @@ if [ "$purpose" = test ] && [ ! -f "$KAOHE_ROOT/tests/browser/node_modules/axe-c
   echo "==> 安装 axe-core（无障碍检查）"
   # Versions are pinned in tests/browser/package.json (axe-core has no dependencies).
   npm install --silent --no-audit --no-fund --no-package-lock --prefix "$KAOHE_ROOT/tests/browser" >/dev/null
+fi
+checkpage="$KAOHE_ROOT/builder/checkpage"
+if [ ! -f "$checkpage/node_modules/.package-lock.json" ] || [ "$checkpage/package-lock.json" -nt "$checkpage/node_modules/.package-lock.json" ]; then
+  echo "==> 安装 Pyodide（检查自评报告页面在浏览器中运行的 Python）"
+  # The exact version is pinned in builder/checkpage/package.json and package-lock.json.
+  npm ci --silent --no-audit --no-fund --prefix "$checkpage" >/dev/null
+fi
+if [ ! -f "$checkpage/node_modules/.kaohe/python_stdlib.json" ] || [ "$checkpage/node_modules/.package-lock.json" -nt "$checkpage/node_modules/.kaohe/python_stdlib.json" ]; then
+  echo "==> 预编译 Pyodide 的 Python 标准库（检查页面打开更快）"
+  node "$checkpage/precompile.mjs" >/dev/null
 fi
 export PATH="$KAOHE_VENV/bin:$PATH"

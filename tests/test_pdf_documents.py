@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from builder.pdf import documents as D
+from builder.pdf import titles
 from builder.pdf.parallel import show_progress
 from builder.project import Project
 from fixtures.pdf.synthetic import REPO, make_results
@@ -27,6 +28,38 @@ def test_title_lines_are_balanced_and_keep_words():
         assert "".join(lines) == title and len(lines) == 2
         assert all(D._width(l) <= 18 for l in lines)
         assert not any(l[0] in "年度的" for l in lines[1:])  # 2022|年度 and 考核|的 are never split
+
+
+@pytest.mark.parametrize("n", [100, 300])
+def test_long_titles_break_in_bounded_time(n):
+    import time
+
+    base = "关于某某县人民政府质量强县工作领导小组办公室开展质量提升行动和标准化建设的通报"
+    text = (base * (n // len(base) + 1))[:n]
+    started = time.perf_counter()
+    lines = titles.title_lines(text)
+    assert time.perf_counter() - started < 2.0
+    assert "".join(lines) == text
+    assert all(titles.width(l) <= 18 for l in lines)
+    # a title with no word boundaries at all (Latin letters): cut by width, still bounded
+    started = time.perf_counter()
+    lines = titles.title_lines("Q" * n)
+    assert time.perf_counter() - started < 1.0 and "".join(lines) == "Q" * n
+
+
+def test_known_titles_break_where_a_reader_expects():
+    assert titles.title_lines("关于舞阳县2022年度质量工作考核结果的反馈") == ["关于舞阳县2022年度", "质量工作考核结果的反馈"]
+    assert titles.title_lines("关于2017年度县（区）人民政府质量工作考核结果的通报") == [
+        "关于2017年度县（区）人民政府", "质量工作考核结果的通报"]
+    assert titles.title_lines("关于市城乡一体化示范区2022年度质量工作考核结果的反馈") == [
+        "关于市城乡一体化示范区2022年度", "质量工作考核结果的反馈"]
+
+
+def test_sentences_end_in_one_stop():
+    assert D.sentence("依据：市场监管局通报。") == "依据：市场监管局通报。"
+    assert D.sentence("依据：市场监管局通报") == "依据：市场监管局通报。"
+    assert D.sentence("依据：“已整改。”") == "依据：“已整改。”"
+    assert D.sentence("情况：见附件；") == "情况：见附件。"
 
 
 def test_organ_name_fits_one_line():
@@ -81,3 +114,30 @@ def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
     assert show_progress(True) is True
     monkeypatch.delenv("CI")
     assert show_progress(None) is False  # pytest's stderr is not a terminal
+
+
+def test_last_characters_of_a_paragraph_are_kept_together():
+    from builder.pdf.render import TAIL_CHARS, keep_last_line
+
+    html = keep_last_line("<p>在8个被考核单位中排名第2位。</p><p>无。</p><li>甲&amp;乙丙丁戊己庚</li>")
+    assert '<p>在8个被考核单位中排名第<span class="keep">2位。</span></p>' in html
+    assert "<p>无。</p>" in html  # too short to need it
+    assert '<span class="keep">戊己庚</span></li>' in html
+    assert TAIL_CHARS == 3
+
+
+def test_feedback_number_is_read_and_checked(tmp_path):
+    from builder.rounds.meta import load_round_meta
+
+    text = (REPO / "content" / "luohe-2022" / "round.yaml").read_text(encoding="utf-8")
+    assert "feedback_number: 漯质强办函〔2023〕9号" in text
+    (tmp_path / "luohe-2022").mkdir()
+    (tmp_path / "luohe-2022" / "round.yaml").write_text(
+        text.replace("feedback_number: 漯质强办函〔2023〕9号", "feedback_number: 漯质强办函[2023]第09号"), encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path, "luohe-2022")
+    assert meta.notification.feedback_code == "漯质强办函〔2023〕9号"  # normalised like the 通报's
+    (tmp_path / "luohe-2022" / "round.yaml").write_text(
+        text.replace("feedback_number: 漯质强办函〔2023〕9号", "feedback_number: 九号"), encoding="utf-8")
+    meta, diags = load_round_meta(tmp_path, "luohe-2022", partial=True)
+    bad = [d for d in diags if d.rule == "round-doc-number"]
+    assert bad and "反馈的发文字号" in bad[0].message and bad[0].line > 0

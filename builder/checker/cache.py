@@ -10,6 +10,11 @@ so a changed file or changed code is always read afresh. Only results that loade
 any diagnostic are kept; problems are reported on every run. ``KAOHE_NO_CACHE=1`` turns
 the cache off; a missing, corrupt or unwritable cache is ignored (a record that does not
 verify is a miss).
+
+The same plain-data form of those facts is exported at build time for the checker page of
+the site (:func:`export_facts`, ``site/check/facts.json``): there the checker runs in the
+browser, without PyYAML and without the project's files, from a :class:`Facts` object passed
+where a :class:`~builder.project.Project` is passed otherwise.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ CODE_NOT_USED = ("pdf", "site", "cli")
 
 
 class CountyInfo(NamedTuple):
+    """A county as the checker needs it: id, name and kind (县, 区, …)."""
+
     id: str
     name: str
     kind: str
@@ -42,6 +49,18 @@ class RoundInfo(NamedTuple):
         """A county by id, or by its name (``舞阳县``)."""
         return next((c for c in self.counties if c.id == key), None) or \
             next((c for c in self.counties if c.name == key), None)
+
+
+def round_to_json(info: RoundInfo) -> dict:
+    """A plain-data form of a round's facts (for the check cache and the checker page)."""
+    return {"id": info.id, "rubric": info.rubric_id, "year": info.year, "status": info.status,
+            "counties": [list(c) for c in info.counties]}
+
+
+def round_from_json(d: dict) -> RoundInfo:
+    """The inverse of :func:`round_to_json`; KeyError, TypeError or ValueError for another layout."""
+    return RoundInfo(str(d["id"]), str(d["rubric"]), int(d["year"]), tuple(CountyInfo(*map(str, c)) for c in d["counties"]),
+                     str(d.get("status", "published")))
 
 
 _stores: dict[str, BuildCache] = {}
@@ -68,6 +87,8 @@ def round_ids(project) -> list[str]:
     The same listing as :func:`builder.rounds.meta.round_ids`, kept here because importing
     ``builder.rounds`` costs a check ~130 ms (the round models and the YAML loader).
     """
+    if isinstance(project, Facts):
+        return project.round_ids()
     d = project.content_dir
     if not d.is_dir():
         return []
@@ -76,6 +97,8 @@ def round_ids(project) -> list[str]:
 
 def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnostic]]:
     """The round's rubric id, year and counties (from ``content/<round>/round.yaml``)."""
+    if isinstance(project, Facts):
+        return project.round_info(round_id)
     path = project.content_dir / round_id / "round.yaml"
     key = _key("check-round", path)
     if key is not None and ("round", key) in _memory:
@@ -84,24 +107,20 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     value = store.get("check-round", key) if key else None
     if value is not None:
         try:
-            info = RoundInfo(str(value["id"]), str(value["rubric"]), int(value["year"]),
-                             tuple(CountyInfo(*map(str, c)) for c in value["counties"]),
-                             str(value.get("status", "published")))
+            info = round_from_json(value)
             _memory[("round", key)] = (info, [])
             return info, []
         except (KeyError, TypeError, ValueError):
             pass  # a record of another layout: read the file
     from ..rounds.meta import load_round_meta
 
-    meta, diags = load_round_meta(project.content_dir, round_id, project.display)
-    info = None
+    meta, diags = load_round_meta(project.content_dir, round_id, project.display, root=project.root)
+    info: RoundInfo | None = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,
                          tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)
         if not diags and key:
-            store.put("check-round", key, {"id": info.id, "rubric": info.rubric_id, "year": info.year,
-                                           "status": info.status,
-                                           "counties": [list(c) for c in info.counties]})
+            store.put("check-round", key, round_to_json(info))
     if key is not None:
         _memory[("round", key)] = (info, diags)
     return info, diags
@@ -126,5 +145,80 @@ def template_for(project, path: Path):
     return template, diags
 
 
+def round_template(project, rubric_id: str):
+    """(Template | None, diagnostics, exists) of a rubric's report template; ``exists`` is False
+    when the rubric has none (no ``rubrics/<rubric>.template.yaml``)."""
+    if isinstance(project, Facts):
+        template = project.template(rubric_id)
+        return template, [], template is not None
+    from .template import template_path
+
+    tpath = template_path(project.rubrics_dir, rubric_id)
+    if not tpath.is_file():
+        return None, [], False
+    template, diags = template_for(project, tpath)
+    return template, diags, True
+
+
 def save(project) -> None:
     """Kept for callers: records are written as they are made (never raises)."""
+
+
+# ─── the facts exported for the checker page ───
+
+FACTS_VERSION = 1
+
+
+def export_facts(rounds) -> dict:
+    """The checker's facts about ``rounds`` as plain JSON data (``site/check/facts.json``).
+
+    ``rounds``: (RoundInfo, Template | None, item titles {id: title} of its rubric) for every
+    round the page offers. The rounds, templates and titles are stored in the forms the check
+    cache uses (:func:`round_to_json`, :func:`~builder.checker.template.template_to_json`).
+    """
+    from .template import template_to_json
+
+    out = {"version": FACTS_VERSION, "rounds": {}, "templates": {}, "item_titles": {}}
+    for info, template, titles in sorted(rounds, key=lambda r: r[0].id):
+        out["rounds"][info.id] = round_to_json(info)
+        if template is not None:
+            out["templates"][info.rubric_id] = {"path": template.path, "value": template_to_json(template)}
+        if titles:
+            out["item_titles"][info.rubric_id] = dict(titles)
+    return out
+
+
+class Facts:
+    """Round facts read from :func:`export_facts` data: stands in for a Project in a check
+    (``check_file(path, Facts(data), …)``) where neither the YAML files nor PyYAML exist."""
+
+    def __init__(self, data: dict):
+        if data.get("version") != FACTS_VERSION:
+            raise ValueError(f"facts version {data.get('version')!r}, expected {FACTS_VERSION}")
+        self.rounds = {rid: round_from_json(v) for rid, v in data["rounds"].items()}
+        self._templates = data["templates"]
+        self._titles = data["item_titles"]
+        self._loaded: dict = {}
+
+    def round_info(self, round_id: str) -> tuple[RoundInfo | None, list[Diagnostic]]:
+        info = self.rounds.get(round_id)
+        if info is not None:
+            return info, []
+        from ..diagnostics import ERROR
+
+        return None, [Diagnostic("", 0, 0, ERROR, "round-unknown", f"找不到考核轮次“{round_id}”。")]
+
+    def template(self, rubric_id: str):
+        """The rubric's report template, or None when it has none."""
+        if rubric_id not in self._loaded:
+            from .template import template_from_json
+
+            t = self._templates.get(rubric_id)
+            self._loaded[rubric_id] = None if t is None else template_from_json(t["value"], t["path"])
+        return self._loaded[rubric_id]
+
+    def item_titles(self, rubric_id: str) -> dict[str, str]:
+        return dict(self._titles.get(rubric_id, {}))
+
+    def round_ids(self) -> list[str]:
+        return sorted(self.rounds)

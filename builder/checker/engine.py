@@ -28,21 +28,29 @@ FRONT_MATTER = "front-matter"
 
 @dataclass
 class CheckResult:
+    """The outcome of checking one report: its diagnostics and statistics."""
+
     path: str
     stats: dict
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: bool = False  # a Word file that could not be read at all (the CLI exits 2)
+    # (line, heading) of the report's parts as the checker saw them, in document order: the
+    # sections and the annex with its cases (not in the JSON; the checker page groups by them)
+    sections: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
+        """The number of error diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == ERROR)
 
     @property
     def warnings(self) -> int:
+        """The number of warning diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == WARNING)
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return self.errors == 0
 
     def to_json(self) -> dict:
@@ -109,11 +117,21 @@ def _read_word_bytes(path: Path, shown: str, diags: list[Diagnostic]) -> bytes |
         diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
         return None
     except IsADirectoryError:
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。"))
+        diags.append(
+            Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。")
+        )
         return None
     except OSError as exc:
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable",
-                                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                ERROR,
+                "io-unreadable",
+                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。",
+            )
+        )
         return None
     return data
 
@@ -123,13 +141,29 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
     """Check a report given as Markdown text (see :func:`check_file`)."""
     diags: list[Diagnostic] = list(_pre or [])
     if _looks_binary(text):
-        diags.append(Diagnostic(path, 1, 1, ERROR, "io-binary",
-                                "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。"))
+        diags.append(
+            Diagnostic(
+                path,
+                1,
+                1,
+                ERROR,
+                "io-binary",
+                "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。",
+            )
+        )
         return CheckResult(path, _empty_stats(), diags)
     doc = parse_document(text)
     if not text.strip() or (not doc.blocks and doc.front_matter.text is None):
-        diags.append(Diagnostic(path, 1, 1, ERROR, "io-empty",
-                                "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。"))
+        diags.append(
+            Diagnostic(
+                path,
+                1,
+                1,
+                ERROR,
+                "io-empty",
+                "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。",
+            )
+        )
         return CheckResult(path, _empty_stats(), diags)
     return check_document(doc, project, path, round_id, county_id, _pre=diags)
 
@@ -147,7 +181,9 @@ def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id:
     try:
         doc = word_document(read_docx(data))
     except WordError as err:
-        return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True)
+        return CheckResult(
+            path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True
+        )
     if not doc.blocks:
         return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, "io-empty",
                                                              "Word 文档里没有文字。请检查是不是打开了正确的文件。")])
@@ -170,14 +206,32 @@ def check_document(doc, project=None, path: str = "<text>", round_id: str | None
         except Exception as exc:  # a defect in a rule must not hide the other findings
             if os.environ.get("KAOHE_DEBUG"):
                 raise
-            diags.append(Diagnostic(path, 1, 1, ERROR, "internal-error",
-                                    f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。"))
+            diags.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    ERROR,
+                    "internal-error",
+                    f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。",
+                )
+            )
     diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
     if doc.origin == "docx":
         diags = [_in_paragraph(d, doc) if d.path == path else d for d in diags]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
-    return CheckResult(path, _stats(report), diags)
+    return CheckResult(path, _stats(report), diags, sections=_sections(report))
+
+
+def _sections(report: Report) -> list[tuple[int, str]]:
+    o = report.outline
+    heads = [(s.heading.line, s.heading.text) for s in o.structure]
+    if o.annex_index is not None:
+        b = report.blocks[o.annex_index]
+        heads.append((b.line, b.text.strip()))
+    heads += [(c.line, c.heading.text) for c in o.cases if c.heading is not None]
+    return sorted(set(heads))
 
 
 QUOTE_CHARS = 16
@@ -278,12 +332,12 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
                                 "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
                                 "或在命令中用 --round 和 --county 指明。"))
         return
-    if project is None or not project.rubrics_dir.is_dir():
+    from . import cache
+
+    if project is None or not (isinstance(project, cache.Facts) or project.rubrics_dir.is_dir()):
         diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
                                 "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
         return
-    from . import cache
-
     meta, mdiags = cache.round_info(project, rid)
     if meta is None:
         for d in mdiags:
@@ -305,15 +359,12 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
     report.year = meta.year
     report.county_name = county.name
     report.county_kind = county.kind
-    from .template import template_path
-
-    tpath = template_path(project.rubrics_dir, meta.rubric_id)
-    if not tpath.is_file():
+    template, tdiags, exists = cache.round_template(project, meta.rubric_id)
+    if not exists:
         diags.append(Diagnostic(path, r_line, 1, ERROR, "template-missing",
                                 f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
                                 f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。"))
         return
-    template, tdiags = cache.template_for(project, tpath)
     diags.extend(tdiags)
     report.template = template
     cache.save(project)
@@ -330,12 +381,9 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     usage = "请在命令中用 --round 和 --county 指明，例如：kaohe check 报告.docx --round luohe-2022 --county wuyang"
     from . import cache
 
-    if hasattr(project, "round_ids"):  # round facts without a project folder (the checker page)
-        ids = project.round_ids()
-    elif project is None or not project.rubrics_dir.is_dir():
+    if project is None or not (isinstance(project, cache.Facts) or project.rubrics_dir.is_dir()):
         return rid, cid, None  # reported below: no project
-    else:
-        ids = cache.round_ids(project)
+    ids = cache.round_ids(project)  # the project's rounds, or those of the checker page's facts
 
     title = build_outline(report.doc, None).title_text
     from .text import compact
@@ -366,7 +414,7 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
 
 
 def _choices(project) -> str:
-    from ..rounds.meta import round_ids
+    from .cache import round_ids
 
-    ids = round_ids(project.content_dir)
+    ids = round_ids(project)  # the project's rounds, or those of the checker page's facts
     return f"现有的考核轮次：{'、'.join(ids)}。" if ids else ""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError
 from ..rounds.model import RoundResults
@@ -125,6 +125,8 @@ def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, job
                 errors.extend(exc.diagnostics)
     if errors:
         raise DiagnosticError(errors)
+    if warnings is not None and order:
+        _say_stand_ins(project, fonts, warnings)
     if specs:
         render_all(specs, project, out_dir, jobs=jobs, fonts=fonts, progress=progress, warnings=warnings,
                    cache=pc, doc_keys=doc_keys)
@@ -133,6 +135,24 @@ def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, job
             warnings.extend(diags)
         _write_atomic(out_dir / rel, pdf)
     return [out_dir / rel for rel in order]
+
+
+def _say_stand_ins(project, fonts, warnings: list[Diagnostic]) -> None:
+    """Note once per build (not once per round) each role printed in a stand-in font."""
+    from . import fonts as _fonts
+
+    paths = _fonts.config_paths(project.root, fonts)
+    specs, diags = _fonts.load_font_config(paths, project.display)
+    if any(d.is_error for d in diags):
+        return  # the renderer reports the configuration's errors
+    where = project.display(paths[-1])
+    try:
+        notices = _fonts.stand_in_notices(_fonts.resolve_fonts(specs), where)
+    except DiagnosticError:
+        return
+    for notice in notices:
+        if notice not in warnings:
+            warnings.append(notice)
 
 
 def _pdf_cache(cache, project, fonts):

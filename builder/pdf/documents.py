@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from ..rounds.documents import review_points
@@ -87,6 +88,7 @@ def cn_number(n: int) -> str:
 
 
 def grade_text(grade: str | None) -> str:
+    """Return a grade as the 公文 writes it: ``A`` → ``A级``, a word grade as is, none → ``—``."""
     if not grade:
         return "—"
     return f"{grade}级" if re.fullmatch(r"[A-Za-z][+-]?", grade) else grade
@@ -108,52 +110,34 @@ def block(kind: str, text: str = "", lead: str = "", html: str = "") -> dict:
     return {"kind": kind, "text": text, "lead": lead, "html": html}
 
 
-# Characters after which a title may be broken well (ends of common words in titles).
-_GOOD_BREAK_AFTER = set("于度府作区县市局办委的和与及核果划案见告报知况设展动量")
-_NO_BREAK_BEFORE = set("，。、；：！？）》〕」』”’%．")
-_NO_BREAK_AFTER = set("（《〔「『“‘")
-
-
 def _width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    from .titles import width
+
+    return width(text)
 
 
-def title_lines(text: str, per_line: float = 18.0) -> list[str]:
-    """Break a 2号 title into balanced lines (GB/T 9704: 回行时词意完整、排列对称，梯形或菱形).
+def title_lines(text: str, per_line: float = 18.0, names: tuple[str, ...] = ()) -> list[str]:
+    """Break a 2号 title into balanced lines at word boundaries (:mod:`builder.pdf.titles`)."""
+    from .titles import title_lines as _lines
 
-    ``per_line`` is the line width in characters (Arabic digits count half). Breaks go
-    after word-final characters where possible, never inside a run of digits/Latin or
-    next to brackets, and the lines come out of similar length, longer ones first.
-    """
-    import itertools
-    import math
-
-    text = text.strip()
-    total = _width(text)
-    if total <= per_line:
-        return [text]
-    k = math.ceil(total / per_line)
-    ok = [i for i in range(1, len(text))
-          if not (ord(text[i - 1]) < 0x2E80 and ord(text[i]) < 0x2E80)
-          and text[i] not in _NO_BREAK_BEFORE and text[i - 1] not in _NO_BREAK_AFTER
-          and not (text[i - 1].isdigit() and text[i] in "年月日号分个项名次")]
-    best, best_cost = None, math.inf
-    ideal = total / k
-    for cuts in itertools.combinations(ok, k - 1):
-        lines = [text[a:b] for a, b in zip((0, *cuts), (*cuts, len(text)))]
-        widths = [_width(s) for s in lines]
-        if max(widths) > per_line or min(widths) < 2:
-            continue
-        cost = sum(abs(w - ideal) for w in widths)
-        cost += sum(0 if lines[j][-1] in _GOOD_BREAK_AFTER else 3 for j in range(k - 1))
-        cost += sum(0.5 for j in range(k - 1) if widths[j + 1] > widths[j])  # prefer longer lines first
-        if cost < best_cost:
-            best, best_cost = lines, cost
-    return best or [text]
+    return _lines(text, per_line, names)
 
 
 def _join(names: list[str]) -> str:
     return "、".join(names)
+
+
+_SENTENCE_END = "。！？…"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence ending in one full stop: "依据：……。" never becomes "。。"."""
+    text = text.strip().rstrip("，、；：,;:")
+    if not text:
+        return ""
+    if text[-1] in _SENTENCE_END or (text[-1] in "”’）)》" and len(text) > 1 and text[-2] in _SENTENCE_END):
+        return text
+    return text + "。"
 
 
 # --------------------------------------------------------------------------- shared parts
@@ -165,23 +149,37 @@ def created_date(rnd: Round) -> _dt.datetime | None:
     d = (n.printed or n.date) if n else None
     d = d or rnd.published_date
     if d is not None:
-        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.timezone.utc)
+        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
     return None
 
 
-def doc_info(rnd: Round, kind: str, title: str) -> dict:
+SAMPLE_MARK = "示例数据"
+
+
+def doc_info(rnd: Round, kind: str, title: str, author: str, subject: str) -> dict:
+    """PDF metadata (Title, Author = the issuing body, Subject, Keywords), the watermark of
+    an unpublished round and the 示例数据 mark of sample content (on every page and in the
+    Title, Subject and Keywords)."""
     created = created_date(rnd)
+    sample = SAMPLE_MARK if rnd.sample else ""
     return {
         "kind": kind,
-        "title": title,
-        "author": rnd.notification.organ if rnd.notification else rnd.organiser,
+        "title": f"{title}（{sample}）" if sample else title,
+        "author": author,
+        "subject": f"{sample}：{subject}" if sample else subject,
+        "keywords": ", ".join(k for k in (sample, "质量工作考核", subject) if k),
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "",
         "watermark": "" if rnd.is_published else WATERMARKS.get(rnd.status, "草稿"),
-        "sample_note": "示例数据：本文件中的得分、报告和反馈均为虚构，仅用于演示" if rnd.sample else "",
+        "sample_note": f"{sample}：本文件中的得分、报告和反馈均为虚构，仅用于演示" if sample else "",
     }
+
+
+def issuing_organ(rnd: Round) -> str:
+    """Return the organ that issues the round's documents: the notification's, else the organiser."""
+    return rnd.notification.organ if rnd.notification else rnd.organiser
 
 
 def header(organ: str, code: str) -> dict:
@@ -202,12 +200,14 @@ def header(organ: str, code: str) -> dict:
 
 
 def markdown_html(text: str) -> str:
+    """Return *text* (official Markdown) as the print templates' HTML (no raw HTML, safe links)."""
     from ..markdown import parse, render_html
 
     return render_html(parse(text))
 
 
 def default_requirements(rnd: Round) -> str:
+    """Return the 工作要求 paragraphs used when the notification does not write its own."""
     return ("各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
             "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
             "推动质量工作再上新台阶。\n\n"
@@ -307,10 +307,17 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
 
 
 def results_table(results: RoundResults) -> dict:
+    """Return the columns and rows of the results table in the 通报's annex.
+
+    The columns follow the round's ``publish`` setting (grades only, scores or ranks).
+    """
     rnd = results.round
     publish = rnd.publish
     has_grades = bool(rnd.rubric.grades)
-    cols = [{"title": "排名" if publish == "ranks" else "序号", "num": True}, {"title": "被考核单位", "num": False}]
+    cols: list[dict[str, Any]] = [
+        {"title": "排名" if publish == "ranks" else "序号", "num": True},
+        {"title": "被考核单位", "num": False},
+    ]
     if publish in ("scores", "ranks"):
         cols += [{"title": t, "num": True} for t in ("基本分", "加分", "扣分", "总分")]
     if has_grades:
@@ -321,7 +328,7 @@ def results_table(results: RoundResults) -> dict:
         col["width"] = fixed.get(col["title"], 0)
     cols[1]["width"] = 100 - sum(c["width"] for c in cols)
     order = {c.id: i for i, c in enumerate(rnd.counties)}
-    band_order = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
+    band_order: dict[str | None, int] = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
     rows_src = list(results.counties)
     if publish == "grades":
         rows_src.sort(key=lambda c: (band_order.get(c.grade, 99), order.get(c.county.id, 0)))
@@ -343,13 +350,27 @@ def results_table(results: RoundResults) -> dict:
 
 
 def notification_spec(results: RoundResults, project) -> DocSpec:
+    """Return the spec of the round's 通报.
+
+    :raises DiagnosticError: when ``round.yaml`` has no ``notification`` block.
+    """
     rnd = results.round
     n = rnd.notification
     src = _round_yaml(rnd, project)
     if n is None:
-        raise DiagnosticError([Diagnostic(src, 1, 1, ERROR, "pdf-notification-missing",
-                                          "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
-                                          hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    src,
+                    1,
+                    1,
+                    ERROR,
+                    "pdf-notification-missing",
+                    "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
+                    hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。",
+                )
+            ]
+        )
     annex_title = f"{rnd.title}结果"
     body: list[dict] = [block("p", _opening(rnd))]
     body.append(block("h1", "一、考核基本情况"))
@@ -359,7 +380,7 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
     body.append(block("h1", "三、有关要求"))
     body.append(block("html", html=markdown_html(n.requirements or default_requirements(rnd))))
     ctx = {
-        "doc": doc_info(rnd, "notification", n.title),
+        "doc": doc_info(rnd, "notification", n.title, n.organ, f"{rnd.title}结果通报"),
         "head": header(n.organ, n.doc_code),
         "title": title_lines(n.title),
         "to": n.to,
@@ -371,7 +392,9 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
                   "printed": cn_date(n.printed or n.date)},
     }
-    return DocSpec("notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
+    return DocSpec(
+        "notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src
+    )
 
 
 def _round_yaml(rnd: Round, project) -> str:
@@ -403,18 +426,25 @@ def _sections_of(tokens: list, titles: tuple[str, ...]) -> dict[str, list]:
 
 
 def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
+    """Return the spec of one county's feedback letter (考核结果反馈).
+
+    :param county: the county's results; its ``feedback/<county>.md`` gives the findings.
+    :raises OSError, UnicodeDecodeError: when the feedback file cannot be read
+        (:func:`doc_spec` reports it).
+    """
     from ..markdown import parse, render_html
 
     rnd = results.round
     c = county.county
-    organ = rnd.notification.organ if rnd.notification else rnd.organiser
+    n = rnd.notification
+    organ = issuing_organ(rnd)
     title = f"关于{c.name}{rnd.year}年度质量工作考核结果的反馈"
     diags: list[Diagnostic] = []
     sections: dict[str, str] = {}
     path = rnd.feedback.get(c.id)
     src = project.display(path) if path else _round_yaml(rnd, project)
     if path is not None:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _source_text(path, src, project)
         secs = _sections_of(parse(text), ("问题不足", "改进建议"))
         for name in ("问题不足", "改进建议"):
             if name in secs:
@@ -426,7 +456,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     if rnd.publish == "ranks" and county.rank is None:
         rank_text = "，因一票否决不排名次"
     elif rnd.publish == "ranks":
-        rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}"
+        rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}位"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
     summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"
                f"扣分{num(county.deductions)}分，总分{num(county.total)}分{grade_part}{rank_text}。")
@@ -445,44 +475,60 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     adjust = []
     for ln in county.bonus_lines:
         capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
-        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。" + (f"依据：{ln.evidence}。" if ln.evidence else ""))
+        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。"
+                      + (sentence(f"依据：{ln.evidence}") if ln.evidence else ""))
     for ln in county.deduction_lines:
         capped = (f"，经复核扣{num(ln.amount)}分" if ln.reviewed else
                   f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
         adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
                       f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
         if ln.evidence:
-            adjust[-1] += f"依据：{ln.evidence}。"
+            adjust[-1] += sentence(f"依据：{ln.evidence}")
         if ln.id in review:
             adjust[-1] = f"〔复核编号 {review[ln.id]}〕" + adjust[-1]
     if county.veto is not None:
-        adjust.append(f"一票否决：{county.veto_title}。" + (f"情况：{county.veto.description.rstrip('。')}。" if county.veto.description else ""))
+        adjust.append(f"一票否决：{county.veto_title}。"
+                      + (sentence(f"情况：{county.veto.description}") if county.veto.description else ""))
     date = rnd.notification.date if rnd.notification else rnd.published_date
     ctx = {
-        "doc": doc_info(rnd, "feedback", title),
-        "head": header(organ, ""),
-        "title": title_lines(title),
+        "doc": doc_info(rnd, "feedback", title, organ, f"{c.name}{rnd.year}年度质量工作考核结果反馈"),
+        "head": header(organ, n.feedback_code if n else ""),
+        "title": title_lines(title, names=(c.name, organ)),
         "to": government(c),
-        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。现将考核结果反馈如下。",
+        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。"
+        "现将考核结果反馈如下。",
         "summary": summary,
         "veto_text": veto_text,
         "areas": areas,
         "area_results": county.areas,
         "max_total": num(rnd.rubric.base_points),
-        "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
-                   "total": num(county.total), "grade": grade_text(county.grade)},
+        "totals": {
+            "base": num(county.base),
+            "bonus": num(county.bonus),
+            "deductions": num(county.deductions),
+            "total": num(county.total),
+            "grade": grade_text(county.grade),
+        },
         "adjust": adjust,
         # "无": the feedback states no problem (its section is missing); "未公开": there is no feedback at all,
         # as the county page says
         "feedback_public": path is not None,
-        "review_note": (f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，"
-                        f"报{organ}。") if review else "",
+        "review_note": (
+            f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，报{organ}。"
+        )
+        if review
+        else "",
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
         "date": cn_date(date),
+        # 版记 (印发机关和印发日期) only when round.yaml has the notification's dates: a
+        # draft round without them has nothing to print there.
+        "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
     }
-    return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
+    return DocSpec(
+        "feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags
+    )
 
 
 # --------------------------------------------------------------------------- report
@@ -506,6 +552,33 @@ def _is_annex_heading(text: str) -> bool:
     return re.match(r"^\s*附\s*件", text) is not None
 
 
+def _source_text(path: Path, src: str, project) -> str:
+    """A report or feedback decoded as ``kaohe check`` and ``validate`` decode it (builder/textio.py:
+    UTF-8 or GBK, the size limits), so that a file that checks also prints. The path rule was
+    applied when the round was loaded (builder/rounds/documents.py)."""
+    from ..textio import read_text
+
+    diags: list[Diagnostic] = []
+    text = read_text(path, src, diags)
+    if text is None:
+        raise DiagnosticError([d for d in diags if d.is_error])
+    return text
+
+
+def report_date(text: str) -> _dt.date | None:
+    """The report's date from its front matter (``date: 2023-01-10``), else None."""
+    from ..markdown import split_front_matter
+
+    fm, _ = split_front_matter(text)
+    m = re.search(r"^date:\s*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})['\"]?\s*$", fm.text or "", re.M)
+    if m is None:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
 def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
     """The self-report; the first ``#`` heading is the title, ``## 附件…`` starts the annex."""
     from ..markdown import parse, render_html
@@ -514,7 +587,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     c = county.county
     path = rnd.reports[c.id]
     src = project.display(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = _source_text(path, src, project)
     tokens = parse(text)
     title = f"{government(c)}{rnd.year}年度质量工作考核自评报告"
     parts: list[list] = [[]]
@@ -543,14 +616,18 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         parts[-1].append(tok)
         i += 1
     body_html = render_html(parts[0])
-    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t), "html": render_html(p)}
-               for k, (t, p) in enumerate(zip(annex_titles, parts[1:]))]
+    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t, names=(c.name,)),
+                "html": render_html(p)}
+               for k, (t, p) in enumerate(zip(annex_titles, parts[1:], strict=True))]
+    author = government(c)
     ctx = {
-        "doc": doc_info(rnd, "report", title),
-        "title": title_lines(title),
+        "doc": doc_info(rnd, "report", title, author, f"{c.name}{rnd.year}年度质量工作考核自评报告"),
+        "title": title_lines(title, names=(c.name, author)),
         "body": body_html,
         "attachments": annex_titles,
         "annexes": annexes,
+        "signature": author,
+        "date": cn_date(report_date(text)),
     }
     return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
 
@@ -587,10 +664,18 @@ def doc_rel_path(results: RoundResults, kind: str, county: str | None) -> str:
 
 
 def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> DocSpec:
-    """One document of :func:`round_docs` (DiagnosticError for a file that cannot be read)."""
+    """Return the spec of one document listed by :func:`round_docs`.
+
+    :param kind: ``notification``, ``feedback`` or ``report``.
+    :param county: the county id; ``None`` only for the notification.
+    :raises DiagnosticError: when the county's report or feedback cannot be read.
+    :raises ValueError: for a county document without a county of the round.
+    """
     if kind == "notification":
         return notification_spec(results, project)
-    cr = results.county(county)
+    cr = results.county(county) if county is not None else None
+    if cr is None:
+        raise ValueError(f"a {kind} document needs a county of round {results.round.id}, not {county!r}")
     try:
         return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
     except (OSError, UnicodeDecodeError) as exc:

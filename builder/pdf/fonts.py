@@ -8,8 +8,8 @@ overrides roles with its own YAML file (``KAOHE_PRINT_FONTS`` or the ``fonts`` a
 Each document embeds subsets cut to the characters it uses, made before WeasyPrint sees
 the font: the Noto CJK collections are 20–27 MB each, and WeasyPrint's own subsetting
 keeps every glyph id, which makes both rendering and the PDF large. Subsets are made with
-HarfBuzz (``libharfbuzz-subset``, which WeasyPrint itself loads; milliseconds per font)
-or, when that library is missing, with fontTools (slower), and cached per process by
+HarfBuzz's hb-subset through uharfbuzz (pinned in pyproject.toml; milliseconds per font)
+or, when it cannot be imported, with fontTools (slower), and cached per process by
 (font, character set).
 
 :func:`resolve_fonts` raises :class:`~builder.diagnostics.DiagnosticError` for a font that
@@ -27,9 +27,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-from ..diagnostics import ERROR, Diagnostic, DiagnosticError
-from ..fields import Fields, did_you_mean
+from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
 ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "songti")
@@ -56,10 +56,13 @@ class FontSpec:
     index: int | None
     package: str  # how to get it, e.g. "fonts-noto-cjk" (apt) or a free text for licensed fonts
     where: tuple[str, int, int]  # config file, line, column for diagnostics
+    stand_in_for: str = ""  # the licensed font an office should use in this role ("" = none)
 
 
 @dataclass(frozen=True)
 class ResolvedFont:
+    """A font role bound to a file on this machine (face *index* of *file*)."""
+
     role: str
     family: str
     style: str
@@ -67,9 +70,11 @@ class ResolvedFont:
     index: int
     package: str
     key: str  # identifies the file's content: path, face index, size, mtime
+    stand_in_for: str = ""
 
     @property
     def label(self) -> str:
+        """The font as the messages name it: family and style."""
         return f"{self.family}{' ' + self.style if self.style else ''}"
 
 
@@ -88,6 +93,7 @@ def config_paths(project_root: Path, override: Path | str | None = None) -> list
 
 def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec], list[Diagnostic]]:
     """Read the role mapping; later files override earlier ones role by role."""
+    from ..fields import Fields, did_you_mean
     from ..yamlio import key_pos_of, load_yaml
 
     specs: dict[str, FontSpec] = {}
@@ -115,6 +121,7 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             file = f.get("file", "str")
             index = f.get("index", "int")
             package = f.get("package", "str", default="")
+            stand_in_for = f.get("stand_in_for", "str", default="")
             f.get("name", "str")  # display name, documentation only
             f.get("note", "str")
             f.finish()
@@ -124,13 +131,22 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
                 fpath = Path(os.path.expanduser(file))
                 if not fpath.is_absolute():
                     fpath = path.parent / fpath
-            specs[role] = FontSpec(role, family, style, fpath, index, package, (shown, line, col))
+            specs[role] = FontSpec(role, family, style, fpath, index, package, (shown, line, col), stand_in_for)
         for key in top.m:
             if key not in ROLES:
                 line, col = key_pos_of(top.m, key)
                 hint = did_you_mean(key, ROLES)
-                diags.append(Diagnostic(shown, line, col, ERROR, "pdf-font-role",
-                                        f"不认识的字体角色“{key}”，可用的角色：{'、'.join(f'{r}（{ROLE_NAMES[r]}）' for r in ROLES)}。{hint}".rstrip()))
+                known = "、".join(f"{r}（{ROLE_NAMES[r]}）" for r in ROLES)
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        col,
+                        ERROR,
+                        "pdf-font-role",
+                        f"不认识的字体角色“{key}”，可用的角色：{known}。{hint}".rstrip(),
+                    )
+                )
     for role in ROLES:
         if role not in specs and paths:
             diags.append(Diagnostic(display(paths[0]), 1, 1, ERROR, "pdf-font-role-missing",
@@ -195,14 +211,27 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             if index is None:
                 index = _face_index(file, spec.family)
                 if index is None:
-                    diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-family",
-                                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。"))
+                    diags.append(
+                        Diagnostic(
+                            *spec.where,
+                            ERROR,
+                            "pdf-font-family",
+                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。",
+                        )
+                    )
                     continue
         else:
             faces = _fc_list(spec.family)
             if faces is None:
-                diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-fc-list",
-                                        "找不到 fc-list 命令，无法查找已安装的字体。请安装：apt-get install fontconfig，或在字体配置中写明 file。"))
+                diags.append(
+                    Diagnostic(
+                        *spec.where,
+                        ERROR,
+                        "pdf-font-fc-list",
+                        "找不到 fc-list 命令，无法查找已安装的字体。"
+                        "请安装：apt-get install fontconfig，或在字体配置中写明 file。",
+                    )
+                )
                 continue
             if spec.style:
                 faces = [f for f in faces if spec.style in f[3]]
@@ -214,9 +243,31 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             file, index = faces[0][0], faces[0][1]
         st = file.stat()
         key = f"{file.resolve()}#{index}:{st.st_size}:{st.st_mtime_ns}"
-        out[role] = ResolvedFont(role, spec.family, spec.style, file.resolve(), index, spec.package, key)
+        out[role] = ResolvedFont(role, spec.family, spec.style, file.resolve(), index, spec.package, key,
+                                 spec.stand_in_for)
     if diags:
         raise DiagnosticError(diags)
+    return out
+
+
+def stand_in_notices(fonts: dict[str, ResolvedFont], where: str) -> list[Diagnostic]:
+    """One INFO diagnostic per role set in a stand-in where an office should use a licensed
+    font (``stand_in_for`` in the font configuration), naming the role and both fonts."""
+    out = []
+    for role in ROLES:
+        font = fonts.get(role)
+        if font is not None and font.stand_in_for:
+            out.append(
+                Diagnostic(
+                    where,
+                    0,
+                    0,
+                    INFO,
+                    "pdf-font-stand-in",
+                    f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
+                    hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。",
+                )
+            )
     return out
 
 
@@ -237,101 +288,60 @@ def _face_index(file: Path, family: str) -> int | None:
 
 
 class _HarfBuzz:
-    """A tiny ctypes binding of hb-subset (the library WeasyPrint itself loads).
+    """HarfBuzz's subsetter (hb-subset) through uharfbuzz, the maintained Python binding.
 
-    ctypes rather than cffi: no C declarations to parse, so a worker process starts
-    faster. Faces and their character sets are kept for the life of the process.
+    Faces and their character sets are kept for the life of the process. The default
+    subset input is used (layout tables kept for the characters, glyph ids renumbered).
     """
 
-    def __init__(self):
-        import ctypes
-        import ctypes.util
-
-        self.lib = None
-        names = [ctypes.util.find_library("harfbuzz-subset"), "libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
-                 "libharfbuzz-subset-0.dll"]
-        for name in filter(None, names):
-            try:
-                self.lib = ctypes.CDLL(name)
-                break
-            except OSError:
-                continue
-        if self.lib is None:
-            return
-        c, p, u = ctypes, ctypes.c_void_p, ctypes.c_uint
-        for fn, res, args in (
-            ("hb_blob_create_from_file", p, [c.c_char_p]),
-            ("hb_blob_get_length", u, [p]),
-            ("hb_blob_get_data", p, [p, c.POINTER(u)]),
-            ("hb_blob_destroy", None, [p]),
-            ("hb_face_create", p, [p, u]),
-            ("hb_face_destroy", None, [p]),
-            ("hb_face_reference_blob", p, [p]),
-            ("hb_set_create", p, []),
-            ("hb_set_add", None, [p, c.c_uint32]),
-            ("hb_set_has", c.c_int, [p, c.c_uint32]),
-            ("hb_face_collect_unicodes", None, [p, p]),
-            ("hb_subset_input_create_or_fail", p, []),
-            ("hb_subset_input_destroy", None, [p]),
-            ("hb_subset_input_unicode_set", p, [p]),
-            ("hb_subset_or_fail", p, [p, p]),
-        ):
-            f = getattr(self.lib, fn)
-            f.restype, f.argtypes = res, args
-        self._c = ctypes
+    def __init__(self) -> None:
         self._faces: dict[str, tuple] = {}
+        self.hb: ModuleType | None
+        try:
+            import uharfbuzz
+        except ImportError:
+            self.hb = None
+            return
+        self.hb = uharfbuzz
+
+    def _lib(self) -> ModuleType:
+        if self.hb is None:
+            raise RuntimeError("uharfbuzz is not installed: use the fontTools backend")
+        return self.hb
 
     @property
     def ok(self) -> bool:
-        return self.lib is not None
+        return self.hb is not None
 
     def face(self, font: ResolvedFont):
-        """(hb_face, unicode set) of a font."""
+        """(hb Face, set of its code points) of a font."""
         if font.key not in self._faces:
-            lib = self.lib
-            blob = lib.hb_blob_create_from_file(os.fsencode(font.file))
-            if not blob or lib.hb_blob_get_length(blob) == 0:
+            hb = self._lib()
+            blob = hb.Blob.from_file_path(str(font.file))
+            face = hb.Face(blob, font.index)
+            if face.glyph_count == 0:
                 raise OSError(f"cannot read {font.file}")
-            face = lib.hb_face_create(blob, font.index)
-            unicodes = lib.hb_set_create()
-            lib.hb_face_collect_unicodes(face, unicodes)
-            self._faces[font.key] = (blob, face, unicodes)
+            self._faces[font.key] = (face, frozenset(face.unicodes))
         return self._faces[font.key]
 
     def covers(self, font: ResolvedFont, codepoints) -> set[int]:
-        _, _, unicodes = self.face(font)
-        has = self.lib.hb_set_has
-        return {cp for cp in codepoints if has(unicodes, cp)}
+        _, unicodes = self.face(font)
+        return {cp for cp in codepoints if cp in unicodes}
 
     def subset(self, font: ResolvedFont, codepoints) -> bytes:
-        lib, c = self.lib, self._c
-        _, face, _ = self.face(font)
-        inp = lib.hb_subset_input_create_or_fail()
-        if not inp:
-            raise MemoryError("hb_subset_input_create_or_fail")
+        face, _ = self.face(font)
+        hb = self._lib()
+        inp = hb.SubsetInput()
+        inp.unicode_set.update(sorted(codepoints))
         try:
-            uset = lib.hb_subset_input_unicode_set(inp)
-            for cp in sorted(codepoints):
-                lib.hb_set_add(uset, cp)
-            out = lib.hb_subset_or_fail(face, inp)
-        finally:
-            lib.hb_subset_input_destroy(inp)
-        if not out:
-            raise RuntimeError(f"HarfBuzz could not subset {font.file}")
-        try:
-            blob = lib.hb_face_reference_blob(out)
-            try:
-                length = c.c_uint(0)
-                data = lib.hb_blob_get_data(blob, c.byref(length))
-                return c.string_at(data, length.value)
-            finally:
-                lib.hb_blob_destroy(blob)
-        finally:
-            lib.hb_face_destroy(out)
+            out = hb.subset(face, inp)
+        except RuntimeError as exc:
+            raise RuntimeError(f"HarfBuzz could not subset {font.file}: {exc}") from None
+        return out.blob.data
 
 
 class _FontToolsBackend:
-    """Fallback when libharfbuzz-subset is missing: fontTools (≈0.7 s per CJK font)."""
+    """Fallback when uharfbuzz cannot be imported: fontTools (≈0.7 s per CJK font)."""
 
     def __init__(self):
         self._cmaps: dict[str, set[int]] = {}
@@ -371,6 +381,7 @@ _backend = None
 
 
 def backend():
+    """Return the process-wide subsetter: HarfBuzz when uharfbuzz imports, else fontTools."""
     global _backend
     with _backend_lock:
         if _backend is None:
@@ -475,6 +486,32 @@ def check_coverage(fonts: dict[str, ResolvedFont], codepoints: set[int], where: 
 
 def _is_space(cp: int) -> bool:
     return cp in (0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000)
+
+
+_INK: dict[tuple[str, str], float] = {}
+
+
+def ink_top(font: ResolvedFont, ch: str) -> float:
+    """How far below the top of the em box (the OS/2 typo ascender, see
+    :func:`normalise_metrics`) the ink of ``ch`` starts, in em. GB/T 9704 places the
+    page-number 一字线 by its ink, 7 mm below the version, not by its line box."""
+    key = (font.key, ch)
+    if key not in _INK:
+        from fontTools.pens.boundsPen import BoundsPen
+        from fontTools.ttLib import TTFont
+
+        tt = TTFont(str(font.file), fontNumber=font.index, lazy=True)
+        upm = tt["head"].unitsPerEm
+        ascender = tt["OS/2"].sTypoAscender
+        glyphs = tt.getGlyphSet()
+        name = tt.getBestCmap().get(ord(ch))
+        if name is None:
+            _INK[key] = 0.0
+        else:
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            _INK[key] = (ascender - pen.bounds[3]) / upm if pen.bounds else 0.0
+    return _INK[key]
 
 
 def font_faces(fonts: dict[str, ResolvedFont], codepoints: set[int]) -> tuple[str, dict[str, bytes]]:

@@ -66,6 +66,7 @@ class Notification:
     printed: _dt.date | None = None  # 印发日期
     signature: str = ""  # 发文机关署名 (defaults to organ)
     requirements: str = ""  # 有关要求 paragraph(s) for the body, Markdown
+    feedback_code: str = ""  # 发文字号 of the feedback letters (normalised like doc_code), "" = none
 
     @property
     def doc_code(self) -> str:
@@ -118,6 +119,7 @@ class Round:
     published_date: _dt.date | None = None  # 发布日期 on the site
     sample: bool = False  # fictional sample data (示例数据): labelled on every page
     description: str = ""
+    publish_docx: bool = False  # the office's .docx copies go on the site too (default: never)
     scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     self_scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     ratings: dict = field(default_factory=dict)  # (county_id, item_id) -> RatingEntry

@@ -209,7 +209,7 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     MEMO.store = store if store.enabled else None
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
-    site = collect(project, drafts=bool(opts.drafts))
+    site = collect(project, drafts=bool(opts.drafts), cache=store)
     errors = [d for d in site.diagnostics if d.is_error]
     if errors:
         raise DiagnosticError(errors)
@@ -242,8 +242,8 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                 written[rel] = name
         build.progress = None
     _write_build_log(build)
-    if build.options.strict and build.warnings:
-        raise StrictError(build.warnings)
+    if build.options.strict and any(d.severity == WARNING for d in build.warnings):
+        raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
     return Result(sorted(written), build.warnings, build)
 
 
@@ -254,7 +254,8 @@ class StrictError(DiagnosticError):
 class OutputError(DiagnosticError):
     """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
 
-    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "opendata": "开放数据"}
+    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "opendata": "开放数据",
+              "checkpage": "检查自评报告页面"}
 
     def __init__(self, name: str, diagnostics):
         super().__init__(diagnostics)
@@ -665,6 +666,21 @@ def write_pdfs(build: Build, out: Path) -> list[str]:
     return [p.relative_to(out).as_posix() for p in paths]
 
 
+def write_docx(build: Build, out: Path) -> list[str]:
+    """The office's Word copies (:mod:`builder.word.official`) of the rounds whose
+    round.yaml asks for them (``publish_docx: true``; default: never on the site). Like the
+    PDFs, a round that publishes grades only keeps its feedback letters off the site."""
+    written: list[str] = []
+    for res in build.site.rounds:
+        if not res.round.publish_docx:
+            continue
+        from ..word.official import write_round_docx
+
+        kinds = ("notification",) if res.round.publish == "grades" else None
+        written += [p.relative_to(out).as_posix() for p in write_round_docx(res, build.project, out, kinds=kinds)]
+    return written
+
+
 def write_sitemap(build: Build, out: Path) -> list[str]:
     """``sitemap.xml`` (and ``.gz``): every page with its date when ``site_url`` is set,
     else an empty list (a sitemap needs absolute URLs)."""
@@ -686,6 +702,13 @@ def write_sitemap(build: Build, out: Path) -> list[str]:
     return ["sitemap.xml", "sitemap.xml.gz"]
 
 
+def write_check_page(build: Build, out: Path) -> list[str]:
+    """The checker page's files under ``check/`` (:mod:`builder.checkpage`; its page is in the plan)."""
+    from ..checkpage.write import write_check_page as write
+
+    return write(build.site, out, build.warnings, cache=build.cache)
+
+
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
     ("pages", write_pages),
@@ -694,6 +717,8 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("search", write_search),
     ("opendata", write_open_data),
     ("pdfs", write_pdfs),
+    ("docx", write_docx),
+    ("checkpage", write_check_page),
     ("sitemap", write_sitemap),
 ]
 
@@ -720,7 +745,7 @@ def _write_build_log(build: Build) -> None:
     if not store.enabled:
         return
     data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
-            "corrupt": store.stats.corrupt}
+            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
     try:
         target = store.root.parent / "last-build.json"
         target.parent.mkdir(parents=True, exist_ok=True)

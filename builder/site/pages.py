@@ -15,6 +15,7 @@ URL layout (``use_directory_urls``)::
     rubrics/                   every rubric
     rubrics/<rubric>/          the rubric tree, bonus, deductions, veto, grade bands
     search/                    local search
+    check/                     the checker page (builder/checkpage/), when a shown round has a report template
 
 What a round publishes (``Round.publish``) decides what appears anywhere — pages, charts
 and the search index: ``grades`` shows grades only; ``scores`` adds the scores;
@@ -33,6 +34,7 @@ from ..rubric.model import Node, Rubric
 from . import usermd
 from .collect import SiteData, round_date
 from .pagecache import render_markdown
+from ..checkpage.page import plan_page as plan_check_page
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定，尚未发布", "published": "已发布"}
 PUBLISH_LABELS = {"grades": "公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
@@ -63,7 +65,7 @@ class DocMeta:
 @dataclass
 class PageSpec:
     url: str  # site-relative directory URL: "" (home), "luohe-2022/", "luohe-2022/wuyang/"
-    kind: str  # home | rounds | round | county | report | rubrics | rubric | search
+    kind: str  # home | rounds | round | county | report | rubrics | rubric | search | check
     template: str
     meta: DocMeta
     crumbs: tuple[tuple[str, str], ...]  # (title, url) from home to the parent page
@@ -231,6 +233,10 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     home = (("首页", ""),)
 
     summaries = [round_summary(res) for res in rounds]
+    check = plan_check_page(site, site_date, publisher)  # check/: the checker page, or None
+    check_rounds = {c["id"] for c in check.data["rounds"]} if check is not None else set()
+    for s in summaries:
+        s["check_url"] = check.url if s["round"].id in check_rounds else None
     used_by: dict[str, list[Round]] = {}
     for res in rounds:
         used_by.setdefault(res.round.rubric.id, []).append(res.round)
@@ -243,7 +249,7 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                                   sample=any(s["round"].sample for s in summaries[:1]),
                                   draft=summaries[0]["draft"] if summaries else ""),
                           (), {"rounds": summaries, "latest": summaries[0] if summaries else None,
-                               "rubrics": site.rubrics}))
+                               "rubrics": site.rubrics, "check_url": check.url if check is not None else None}))
     pages.append(PageSpec("rounds/", "rounds", "rounds.html",
                           DocMeta("考核结果", site_date, publisher, description="历年质量工作考核结果一览。",
                                   sample=any(s["round"].sample for s in summaries)),
@@ -259,6 +265,9 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
                           home, {}))
 
+    if check is not None:
+        pages.append(check)
+        search.append(SearchDoc(check.url, check.meta.title, "页面", check.meta.description))
     histories = county_histories(rounds)
     for s in summaries:
         _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}), histories)

@@ -81,15 +81,19 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         except DiagnosticError as e:
             self.on_build_error(error=e)
             raise PluginError(f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n" + _format(e.diagnostics)) from None
-        if self.result.warnings:
-            log.warning("考核数据有需要注意的地方：\n" + _format(self.result.warnings))
+        notes = [d for d in self.result.warnings if d.severity == "info"]
+        warnings = [d for d in self.result.warnings if d.severity != "info"]
+        if warnings:
+            log.warning("考核数据有需要注意的地方：\n" + _format(warnings))
+        if notes:  # (MkDocs' --strict counts warnings only)
+            log.info("提示：\n" + _format(notes))
         for d in build.notes:  # every waiver of the publication gate is stated in the log
             log.info("发布检查豁免：" + _format([d]).rstrip())
         if build.site.hidden:
             log.info("未发布的轮次没有生成页面：" + "、".join(build.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
 
     def on_files(self, files, *, config):
-        return Files([File(rel, str(self.staging), config.site_dir, use_directory_urls=False)
+        return Files([_Output(rel, str(self.staging), config.site_dir, use_directory_urls=False)
                       for rel in self.result.files])
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -114,6 +118,14 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             return make()
         except StagingError as e:
             raise PluginError(str(e)) from None
+
+
+class _Output(File):
+    """A file the pipeline wrote: copied as it is, never rendered by MkDocs as a page (the
+    checker page's .md report templates are downloads)."""
+
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 def _name_site_dir(temp: str, final: str) -> None:

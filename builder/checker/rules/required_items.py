@@ -25,6 +25,10 @@ _GUIDANCE = re.compile(r"【[^】]*】?")
 
 def titles(project, rubric_id: str) -> dict[str, str]:
     """Item id → title from the rubric, or {} when the rubric is absent or does not load."""
+    from ..cache import Facts
+
+    if isinstance(project, Facts):  # the checker page: titles exported at build time
+        return project.item_titles(rubric_id)
     if project is None or not hasattr(project, "load_rubric"):
         return {}
     try:
@@ -49,6 +53,11 @@ def _number_patterns(n: str) -> list[re.Pattern]:
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     req = report.template.required_items
     if req is None:
         return

@@ -1,0 +1,130 @@
+"""The Python that the checker page runs in the browser, packed into one zip file.
+
+The zip holds the checker's own source (the same files ``kaohe check`` runs) and the pure-Python
+libraries it imports, taken from the environment kaohe is installed in: the browser runs
+exactly the versions the command line runs, with no second list of pins and no download at
+build time. Pyodide unpacks the zip into its file system and imports from it.
+
+Which files: :data:`SOURCES` (paths under the package folder; a folder means its ``*.py``
+files, recursively) and :data:`DISTRIBUTIONS` (installed distributions: their import
+packages and their ``.dist-info`` metadata and licences). A source that does not exist is
+skipped, so the list may name a reader before it is merged. The zip is byte-identical for
+the same files (sorted names, fixed dates and modes).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent  # builder/
+
+# The checker and what it imports on its warm path (see tests/test_checkpage.py, which runs
+# the packed zip with nothing else on sys.path).
+SOURCES = (
+    "__init__.py",
+    "diagnostics.py",
+    "textio.py",
+    "markdown.py",
+    "buildcache.py",  # imported by the check cache (not used with the page's facts)
+    "env.py",
+    "_vendor",  # vendored pure-Python libraries (builder/_vendor/), when present
+    "checker",
+    "word/__init__.py",
+    "word/read*.py",  # the .docx reader (builder/word/), when present
+    "checkpage/__init__.py",
+    "checkpage/browser.py",
+)
+# Pure-Python libraries the checker imports (markdown-it-py needs mdurl). PyYAML's pure-Python
+# part (its C extension is left out; PyYAML falls back on its own) reads only the rare front
+# matter that is not plain "key: value" lines, as on the command line; the round facts never
+# need it (they come as JSON, see builder.checker.cache.Facts).
+DISTRIBUTIONS = ("markdown-it-py", "mdurl", "mdit-py-cjk-friendly", "defusedxml", "pyyaml")
+_NATIVE = (".so", ".pyd", ".dylib", ".pyc")
+
+_DATE = (1980, 1, 1, 0, 0, 0)
+_SKIP_META = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+
+
+def source_files() -> list[tuple[str, Path]]:
+    """(name in the zip, file) for every source of :data:`SOURCES` that exists."""
+    out: dict[str, Path] = {}
+    for pattern in SOURCES:
+        matches = [PACKAGE / pattern] if "*" not in pattern else sorted(PACKAGE.glob(pattern))
+        for m in matches:
+            files = sorted(m.rglob("*.py")) if m.is_dir() else ([m] if m.is_file() else [])
+            for f in files:
+                if "__pycache__" not in f.parts:
+                    out["builder/" + f.relative_to(PACKAGE).as_posix()] = f
+    return sorted(out.items())
+
+
+def distribution_files(name: str) -> list[tuple[str, Path]]:
+    """(name in the zip, file) of an installed distribution; [] when it is not installed."""
+    try:
+        dist = md.distribution(name)
+    except md.PackageNotFoundError:
+        return []
+    out = []
+    for rel in dist.files or ():
+        parts = Path(rel).parts
+        if not parts or parts[0] in ("..", "bin") or "__pycache__" in parts or rel.suffix in _NATIVE:
+            continue
+        if parts[0].endswith(".dist-info") and parts[-1] in _SKIP_META:
+            continue
+        path = Path(dist.locate_file(rel))
+        if path.is_file():
+            out.append((Path(rel).as_posix(), path))
+    return sorted(out)
+
+
+def bundle_files() -> list[tuple[str, Path]]:
+    files = source_files()
+    for name in DISTRIBUTIONS:
+        files += distribution_files(name)
+    return sorted(dict(files).items())
+
+
+def build_zip() -> bytes:
+    """The zip of :func:`bundle_files` (deterministic bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, path in bundle_files():
+            info = zipfile.ZipInfo(name, _DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, path.read_bytes(), compresslevel=9)
+    return buf.getvalue()
+
+
+def compiled_zip(data: bytes, cache=None) -> bytes:
+    """``data`` (a zip from :func:`build_zip`) with its modules compiled to bytecode by Pyodide's
+    Python (``precompile.mjs`` under Node), from the build cache when it was compiled before;
+    ``data`` itself when Node or Pyodide is missing or the compiler fails (the page then
+    compiles the sources in the browser: slower, the same findings)."""
+    from ..buildcache import Hasher, sha256
+    from .write import HERE, cached_bytes, pinned_version, runtime_problem
+
+    node = shutil.which("node")
+    if node is None or runtime_problem() is not None:
+        return data
+    script = HERE / "precompile.mjs"
+    key = Hasher("checkpage-pyc", pinned_version(), sha256(script.read_bytes()),
+                 sha256((HERE / "precompile.py").read_bytes()), sha256(data)).hexdigest()
+    return cached_bytes(cache, "checkpage-pyc", key, lambda: _run(node, script, data)) or data
+
+
+def _run(node: str, script: Path, data: bytes) -> bytes | None:
+    with tempfile.TemporaryDirectory(prefix="kaohe-pyc-") as tmp:
+        src, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
+        src.write_bytes(data)
+        try:
+            p = subprocess.run([node, str(script), str(src), str(out)], capture_output=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.read_bytes() if p.returncode == 0 and out.is_file() else None
