@@ -413,7 +413,7 @@ def bench(args) -> dict:
 # ───────────────────────────── the table ─────────────────────────────
 
 LABELS = {
-    "cold": "cold `mkdocs build` (site + all PDFs)",
+    "cold": "cold build (site + all PDFs)",
     "rebuild": "rebuild after one report changed (site + PDFs)",
     "rebuild-sheet": "rebuild after one score in one sheet changed (site + PDFs)",
     "site-cold": "site part alone (`KAOHE_PDFS=0`), cold",

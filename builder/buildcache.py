@@ -124,6 +124,7 @@ class CacheStats:
     stored: int = 0
     rendered: list[str] = field(default_factory=list)  # outputs made anew in this build
     reused: list[str] = field(default_factory=list)  # outputs taken from the cache
+    rounds_reused: list[str] = field(default_factory=list)  # rounds not loaded again (site/roundcache.py)
 
     def as_dict(self) -> dict:
         return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
@@ -141,6 +142,10 @@ class BuildCache:
             enabled = _env.cache_enabled()
         self.enabled = enabled
         self.stats = CacheStats()
+        # id(value) -> (value, SHA-256 of its plain-data serialisation (to_plain, JSON)), for the
+        # values this build wrote or read as plain data; page keys use them instead of walking
+        # the value again (builder/site/pagecache.py). Never stored.
+        self.known_values: dict[int, tuple[object, str]] = {}
 
     @classmethod
     def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":
@@ -265,3 +270,113 @@ def _touch(path: Path) -> None:
         os.utime(path)
     except OSError:
         pass
+
+
+# ── plain data: dataclasses of the core models as JSON, never pickles ──
+
+_ALLOWED_MODULES = ("builder.rounds.", "builder.rubric.")
+
+
+class NotPlain(TypeError):
+    """A value :func:`to_plain` cannot write (it is then simply not cached)."""
+
+
+def to_plain(obj) -> object:
+    """``obj`` as JSON-ready data: dataclasses of ``builder.rounds``/``builder.rubric`` by class
+    name and fields (an object met again is a reference, so shared objects stay shared),
+    Decimal, date, Path, tuple, list, dict and set tagged, str/int/bool/None as they are.
+    Anything else raises :class:`NotPlain`. :func:`from_plain` reads it back."""
+    import dataclasses
+    import datetime as _dt
+    from decimal import Decimal
+    from pathlib import PurePath
+
+    seen: dict[int, int] = {}
+    keep: list = []
+
+    def enc(o):
+        t = type(o)
+        if o is None or t is bool or t is int or t is str:
+            return o
+        if t is Decimal:
+            return ["D", str(o)]
+        if t is _dt.date:
+            return ["d", o.isoformat()]
+        if t is tuple:
+            return ["T", [enc(x) for x in o]]
+        if t is list:
+            return ["L", [enc(x) for x in o]]
+        if t is dict:
+            return ["M", [[enc(k), enc(v)] for k, v in o.items()]]
+        if isinstance(o, PurePath):
+            return ["P", str(o)]
+        if t in (set, frozenset):
+            return ["S" if t is set else "F", sorted((enc(x) for x in o), key=repr)]
+        if dataclasses.is_dataclass(o) and not isinstance(o, type) and t.__module__.startswith(_ALLOWED_MODULES):
+            ref = seen.get(id(o))
+            if ref is not None:
+                return ["R", ref]
+            seen[id(o)] = len(seen)
+            keep.append(o)
+            return ["O", f"{t.__module__}:{t.__qualname__}", [enc(getattr(o, f.name)) for f in dataclasses.fields(o)]]
+        raise NotPlain(f"{t.__module__}.{t.__qualname__}")
+
+    return enc(obj)
+
+
+def from_plain(data) -> object:
+    """The value :func:`to_plain` wrote. Raises ValueError for anything it would not write
+    (an unknown tag, a class outside the core models or whose fields changed)."""
+    import dataclasses
+    import datetime as _dt
+    import importlib
+    from decimal import Decimal
+    from pathlib import Path as _Path
+
+    objects: list = []
+    classes: dict[str, tuple] = {}
+
+    def cls_of(name: str):
+        if name not in classes:
+            module, _, qual = name.partition(":")
+            if not module.startswith(_ALLOWED_MODULES) or "." in qual:
+                raise ValueError(f"class not allowed: {name}")
+            cls = getattr(importlib.import_module(module), qual, None)
+            if cls is None or not dataclasses.is_dataclass(cls):
+                raise ValueError(f"not a model class: {name}")
+            classes[name] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
+        return classes[name]
+
+    def dec(d):
+        if not isinstance(d, list):
+            return d
+        tag, body = d[0], d[1]
+        if tag == "D":
+            return Decimal(body)
+        if tag == "d":
+            return _dt.date.fromisoformat(body)
+        if tag == "T":
+            return tuple(dec(x) for x in body)
+        if tag == "L":
+            return [dec(x) for x in body]
+        if tag == "M":
+            return {dec(k): dec(v) for k, v in body}
+        if tag == "P":
+            return _Path(body)
+        if tag in ("S", "F"):
+            return (set if tag == "S" else frozenset)(dec(x) for x in body)
+        if tag == "R":
+            return objects[body]
+        if tag == "O":
+            cls, names = cls_of(body)
+            values = d[2]
+            if len(values) != len(names):
+                raise ValueError(f"fields of {body} changed")
+            obj = cls.__new__(cls)
+            objects.append(obj)
+            for name, value in zip(names, values):
+                object.__setattr__(obj, name, dec(value))
+            return obj
+        raise ValueError(f"unknown tag {tag!r}")
+
+    return dec(data)

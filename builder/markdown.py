@@ -19,8 +19,8 @@ with :func:`render_html`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -45,9 +45,11 @@ def make_parser():
 
     from ._vendor.cjk_friendly import cjk_friendly
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").use(cjk_friendly)
-    md.validateLink = is_safe_url  # unsafe targets never become links
-    return md
+    class SafeLinks(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # markdown-it-py asks this for every link target
+            return is_safe_url(url)  # unsafe targets never become links
+
+    return SafeLinks("commonmark", {"html": False, "linkify": False}).enable("table").use(cjk_friendly)
 
 
 class FrontMatter(NamedTuple):
@@ -175,10 +177,11 @@ def render_html(tokens: list) -> str:
                 Token("text", "", 0, content=c.content) if c.type == "html_inline" else c
                 for c in _safe_children(tok.children)
             ]
-        elif tok.type in ("link_open", "image") or tok.attrGet("href") or tok.attrGet("src"):
-            if not is_safe_url(tok.attrGet("href") or tok.attrGet("src") or ""):
-                tok = copy.copy(tok)
-                tok.attrs = {k: v for k, v in tok.attrs.items() if k not in ("href", "src")}
+        elif (tok.type in ("link_open", "image") or tok.attrGet("href") or tok.attrGet("src")) and not is_safe_url(
+            tok.attrGet("href") or tok.attrGet("src") or ""
+        ):
+            tok = copy.copy(tok)
+            tok.attrs = {k: v for k, v in tok.attrs.items() if k not in ("href", "src")}
         safe.append(tok)
     return md.renderer.render(safe, md.options, {})
 
@@ -230,8 +233,20 @@ def front_matter_values(fm: FrontMatter, path: str) -> tuple[dict, dict, list]:
         mark = getattr(exc, "problem_mark", None)
         line = fm.start_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        return {}, {}, [Diagnostic(path, line, col, ERROR, FRONT_MATTER_RULE,
-                                   "开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。")]
+        return (
+            {},
+            {},
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    ERROR,
+                    FRONT_MATTER_RULE,
+                    "开头 --- 之间的信息格式不对。每行写成“键: 值”，例如“round: luohe-2022”，冒号后空一格。",
+                )
+            ],
+        )
     if data is None:
         return {}, {}, []
     if not isinstance(data, dict):

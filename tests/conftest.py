@@ -2,8 +2,10 @@
 
 The build cache of every build a test starts — in this process or in a subprocess, which
 inherits the environment — goes to a temporary folder (``KAOHE_CACHE_DIR``) unless the test
-sets its own; tests that build a project of their own in ``tmp_path`` and want its
-``.cache/kaohe`` remove ``KAOHE_*`` from the environment they pass on.
+sets its own; Hypothesis keeps its examples in a temporary folder too. Tests that build a
+project of their own in ``tmp_path`` and want its ``.cache/kaohe`` remove ``KAOHE_*`` from the
+environment they pass on. (``test-artifacts/``, git-ignored, holds screenshots and PNGs that
+the browser and PDF layout tests leave for people to look at, on purpose.)
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ def pytest_configure(config):
         folder = tempfile.mkdtemp(prefix="kaohe-test-cache-")
         _made.append(folder)
         os.environ["KAOHE_CACHE_DIR"] = os.path.join(folder, "build")
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:  # not .hypothesis/ in the repository
+        folder = tempfile.mkdtemp(prefix="kaohe-test-hypothesis-")
+        _made.append(folder)
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
 
 
 def pytest_unconfigure(config):
     for folder in _made:
         shutil.rmtree(folder, ignore_errors=True)
-        if os.environ.get("KAOHE_CACHE_DIR", "").startswith(folder):
-            del os.environ["KAOHE_CACHE_DIR"]
+        for name in ("KAOHE_CACHE_DIR", "HYPOTHESIS_STORAGE_DIRECTORY"):
+            if os.environ.get(name, "").startswith(folder):
+                del os.environ[name]

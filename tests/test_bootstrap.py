@@ -22,8 +22,8 @@ def _fake_machine(tmp_path: Path, *, lock_failures: int) -> tuple[dict, Path]:
         # every package is installed, some only "triggers-pending"; one is missing
         "dpkg-query": """\
             case "$3" in
-              fonts-arphic-ukai) echo -n "unknown ok not-installed" ;;
-              fontconfig|fonts-noto-cjk) echo -n "install ok triggers-pending" ;;
+              fonts-noto-cjk) echo -n "unknown ok not-installed" ;;
+              fontconfig|libfontconfig1) echo -n "install ok triggers-pending" ;;
               *) echo -n "install ok installed" ;;
             esac""",
         # the first N calls find the lock held, as on a fresh machine running its first apt job
@@ -63,7 +63,7 @@ def test_a_busy_apt_is_waited_for_and_triggers_pending_counts_as_installed(tmp_p
     assert "E:" not in out and "WARNING" not in out and "Could not get lock" not in out
     lines = calls.read_text().splitlines()
     installs = [line for line in lines if " install " in f" {line} "]
-    assert installs and all(line.endswith("fonts-arphic-ukai") for line in installs)  # nothing else missing
+    assert installs and all(line.endswith("fonts-noto-cjk") for line in installs)  # nothing else missing
 
 
 def test_an_apt_lock_that_never_frees_gives_a_chinese_message(tmp_path):

@@ -106,6 +106,7 @@ def test_one_report_edited_rerenders_only_its_pdf_and_equals_a_cold_build(projec
     stats = last_build(project)
     assert stats["rendered"] == [f"{ROUND}/{county}/report.pdf"]
     assert set(stats["reused"]) == all_pdfs(ids) - {f"{ROUND}/{county}/report.pdf"}
+    assert last_build(project, "rounds_reused") == [ROUND]  # the round was not even loaded again
     pages = last_build(project, "pages")  # and of the generated pages, only the report's
     assert pages["rendered"] == [f"{ROUND}/{county}/report/"] and len(pages["reused"]) > 2 * N
     new = snapshot(project / "site")
@@ -202,11 +203,16 @@ def test_a_pdf_that_fails_leaves_the_previous_site_intact(project, ids, tmp_path
     root = tmp_path / "p"
     shutil.copytree(project, root)
     before = snapshot(root / "site")
-    # A character no configured font can draw: that document cannot be rendered.
-    bad = edit_report(root, ids[2], "\U00013000")
+    # A report print template that cannot be rendered: the reports' PDFs cannot be made. (A
+    # character no configured font can draw no longer fails a PDF: it prints 〓 and warns,
+    # builder/glyphs.py.)
+    edit_report(root, ids[2], "新增的一句。")
+    tpl = root / "themes" / "print" / "report.html"
+    tpl.write_text(tpl.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}{{ no_such.value }}",
+                                                           1), encoding="utf-8")
     p = build(root)
     assert p.returncode != 0
-    assert "PDF 没有生成" in p.stderr and bad.name in p.stderr and "Traceback" not in p.stderr
+    assert "PDF 没有生成" in p.stderr and "report.html" in p.stderr and "Traceback" not in p.stderr
     assert snapshot(root / "site") == before
     assert leftovers(root) == []
 
@@ -355,5 +361,6 @@ def test_serve_rebuilds_use_the_cache_and_show_the_edit(project, ids, tmp_path):
     page = served / ROUND / ids[0] / "report" / "index.html"
     assert "保存后立即可见" in page.read_text(encoding="utf-8")
     assert last_build(root, "pages")["rendered"] == [f"{ROUND}/{ids[0]}/report/"]
+    assert last_build(root, "rounds_reused") == [ROUND]
     assert leftovers(tmp_path) == [] and leftovers(root) == []
     assert not any(p.name.startswith(".served.kaohe-") for p in tmp_path.iterdir())

@@ -133,14 +133,24 @@ def test_bad_config_is_located(project, tmp_path):
     assert ("pdf-font-role", 3) in rules
 
 
-def test_a_character_no_font_has_is_an_error_not_a_tofu(project, tmp_path):
-    # U+E000 (private use) is in no CJK font: the document must not be written.
+def test_a_character_no_font_has_prints_the_missing_mark_not_a_tofu(project, tmp_path):
+    # U+E000 (private use) is in no CJK font: the build does not fail on it (issue 15): it
+    # prints 〓 (the 缺字 mark) and warns, naming the code point (builder/glyphs.py).
+    import io
+
+    import pdfplumber
+
+    from builder.pdf import documents
+    from builder.pdf.render import Renderer
+
     results = make_results(tmp_path / "luohe-2022", counties=1,
                            notification={"requirements": "请各县区于月底前报送\ue000整改情况。"})
-    with pytest.raises(DiagnosticError) as exc:
-        render_notification(results, project)
-    [d] = exc.value.diagnostics
-    assert d.rule == "pdf-font-glyph" and "U+E000" in d.message and d.path.endswith("round.yaml")
+    out = Renderer(project).render(documents.notification_spec(results, project))
+    [d] = [d for d in out.diagnostics if d.rule == "font-glyph"]
+    assert d.severity == "warning" and "U+E000" in d.message and d.path.endswith("round.yaml")
+    with pdfplumber.open(io.BytesIO(out.pdf)) as pdf:
+        text = "".join(pg.extract_text() or "" for pg in pdf.pages)
+    assert "报送〓整改" in text and "\ue000" not in text
 
 
 def test_subsets_are_small_and_cover_the_text(project):

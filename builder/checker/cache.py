@@ -29,6 +29,8 @@ CODE_NOT_USED = ("pdf", "site", "cli")
 
 
 class CountyInfo(NamedTuple):
+    """A county as the checker needs it: id, name and kind (县, 区, …)."""
+
     id: str
     name: str
     kind: str
@@ -112,8 +114,8 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
             pass  # a record of another layout: read the file
     from ..rounds.meta import load_round_meta
 
-    meta, diags = load_round_meta(project.content_dir, round_id, project.display)
-    info = None
+    meta, diags = load_round_meta(project.content_dir, round_id, project.display, root=project.root)
+    info: RoundInfo | None = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,
                          tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)

@@ -57,11 +57,14 @@ class Heading:
 
     @property
     def pseudo(self) -> bool:
+        """True for a heading recognised in a plain paragraph (not a Markdown ``#``)."""
         return self.form != "markdown"
 
 
 @dataclass
 class Document:
+    """A report read into blocks and headings, from Markdown or from Word (``origin``)."""
+
     text: str  # the whole file, newlines normalised
     lines: list[str]  # Markdown: the file's lines; Word: the paragraphs' texts (line = paragraph number)
     front_matter: FrontMatter
@@ -75,9 +78,11 @@ class Document:
         return "段" if self.origin == "docx" else "行"
 
     def source(self, line: int) -> str | None:
+        """Return the text of 1-based *line*, or ``None`` outside the document."""
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else None
 
     def heading_at(self, index: int) -> Heading | None:
+        """Return the heading of the block at *index*, or ``None`` if it is not one."""
         return next((h for h in self.headings if h.index == index), None)
 
 

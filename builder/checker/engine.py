@@ -28,6 +28,8 @@ FRONT_MATTER = "front-matter"
 
 @dataclass
 class CheckResult:
+    """The outcome of checking one report: its diagnostics and statistics."""
+
     path: str
     stats: dict
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -38,14 +40,17 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
+        """The number of error diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == ERROR)
 
     @property
     def warnings(self) -> int:
+        """The number of warning diagnostics."""
         return sum(1 for d in self.diagnostics if d.severity == WARNING)
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return self.errors == 0
 
     def to_json(self) -> dict:
@@ -112,11 +117,21 @@ def _read_word_bytes(path: Path, shown: str, diags: list[Diagnostic]) -> bytes |
         diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
         return None
     except IsADirectoryError:
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。"))
+        diags.append(
+            Diagnostic(shown, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。")
+        )
         return None
     except OSError as exc:
-        diags.append(Diagnostic(shown, 1, 1, ERROR, "io-unreadable",
-                                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                ERROR,
+                "io-unreadable",
+                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。",
+            )
+        )
         return None
     return data
 
@@ -126,13 +141,29 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
     """Check a report given as Markdown text (see :func:`check_file`)."""
     diags: list[Diagnostic] = list(_pre or [])
     if _looks_binary(text):
-        diags.append(Diagnostic(path, 1, 1, ERROR, "io-binary",
-                                "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。"))
+        diags.append(
+            Diagnostic(
+                path,
+                1,
+                1,
+                ERROR,
+                "io-binary",
+                "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。",
+            )
+        )
         return CheckResult(path, _empty_stats(), diags)
     doc = parse_document(text)
     if not text.strip() or (not doc.blocks and doc.front_matter.text is None):
-        diags.append(Diagnostic(path, 1, 1, ERROR, "io-empty",
-                                "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。"))
+        diags.append(
+            Diagnostic(
+                path,
+                1,
+                1,
+                ERROR,
+                "io-empty",
+                "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。",
+            )
+        )
         return CheckResult(path, _empty_stats(), diags)
     return check_document(doc, project, path, round_id, county_id, _pre=diags)
 
@@ -150,7 +181,9 @@ def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id:
     try:
         doc = word_document(read_docx(data))
     except WordError as err:
-        return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True)
+        return CheckResult(
+            path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True
+        )
     if not doc.blocks:
         return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, "io-empty",
                                                              "Word 文档里没有文字。请检查是不是打开了正确的文件。")])
@@ -173,8 +206,16 @@ def check_document(doc, project=None, path: str = "<text>", round_id: str | None
         except Exception as exc:  # a defect in a rule must not hide the other findings
             if os.environ.get("KAOHE_DEBUG"):
                 raise
-            diags.append(Diagnostic(path, 1, 1, ERROR, "internal-error",
-                                    f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。"))
+            diags.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    ERROR,
+                    "internal-error",
+                    f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。",
+                )
+            )
     diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
     if doc.origin == "docx":
         diags = [_in_paragraph(d, doc) if d.path == path else d for d in diags]

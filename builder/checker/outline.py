@@ -28,6 +28,8 @@ _CASE_PREFIX = re.compile(r"^(?:典型)?案例[一二三四五六七八九十\d]
 
 @dataclass
 class SectionMatch:
+    """A template section and the heading of the report that stands for it (``None``: missing)."""
+
     section: Section
     heading: Heading | None = None
     fuzzy: bool = False
@@ -36,6 +38,8 @@ class SectionMatch:
 
 
 class Case(NamedTuple):
+    """A typical case (典型案例) in the annex: its heading, title and whether it has content."""
+
     heading: Heading | None  # None: annex content without any case heading
     line: int
     column: int
@@ -53,6 +57,8 @@ class Structural(NamedTuple):
 
 @dataclass
 class Outline:
+    """How a report lines up with its template: title, sections, annex and cases."""
+
     title_index: int | None = None  # block index of the title
     title_heading: Heading | None = None  # the title as a heading (None: typed as a plain line)
     title_more_index: int | None = None  # the second line of a title broken over two lines
@@ -66,10 +72,17 @@ class Outline:
     body_end: int = 0  # block index where the body ends (the annex, or the end)
 
     def match_of(self, section: Section) -> SectionMatch | None:
+        """Return the match of a template section, or ``None`` for a section of another template."""
         return next((m for m in self.matches if m.section is section), None)
 
 
 def build_outline(doc: Document, template: Template | None) -> Outline:
+    """Match the report's headings to the template's sections.
+
+    :param doc: the report as read.
+    :param template: its template, or ``None`` (then only title and annex are found).
+    :return: the :class:`Outline`; it never raises on odd input.
+    """
     out = Outline()
     blocks = doc.blocks
     heads = {h.index: h for h in doc.headings}
@@ -165,11 +178,14 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         m.in_order = i in keep
 
     # 5. structure: levels of the headings that take part in it, extras
-    top_md = min((m.heading.md_level for m in seq if m.section.level == 1 and m.heading.md_level), default=None)
+    top_md = min(
+        (h.md_level for h in body_heads if h.index in matched and matched[h.index].section.level == 1 and h.md_level),
+        default=None,
+    )
     for h in body_heads:
-        m = matched.get(h.index)
-        if m is not None:
-            out.structure.append(Structural(h, m.section.level, m))
+        hm = matched.get(h.index)
+        if hm is not None:
+            out.structure.append(Structural(h, hm.section.level, hm))
             continue
         if not h.strong:
             continue
@@ -187,20 +203,20 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
     struct_idx = {st.heading.index: st for st in out.structure}
     for m in seq:
         h = m.heading
+        assert h is not None  # seq holds matched sections only
         end = out.body_end
-        for st in out.structure:
-            if st.heading.index > h.index and st.level <= m.section.level:
-                end = st.heading.index
+        for later in out.structure:
+            if later.heading.index > h.index and later.level <= m.section.level:
+                end = later.heading.index
                 break
         if h.form == "run-in":
             m.has_content = True
             continue
         for i in range(h.index + 1, end):
             st = struct_idx.get(i)
-            if st is None or st.heading.form == "run-in" or _point(st, m):
-                if blocks[i].text.strip():
-                    m.has_content = True
-                    break
+            if (st is None or st.heading.form == "run-in" or _point(st, m)) and blocks[i].text.strip():
+                m.has_content = True
+                break
 
     # 7. the typical cases in the annex
     if out.annex_index is not None:
@@ -276,7 +292,9 @@ def case_title(text: str) -> str:
 
 def _cases(doc: Document, out: Outline) -> list[Case]:
     blocks = doc.blocks
-    first = (out.annex_title_index if out.annex_title_index is not None else out.annex_index) + 1
+    annex = out.annex_title_index if out.annex_title_index is not None else out.annex_index
+    assert annex is not None  # called only for a report with an annex
+    first = annex + 1
     in_annex = [h for h in doc.headings if h.index >= first]
     md = [h for h in in_annex if h.form == "markdown"]
     if md:
@@ -286,7 +304,8 @@ def _cases(doc: Document, out: Outline) -> list[Case]:
         pseudo = [h for h in in_annex if (h.numbering is not None) or _CASE_PREFIX.match(compact(h.text))]
         if pseudo:
             def rank(h: Heading) -> int:
-                return 0 if _CASE_PREFIX.match(compact(h.text)) else h.numbering.level
+                # a pseudo heading without numbering has the “案例” prefix
+                return 0 if h.numbering is None or _CASE_PREFIX.match(compact(h.text)) else h.numbering.level
             top = min(rank(h) for h in pseudo)
             case_heads = [h for h in pseudo if rank(h) == top]
         else:
@@ -306,4 +325,5 @@ def _cases(doc: Document, out: Outline) -> list[Case]:
 
 
 def block_text(blocks: list[Block], start: int, end: int) -> str:
+    """Return the texts of ``blocks[start:end]``, one per line."""
     return "\n".join(b.text for b in blocks[start:end])

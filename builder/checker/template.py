@@ -14,8 +14,8 @@ never raises for bad input. Loaded templates are cached per file (path, size, mt
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from ..diagnostics import ERROR, Diagnostic
 from .text import norm_title, numbering_label
@@ -27,15 +27,18 @@ PLACEHOLDERS = ("name", "government", "year")
 
 
 class Section(NamedTuple):
+    """A section of a report template: title, number, level and subsections."""
+
     title: str  # without its number; may contain {year}
     number: int  # 1-based position among its siblings
     level: int  # 1: 一、  2: （一）
     guidance: str = ""
-    children: tuple["Section", ...] = ()
+    children: tuple[Section, ...] = ()
     line: int = 0
 
     @property
     def label(self) -> str:
+        """The section's number as written: ``一、`` at level 1, ``（一）`` at level 2."""
         return numbering_label(self.level, self.number)
 
     def heading(self, year: int | str) -> str:
@@ -49,10 +52,13 @@ class Section(NamedTuple):
 
     @property
     def has_year(self) -> bool:
+        """True when the title holds the ``{year}`` placeholder."""
         return "{year}" in self.title
 
 
 class Annex(NamedTuple):
+    """The template's annex: its heading and how many typical cases it allows."""
+
     heading: str  # e.g. 附件：质量安全和质量发展工作典型案例
     title: str  # the heading without “附件：”
     max_cases: int | None
@@ -69,6 +75,8 @@ class RequiredItems(NamedTuple):
 
 
 class Template(NamedTuple):
+    """A report template (``rubrics/<rubric>.template.yaml``): title, sections, annex, limits."""
+
     rubric: str
     path: str  # as displayed
     title: str  # pattern with {name} {government} {year}
@@ -80,6 +88,12 @@ class Template(NamedTuple):
     source: str = ""
 
     def expected_title(self, name: str, kind: str, year: int | str) -> str:
+        """Return the report title for a county.
+
+        :param name: the county's name (舞阳县).
+        :param kind: the county's kind, which chooses the government's name (人民政府, 管委会).
+        :param year: the assessment year.
+        """
         gov = self.government.get(kind, self.government.get("default", "人民政府"))
         return self.title.replace("{name}", name).replace("{government}", gov).replace("{year}", str(year))
 
@@ -96,17 +110,20 @@ class Template(NamedTuple):
         return out
 
     def parent_of(self, section: Section) -> Section | None:
+        """Return the section whose subsection *section* is, or ``None`` for a top-level one."""
         for s in self.flat():
             if section in s.children:
                 return s
         return None
 
     def find_section(self, title: str) -> Section | None:
+        """Return the section with this title (``{year}`` matches any year), or ``None``."""
         key = norm_title(title.replace("{year}", "2000"))
         return next((s for s in self.flat() if s.key == key), None)
 
 
 def template_path(rubrics_dir: Path, rubric_id: str) -> Path:
+    """Return where the template of a rubric lives: ``<rubrics_dir>/<rubric_id>.template.yaml``."""
     return rubrics_dir / f"{rubric_id}.template.yaml"
 
 
@@ -162,7 +179,9 @@ def _load(path: Path, display: str) -> tuple[Template | None, list[Diagnostic]]:
         lf = Fields(display, diags, limits, "limits")
         body_chars = lf.get("body_chars", "int")
         if body_chars is not None and body_chars <= 0:
-            diags.append(Diagnostic(display, *lf.pos("body_chars"), ERROR, "template-limit", "字数上限 body_chars 必须大于 0。"))
+            diags.append(
+                Diagnostic(display, *lf.pos("body_chars"), ERROR, "template-limit", "字数上限 body_chars 必须大于 0。")
+            )
         lf.finish()
     required = None
     req = f.get("required_items", "map")
@@ -212,7 +231,9 @@ def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
             kids = []
         _check_placeholders(display, diags, title, sf.pos("title") if "title" in sf.m else (1, 1))
         line, _ = pos_of(raw, i)
-        out.append(Section(title.strip(), i + 1, level, guidance.strip(), _sections(display, diags, kids, level + 1), line))
+        out.append(
+            Section(title.strip(), i + 1, level, guidance.strip(), _sections(display, diags, kids, level + 1), line)
+        )
     return tuple(out)
 
 
@@ -252,8 +273,16 @@ def template_to_json(t: Template) -> dict:
 
 
 def template_from_json(d: dict, path: str) -> Template:
+    """Rebuild a :class:`Template` from its cached JSON form.
+
+    :param d: the mapping the check cache stored.
+    :param path: the template's displayed path.
+    :raises KeyError: for a mapping of another layout.
+    """
     def sec(x: dict) -> Section:
-        return Section(x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"])
+        return Section(
+            x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"]
+        )
 
     a = d["annex"]
     r = d["required_items"]

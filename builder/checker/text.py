@@ -29,6 +29,7 @@ _NUMBERING = [
 
 
 def nfkc(text: str) -> str:
+    """Return *text* in Unicode NFKC form (full-width digits and letters made ASCII)."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -70,6 +71,8 @@ def cn_numeral(n: int) -> str:
 
 
 class Numbering(NamedTuple):
+    """A heading's numbering: its level (1 一、 2 （一） 3 1． 4 （1）), value and text."""
+
     level: int  # 1: 一、 2: （一） 3: 1． 4: （1）
     value: int
     text: str  # as written, e.g. "一、" or "（一）"

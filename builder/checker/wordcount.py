@@ -88,12 +88,11 @@ def is_ideograph(ch: str) -> bool:
 
 
 class Counts(NamedTuple):
+    """The three counts Word and WPS show for a text."""
+
     chars: int = 0  # 字数 (Word/WPS)
     hanzi: int = 0  # 汉字数
     nonspace: int = 0  # 字符数（不计空格）
-
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(self.chars + other.chars, self.hanzi + other.hanzi, self.nonspace + other.nonspace)
 
 
 def _merge(ranges) -> tuple[list[int], list[int]]:

@@ -12,7 +12,8 @@ import importlib
 import sys
 
 # Order here is the order of ``kaohe --help``.
-COMMAND_MODULES = ["check", "import_docx", "new", "rubric", "rounds", "forms", "pdf", "build", "season", "appeals", "audit"]
+COMMAND_MODULES = ["check", "import_docx", "new", "rubric", "rounds", "forms", "pdf", "docx", "build", "season",
+                   "appeals", "audit"]
 
 
 class _Parser(argparse.ArgumentParser):

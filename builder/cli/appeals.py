@@ -12,7 +12,10 @@ from .season import _common
 
 
 def register(sub) -> None:
-    p = sub.add_parser("appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化")
+    """Add ``kaohe appeals`` to *sub*, the subparsers of ``kaohe``."""
+    p = sub.add_parser(
+        "appeals", help="复核：生成各县区复核申请表（--forms），或读取申请表和复核决定，列出复核前后的变化"
+    )
     _common(p)
     p.add_argument("--forms", action="store_true", help="为每个县区生成复核申请表（XLSX）")
     p.add_argument("--out", type=Path, default=None, help="复核申请表的输出文件夹（默认：forms/<轮次>/appeals/）")
@@ -23,6 +26,10 @@ def register(sub) -> None:
 
 
 def cmd_appeals(args) -> int:
+    """Run ``kaohe appeals``: write the appeal forms, or apply the review decisions.
+
+    :return: the exit code: 0 done, 1 bad input (located messages on stderr, nothing written).
+    """
     from ..diagnostics import WARNING, Diagnostic, render_text
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH
@@ -45,7 +52,7 @@ def cmd_appeals(args) -> int:
         organiser = rnd.notification.organ if rnd.notification else rnd.organiser
         out = args.out or Path("forms") / rnd.id / "appeals"
         forms = build_forms(before, organiser)
-        for cid, name, data in forms:
+        for _cid, name, data in forms:
             write_atomic(out / name, data)
         n = sum(1 for _ in forms)
         print(f"✓ {n} 份复核申请表：{project.display(out)}/（每个县区一份，文件名是县区编号）")
@@ -62,7 +69,7 @@ def cmd_appeals(args) -> int:
                                     f"复核编号“{d.id}”有复核决定，但没有县区在复核申请表中对它提出异议。"))
     render_text(diags, stream=sys.stderr)
     if any(x.is_error for x in diags):
-        print(f"复核申请表有错误（见上），没有计算复核结果，也没有写审计记录。", file=sys.stderr)
+        print("复核申请表有错误（见上），没有计算复核结果，也没有写审计记录。", file=sys.stderr)
         return 1
     after = compute(rnd)
     a, b = snapshot(before), snapshot(after)
@@ -96,7 +103,7 @@ def cmd_appeals(args) -> int:
         return 0
     if not (args.by and args.why):
         if args.format == "text":
-            print(f"（没有写审计记录：加 --by 姓名 --why 说明 记录这次复核决定。）")
+            print("（没有写审计记录：加 --by 姓名 --why 说明 记录这次复核决定。）")
         return 0
     records, ok = _chain(project, rnd)
     if not ok:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 from .season import _common
 
 
 def register(sub) -> None:
+    """Add ``kaohe approve | publish | status-set | history | diff`` to *sub* (the subparsers)."""
     for name, help_ in (("approve", "审定轮次（draft → approved），写一条审计记录"),
                         ("publish", "发布轮次（approved → published），写一条审计记录")):
         p = sub.add_parser(name, help=help_)
@@ -70,6 +70,10 @@ def _chain(project, rnd):
 
 
 def cmd_status_change(args) -> int:
+    """Run ``kaohe approve | publish | status-set``: change the round's status and write an audit record.
+
+    :return: the exit code: 0 done, 1 refused or bad input (nothing written).
+    """
     from ..diagnostics import render_text
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH
@@ -144,6 +148,10 @@ def _meta_and_records(args):
 
 
 def cmd_history(args) -> int:
+    """Run ``kaohe history``: list the round's audit records and verify the chain.
+
+    :return: the exit code: 0 when the chain is sound, 1 on any error.
+    """
     from ..diagnostics import render_text
     from ..rounds.export import STATUS_ZH
     from ..season import audit
@@ -167,10 +175,13 @@ def cmd_history(args) -> int:
         print("  还没有审计记录（kaohe approve / publish / status-set、kaohe appeals --by 会写记录）。")
     for r in records:
         b = r.body
-        st = b.get("status") or {}
-        what = audit.ACTION_ZH.get(b.get("action"), str(b.get("action")))
-        change = f"{STATUS_ZH.get(st.get('from'), st.get('from'))} → {STATUS_ZH.get(st.get('to'), st.get('to'))}" \
-            if isinstance(st, dict) and st.get("from") != st.get("to") else ""
+        st = b.get("status")
+        action = str(b.get("action"))
+        what = audit.ACTION_ZH.get(action, action)
+        change = ""
+        if isinstance(st, dict) and st.get("from") != st.get("to"):
+            before, after = str(st.get("from")), str(st.get("to"))
+            change = f"{STATUS_ZH.get(before, before)} → {STATUS_ZH.get(after, after)}"
         n_dec = len(b.get("decisions") or [])
         extra = f"，复核决定 {n_dec} 条" if b.get("action") == "appeals" else ""
         print(f"  {r.seq:>4}  {b.get('at', '')}  {what}{('（' + change + '）') if change else ''}{extra}"
@@ -185,6 +196,10 @@ def cmd_history(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    """Run ``kaohe diff``: compare two audit records (or one with the current data).
+
+    :return: the exit code: 0 done, 1 bad input, 2 a record label that is not a number.
+    """
     from ..diagnostics import render_text
     from ..season import audit
     from ..season.compare import compare, render, snapshot, to_json, valid_snapshot
@@ -229,7 +244,9 @@ def cmd_diff(args) -> int:
     changes = compare(a, b)
     files = sorted(k for k in set(ia) | set(ib) if ia.get(k) != ib.get(k))
     if args.format == "json":
-        print(json.dumps({"a": la, "b": lb, "files": files, "counties": to_json(changes)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"a": la, "b": lb, "files": files, "counties": to_json(changes)}, ensure_ascii=False, indent=2)
+        )
         return 0
     print(f"{la} → {lb}")
     if a.get("status") != b.get("status"):

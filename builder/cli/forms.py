@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe forms`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("forms", help="生成各评价部门的评价表（XLSX），填好后放回 content/<轮次>/scores/")
     p.add_argument("round", metavar="轮次")
     p.add_argument("--out", type=Path, default=None, help="输出文件夹（默认：forms/<轮次>/）")
@@ -17,6 +18,10 @@ def register(sub) -> None:
 
 
 def cmd_forms(args) -> int:
+    """Run ``kaohe forms``: write each department's score sheet (XLSX) for a round.
+
+    :return: the exit code: 0 written, 1 bad input.
+    """
     from ..diagnostics import has_errors, render_text
     from ..fields import did_you_mean
     from ..project import Project
@@ -24,7 +29,7 @@ def cmd_forms(args) -> int:
     from ..rounds.meta import load_round_meta
 
     project = Project.find(args.project)
-    meta, diags = load_round_meta(project.content_dir, args.round, project.display)
+    meta, diags = load_round_meta(project.content_dir, args.round, project.display, root=project.root)
     if meta is None:
         render_text(diags, stream=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe import`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("import", help="把 Word 自评报告（.docx）转成 Markdown 报告",
                        description="把县区的 Word 自评报告（.docx）按本轮模板的结构转成 Markdown（含 round、county），"
                                    "表格保留为表格，图片保存在报告旁的“<文件名>.files”文件夹中。"
@@ -29,6 +30,11 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
+    """Run ``kaohe import``: turn a Word self-report (.docx) into a Markdown report.
+
+    :return: the exit code: 0 written, 1 bad input, 2 the Word file cannot be read
+        (nothing is written then).
+    """
     from ..checker.cache import round_info, template_for
     from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text
@@ -48,7 +54,10 @@ def cmd_import(args) -> int:
         print(f"{src}: 错误[{err.rule}] {err.message}（没有写入任何文件。）", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{src}: 错误[io-unreadable] 无法读取这个文件（{exc.strerror or exc}）。请检查文件名和路径。", file=sys.stderr)
+        print(
+            f"{src}: 错误[io-unreadable] 无法读取这个文件（{exc.strerror or exc}）。请检查文件名和路径。",
+            file=sys.stderr,
+        )
         return 2
     meta, diags = round_info(project, args.round_id)
     if meta is None:
@@ -88,7 +97,10 @@ def cmd_import(args) -> int:
         _undo(written)
         print(f"错误：无法写入 {shown}：{exc.strerror or exc}。没有留下写了一半的文件。", file=sys.stderr)
         return 1
-    print(f"已把 {src} 转为 Markdown：{shown}" + (f"（图片 {len(images)} 张在 {project.display(folder)}）" if images else ""))
+    print(
+        f"已把 {src} 转为 Markdown：{shown}"
+        + (f"（图片 {len(images)} 张在 {project.display(folder)}）" if images else "")
+    )
     print(f"检查：kaohe check {shown}")
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe new`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("new", help="新建文件：自评报告框架（new report）")
     ns = p.add_subparsers(dest="new_command", metavar="类型")
     r = ns.add_parser("report", help="按本轮模板生成自评报告框架",
@@ -23,14 +24,22 @@ def register(sub) -> None:
     r.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
     r.add_argument("--out", type=Path, default=None, metavar="文件",
                    help="写到这个文件（默认 content/<轮次>/reports/<县区>.md 或 .docx）")
-    r.add_argument("--format", choices=["md", "docx"], default="md",
-                   help="md：Markdown 框架（默认）；docx：Word 框架（已设好标题样式：一、黑体，（一）楷体，正文仿宋 3号）")
+    r.add_argument(
+        "--format",
+        choices=["md", "docx"],
+        default="md",
+        help="md：Markdown 框架（默认）；docx：Word 框架（已设好标题样式：一、黑体，（一）楷体，正文仿宋 3号）",
+    )
     r.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（默认：当前目录）")
     r.set_defaults(func=cmd_new_report)
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
 
 def cmd_new_report(args) -> int:
+    """Run ``kaohe new report``: write a report skeleton from the round's template.
+
+    :return: the exit code: 0 written, 1 bad input or the file exists.
+    """
     from ..checker.cache import round_info, template_for
     from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text
@@ -126,10 +135,7 @@ def skeleton(template, round_id: str, county, year: int, shown: str = "", item_t
         for s in sections:
             lines.append("#" * (s.level + 1) + " " + s.heading(year))
             lines.append("")
-            if s.guidance and not s.children:
-                lines.append(f"【{fill(s.guidance)}】")
-                lines.append("")
-            elif s.guidance:
+            if s.guidance:
                 lines.append(f"【{fill(s.guidance)}】")
                 lines.append("")
             elif not s.children:

@@ -10,6 +10,7 @@ DEFAULT_OUT = Path("build") / "pdf"
 
 
 def register(sub) -> None:
+    """Add ``kaohe pdf`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("pdf", help="生成公文 PDF：通报、各县区考核结果反馈和自评报告",
                        description="按 GB/T 9704-2012 公文格式生成本轮次的通报（notification.pdf）、"
                                    "各县区考核结果反馈（<县区>/feedback.pdf）和自评报告（<县区>/report.pdf）。"
@@ -18,7 +19,9 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="目录",
                    help=f"输出目录，PDF 写到 <目录>/<轮次>/ 下（默认：{DEFAULT_OUT}；写到网站用 --out site）")
     p.add_argument("--county", default=None, metavar="县区", help="只生成这个县区的反馈和报告（县区编号或名称）")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数；1 = 不开进程）")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数；1 = 不开进程）"
+    )
     p.add_argument("--fonts", type=Path, default=None, metavar="YAML",
                    help="字体配置，按角色覆盖 themes/print/fonts.yaml（默认：环境变量 KAOHE_PRINT_FONTS）")
     p.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")
@@ -27,34 +30,25 @@ def register(sub) -> None:
 
 
 def cmd_pdf(args) -> int:
+    """Run ``kaohe pdf``: the 通报, each county's feedback and the self-reports as PDFs.
+
+    :return: the exit code: 0 written, 1 bad input or a document failed, 2 bad usage.
+    """
     from ..diagnostics import DiagnosticError, render_text
-    from ..fields import did_you_mean
-    from ..project import Project
-    from ..rounds import compute, load_round
+    from ._round import load_results
 
     if args.jobs is not None and args.jobs < 1:
         print("--jobs 必须是正整数。", file=sys.stderr)
         return 2
-    project = Project.find(args.project)
-    rnd, diags = load_round(project, args.round)
-    render_text(diags, stream=sys.stderr)
-    if rnd is None:
-        n_err = sum(1 for d in diags if d.is_error)
-        print(f"共 {n_err} 个错误，无法生成 PDF。请先修正（kaohe validate {args.round}）。", file=sys.stderr)
-        return 1
-    results = compute(rnd)
-    county = None
-    if args.county:
-        c = next((x.county for x in results.counties if args.county in (x.county.id, x.county.name)), None)
-        if c is None:
-            names = [x.county.id for x in results.counties] + [x.county.name for x in results.counties]
-            print(f"本轮次没有县区“{args.county}”。{did_you_mean(args.county, names)}".rstrip(), file=sys.stderr)
-            return 1
-        county = c.id
+    loaded = load_results(args, " PDF")
+    if isinstance(loaded, int):
+        return loaded
+    project, results, county = loaded
+    rnd = results.round
     out = args.out if args.out is not None else DEFAULT_OUT
     from ..pdf import render_round_pdfs
 
-    warnings = []
+    warnings: list[Diagnostic] = []
     started = time.perf_counter()
     try:
         paths = render_round_pdfs(results, project, out, jobs=args.jobs, county=county, fonts=args.fonts,
@@ -69,6 +63,8 @@ def cmd_pdf(args) -> int:
     if not args.quiet:
         for p in paths:
             print(project.display(p))
-        note = "" if rnd.is_published else f"（轮次未发布，已加“{'草稿' if rnd.status == 'draft' else '征求意见稿'}”水印）"
+        note = (
+            "" if rnd.is_published else f"（轮次未发布，已加“{'草稿' if rnd.status == 'draft' else '征求意见稿'}”水印）"
+        )
         print(f"已生成 {len(paths)} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒{note}。", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe validate`` and ``kaohe results`` to *sub*, the subparsers of ``kaohe``."""
     v = sub.add_parser("validate", help="校验考核轮次的全部文件（不写则校验全部轮次）")
     v.add_argument("rounds", nargs="*", metavar="轮次")
     v.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")
@@ -21,6 +22,10 @@ def register(sub) -> None:
 
 
 def cmd_validate(args) -> int:
+    """Run ``kaohe validate``: check every file of one round, or of all rounds.
+
+    :return: the exit code: 0 no errors (warnings allowed), 1 errors.
+    """
     from ..diagnostics import has_errors, render_json, render_text
     from ..project import Project
     from ..rounds import list_rounds, load_round
@@ -43,6 +48,13 @@ def cmd_validate(args) -> int:
                 continue
         if rnd is not None:
             ok.append(rnd)
+    if ok:  # characters the print fonts cannot draw (warnings; the PDFs print 〓 for them)
+        from ..glyphs import check_round, print_coverage
+
+        coverage = print_coverage(project)
+        if coverage is not None:
+            for rnd in ok:
+                diags.extend(check_round(project, rnd, coverage))
     if args.format == "json":
         print(render_json(diags))
     else:
@@ -67,6 +79,10 @@ def cmd_validate(args) -> int:
 
 
 def cmd_results(args) -> int:
+    """Run ``kaohe results``: compute and print a round's results.
+
+    :return: the exit code: 0 done, 1 the round has errors.
+    """
     import json
 
     from ..diagnostics import render_text
@@ -88,7 +104,9 @@ def cmd_results(args) -> int:
         c = results.county(args.explain) or next(
             (x for x in results.counties if x.county.name == args.explain), None)
         if c is None:
-            hint = did_you_mean(args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties])
+            hint = did_you_mean(
+                args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties]
+            )
             print(f"本轮次没有县区“{args.explain}”。{hint}".rstrip(), file=sys.stderr)
             return 1
         if args.format == "json":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``kaohe rubric validate`` and ``kaohe rubric show`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("rubric", help="考核细则：校验、查看")
     rs = p.add_subparsers(dest="rubric_command", metavar="子命令")
     v = rs.add_parser("validate", help="校验考核细则（不写则校验全部）")
@@ -32,6 +33,10 @@ def _load(project, target: str):
 
 
 def cmd_validate(args) -> int:
+    """Run ``kaohe rubric validate``: check one rubric, or all of them.
+
+    :return: the exit code: 0 no errors (warnings allowed), 1 errors.
+    """
     from ..diagnostics import has_errors, render_json, render_text
     from ..project import Project
 
@@ -68,6 +73,10 @@ def _fmt(d):
 
 
 def cmd_show(args) -> int:
+    """Run ``kaohe rubric show``: print a rubric's tree of items.
+
+    :return: the exit code: 0 done, 1 the rubric has errors.
+    """
     from ..diagnostics import render_text
     from ..project import Project
     from ..rubric.export import rubric_to_json, rubric_to_text

@@ -17,7 +17,7 @@ def _date(text: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应写成 2023-04-30。")
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应写成 2023-04-30。") from None
 
 
 def _common(p) -> None:
@@ -26,6 +26,7 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
+    """Add ``kaohe status`` and ``kaohe export`` to *sub*, the subparsers of ``kaohe``."""
     s = sub.add_parser("status", help="评价表报送情况：各部门已交/未交、还缺哪些县区和考核项、离截止还有几天")
     _common(s)
     s.add_argument("--format", choices=["text", "json"], default="text")
@@ -33,7 +34,9 @@ def register(sub) -> None:
     s.add_argument("--today", type=_date, default=None, help="按这一天计算剩余天数（默认：今天）")
     s.set_defaults(func=cmd_status)
 
-    e = sub.add_parser("export", help="市质强办汇总表（XLSX）：总分排名、领域得分、考核项得分和评价说明（不受公布范围限制，仅供内部）")
+    e = sub.add_parser(
+        "export", help="市质强办汇总表（XLSX）：总分排名、领域得分、考核项得分和评价说明（不受公布范围限制，仅供内部）"
+    )
     _common(e)
     e.add_argument("--format", choices=["xlsx"], default="xlsx")
     e.add_argument("--out", type=Path, default=None, metavar="文件", help="输出文件（默认：<轮次>-汇总表.xlsx）")
@@ -59,6 +62,10 @@ def load_meta_rubric(args):
 
 
 def cmd_status(args) -> int:
+    """Run ``kaohe status``: which departments have sent their score sheets, and what is missing.
+
+    :return: the exit code: 0 done, 1 bad input.
+    """
     from ..season.files import write_atomic
     from ..season.status import collect, reminder_xlsx, render, status_json
 
@@ -67,9 +74,8 @@ def cmd_status(args) -> int:
         return 1
     project, meta, rubric = got
     st = collect(meta, rubric, project.display, args.today or _dt.date.today())
-    if args.xlsx is not None:
-        if st.late:
-            write_atomic(args.xlsx, reminder_xlsx(st, meta.year, meta.organiser))
+    if args.xlsx is not None and st.late:
+        write_atomic(args.xlsx, reminder_xlsx(st, meta.year, meta.organiser))
     if args.format == "json":
         print(json.dumps(status_json(st), ensure_ascii=False, indent=2))
     else:
@@ -86,6 +92,10 @@ def cmd_status(args) -> int:
 
 
 def cmd_export(args) -> int:
+    """Run ``kaohe export``: a round's results as a workbook.
+
+    :return: the exit code: 0 written, 1 bad input.
+    """
     from ..rounds import compute
     from ..season.export import build
     from ..season.files import write_atomic

@@ -18,6 +18,14 @@ Only this adapter imports WeasyPrint; the core does not.
 
 from __future__ import annotations
 
-from .api import render_feedback, render_notification, render_report, render_round_pdfs, render_rounds_pdfs
-
 __all__ = ["render_feedback", "render_notification", "render_report", "render_round_pdfs", "render_rounds_pdfs"]
+
+
+def __getattr__(name: str):
+    # The entry points are loaded on first use, so that importing a light submodule
+    # (``builder.pdf.fonts`` for ``kaohe check``'s glyph check) does not load the rounds.
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

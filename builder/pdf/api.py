@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..diagnostics import ERROR, Diagnostic, DiagnosticError
 from ..rounds.model import RoundResults

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from ..rounds.documents import review_points
@@ -87,6 +88,7 @@ def cn_number(n: int) -> str:
 
 
 def grade_text(grade: str | None) -> str:
+    """Return a grade as the 公文 writes it: ``A`` → ``A级``, a word grade as is, none → ``—``."""
     if not grade:
         return "—"
     return f"{grade}级" if re.fullmatch(r"[A-Za-z][+-]?", grade) else grade
@@ -147,10 +149,10 @@ def created_date(rnd: Round) -> _dt.datetime | None:
     d = (n.printed or n.date) if n else None
     d = d or rnd.published_date
     if d is not None:
-        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.timezone.utc)
+        return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
     return None
 
 
@@ -176,6 +178,7 @@ def doc_info(rnd: Round, kind: str, title: str, author: str, subject: str) -> di
 
 
 def issuing_organ(rnd: Round) -> str:
+    """Return the organ that issues the round's documents: the notification's, else the organiser."""
     return rnd.notification.organ if rnd.notification else rnd.organiser
 
 
@@ -197,12 +200,14 @@ def header(organ: str, code: str) -> dict:
 
 
 def markdown_html(text: str) -> str:
+    """Return *text* (official Markdown) as the print templates' HTML (no raw HTML, safe links)."""
     from ..markdown import parse, render_html
 
     return render_html(parse(text))
 
 
 def default_requirements(rnd: Round) -> str:
+    """Return the 工作要求 paragraphs used when the notification does not write its own."""
     return ("各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
             "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
             "推动质量工作再上新台阶。\n\n"
@@ -302,10 +307,17 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
 
 
 def results_table(results: RoundResults) -> dict:
+    """Return the columns and rows of the results table in the 通报's annex.
+
+    The columns follow the round's ``publish`` setting (grades only, scores or ranks).
+    """
     rnd = results.round
     publish = rnd.publish
     has_grades = bool(rnd.rubric.grades)
-    cols = [{"title": "排名" if publish == "ranks" else "序号", "num": True}, {"title": "被考核单位", "num": False}]
+    cols: list[dict[str, Any]] = [
+        {"title": "排名" if publish == "ranks" else "序号", "num": True},
+        {"title": "被考核单位", "num": False},
+    ]
     if publish in ("scores", "ranks"):
         cols += [{"title": t, "num": True} for t in ("基本分", "加分", "扣分", "总分")]
     if has_grades:
@@ -316,7 +328,7 @@ def results_table(results: RoundResults) -> dict:
         col["width"] = fixed.get(col["title"], 0)
     cols[1]["width"] = 100 - sum(c["width"] for c in cols)
     order = {c.id: i for i, c in enumerate(rnd.counties)}
-    band_order = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
+    band_order: dict[str | None, int] = {b.grade: i for i, b in enumerate(rnd.rubric.grades)}
     rows_src = list(results.counties)
     if publish == "grades":
         rows_src.sort(key=lambda c: (band_order.get(c.grade, 99), order.get(c.county.id, 0)))
@@ -338,13 +350,27 @@ def results_table(results: RoundResults) -> dict:
 
 
 def notification_spec(results: RoundResults, project) -> DocSpec:
+    """Return the spec of the round's 通报.
+
+    :raises DiagnosticError: when ``round.yaml`` has no ``notification`` block.
+    """
     rnd = results.round
     n = rnd.notification
     src = _round_yaml(rnd, project)
     if n is None:
-        raise DiagnosticError([Diagnostic(src, 1, 1, ERROR, "pdf-notification-missing",
-                                          "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
-                                          hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    src,
+                    1,
+                    1,
+                    ERROR,
+                    "pdf-notification-missing",
+                    "round.yaml 没有 notification（通报的发文机关、发文字号、标题、日期、主送机关），不能生成通报。",
+                    hint="请在 round.yaml 中补写 notification 一节（见 content/luohe-2022/round.yaml）。",
+                )
+            ]
+        )
     annex_title = f"{rnd.title}结果"
     body: list[dict] = [block("p", _opening(rnd))]
     body.append(block("h1", "一、考核基本情况"))
@@ -366,7 +392,9 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
                   "printed": cn_date(n.printed or n.date)},
     }
-    return DocSpec("notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src)
+    return DocSpec(
+        "notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src
+    )
 
 
 def _round_yaml(rnd: Round, project) -> str:
@@ -398,6 +426,12 @@ def _sections_of(tokens: list, titles: tuple[str, ...]) -> dict[str, list]:
 
 
 def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
+    """Return the spec of one county's feedback letter (考核结果反馈).
+
+    :param county: the county's results; its ``feedback/<county>.md`` gives the findings.
+    :raises OSError, UnicodeDecodeError: when the feedback file cannot be read
+        (:func:`doc_spec` reports it).
+    """
     from ..markdown import parse, render_html
 
     rnd = results.round
@@ -410,7 +444,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     path = rnd.feedback.get(c.id)
     src = project.display(path) if path else _round_yaml(rnd, project)
     if path is not None:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _source_text(path, src, project)
         secs = _sections_of(parse(text), ("问题不足", "改进建议"))
         for name in ("问题不足", "改进建议"):
             if name in secs:
@@ -461,20 +495,29 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "head": header(organ, n.feedback_code if n else ""),
         "title": title_lines(title, names=(c.name, organ)),
         "to": government(c),
-        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。现将考核结果反馈如下。",
+        "intro": f"根据{rnd.title}安排，{organ}组织对{you(c.kind)}{rnd.year}年度质量工作进行了考核。"
+        "现将考核结果反馈如下。",
         "summary": summary,
         "veto_text": veto_text,
         "areas": areas,
         "area_results": county.areas,
         "max_total": num(rnd.rubric.base_points),
-        "totals": {"base": num(county.base), "bonus": num(county.bonus), "deductions": num(county.deductions),
-                   "total": num(county.total), "grade": grade_text(county.grade)},
+        "totals": {
+            "base": num(county.base),
+            "bonus": num(county.bonus),
+            "deductions": num(county.deductions),
+            "total": num(county.total),
+            "grade": grade_text(county.grade),
+        },
         "adjust": adjust,
         # "无": the feedback states no problem (its section is missing); "未公开": there is no feedback at all,
         # as the county page says
         "feedback_public": path is not None,
-        "review_note": (f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，"
-                        f"报{organ}。") if review else "",
+        "review_note": (
+            f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，报{organ}。"
+        )
+        if review
+        else "",
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
@@ -483,7 +526,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         # draft round without them has nothing to print there.
         "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
     }
-    return DocSpec("feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags)
+    return DocSpec(
+        "feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags
+    )
 
 
 # --------------------------------------------------------------------------- report
@@ -505,6 +550,19 @@ def _heading_class(text: str, level: int, in_annex: bool) -> str:
 
 def _is_annex_heading(text: str) -> bool:
     return re.match(r"^\s*附\s*件", text) is not None
+
+
+def _source_text(path: Path, src: str, project) -> str:
+    """A report or feedback decoded as ``kaohe check`` and ``validate`` decode it (builder/textio.py:
+    UTF-8 or GBK, the size limits), so that a file that checks also prints. The path rule was
+    applied when the round was loaded (builder/rounds/documents.py)."""
+    from ..textio import read_text
+
+    diags: list[Diagnostic] = []
+    text = read_text(path, src, diags)
+    if text is None:
+        raise DiagnosticError([d for d in diags if d.is_error])
+    return text
 
 
 def report_date(text: str) -> _dt.date | None:
@@ -529,7 +587,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     c = county.county
     path = rnd.reports[c.id]
     src = project.display(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = _source_text(path, src, project)
     tokens = parse(text)
     title = f"{government(c)}{rnd.year}年度质量工作考核自评报告"
     parts: list[list] = [[]]
@@ -560,7 +618,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
     body_html = render_html(parts[0])
     annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t, names=(c.name,)),
                 "html": render_html(p)}
-               for k, (t, p) in enumerate(zip(annex_titles, parts[1:]))]
+               for k, (t, p) in enumerate(zip(annex_titles, parts[1:], strict=True))]
     author = government(c)
     ctx = {
         "doc": doc_info(rnd, "report", title, author, f"{c.name}{rnd.year}年度质量工作考核自评报告"),
@@ -606,10 +664,18 @@ def doc_rel_path(results: RoundResults, kind: str, county: str | None) -> str:
 
 
 def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> DocSpec:
-    """One document of :func:`round_docs` (DiagnosticError for a file that cannot be read)."""
+    """Return the spec of one document listed by :func:`round_docs`.
+
+    :param kind: ``notification``, ``feedback`` or ``report``.
+    :param county: the county id; ``None`` only for the notification.
+    :raises DiagnosticError: when the county's report or feedback cannot be read.
+    :raises ValueError: for a county document without a county of the round.
+    """
     if kind == "notification":
         return notification_spec(results, project)
-    cr = results.county(county)
+    cr = results.county(county) if county is not None else None
+    if cr is None:
+        raise ValueError(f"a {kind} document needs a county of round {results.round.id}, not {county!r}")
     try:
         return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
     except (OSError, UnicodeDecodeError) as exc:

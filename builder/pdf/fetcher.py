@@ -39,17 +39,36 @@ DATA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+x
 
 
 class FetchRefused(ValueError):
-    pass
+    """Raised for a URL outside the allowed roots or of a refused scheme."""
 
 
 class RestrictedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None):
+    """WeasyPrint's only way to read anything: asset files under *roots*, in-memory *blobs*, ``data:``.
+
+    :param roots: folders whose asset files (images, fonts, …) may be read; a symlink counts
+        where it points.
+    :param blobs: ``kaohe-font:`` URLs and their bytes (the subset fonts).
+    :param aliases: folder-independent names (``file:///<alias>/…``) for real folders, so PDF bytes
+        do not depend on where the project lies.
+
+    Refused URLs are collected in :attr:`refused`.
+    """
+
+    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None,
+                 aliases: dict[str, Path] | None = None):
         super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
+        # Folder-independent names for real folders (see render.ROUND_ALIAS): file:///<alias>/x
+        # is read from <folder>/x, under the same rules as any other file.
+        self.aliases = {k.rstrip("/"): Path(v) for k, v in (aliases or {}).items()}
         self.blobs = dict(blobs or {})
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        """Return the resource at *url*, as WeasyPrint's fetcher protocol asks.
+
+        :raises FetchRefused: for a URL that is not allowed (it is recorded in :attr:`refused`).
+        """
         try:
             return self._fetch(url)
         except FetchRefused:
@@ -71,6 +90,10 @@ class RestrictedFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"remote file URL: {url}")
         path = Path(url2pathname(unquote(parts.path)))
+        for alias, folder in self.aliases.items():
+            if path.as_posix() == alias or path.as_posix().startswith(alias + "/"):
+                path = folder / path.as_posix()[len(alias):].lstrip("/")
+                break
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):

@@ -27,9 +27,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
-from ..fields import Fields, did_you_mean
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
 ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "songti")
@@ -61,6 +61,8 @@ class FontSpec:
 
 @dataclass(frozen=True)
 class ResolvedFont:
+    """A font role bound to a file on this machine (face *index* of *file*)."""
+
     role: str
     family: str
     style: str
@@ -72,6 +74,7 @@ class ResolvedFont:
 
     @property
     def label(self) -> str:
+        """The font as the messages name it: family and style."""
         return f"{self.family}{' ' + self.style if self.style else ''}"
 
 
@@ -90,6 +93,7 @@ def config_paths(project_root: Path, override: Path | str | None = None) -> list
 
 def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec], list[Diagnostic]]:
     """Read the role mapping; later files override earlier ones role by role."""
+    from ..fields import Fields, did_you_mean
     from ..yamlio import key_pos_of, load_yaml
 
     specs: dict[str, FontSpec] = {}
@@ -132,8 +136,17 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
             if key not in ROLES:
                 line, col = key_pos_of(top.m, key)
                 hint = did_you_mean(key, ROLES)
-                diags.append(Diagnostic(shown, line, col, ERROR, "pdf-font-role",
-                                        f"不认识的字体角色“{key}”，可用的角色：{'、'.join(f'{r}（{ROLE_NAMES[r]}）' for r in ROLES)}。{hint}".rstrip()))
+                known = "、".join(f"{r}（{ROLE_NAMES[r]}）" for r in ROLES)
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        col,
+                        ERROR,
+                        "pdf-font-role",
+                        f"不认识的字体角色“{key}”，可用的角色：{known}。{hint}".rstrip(),
+                    )
+                )
     for role in ROLES:
         if role not in specs and paths:
             diags.append(Diagnostic(display(paths[0]), 1, 1, ERROR, "pdf-font-role-missing",
@@ -198,14 +211,27 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             if index is None:
                 index = _face_index(file, spec.family)
                 if index is None:
-                    diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-family",
-                                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。"))
+                    diags.append(
+                        Diagnostic(
+                            *spec.where,
+                            ERROR,
+                            "pdf-font-family",
+                            f"字体文件 {file} 中没有名为“{spec.family}”的字体。请检查 family，或写明 index。",
+                        )
+                    )
                     continue
         else:
             faces = _fc_list(spec.family)
             if faces is None:
-                diags.append(Diagnostic(*spec.where, ERROR, "pdf-font-fc-list",
-                                        "找不到 fc-list 命令，无法查找已安装的字体。请安装：apt-get install fontconfig，或在字体配置中写明 file。"))
+                diags.append(
+                    Diagnostic(
+                        *spec.where,
+                        ERROR,
+                        "pdf-font-fc-list",
+                        "找不到 fc-list 命令，无法查找已安装的字体。"
+                        "请安装：apt-get install fontconfig，或在字体配置中写明 file。",
+                    )
+                )
                 continue
             if spec.style:
                 faces = [f for f in faces if spec.style in f[3]]
@@ -231,9 +257,17 @@ def stand_in_notices(fonts: dict[str, ResolvedFont], where: str) -> list[Diagnos
     for role in ROLES:
         font = fonts.get(role)
         if font is not None and font.stand_in_for:
-            out.append(Diagnostic(where, 0, 0, INFO, "pdf-font-stand-in",
-                                  f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
-                                  hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。"))
+            out.append(
+                Diagnostic(
+                    where,
+                    0,
+                    0,
+                    INFO,
+                    "pdf-font-stand-in",
+                    f"{ROLE_NAMES[role]}用的是替代字体 {font.label}；正式公文应使用 {font.stand_in_for}。",
+                    hint=f"有正版字体时，用环境变量 {ENV_VAR} 指向按角色替换的字体配置（见 themes/print/README.md）。",
+                )
+            )
     return out
 
 
@@ -260,14 +294,20 @@ class _HarfBuzz:
     subset input is used (layout tables kept for the characters, glyph ids renumbered).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
+        self._faces: dict[str, tuple] = {}
+        self.hb: ModuleType | None
         try:
             import uharfbuzz
         except ImportError:
             self.hb = None
             return
         self.hb = uharfbuzz
-        self._faces: dict[str, tuple] = {}
+
+    def _lib(self) -> ModuleType:
+        if self.hb is None:
+            raise RuntimeError("uharfbuzz is not installed: use the fontTools backend")
+        return self.hb
 
     @property
     def ok(self) -> bool:
@@ -276,8 +316,9 @@ class _HarfBuzz:
     def face(self, font: ResolvedFont):
         """(hb Face, set of its code points) of a font."""
         if font.key not in self._faces:
-            blob = self.hb.Blob.from_file_path(str(font.file))
-            face = self.hb.Face(blob, font.index)
+            hb = self._lib()
+            blob = hb.Blob.from_file_path(str(font.file))
+            face = hb.Face(blob, font.index)
             if face.glyph_count == 0:
                 raise OSError(f"cannot read {font.file}")
             self._faces[font.key] = (face, frozenset(face.unicodes))
@@ -289,10 +330,11 @@ class _HarfBuzz:
 
     def subset(self, font: ResolvedFont, codepoints) -> bytes:
         face, _ = self.face(font)
-        inp = self.hb.SubsetInput()
+        hb = self._lib()
+        inp = hb.SubsetInput()
         inp.unicode_set.update(sorted(codepoints))
         try:
-            out = self.hb.subset(face, inp)
+            out = hb.subset(face, inp)
         except RuntimeError as exc:
             raise RuntimeError(f"HarfBuzz could not subset {font.file}: {exc}") from None
         return out.blob.data
@@ -339,6 +381,7 @@ _backend = None
 
 
 def backend():
+    """Return the process-wide subsetter: HarfBuzz when uharfbuzz imports, else fontTools."""
     global _backend
     with _backend_lock:
         if _backend is None:

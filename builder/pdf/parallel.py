@@ -13,10 +13,20 @@ itself, which starts rendering at once (the workers need a second or so to start
 All PDFs are collected first and written only when every document succeeded, each to
 a temporary file that is then renamed: a failed run leaves the previous files as they
 were.
+
+Killing a build ends its workers (:func:`_watch_parent`). A worker asks the kernel to
+send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``, through ctypes): that
+covers SIGKILL and an unhandled SIGTERM of the main process, which run no Python code
+there, at no cost while rendering (a thread polling ``os.getppid()`` would wake up
+every so often and only notice late; it is the fallback where prctl is missing). On
+SIGINT (KeyboardInterrupt) or any other error the pool kills its workers at once instead
+of letting them finish the queued documents (:func:`_pool`). Workers write nothing, so
+nothing is left half-written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import resource
@@ -32,10 +42,41 @@ TASKS_PER_CHILD = 12
 _worker = None  # the Renderer of a worker process
 
 
-def _init_worker(root: str, fonts: dict) -> None:
-    """Start-up of a worker: import WeasyPrint, parse the print stylesheet and open the
-    fonts now, while the calling process is still rendering templates."""
+def _watch_parent(parent: int) -> None:
+    """End this process when ``parent`` (the build) dies: PR_SET_PDEATHSIG, else a poller.
+
+    The kernel sends the signal when the *thread* that started the worker ends: the main
+    thread, or for a worker replaced after TASKS_PER_CHILD documents the pool's manager
+    thread, which ends only after it has shut its workers down."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        import threading
+
+        def poll():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=poll, name="kaohe-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _init_worker(root: str, fonts: dict, parent: int | None = None) -> None:
+    """Start-up of a worker: end with the parent (:func:`_watch_parent`), import
+    WeasyPrint, parse the print stylesheet and open the fonts now, while the calling
+    process is still rendering templates."""
     global _worker
+    if parent is not None:
+        _watch_parent(parent)
     from ..project import Project
     from . import fonts as _fonts
     from .render import Renderer
@@ -103,8 +144,6 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
     """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
     :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
     are taken from it and only the others are rendered (and then stored)."""
-    import contextlib
-
     from .render import Renderer
 
     renderer = Renderer(project, fonts)
@@ -197,17 +236,27 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
     return written
 
 
+@contextlib.contextmanager
 def _pool(project, renderer, workers: int):
-    """A pool of ``workers`` spawned processes, started now (a no-op task makes them start)."""
+    """A pool of ``workers`` spawned processes, started now (a no-op task makes them
+    start). Leaving the block by an exception (KeyboardInterrupt included) kills the
+    workers and drops the queued documents instead of waiting for them."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(str(project.root), renderer.fonts),
+                               initializer=_init_worker, initargs=(str(project.root), renderer.fonts, os.getpid()),
                                max_tasks_per_child=TASKS_PER_CHILD)
-    for _ in range(workers):
-        pool.submit(_ready)
-    return pool
+    try:
+        for _ in range(workers):
+            pool.submit(_ready)
+        yield pool
+    except BaseException:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

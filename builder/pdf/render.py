@@ -19,17 +19,26 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from . import fonts as _fonts
 from .documents import DocSpec
-from .fetcher import RestrictedFetcher
+
+if TYPE_CHECKING:  # imported when first needed: a build without PDFs never loads them
+    import jinja2
+    import weasyprint
 
 FONT_MARKER = "/*kaohe-font-faces*/"
 # Small-form variants that GB2312 fonts lack, printed as the characters they stand for:
 # ﹝2017﹞ in a 文号 is the 六角括号 〔2017〕 of GB/T 9704 §7.2.4.
 PRINT_EQUIVALENTS = str.maketrans({"\ufe5d": "\u3014", "\ufe5e": "\u3015"})
 THEME_DIR = Path("themes") / "print"
+# The round folder as WeasyPrint sees it: relative URLs (report images) resolve against
+# file:///kaohe-round/…, which the fetcher reads from the real folder. WeasyPrint names an
+# image after its URL, so a real path would make the PDF's bytes depend on the folder the
+# project was built in.
+ROUND_ALIAS = "/kaohe-round"
 MACROS_DIR = Path("themes")
 BANJI_ANCHOR = '<p class="banji-anchor">'
 BANJI_ANCHOR_EVEN = '<p class="banji-anchor banji-even">'
@@ -38,7 +47,9 @@ PAGE_NUMBER_PT = 14.0  # 4号, as print.css sets the page-number boxes
 
 @dataclass
 class Rendered:
-    job: "Job"
+    """The PDF bytes of one prepared document and the warnings its layout gave."""
+
+    job: Job
     pdf: bytes
     diagnostics: list[Diagnostic]
 
@@ -55,6 +66,15 @@ class _Capture(logging.Handler):
 
 
 class Renderer:
+    """What every document of a project shares: print theme, stylesheet and fonts.
+
+    :param project: the project whose ``themes/print`` and fonts are used.
+    :param fonts_config: a font configuration file instead of the default ones.
+    :param extra_roots: more folders the documents may read images from.
+    :param resolved_fonts: fonts a parent process resolved (workers skip the look-up).
+    :raises DiagnosticError: when the print theme is missing or the font configuration has errors.
+    """
+
     def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None,
                  resolved_fonts: dict | None = None):
         self.project = project
@@ -72,25 +92,27 @@ class Renderer:
         # Characters the stylesheet itself draws (page numbers, list markers, …).
         self.css_chars = "".join(re.findall(r'"([^"]*)"', re.sub(r"/\*.*?\*/", "", self.css_text, flags=re.S)))
         self.roots = [project.root / "themes", project.content_dir, *(extra_roots or [])]
-        self._env = None
-        self._css = None
-        self._page_css = None
+        self._env: jinja2.Environment | None = None
+        self._css: weasyprint.CSS | None = None
+        self._page_css: str | None = None
 
     # ---------------------------------------------------------------- templates
 
     @property
-    def env(self):
+    def env(self) -> jinja2.Environment:
+        """The Jinja environment of the print theme (made on first use)."""
         if self._env is None:
             import jinja2
 
-            self._env = jinja2.Environment(
+            env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader([str(self.theme_dir), str(self.project.root / MACROS_DIR)]),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=False,
                 lstrip_blocks=False,
             )
-            self._env.filters["print_fonts"] = print_fonts
+            env.filters["print_fonts"] = print_fonts
+            self._env = env
         return self._env
 
     def html(self, spec: DocSpec) -> str:
@@ -98,8 +120,11 @@ class Renderer:
         import jinja2
 
         try:
+            from .links import print_links
+
             template = self.env.get_template(spec.template)
-            return template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context)
+            # Only http(s), mailto and in-document links: never a file:// path of this machine.
+            return print_links(template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context))
         except jinja2.TemplateSyntaxError as exc:
             path = self.project.display(Path(exc.filename)) if exc.filename else f"themes/print/{spec.template}"
             raise DiagnosticError([Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template",
@@ -112,8 +137,11 @@ class Renderer:
     # ---------------------------------------------------------------- PDF
 
     def stylesheet(self):
+        """The print stylesheet as a WeasyPrint ``CSS`` (made on first use)."""
         if self._css is None:
             from weasyprint import CSS
+
+            from .fetcher import RestrictedFetcher  # (imports WeasyPrint: only when rendering)
 
             self._css = CSS(string=self.css_text, base_url=self.theme_dir.as_uri() + "/",
                             url_fetcher=RestrictedFetcher(self.roots))
@@ -132,18 +160,26 @@ class Renderer:
             self._page_css = "\n" + "\n".join(rules)
         return self._page_css
 
-    def prepare(self, spec: DocSpec) -> "Job":
+    def prepare(self, spec: DocSpec) -> Job:
         """Everything WeasyPrint needs for one document (picklable, for worker processes)."""
         html = keep_last_line(self.html(spec).translate(PRINT_EQUIVALENTS))
+        notes: list[Diagnostic] = []
+        body = self.fonts.get(_fonts.BODY_ROLE)
+        if body is not None:  # characters the body font lacks: 〓 and a warning, never a failed build
+            from ..glyphs import pdf_fallback
+
+            html, notes = pdf_fallback(html, lambda cps: _fonts.backend().covers(body, cps), body.label,
+                                       _fonts.ROLE_NAMES[_fonts.BODY_ROLE], Path(spec.source), spec.source)
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
         return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
-                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics))
+                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics) + notes)
 
-    def write(self, job: "Job") -> Rendered:
+    def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        from .fetcher import RestrictedFetcher
         from .justify import install
 
         install()
@@ -152,7 +188,7 @@ class Renderer:
         font_css, blobs = _fonts.font_faces(self.fonts, chars)
         font_css += self.page_number_css()
         html = job.html.replace(FONT_MARKER, font_css, 1)
-        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs)
+        fetcher = RestrictedFetcher([*self.roots, Path(job.round_dir)], blobs, {ROUND_ALIAS: Path(job.round_dir)})
         capture = _Capture()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(capture)
@@ -160,7 +196,7 @@ class Renderer:
         try:
             options = {**DEFAULT_OPTIONS, "stylesheets": [self.stylesheet()], "pdf_identifier": False,
                        "uncompressed_pdf": False}
-            base_url = Path(job.base_dir).as_uri() + "/"
+            base_url = _base_url(job)
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
                 font_config=FontConfiguration(), **options)
             if len(document.pages) % 2 and BANJI_ANCHOR in html:
@@ -190,12 +226,24 @@ class Renderer:
         for message in capture.messages:
             if any(url in message for url in refused):
                 continue
-            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}"))
+            diags.append(
+                Diagnostic(job.source, 0, 0, WARNING, "pdf-weasyprint", f"排版提示（{job.rel_path}）：{message}")
+            )
         return Rendered(job, pdf, diags)
 
     def render(self, spec: DocSpec) -> Rendered:
         """prepare + write in this process."""
         return self.write(self.prepare(spec))
+
+
+def _base_url(job: "Job") -> str:
+    """``file:///kaohe-round/<base dir relative to the round>/`` (see ROUND_ALIAS), or the
+    real folder's URL for a base outside the round."""
+    base, rnd = Path(job.base_dir), Path(job.round_dir)
+    if base == rnd or base.is_relative_to(rnd):
+        rel = base.relative_to(rnd).as_posix()
+        return f"file://{ROUND_ALIAS}/" + ("" if rel == "." else rel.strip("/") + "/")
+    return base.as_uri() + "/"
 
 
 _PARA_END = re.compile(r"([^<>]*)(</(?:p|li)>)")
@@ -232,6 +280,8 @@ def print_fonts(markup):
 
 @dataclass
 class Job:
+    """One document ready for WeasyPrint: plain, picklable data for worker processes."""
+
     kind: str
     county: str | None
     rel_path: str

@@ -39,6 +39,7 @@ def item_key(value) -> str:
 class RoundContext:
     def __init__(self, meta: RoundMeta, rubric: Rubric, diags: list[Diagnostic]):
         self.meta = meta
+        self.root = meta.root  # the project folder (builder.paths): loaders read nothing outside it
         self.rubric = rubric
         self.diags = diags
         self.grouped = Grouped()

@@ -20,22 +20,31 @@ and must lie in (0, the rule's amount].
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
+from ..rubric import fmt
 from ..yamlio import load_yaml, pos_of
 from .context import RoundContext, item_key
-from ..rubric import fmt
 from .diag import ERROR, WARNING, at
-from .model import BonusAward, DeductionEvent, Origin, VetoEvent
+from .model import BonusAward, County, DeductionEvent, Origin, VetoEvent
 
 
 def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple, tuple]:
-    if not path.is_file():
+    """Read ``events.yaml``: bonus awards, deduction events and vetoes.
+
+    :param path: the file (a missing file means no events; a folder, a pipe or a link
+        outside the project is an error, see builder/textio.py).
+    :param shown: its path as diagnostics show it.
+    :return: ``(awards, deductions, vetoes)``; wrong entries are left out and reported in ``ctx.diags``.
+    """
+    if not path.exists() and not path.is_symlink():
         return (), (), ()
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=ctx.root)  # a folder or a link outside is an error there
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
         return (), (), ()
@@ -47,7 +56,7 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
     ded_ids = {d.id: d for d in rubric.deductions}
     veto_ids = {v.id: v for v in rubric.vetoes}
 
-    def entries(key: str, what: str, known: dict):
+    def entries(key: str, what: str, known: dict) -> Iterator[tuple[Fields, Origin, County | None, Any]]:
         raw = f.get(key, "list", default=[])
         for i, item in enumerate(raw):
             ef = Fields(shown, ctx.diags, item, f"{what}第 {i + 1} 条", raw, i)
@@ -63,9 +72,15 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
                 node = known.get(key_)
                 if node is None:
                     listing = "、".join(f"{k}（{v.title}）" for k, v in known.items()) or "（无）"
-                    ctx.diags.append(at(Origin(shown, *ef.pos("item")), ERROR, "event-unknown-item",
-                                        f"考核细则“{rubric.id}”中没有{what}“{key_}”。{did_you_mean(key_, known)}".rstrip(),
-                                        f"本细则的{what}：{listing}。"))
+                    ctx.diags.append(
+                        at(
+                            Origin(shown, *ef.pos("item")),
+                            ERROR,
+                            "event-unknown-item",
+                            f"考核细则“{rubric.id}”中没有{what}“{key_}”。{did_you_mean(key_, known)}".rstrip(),
+                            f"本细则的{what}：{listing}。",
+                        )
+                    )
             yield ef, origin, county, node
 
     awards = []
@@ -101,7 +116,7 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
     return tuple(awards), tuple(deductions), tuple(vetoes)
 
 
-def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None | bool:
+def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None | Literal[False]:
     """The per-event amount of a 酌情 deduction: None (the rule's amount), a Decimal, or
     False when it is wrong (reported)."""
     if "amount" not in ef.m:
@@ -114,9 +129,17 @@ def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None |
         return None
     line, col = ef.pos("amount")
     if not node.discretionary:
-        ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-fixed",
-                                    f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
-                                    "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                line,
+                col,
+                ERROR,
+                "event-amount-fixed",
+                f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
+                "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。",
+            )
+        )
         return False
     if value <= 0 or value > node.amount:
         ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-range",
@@ -131,7 +154,14 @@ def _count(ctx: RoundContext, ef: Fields, shown: str) -> int | None:
     if count is None:
         return None
     if count < 1:
-        ctx.diags.append(Diagnostic(shown, *ef.pos("count"), ERROR, "event-count",
-                                    f"count 是次数（项数），应当是不小于 1 的整数，现在是 {count}。没有发生就删除这一条。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                *ef.pos("count"),
+                ERROR,
+                "event-count",
+                f"count 是次数（项数），应当是不小于 1 的整数，现在是 {count}。没有发生就删除这一条。",
+            )
+        )
         return None
     return count

@@ -20,6 +20,7 @@ def _signed(d) -> str:
 
 
 def explain(results: RoundResults, c: CountyResult) -> str:
+    """Return how a county's total, grade and rank were reached, line by line, each with its source."""
     rnd = results.round
     rubric = rnd.rubric
     out = [
@@ -40,7 +41,9 @@ def explain(results: RoundResults, c: CountyResult) -> str:
             if it.remark:
                 out.append(f"      评价说明：{it.remark}")
             if it.self_score is not None:
-                out.append(f"      自评 {fmt(it.self_score)}，核定与自评之差 {_signed(it.delta)}    ← {_where(it.self_origin)}")
+                out.append(
+                    f"      自评 {fmt(it.self_score)}，核定与自评之差 {_signed(it.delta)}    ← {_where(it.self_origin)}"
+                )
         terms = " + ".join(fmt(i.score) for i in a.items)
         out.append(f"  小计 = {terms} = {fmt(a.score)}")
         out.append("")
@@ -52,9 +55,17 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"加分 = {fmt(c.bonus)}" + (f"（加分上限 {fmt(cap)} 分）" if cap is not None else ""))
         for ln in c.bonus_lines:
             item = rubric.bonus.find(ln.id)
-            capped = f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.amount < ln.raw else ""
-            terms = (f"{ln.count} 项 × {fmt(item.amount)}" if item.per_award else
-                     f"{ln.count} 项，原文不是“每项加分”，只计一次 {fmt(item.amount)}" if ln.count > 1 else fmt(item.amount))
+            assert item is not None  # scoring makes lines for the rubric's own items only
+            capped = (
+                f"，受上限 {fmt(ln.cap)} 分限制计 {fmt(ln.amount)}" if ln.cap is not None and ln.amount < ln.raw else ""
+            )
+            terms = (
+                f"{ln.count} 项 × {fmt(item.amount)}"
+                if item.per_award
+                else f"{ln.count} 项，原文不是“每项加分”，只计一次 {fmt(item.amount)}"
+                if ln.count > 1
+                else fmt(item.amount)
+            )
             out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}{capped}    ← "
                        + "；".join(_where(o) for o in ln.origins))
             if ln.evidence:
@@ -65,6 +76,7 @@ def explain(results: RoundResults, c: CountyResult) -> str:
         out.append(f"扣分 = {fmt(c.deductions)}")
         for ln in c.deduction_lines:
             rule = rubric.deduction(ln.id)
+            assert rule is not None  # scoring makes lines for the rubric's own rules only
             limit = "不设上限" if ln.cap is None else f"上限 {fmt(ln.cap)} 分"
             capped = f"，计 {fmt(ln.amount)}" if ln.capped else ""
             if ln.reviewed:
@@ -85,7 +97,10 @@ def explain(results: RoundResults, c: CountyResult) -> str:
     floor = "，低于 0 按 0 计" if raw_total < 0 else ""
     out.append(f"总分 = 基本分 {fmt(c.base)} + 加分 {fmt(c.bonus)} − 扣分 {fmt(c.deductions)} = {fmt(c.total)}{floor}")
     if c.veto is not None:
-        out.append(f"等次 = {c.grade}：一票否决（{c.veto.item} {c.veto_title}）：{c.veto.description}    ← {_where(c.veto.origin)}")
+        out.append(
+            f"等次 = {c.grade}：一票否决（{c.veto.item} {c.veto_title}）：{c.veto.description}"
+            f"    ← {_where(c.veto.origin)}"
+        )
         if c.veto.evidence:
             out.append(f"      依据：{c.veto.evidence}")
         if c.band_grade:

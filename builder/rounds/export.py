@@ -13,6 +13,7 @@ PUBLISH_ZH = {"grades": "只公布等次", "scores": "公布等次和得分", "r
 
 
 def county_json(c: CountyResult) -> dict:
+    """Return one county's results as JSON-ready data (scores as strings, exactly as computed)."""
     return {
         "id": c.county.id,
         "name": c.county.name,
@@ -39,15 +40,18 @@ def results_json(results: RoundResults) -> dict:
 
 
 def width(s: str) -> int:
+    """Return the width of *s* in terminal cells (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
 def pad(s: str, w: int, right: bool = False) -> str:
+    """Return *s* padded with spaces to *w* cells, on the left when *right* (right-aligned)."""
     gap = " " * max(w - width(s), 0)
     return gap + s if right else s + gap
 
 
 def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
+    """Return a plain-text table: header, a rule, the rows; columns in *right* right-aligned."""
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
     lines = ["  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -57,6 +61,7 @@ def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
 
 
 def results_text(results: RoundResults) -> str:
+    """Return a round's results as the text ``kaohe results`` prints."""
     rnd = results.round
     rubric = rnd.rubric
     flags = [STATUS_ZH.get(rnd.status, rnd.status), PUBLISH_ZH.get(rnd.publish, rnd.publish)]

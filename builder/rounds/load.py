@@ -49,7 +49,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     ``round`` is None when any of them is an error. Never raises for bad input.
     """
     display = project.display
-    meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True)
+    meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True, root=project.root)
     if meta is None:
         return None, _sorted(diags)
     if not meta.rubric_id:
@@ -102,6 +102,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         id=meta.id, path=folder, rubric=rubric, year=meta.year, title=meta.title, organiser=meta.organiser,
         status=meta.status, publish=meta.publish, counties=meta.counties, notification=meta.notification,
         published_date=meta.published_date, sample=meta.sample, description=meta.description,
+        publish_docx=meta.publish_docx,
         scores=dict(sorted(scores.items())), self_scores=dict(sorted(self_scores.items())),
         ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
         veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,

@@ -119,6 +119,7 @@ class Round:
     published_date: _dt.date | None = None  # 发布日期 on the site
     sample: bool = False  # fictional sample data (示例数据): labelled on every page
     description: str = ""
+    publish_docx: bool = False  # the office's .docx copies go on the site too (default: never)
     scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     self_scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     ratings: dict = field(default_factory=dict)  # (county_id, item_id) -> RatingEntry

@@ -13,8 +13,9 @@ county takes no rank number away from them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 K = TypeVar("K")
 
@@ -37,7 +38,7 @@ def competition_ranks(totals: Sequence[tuple[K, Decimal]]) -> list[tuple[K, int]
 def rank_order(entries: Sequence[tuple[K, Decimal, bool]], veto_rank: str = "last") -> list[tuple[K, int | None]]:
     """``[(key, total, vetoed)]`` in round order → ``[(key, rank or None)]`` in listing order."""
     if veto_rank == "by_total":
-        return competition_ranks([(k, t) for k, t, _ in entries])
+        return list(competition_ranks([(k, t) for k, t, _ in entries]))
     if veto_rank == "none":
         ranked = dict(competition_ranks([(k, t) for k, t, v in entries if not v]))
         order = sorted(range(len(entries)), key=lambda i: (-entries[i][1], i))

@@ -47,7 +47,7 @@ def compute(rnd: Round) -> RoundResults:
         vetoes[v.county].append(v)
 
     upheld = {(d.county, d.ref): d for d in rnd.decisions if d.upheld}
-    changes = []
+    changes: list[ReviewChange] = []
     unranked = []
     for county in rnd.counties:
         areas = tuple(_area(rnd, county.id, area, upheld, changes) for area in rubric.areas)
@@ -119,11 +119,12 @@ def _bonus_lines(rnd: Round, awards) -> tuple[Line, ...]:
         raw = item.amount * (count if item.per_award else 1)
         amount = raw
         cap = None
-        if item.group is not None and group_left.get(item.group) is not None:
+        group_room = group_left.get(item.group) if item.group is not None else None
+        if item.group is not None and group_room is not None:
             cap = group_caps[item.group]
-            amount = min(amount, group_left[item.group])
-            group_left[item.group] -= amount
-        if overall_left is not None:
+            amount = min(amount, group_room)
+            group_left[item.group] = group_room - amount
+        if overall_left is not None and bonus.cap is not None:  # (both or neither are None)
             cap = bonus.cap if cap is None else min(cap, bonus.cap)
             amount = min(amount, overall_left)
             overall_left -= amount
@@ -149,11 +150,17 @@ def _deduction_lines(rnd: Round, events, upheld: dict, changes: list) -> tuple[L
         d = upheld.get((got[0].county, rule.id))
         if d is not None and d.kind == "deduction":
             changes.append(ReviewChange(d.id, d.county, rule.id, "deduction", rule.title, amount, d.score, d.reason))
-            amount, evidence, origins = d.score, _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]), origins + (d.origin,)
+            amount, evidence, origins = (
+                d.score,
+                _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]),
+                origins + (d.origin,),
+            )
             lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=False,
                               reviewed=True))
             continue
-        lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw))
+        lines.append(
+            Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw)
+        )
     return tuple(lines)
 
 

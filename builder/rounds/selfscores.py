@@ -43,6 +43,12 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
 
 def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, str], ScoreEntry]:
+    """Read the self-score tables ``self-scores/<county>.{yaml,csv,xlsx}`` of a round.
+
+    :param folder: the round's ``self-scores`` folder (it need not exist).
+    :param display: turns a path into the form diagnostics show.
+    :return: ``(county id, item id)`` → entry; problems are added to ``ctx.diags``.
+    """
     out: dict[tuple[str, str], ScoreEntry] = {}
     if not folder.is_dir():
         return out
@@ -52,8 +58,16 @@ def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str
         if p.name.startswith(("~$", ".")):
             continue
         if p.is_dir() or p.suffix.lower() not in SUFFIXES:
-            ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                        f"self-scores/ 中的“{p.name}”不是自评打分表（<县区编号>.yaml、.csv 或 .xlsx），已忽略。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    WARNING,
+                    "round-file-unknown",
+                    f"self-scores/ 中的“{p.name}”不是自评打分表（<县区编号>.yaml、.csv 或 .xlsx），已忽略。",
+                )
+            )
             continue
         county = ctx.county(p.stem, Origin(shown, 0, 0))
         if county is None:
@@ -73,7 +87,7 @@ def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str
 def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None:
     diags = ctx.diags
     if p.suffix.lower() in (".yaml", ".yml"):
-        doc = load_yaml(p, shown)
+        doc = load_yaml(p, shown, root=ctx.root)
         diags.extend(doc.diagnostics)
         if doc.data is None:
             return None
@@ -82,8 +96,15 @@ def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None
             return None
         cval = f.get("county", "str")
         if cval is not None and cval != county.id:
-            diags.append(Diagnostic(shown, *f.pos("county"), ERROR, "self-score-county",
-                                    f"county“{cval}”与文件名“{p.name}”不一致：文件名应为 <县区编号>.yaml，这里应写 {county.id}。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *f.pos("county"),
+                    ERROR,
+                    "self-score-county",
+                    f"county“{cval}”与文件名“{p.name}”不一致：文件名应为 <县区编号>.yaml，这里应写 {county.id}。",
+                )
+            )
         scores = f.get("scores", "map", required=True, default=LMap())
         f.finish()
         records = []
@@ -102,7 +123,7 @@ def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None
                 values["score"] = Value(body, iorigin)
             records.append(Record(iorigin, values))
         return records
-    table = read_table(p, shown, COLUMNS, diags)
+    table = read_table(p, shown, COLUMNS, diags, root=ctx.root)
     if table is None or not table.ok:
         return None
     cv = table.meta.get("county")
@@ -132,18 +153,29 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
         if parsed.empty:
             continue
         seen[node.id] = rec.origin_of("item")
-        if parsed.error:
-            ctx.diags.append(at(sorigin, ERROR, "score-number", f"{county.name} 考核项 {node.id} 的自评得分{parsed.error}"))
+        value = parsed.value
+        if parsed.error or value is None:  # (value is None only for an empty cell or an error)
+            ctx.diags.append(
+                at(sorigin, ERROR, "score-number", f"{county.name} 考核项 {node.id} 的自评得分{parsed.error}")
+            )
             continue
         if parsed.note:
             ctx.diags.append(at(sorigin, INFO, "score-normalised", f"{county.name} 考核项 {node.id}：{parsed.note}"))
-        if not ctx.check_range(parsed.value, node, sorigin, county, "自评得分"):
+        if not ctx.check_range(value, node, sorigin, county, "自评得分"):
             continue
         remark = rec.get("remark")
-        out[(county.id, node.id)] = ScoreEntry(county.id, node.id, parsed.value, "" if remark is None else str(remark),
+        out[(county.id, node.id)] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
                                                county.name, sorigin)
     missing = [n.id for n in ctx.leaves.values() if n.id not in seen]
     if missing:
-        ctx.diags.append(Diagnostic(shown, 1, 1, ERROR, "self-score-missing",
-                                    f"{county.name}的自评打分表缺少 {len(missing)} 个考核项的自评得分：{'、'.join(missing)}。",
-                                    "自评打分表应逐条自评，每个考核项都要填写自评得分和评分依据。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                ERROR,
+                "self-score-missing",
+                f"{county.name}的自评打分表缺少 {len(missing)} 个考核项的自评得分：{'、'.join(missing)}。",
+                "自评打分表应逐条自评，每个考核项都要填写自评得分和评分依据。",
+            )
+        )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .load import fmt
 from .model import Node, Rubric
 
 
 def _node_json(n: Node) -> dict:
-    d = {"id": n.id, "title": n.title, "points": fmt(n.points), "children": [_node_json(c) for c in n.children]}
+    d: dict[str, Any] = {
+        "id": n.id,
+        "title": n.title,
+        "points": fmt(n.points),
+        "children": [_node_json(c) for c in n.children],
+    }
     if n.is_leaf:
         d["departments"] = list(n.departments)
         if n.offices:
@@ -35,36 +42,61 @@ def rubric_to_json(r: Rubric) -> dict:
         "bonus": {
             "cap": fmt(r.bonus.cap) if r.bonus.cap is not None else None,
             "groups": [
-                {"id": g.id, "title": g.title, "cap": fmt(g.cap) if g.cap is not None else None,
-                 "items": [i.id for i in g.items]}
+                {
+                    "id": g.id,
+                    "title": g.title,
+                    "cap": fmt(g.cap) if g.cap is not None else None,
+                    "items": [i.id for i in g.items],
+                }
                 for g in r.bonus.groups
             ],
             "items": [
-                {"id": i.id, "title": i.title, "amount": fmt(i.amount), "group": i.group, "departments": list(i.departments),
-                 "per_award": i.per_award}
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "amount": fmt(i.amount),
+                    "group": i.group,
+                    "departments": list(i.departments),
+                    "per_award": i.per_award,
+                }
                 for i in r.bonus.items
             ],
         },
         "deductions": [
-            {"id": d.id, "title": d.title, "amount": fmt(d.amount), "cap": fmt(d.cap) if d.cap is not None else None,
-             "uncapped": d.cap is None, "departments": list(d.departments), "discretionary": d.discretionary}
+            {
+                "id": d.id,
+                "title": d.title,
+                "amount": fmt(d.amount),
+                "cap": fmt(d.cap) if d.cap is not None else None,
+                "uncapped": d.cap is None,
+                "departments": list(d.departments),
+                "discretionary": d.discretionary,
+            }
             for d in r.deductions
         ],
         "veto": [{"id": v.id, "title": v.title, "grade": v.grade} for v in r.vetoes],
         "grades": [{"grade": b.grade, "min": fmt(b.min)} for b in r.grades],
         "rating_scales": {
-            s.id: {"levels": [{"label": l.label, "value": fmt(l.value)} for l in s.levels], "max": fmt(s.max)}
+            s.id: {"levels": [{"label": lv.label, "value": fmt(lv.value)} for lv in s.levels], "max": fmt(s.max)}
             for s in r.rating_scales.values()
         },
     }
 
 
 def rubric_to_text(r: Rubric) -> str:
-    lines = [f"{r.title}（{r.id}）", f"基本分 {fmt(r.base_points)} 分" + (f"，加分上限 {fmt(r.bonus.cap)} 分" if r.bonus.cap is not None else "")]
+    """Return the rubric as the indented tree ``kaohe rubric show`` prints: items, points, departments."""
+    lines = [
+        f"{r.title}（{r.id}）",
+        f"基本分 {fmt(r.base_points)} 分" + (f"，加分上限 {fmt(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
+    ]
     for a in r.areas:
         for depth, n in a.walk():
             pad = "  " * depth
-            dept = f"  〔{'、'.join(n.departments)}{'／' + '、'.join(n.offices) if n.offices else ''}〕" if n.is_leaf and n.departments else ""
+            dept = (
+                f"  〔{'、'.join(n.departments)}{'／' + '、'.join(n.offices) if n.offices else ''}〕"
+                if n.is_leaf and n.departments
+                else ""
+            )
             lines.append(f"{pad}{n.id} {n.title}  {fmt(n.points)}分{dept}")
     if r.bonus.items:
         lines.append("加分项" + (f"（合计不超过 {fmt(r.bonus.cap)} 分）" if r.bonus.cap is not None else ""))

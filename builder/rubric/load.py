@@ -16,7 +16,17 @@ from ..diagnostics import ERROR, Diagnostic
 from ..fields import Fields, did_you_mean
 from ..yamlio import LMap, load_yaml, pos_of
 from .model import (
-    Band, Bonus, BonusGroup, BonusItem, Deduction, Node, RatingLevel, RatingScale, Rubric, Source, Veto,
+    Band,
+    Bonus,
+    BonusGroup,
+    BonusItem,
+    Deduction,
+    Node,
+    RatingLevel,
+    RatingScale,
+    Rubric,
+    Source,
+    Veto,
 )
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -45,16 +55,24 @@ class _Ctx:
         if not ID_RE.match(value):
             self.error(line, col, "rubric-id-format", f"{what}的编号“{value}”只能用英文字母、数字、点、横线和下划线。")
         if value in self.ids:
-            self.error(line, col, "rubric-duplicate-id", f"编号“{value}”重复（第 {self.ids[value]} 行已使用）。每个编号在本文件中必须唯一。")
+            self.error(
+                line,
+                col,
+                "rubric-duplicate-id",
+                f"编号“{value}”重复（第 {self.ids[value]} 行已使用）。每个编号在本文件中必须唯一。",
+            )
         else:
             self.ids[value] = line
         return value
 
 
-def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
-    """Load and validate one rubric file. Returns (rubric or None, diagnostics)."""
+def load_rubric(path: Path, display: str | None = None, root: Path | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
+    """Load and validate one rubric file. Returns (rubric or None, diagnostics).
+
+    ``root``: the project folder; a rubric file that really lies outside it (a symlink) is
+    refused (:mod:`builder.paths`)."""
     display = display or str(path)
-    doc = load_yaml(path, display)
+    doc = load_yaml(path, display, root=root)
     ctx = _Ctx(display)
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
@@ -68,7 +86,9 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
     rid = f.get("id", "str", required=True, default="")
     if rid and path.suffix in (".yaml", ".yml") and path.stem != rid:
         line, col = f.pos("id")
-        ctx.error(line, col, "rubric-id-filename", f"编号“{rid}”与文件名“{path.name}”不一致。请把文件命名为“{rid}.yaml”。")
+        ctx.error(
+            line, col, "rubric-id-filename", f"编号“{rid}”与文件名“{path.name}”不一致。请把文件命名为“{rid}.yaml”。"
+        )
     title = f.get("title", "str", required=True, default="")
     issuer = f.get("issuer", "str", default="")
     year = f.get("year", "int")
@@ -83,7 +103,9 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
     grades_explanation = f.get("grades_explanation", "str", default="")
     grades = _grades(ctx, f)
     areas_raw = f.get("areas", "list", required=True, default=[])
-    areas = tuple(n for n in (_node(ctx, item, areas_raw, i, scales, "考核领域") for i, item in enumerate(areas_raw)) if n)
+    areas = tuple(
+        n for n in (_node(ctx, item, areas_raw, i, scales, "考核领域") for i, item in enumerate(areas_raw)) if n
+    )
     bonus = _bonus(ctx, f)
     deductions = _deductions(ctx, f)
     vetoes = _vetoes(ctx, f, grades)
@@ -94,8 +116,11 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
         if total != base_points:
             line, col = f.pos("base_points")
             ctx.error(
-                line, col, "rubric-sum",
-                f"基本分 base_points 写的是 {fmt(base_points)} 分，但各考核领域合计 {fmt(total)} 分。请核对各领域分值或基本分。",
+                line,
+                col,
+                "rubric-sum",
+                f"基本分 base_points 写的是 {fmt(base_points)} 分，但各考核领域合计 {fmt(total)} 分。"
+                "请核对各领域分值或基本分。",
             )
     if base_points is not None and base_points <= 0 and "base_points" in f.m:
         line, col = f.pos("base_points")
@@ -103,7 +128,12 @@ def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, 
     if bonus.cap is not None:
         for g in bonus.groups:
             if g.cap is not None and g.cap > bonus.cap:
-                ctx.error(g.line, 1, "rubric-cap", f"加分组“{g.title}”的上限 {fmt(g.cap)} 分超过了加分总上限 {fmt(bonus.cap)} 分。")
+                ctx.error(
+                    g.line,
+                    1,
+                    "rubric-cap",
+                    f"加分组“{g.title}”的上限 {fmt(g.cap)} 分超过了加分总上限 {fmt(bonus.cap)} 分。",
+                )
 
     if any(d.is_error for d in ctx.diags):
         return None, ctx.diags
@@ -146,7 +176,11 @@ def _scales(ctx: _Ctx, f: Fields) -> dict[str, RatingScale]:
             mx = Decimal(1)
         for lv in levels:
             if lv.value < 0 or (mx and lv.value > mx):
-                ctx.error(*s.pos("levels"), "rubric-scale", f"评价等级 {sid} 中“{lv.label}”的分值 {fmt(lv.value)} 不在 0 到 {fmt(mx)} 之间。")
+                ctx.error(
+                    *s.pos("levels"),
+                    "rubric-scale",
+                    f"评价等级 {sid} 中“{lv.label}”的分值 {fmt(lv.value)} 不在 0 到 {fmt(mx)} 之间。",
+                )
         out[str(sid)] = RatingScale(str(sid), s.get("title", "str", default=""), tuple(levels), mx or Decimal(1),
                                     s.get("note", "str", default=""))
         s.finish()
@@ -173,11 +207,20 @@ def _grades(ctx: _Ctx, f: Fields) -> tuple[Band, ...]:
         if mn is not None and mn < 0:
             ctx.error(line, col, "rubric-bands", f"等次“{grade}”的下限不能为负数。")
         if prev is not None and mn is not None and mn >= prev:
-            ctx.error(line, col, "rubric-bands", f"等次应按下限从高到低排列：“{grade}”的下限 {fmt(mn)} 不低于上一档的 {fmt(prev)}。")
+            ctx.error(
+                line,
+                col,
+                "rubric-bands",
+                f"等次应按下限从高到低排列：“{grade}”的下限 {fmt(mn)} 不低于上一档的 {fmt(prev)}。",
+            )
         prev = mn
         bands.append(Band(grade, mn, label))
     if bands and bands[-1].min != 0:
-        ctx.error(*pos_of(raw, len(raw) - 1), "rubric-bands", f"最低一档的下限应为 0（现在是 {fmt(bands[-1].min)}），否则低分没有等次。")
+        ctx.error(
+            *pos_of(raw, len(raw) - 1),
+            "rubric-bands",
+            f"最低一档的下限应为 0（现在是 {fmt(bands[-1].min)}），否则低分没有等次。",
+        )
     return tuple(bands)
 
 
@@ -197,7 +240,11 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
     explanation = f.get("explanation", "str", default="")
     if children_raw is not None:
         if not children_raw:
-            ctx.error(*f.pos("children"), "rubric-empty-children", f"{label}的 children 是空的。没有下级时请删除 children 并写分值。")
+            ctx.error(
+                *f.pos("children"),
+                "rubric-empty-children",
+                f"{label}的 children 是空的。没有下级时请删除 children 并写分值。",
+            )
         children = tuple(
             n for n in (_node(ctx, c, children_raw, i, scales, "考核项") for i, c in enumerate(children_raw)) if n
         )
@@ -227,7 +274,11 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
         ctx.error(*f.pos("points"), "rubric-points-positive", f"{label}的分值必须大于 0，现在是 {fmt(declared)}。")
     rating = f.get("rating", "str")
     if rating is not None and rating not in scales:
-        ctx.error(*f.pos("rating"), "rubric-unknown-scale", f"{label}引用的评价等级“{rating}”没有在 rating_scales 中定义。{did_you_mean(rating, scales)}".rstrip())
+        ctx.error(
+            *f.pos("rating"),
+            "rubric-unknown-scale",
+            f"{label}引用的评价等级“{rating}”没有在 rating_scales 中定义。{did_you_mean(rating, scales)}".rstrip(),
+        )
     node = Node(
         nid, title, declared or Decimal(0), declared,
         criterion=f.get("criterion", "str", default=""),
@@ -273,13 +324,23 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
         g.finish()
         for it in gitems:
             if gcap is not None and it.amount > gcap:
-                ctx.error(it.line, 1, "rubric-cap", f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了所在加分组的上限 {fmt(gcap)} 分。")
+                ctx.error(
+                    it.line,
+                    1,
+                    "rubric-cap",
+                    f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了所在加分组的上限 {fmt(gcap)} 分。",
+                )
         groups.append(BonusGroup(gid, gtitle, gcap, tuple(gitems), pos_of(groups_raw, gi)[0]))
         items.extend(gitems)
     b.finish()
     for it in items:
         if cap is not None and it.amount > cap:
-            ctx.error(it.line, 1, "rubric-cap", f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了加分总上限 {fmt(cap)} 分。")
+            ctx.error(
+                it.line,
+                1,
+                "rubric-cap",
+                f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了加分总上限 {fmt(cap)} 分。",
+            )
     return Bonus(cap, tuple(groups), tuple(items), note, bexpl)
 
 
@@ -320,12 +381,18 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
         uncapped = df.get("uncapped", "bool", default=False)
         line, col = pos_of(raw, i)
         if (cap is None) == (not uncapped):
-            ctx.error(line, col, "rubric-cap",
-                      f"扣分项“{title}”必须写明上限：写“cap: 分值”，或者确实不设上限时写“uncapped: true”（二者只能写一个）。")
+            ctx.error(
+                line,
+                col,
+                "rubric-cap",
+                f"扣分项“{title}”必须写明上限：写“cap: 分值”，或者确实不设上限时写“uncapped: true”（二者只能写一个）。",
+            )
         if amount is not None and amount <= 0 and "amount" in df.m:
             ctx.error(*df.pos("amount"), "rubric-points-positive", f"扣分项“{title}”每次扣分必须大于 0。")
         if cap is not None and amount and cap < amount:
-            ctx.error(*df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {fmt(cap)} 分小于每次扣分 {fmt(amount)} 分。")
+            ctx.error(
+                *df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {fmt(cap)} 分小于每次扣分 {fmt(amount)} 分。"
+            )
         out.append(Deduction(did, title, amount, None if uncapped else cap,
                              tuple(df.get("departments", "strlist", default=[])),
                              df.get("description", "str", default=""), df.get("section", "str", default=""), line,

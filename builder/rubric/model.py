@@ -6,18 +6,25 @@ All points are :class:`decimal.Decimal`. Objects are immutable once loaded.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator
 
 
 @dataclass(frozen=True)
 class Node:
+    """One node of the rubric tree: an area (考核领域), a group or a leaf item (考核项).
+
+    A leaf carries the criterion, the departments that score it and how; an inner node
+    only its children. ``points`` is the declared value or, where the seed declares
+    none, the sum of the children.
+    """
+
     id: str
     title: str
     points: Decimal  # declared, or the sum of the children where the seed declares none
     declared_points: Decimal | None
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
     criterion: str = ""
     departments: tuple[str, ...] = ()
     offices: tuple[str, ...] = ()  # 科室 within the department (漯河)
@@ -32,16 +39,22 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a scored item (a node without children)."""
         return not self.children
 
-    def leaves(self) -> Iterator["Node"]:
+    def leaves(self) -> Iterator[Node]:
+        """Yield the leaves under this node (itself if it is one), in rubric order."""
         if self.is_leaf:
             yield self
         else:
             for c in self.children:
                 yield from c.leaves()
 
-    def walk(self, depth: int = 0) -> Iterator[tuple[int, "Node"]]:
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, Node]]:
+        """Yield ``(depth, node)`` for this node and every node below it, depth first.
+
+        :param depth: the depth given to this node; its children get ``depth + 1``.
+        """
         yield depth, self
         for c in self.children:
             yield from c.walk(depth + 1)
@@ -49,6 +62,8 @@ class Node:
 
 @dataclass(frozen=True)
 class BonusItem:
+    """A bonus rule (加分项): ``amount`` per award, once unless ``per_award``."""
+
     id: str
     title: str
     amount: Decimal  # per award
@@ -63,6 +78,8 @@ class BonusItem:
 
 @dataclass(frozen=True)
 class BonusGroup:
+    """Bonus items that share a cap (``cap`` ``None``: no cap of their own)."""
+
     id: str
     title: str
     cap: Decimal | None
@@ -72,6 +89,8 @@ class BonusGroup:
 
 @dataclass(frozen=True)
 class Bonus:
+    """All bonus rules of a rubric, their overall cap (``None``: uncapped) and groups."""
+
     cap: Decimal | None
     groups: tuple[BonusGroup, ...]
     items: tuple[BonusItem, ...]  # every bonus item, grouped or not
@@ -79,11 +98,14 @@ class Bonus:
     explanation: str = ""  # 说明 for the public
 
     def find(self, item_id: str) -> BonusItem | None:
+        """Return the bonus item with this id, or ``None`` if the rubric has none."""
         return next((i for i in self.items if i.id == item_id), None)
 
 
 @dataclass(frozen=True)
 class Deduction:
+    """A deduction rule (扣分项): ``amount`` per event up to ``cap`` (``None``: uncapped)."""
+
     id: str
     title: str
     amount: Decimal  # per event
@@ -100,6 +122,8 @@ class Deduction:
 
 @dataclass(frozen=True)
 class Veto:
+    """A veto rule (一票否决): an event sets the county's grade to ``grade``."""
+
     id: str
     title: str
     grade: str
@@ -113,6 +137,8 @@ class Veto:
 
 @dataclass(frozen=True)
 class Band:
+    """A grade band: a total of at least ``min`` (inclusive) gets ``grade``."""
+
     grade: str
     min: Decimal  # inclusive lower bound
     label: str = ""
@@ -120,12 +146,16 @@ class Band:
 
 @dataclass(frozen=True)
 class RatingLevel:
+    """One level of a rating scale (好, 较好, …) and the value it stands for."""
+
     label: str
     value: Decimal
 
 
 @dataclass(frozen=True)
 class RatingScale:
+    """An on-site rating scale: its levels and the value a full rating is worth."""
+
     id: str
     title: str
     levels: tuple[RatingLevel, ...]
@@ -142,6 +172,8 @@ class RatingScale:
 
 @dataclass(frozen=True)
 class Source:
+    """Where the rubric was transcribed from: the document's file, title and section."""
+
     file: str
     title: str = ""
     section: str = ""
@@ -149,6 +181,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A whole rubric (考核细则): the area tree, bonus, deduction and veto rules, grade bands."""
+
     id: str
     title: str
     path: str
@@ -170,26 +204,32 @@ class Rubric:
     grades_explanation: str = ""  # 说明 for the public under the grade bands (how 89.5 is graded, where the bands come from)
 
     def leaves(self) -> Iterator[Node]:
+        """Yield every scored item of the rubric, in rubric order."""
         for a in self.areas:
             yield from a.leaves()
 
     def nodes(self) -> Iterator[tuple[int, Node]]:
+        """Yield ``(depth, node)`` for every node of every area, depth first (areas at depth 0)."""
         for a in self.areas:
             yield from a.walk()
 
     def node(self, node_id: str) -> Node | None:
+        """Return the node with this id, or ``None`` if there is none."""
         return next((n for _, n in self.nodes() if n.id == node_id), None)
 
     def area_of(self, leaf_id: str) -> Node | None:
+        """Return the area (top-level node) that holds the leaf with this id, or ``None``."""
         for a in self.areas:
-            if any(l.id == leaf_id for l in a.leaves()):
+            if any(leaf.id == leaf_id for leaf in a.leaves()):
                 return a
         return None
 
     def deduction(self, ded_id: str) -> Deduction | None:
+        """Return the deduction rule with this id, or ``None`` if there is none."""
         return next((d for d in self.deductions if d.id == ded_id), None)
 
     def veto(self, veto_id: str) -> Veto | None:
+        """Return the veto rule with this id, or ``None`` if there is none."""
         return next((v for v in self.vetoes if v.id == veto_id), None)
 
     def grade_for(self, total: Decimal) -> str | None:
@@ -200,6 +240,7 @@ class Rubric:
         return None
 
     def departments(self) -> list[str]:
+        """Return the departments that score the leaves, each once, in order of first mention."""
         seen: dict[str, None] = {}
         for leaf in self.leaves():
             for d in leaf.departments:

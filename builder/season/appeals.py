@@ -34,13 +34,13 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..rubric import fmt
-from ..yamlio import load_yaml, pos_of
 from ..rounds.diag import ERROR, WARNING, at
 from ..rounds.documents import ReviewPoint, review_id, review_points, split_review_id
 from ..rounds.model import Decision, Origin
 from ..rounds.numbers import parse_score
 from ..rounds.sheets import Columns, read_table
+from ..rubric import fmt
+from ..yamlio import load_yaml, pos_of
 
 DECISIONS_FILE = "decisions.yaml"
 UPHELD = {"upheld": True, "采纳": True, "rejected": False, "驳回": False}
@@ -84,7 +84,9 @@ def baseline_points(rnd_scores: dict, deduction_events, rubric, county_ids) -> d
         rule = rubric.deduction(e.item)
         if rule is None:
             continue
-        raw[(e.county, e.item)] = raw.get((e.county, e.item), Decimal(0)) + (e.amount if e.amount is not None else rule.amount) * e.count
+        raw[(e.county, e.item)] = (
+            raw.get((e.county, e.item), Decimal(0)) + (e.amount if e.amount is not None else rule.amount) * e.count
+        )
     for (cid, did), amount in raw.items():
         rule = rubric.deduction(did)
         most = amount if rule.cap is None else min(amount, rule.cap)
@@ -95,9 +97,9 @@ def baseline_points(rnd_scores: dict, deduction_events, rubric, county_ids) -> d
 
 def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) -> tuple[Decision, ...]:
     """Read ``appeals/decisions.yaml``; every problem is a located diagnostic in ``ctx.diags``."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return ()
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=getattr(ctx, "root", None))  # the path rule (builder/paths.py)
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
         return ()
@@ -131,8 +133,14 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
         did = did.strip()
         where = Origin(shown, *df.pos("id"))
         if did in seen:
-            ctx.diags.append(at(where, ERROR, "appeal-duplicate",
-                                f"复核编号“{did}”已在第 {seen[did]} 行作出决定，每个编号只能有一条决定。请删除其中一条。"))
+            ctx.diags.append(
+                at(
+                    where,
+                    ERROR,
+                    "appeal-duplicate",
+                    f"复核编号“{did}”已在第 {seen[did]} 行作出决定，每个编号只能有一条决定。请删除其中一条。",
+                )
+            )
             continue
         seen[did] = where.line
         point = known.get(did)
@@ -145,27 +153,53 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
             continue
         upheld = UPHELD[dec]
         if not reason.strip():
-            ctx.diags.append(at(where, ERROR, "appeal-reason", f"复核编号“{did}”的决定没有写理由（reason）。请写明采纳或驳回的理由。"))
+            ctx.diags.append(
+                at(
+                    where,
+                    ERROR,
+                    "appeal-reason",
+                    f"复核编号“{did}”的决定没有写理由（reason）。请写明采纳或驳回的理由。",
+                )
+            )
             continue
         if upheld:
             if score is None:
-                ctx.diags.append(at(where, ERROR, "appeal-score-missing",
-                                    f"复核编号“{did}”采纳了申请，但没有写复核后的分数（score）。"
-                                    f"{'得分' if point['kind'] == 'item' else '扣分'}应在 0 到 {fmt(point['max'])} 分之间。"))
+                ctx.diags.append(
+                    at(
+                        where,
+                        ERROR,
+                        "appeal-score-missing",
+                        f"复核编号“{did}”采纳了申请，但没有写复核后的分数（score）。"
+                        f"{'得分' if point['kind'] == 'item' else '扣分'}应在 0 到 {fmt(point['max'])} 分之间。",
+                    )
+                )
                 continue
             sp = Origin(shown, *df.pos("score"))
             if score < 0 or score > point["max"]:
                 what = "得分" if point["kind"] == "item" else "扣分"
-                ctx.diags.append(at(sp, ERROR, "appeal-score-range",
-                                    f"复核编号“{did}”（{point['title']}）复核后的{what} {fmt(score)} 分不在 0 到 {fmt(point['max'])} 分之间"
-                                    f"（{'该项满分' if point['kind'] == 'item' else '原扣分'} {fmt(point['max'])} 分）。"))
+                ctx.diags.append(
+                    at(
+                        sp,
+                        ERROR,
+                        "appeal-score-range",
+                        f"复核编号“{did}”（{point['title']}）复核后的{what} {fmt(score)} 分"
+                        f"不在 0 到 {fmt(point['max'])} 分之间"
+                        f"（{'该项满分' if point['kind'] == 'item' else '原扣分'} {fmt(point['max'])} 分）。",
+                    )
+                )
                 continue
             if score == point["score"]:
                 ctx.diags.append(at(sp, WARNING, "appeal-score-same",
                                     f"复核编号“{did}”采纳了申请，但复核后的分数 {fmt(score)} 与原来相同；结果不变。"))
         elif score is not None:
-            ctx.diags.append(at(Origin(shown, *df.pos("score")), ERROR, "appeal-score-rejected",
-                                f"复核编号“{did}”驳回了申请，不能写 score（分数不变）。请删除 score，或把 decision 改为 upheld。"))
+            ctx.diags.append(
+                at(
+                    Origin(shown, *df.pos("score")),
+                    ERROR,
+                    "appeal-score-rejected",
+                    f"复核编号“{did}”驳回了申请，不能写 score（分数不变）。请删除 score，或把 decision 改为 upheld。",
+                )
+            )
             continue
         out.append(Decision(did, point["county"], point["ref"], point["kind"], upheld, score if upheld else None,
                             reason.strip(), Origin(shown, line, col)))
@@ -176,10 +210,14 @@ def _unknown_id_message(did: str, known: dict, ctx) -> str:
     got = split_review_id(did, ctx.county_ids)
     hint = did_you_mean(did, known)
     if got is None:
-        return (f"复核编号“{did}”不对：应写成“县区编号-考核项编号”，如“{next(iter(known), 'wuyang-1.3')}”。{hint}").rstrip()
+        return (
+            f"复核编号“{did}”不对：应写成“县区编号-考核项编号”，如“{next(iter(known), 'wuyang-1.3')}”。{hint}"
+        ).rstrip()
     cid, ref = got
     if ref in {n.id for n in ctx.rubric.leaves()}:
-        return f"{ctx.county_ids[cid].name}的考核项 {ref} 是满分，反馈中没有复核编号“{did}”，不能申请复核。{hint}".rstrip()
+        return (
+            f"{ctx.county_ids[cid].name}的考核项 {ref} 是满分，反馈中没有复核编号“{did}”，不能申请复核。{hint}".rstrip()
+        )
     if ctx.rubric.deduction(ref) is not None:
         return f"{ctx.county_ids[cid].name}没有扣分项 {ref} 的扣分，反馈中没有复核编号“{did}”。{hint}".rstrip()
     return f"反馈中没有复核编号“{did}”：考核细则中没有考核项或扣分项“{ref}”。{hint}".rstrip()
@@ -208,8 +246,14 @@ def build_forms(results, organiser: str) -> list[tuple[str, str, bytes]]:
         put(ws, 1, 1, f"{rnd.title} 考核结果复核申请表" + ("（示例数据）" if rnd.sample else ""), bold=True)
         put(ws, 2, 1, f"县区：{c.county.name}")
         put(ws, 3, 1, f"考核轮次：{rnd.id}")
-        put(ws, 4, 1, f"说明：对每个复核编号在“意见”列选择“{ACCEPT}”或“{DISPUTE}”；有异议的请写明理由和证明材料"
-                      f"（文件名或编号），可填写申请得分。请不要修改表头和前六列，不要增删行。填好后交{organiser}。", wrap=True)
+        put(
+            ws,
+            4,
+            1,
+            f"说明：对每个复核编号在“意见”列选择“{ACCEPT}”或“{DISPUTE}”；有异议的请写明理由和证明材料"
+            f"（文件名或编号），可填写申请得分。请不要修改表头和前六列，不要增删行。填好后交{organiser}。",
+            wrap=True,
+        )
         ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(HEADER))
         ws.row_dimensions[4].height = 36
         widths = [13, 9, 30, 8, 8, 34, 9, 8, 30, 20]
@@ -263,28 +307,55 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
             continue
         shown = display(p)
         if p.suffix.lower() not in (".xlsx", ".csv") or p.is_dir():
-            diags.append(Diagnostic(shown, 0, 0, WARNING, "appeal-file-unknown",
-                                    f"appeals/ 中的“{p.name}”不是复核申请表（<县区编号>.xlsx）或 {DECISIONS_FILE}，已忽略。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    WARNING,
+                    "appeal-file-unknown",
+                    f"appeals/ 中的“{p.name}”不是复核申请表（<县区编号>.xlsx）或 {DECISIONS_FILE}，已忽略。",
+                )
+            )
             continue
         county = names.get(p.stem)
         if county is None:
-            diags.append(Diagnostic(shown, 0, 0, ERROR, "appeal-county",
-                                    f"文件名“{p.name}”不是本轮次县区的编号。{did_you_mean(p.stem, names)}".rstrip(),
-                                    "复核申请表的文件名是县区编号，如 wuyang.xlsx（kaohe appeals --forms 生成的文件名）。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    ERROR,
+                    "appeal-county",
+                    f"文件名“{p.name}”不是本轮次县区的编号。{did_you_mean(p.stem, names)}".rstrip(),
+                    "复核申请表的文件名是县区编号，如 wuyang.xlsx（kaohe appeals --forms 生成的文件名）。",
+                )
+            )
             continue
         table = read_table(p, shown, FORM_COLUMNS, diags)
         if table is None or not table.ok:
             continue
         cv = table.meta.get("county")
         if cv is None:
-            diags.append(Diagnostic(shown, 1, 1, ERROR, "appeal-county",
-                                    f"复核申请表没有写县区。请用 kaohe appeals {rnd.id} --forms 重新生成，不要删除“县区：”一行。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "appeal-county",
+                    f"复核申请表没有写县区。请用 kaohe appeals {rnd.id} --forms 重新生成，不要删除“县区：”一行。",
+                )
+            )
             continue
         written = str(cv.value).strip()
         if written not in (county.name, county.id):
             other = by_name.get(written) or names.get(written)
-            msg = (f"这是{other.name}的复核申请表，文件名却是 {p.name}（{county.name}）。请改名为 {other.id}{p.suffix}。"
-                   if other else f"表中的县区“{written}”不是本轮次的县区，文件名是 {p.name}（{county.name}）。")
+            msg = (
+                f"这是{other.name}的复核申请表，文件名却是 {p.name}（{county.name}）。请改名为 {other.id}{p.suffix}。"
+                if other
+                else f"表中的县区“{written}”不是本轮次的县区，文件名是 {p.name}（{county.name}）。"
+            )
             diags.append(at(cv.origin, ERROR, "appeal-county", msg))
             continue
         rv = table.meta.get("round")
@@ -329,9 +400,15 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
                 claim = parsed.value
                 if claim is not None and (claim < 0 or claim > point.max):
                     what = "得分" if point.kind == "item" else "扣分"
-                    diags.append(at(where, ERROR, "appeal-claim-range",
-                                    f"复核编号“{rid}”（{point.title}）申请的{what} {fmt(claim)} 分超过了"
-                                    f"{'该项满分' if point.kind == 'item' else '原扣分'} {fmt(point.max)} 分（或是负数）。"))
+                    diags.append(
+                        at(
+                            where,
+                            ERROR,
+                            "appeal-claim-range",
+                            f"复核编号“{rid}”（{point.title}）申请的{what} {fmt(claim)} 分超过了"
+                            f"{'该项满分' if point.kind == 'item' else '原扣分'} {fmt(point.max)} 分（或是负数）。",
+                        )
+                    )
                     continue
             out.append(Reply(rid, county.id, True, claim, reason, str(rec.get("evidence") or "").strip(),
                              rec.origin_of("id")))
@@ -339,4 +416,5 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
 
 
 def review_point_map(results) -> dict[str, ReviewPoint]:
+    """Return every county's review points (what an appeal may name), by point id."""
     return {p.id: p for c in results.counties for p in review_points(c)}

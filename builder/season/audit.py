@@ -31,6 +31,7 @@ Records are internal: ``audit/`` is never read by the site build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -73,6 +74,8 @@ def input_hashes(round_dir: Path) -> dict[str, str]:
 
 @dataclass
 class Record:
+    """One audit record: its number, file, parsed body and the SHA-256 of its bytes."""
+
     seq: int
     path: Path
     body: dict
@@ -80,6 +83,10 @@ class Record:
 
 
 def record_paths(round_dir: Path) -> list[tuple[int, Path]]:
+    """Return ``(number, path)`` of every record file ``audit/NNNN.json`` of a round, by number.
+
+    Other files in the folder are ignored; a round without the folder has none.
+    """
     folder = round_dir / FOLDER
     if not folder.is_dir():
         return []
@@ -152,6 +159,7 @@ def read_records(round_dir: Path, display) -> tuple[list[Record], list[Diagnosti
 
 
 def last_status(records: list[Record]) -> str | None:
+    """Return the status the newest status record moved to, or ``None`` if none did."""
     for r in reversed(records):
         st = r.body.get("status")
         if isinstance(st, dict) and st.get("to"):
@@ -159,13 +167,27 @@ def last_status(records: list[Record]) -> str | None:
     return None
 
 
-def status_consistency(records: list[Record], status: str, yaml_shown: str, pos) -> list[Diagnostic]:
+def status_consistency(records: list[Record], status: str, yaml_shown: str, pos: tuple[int, int]) -> list[Diagnostic]:
+    """Check that ``round.yaml``'s status is the one the audit trail last recorded.
+
+    :param status: the status ``round.yaml`` writes.
+    :param yaml_shown: ``round.yaml`` as diagnostics show it.
+    :param pos: line and column of its ``status:``.
+    :return: one error when they differ (it says how to record the change), else nothing.
+    """
     last = last_status(records)
     if last is not None and last != status:
-        return [Diagnostic(yaml_shown, *pos, ERROR, "audit-status",
-                           f"round.yaml 的 status 是“{status}”，但最后一条状态记录是“{last}”：status 被直接改过，"
-                           "或上一次 kaohe approve / publish 在写完记录后被中断。",
-                           f"用 kaohe status-set 轮次 {status} --by 姓名 --why 原因 记录这次改动（或把 status 改回 {last}）。")]
+        return [
+            Diagnostic(
+                yaml_shown,
+                *pos,
+                ERROR,
+                "audit-status",
+                f"round.yaml 的 status 是“{status}”，但最后一条状态记录是“{last}”：status 被直接改过，"
+                "或上一次 kaohe approve / publish 在写完记录后被中断。",
+                f"用 kaohe status-set 轮次 {status} --by 姓名 --why 原因 记录这次改动（或把 status 改回 {last}）。",
+            )
+        ]
     return []
 
 
@@ -189,10 +211,8 @@ def append(round_dir: Path, body: dict) -> Record:
     except FileExistsError:
         raise FileExistsError(f"审计记录 {path.name} 已经存在：另一个 kaohe 命令刚写了一条记录。请重新运行。") from None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
     return Record(seq, path, body, hashlib.sha256(data).hexdigest())
 
 
@@ -201,7 +221,7 @@ def now() -> str:
     fixed = os.environ.get("KAOHE_AUDIT_TIME")
     if fixed:
         return fixed
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 _STATUS_LINE = re.compile(r"^(status\s*:\s*)([A-Za-z]+)(.*)$", re.M)
@@ -217,6 +237,7 @@ def set_status_text(text: str, new: str) -> str | None:
 
 
 def decisions_json(decisions) -> list[dict]:
+    """Return review decisions as the audit record stores them (scores as strings)."""
     from ..rubric import fmt
 
     return [{"id": d.id, "decision": "upheld" if d.upheld else "rejected",

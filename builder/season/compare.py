@@ -74,6 +74,8 @@ def valid_snapshot(snap) -> bool:
 
 @dataclass
 class CountyChange:
+    """What changed for one county between two states: scores, and totals, grade and rank."""
+
     id: str
     name: str
     scores: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # (kind, id, before, after)
@@ -149,6 +151,7 @@ def render(changes: list[CountyChange], titles: dict) -> str:
 
 
 def to_json(changes: list[CountyChange]) -> list[dict]:
+    """Return county changes as JSON-ready data, for ``kaohe diff --format json``."""
     return [{
         "id": ch.id, "name": ch.name,
         "scores": [{"kind": k, "id": i, "before": u, "after": v} for k, i, u, v in ch.scores],

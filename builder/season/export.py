@@ -19,6 +19,7 @@ from .xlsx import a4_landscape, append_rows, header, put, save
 
 
 def build(results) -> bytes:
+    """Return the 汇总表 workbook (XLSX bytes) of a round's results; see the module docstring."""
     from openpyxl import Workbook
 
     rnd = results.round

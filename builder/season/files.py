@@ -6,6 +6,7 @@ a reply form must fail loudly instead, so this one raises.)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -28,14 +29,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
 def sha256_file(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes in hex, read in 1 MiB blocks.
+
+    :raises OSError: when the file cannot be read.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -44,4 +47,5 @@ def sha256_file(path: Path) -> str:
 
 
 def sha256_bytes(data: bytes) -> str:
+    """Return the SHA-256 of *data* in hex."""
     return hashlib.sha256(data).hexdigest()

@@ -30,6 +30,8 @@ STATE_ZH = {"missing": "未报送", "partial": "未填完", "complete": "已完�
 
 @dataclass
 class SheetStatus:
+    """One score sheet of a department: how many scores it holds and which rows are blank."""
+
     path: str
     filled: int  # valid scores on this sheet
     empty: list = field(default_factory=list)  # (county id, item id) rows of the sheet left blank
@@ -37,6 +39,8 @@ class SheetStatus:
 
 @dataclass
 class DepartmentStatus:
+    """A department's state for ``kaohe status``: its sheets, what is still missing."""
+
     department: str
     items: list  # rubric leaves it scores
     sheets: list[SheetStatus]
@@ -47,6 +51,8 @@ class DepartmentStatus:
 
 @dataclass
 class RoundStatus:
+    """How far a round's score sheets have come, as ``kaohe status`` shows it."""
+
     round_id: str
     title: str
     counties: tuple
@@ -60,10 +66,12 @@ class RoundStatus:
 
     @property
     def days_left(self) -> int | None:
+        """Days until the deadline (negative when past), or ``None`` without a deadline."""
         return None if self.deadline is None else (self.deadline - self.today).days
 
     @property
     def late(self) -> list[DepartmentStatus]:
+        """The departments that have not sent every score yet."""
         return [d for d in self.departments if d.state != "complete"]
 
 
@@ -121,6 +129,7 @@ def _empty_rows(sheet, ctx, scores) -> list[tuple[str, str]]:
 
 
 def status_json(st: RoundStatus) -> dict:
+    """Return the round status as JSON-ready data, for ``kaohe status --format json``."""
     names = {c.id: c.name for c in st.counties}
     return {
         "round": st.round_id,
@@ -164,12 +173,14 @@ def render(st: RoundStatus, console) -> None:
 
     left = st.days_left
     when = ""
-    if st.deadline is not None:
+    if st.deadline is not None and left is not None:
         when = (f"，截止 {st.deadline.isoformat()}，还剩 {left} 天" if left > 0 else
                 f"，截止 {st.deadline.isoformat()}，今天截止" if left == 0 else
                 f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天")
     done = sum(1 for d in st.departments if d.state == "complete")
-    console.print(soft_wrap=True, *[f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}"])
+    console.print(
+        f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}", soft_wrap=True
+    )
     table = Table(show_lines=False)
     table.add_column("评价部门")
     table.add_column("状态")
@@ -191,7 +202,9 @@ def render(st: RoundStatus, console) -> None:
     for p in st.unknown_sheets:
         console.print(f"[yellow]{p}：评价部门不是本细则的评价部门，没有计入。[/]", soft_wrap=True)
     if st.errors:
-        console.print(soft_wrap=True, *[f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]"])
+        console.print(
+            f"[red]评价表中还有 {st.errors} 个错误，用 kaohe validate {st.round_id} 查看。[/]", soft_wrap=True
+        )
 
 
 def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
@@ -224,7 +237,13 @@ def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
             n += 1
         used.add(title)
         wd = wb.create_sheet(title)
-        put(wd, 1, 1, f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）{flag}", bold=True)
+        put(
+            wd,
+            1,
+            1,
+            f"{d.department}：请在 {deadline} 前补报以下 {len(d.missing)} 项得分（{st.title}）{flag}",
+            bold=True,
+        )
         header(wd, 3, ["县区编号", "县区", "考核项编号", "考核项", "分值"], [12, 18, 10, 50, 8])
         items = {n.id: n for n in d.items}
         for r, (cid, iid) in enumerate(d.missing, start=4):

@@ -210,7 +210,7 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     MEMO.store = store if store.enabled else None
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
-    site = collect(project, drafts=bool(opts.drafts))
+    site = collect(project, drafts=bool(opts.drafts), cache=store)
     errors = [d for d in site.diagnostics if d.is_error]
     if errors:
         raise DiagnosticError(errors)
@@ -759,6 +759,21 @@ def write_pdfs(build: Build, out: Path) -> list[str]:
     return [p.relative_to(out).as_posix() for p in paths]
 
 
+def write_docx(build: Build, out: Path) -> list[str]:
+    """The office's Word copies (:mod:`builder.word.official`) of the rounds whose
+    round.yaml asks for them (``publish_docx: true``; default: never on the site). Like the
+    PDFs, a round that publishes grades only keeps its feedback letters off the site."""
+    written: list[str] = []
+    for res in build.site.rounds:
+        if not res.round.publish_docx:
+            continue
+        from ..word.official import write_round_docx
+
+        kinds = ("notification",) if res.round.publish == "grades" else None
+        written += [p.relative_to(out).as_posix() for p in write_round_docx(res, build.project, out, kinds=kinds)]
+    return written
+
+
 def write_sitemap(build: Build, out: Path) -> list[str]:
     """``sitemap.xml`` (and ``.gz``): every page with its date when ``site_url`` is set,
     else an empty list (a sitemap needs absolute URLs)."""
@@ -795,6 +810,7 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("search", write_search),
     ("opendata", write_open_data),
     ("pdfs", write_pdfs),
+    ("docx", write_docx),
     ("checkpage", write_check_page),
     ("sitemap", write_sitemap),
 ]
@@ -908,7 +924,7 @@ def _write_build_log(build: Build) -> None:
     if not store.enabled:
         return
     data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
-            "corrupt": store.stats.corrupt}
+            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
     try:
         target = store.root.parent / "last-build.json"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,9 @@ site-wide data, the theme and the code. :class:`PageCache` keys it by the SHA-25
   every dataclass, list, dict, Decimal, date and string the template can reach, in a
   fixed order. Object identities never enter a key; within one build each object is
   written out once however many pages share it (a memo, dropped after the build).
+  A computed round (and its round and county results) is not walked: its digest is the
+  SHA-256 of its plain-data serialisation, which the round cache has just written or read
+  (:mod:`.roundcache`) — the same value, in the same fixed order.
 
 Data of a type :func:`plain` does not know makes the page uncachable: it is rendered.
 :class:`MarkdownMemo` keeps :func:`builder.site.usermd.render` results (a pure function of
@@ -43,51 +46,57 @@ class Plain:
     def __init__(self):
         self._memo: dict[int, str] = {}
         self._keep: list = []  # memoised objects stay alive, so that their ids are not reused
+        self._fields: dict[type, tuple[str, str, tuple[str, ...]] | None] = {}
 
     def __call__(self, obj) -> str:
         t = type(obj)
-        if obj is None or t is bool or t is int:
-            return f"{t.__name__}:{obj!r}"
-        if isinstance(obj, str):  # str and Markup render the same text
+        if t is str or isinstance(obj, str):  # str and Markup render the same text
             if len(obj) <= 64:
-                return f"s:{len(obj)}:{obj}"
-            return self._memoised(obj, lambda: "S#" + hashlib.sha256(obj.encode("utf-8")).hexdigest())
-        if t is Decimal:
+                return f"s:{len(obj)}:{obj}"  # the length keeps the joined parts unambiguous
+        elif obj is None or t is bool or t is int:
+            return f"{t.__name__}:{obj!r}"
+        elif t is Decimal:
             return f"D:{obj}"
-        if t is float:
+        elif t is float:
             return f"f:{obj!r}"
-        if isinstance(obj, (_dt.date, _dt.datetime)):
+        elif isinstance(obj, (_dt.date, _dt.datetime)):
             return f"{t.__name__}:{obj.isoformat()}"
-        if isinstance(obj, PurePath):
+        elif isinstance(obj, PurePath):
             return f"P:{obj.as_posix()}"
-        return self._memoised(obj, lambda: self._compound(obj))
-
-    def _memoised(self, obj, make) -> str:
         found = self._memo.get(id(obj))
         if found is None:
-            found = make()
+            found = self._digest(obj, t)
             self._memo[id(obj)] = found
             self._keep.append(obj)
         return found
 
-    def _compound(self, obj) -> str:
-        t = type(obj)
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            parts = [f"{t.__module__}.{t.__qualname__}"] + [self(getattr(obj, f.name)) for f in dataclasses.fields(obj)]
-        elif t in (list, tuple):
-            parts = [t.__name__] + [self(x) for x in obj]
+    def known(self, obj, digest: str) -> None:
+        """``obj``'s digest is ``digest``, the SHA-256 of its plain-data serialisation
+        (:func:`~builder.buildcache.to_plain`, as the build cache stored it): it is not walked."""
+        self._memo[id(obj)] = f"V#{digest}"
+        self._keep.append(obj)
+
+    def _digest(self, obj, t) -> str:
+        if t is str or isinstance(obj, str):
+            return "S#" + hashlib.sha256(obj.encode("utf-8")).hexdigest()
+        shape = self._fields.get(t, False)
+        if shape is False:
+            shape = self._fields[t] = ((f"{t.__module__}.{t.__qualname__}",
+                                        tuple(f.name for f in dataclasses.fields(obj)))
+                                       if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None)
+        if shape is not None:
+            parts = [shape[0], *(self(getattr(obj, name)) for name in shape[1])]
+        elif t is list or t is tuple:
+            parts = [t.__name__, *(self(x) for x in obj)]
         elif t is dict:
-            parts = ["dict"] + [self(k) + "=" + self(v) for k, v in obj.items()]
-        elif t in (set, frozenset):
-            parts = ["set"] + sorted(self(x) for x in obj)
+            parts = ["dict", *(self(k) + "=" + self(v) for k, v in obj.items())]
+        elif t is set or t is frozenset:
+            parts = ["set", *sorted(self(x) for x in obj)]
         else:
             raise Unhashable(f"{t.__module__}.{t.__qualname__} is not plain data")
-        h = hashlib.sha256()
-        for p in parts:
-            b = p.encode("utf-8")
-            h.update(len(b).to_bytes(8, "big"))
-            h.update(b)
-        return h.hexdigest()
+        # Every part is a digest, a length-prefixed short string or a typed scalar: joined
+        # with a separator they cannot be confused with another sequence of parts.
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,6 +118,11 @@ class PageCache:
         self.plain = Plain()
         self.rendered: list[str] = []
         self.reused: list[str] = []
+        for results, digest in store.known_values.values():  # computed rounds (builder/site/roundcache.py)
+            self.plain.known(results, digest)
+            self.plain.known(results.round, Hasher(digest, "round").hexdigest())
+            for cr in results.counties:
+                self.plain.known(cr, Hasher(digest, "county-result", cr.county.id).hexdigest())
         self.salt = Hasher("kaohe-page", code_digest(CODE_NOT_USED), _versions(), tree_digest(project.root / "themes"),
                            settings, self.plain(kh_site)).hexdigest()
 

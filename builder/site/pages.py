@@ -265,10 +265,10 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
                           home, {}))
 
-    histories = county_histories(rounds)
     if check is not None:
         pages.append(check)
         search.append(SearchDoc(check.url, check.meta.title, "页面", check.meta.description))
+    histories = county_histories(rounds)
     for s in summaries:
         _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}), histories)
 

@@ -78,6 +78,7 @@ class WordParagraph:
 
     @property
     def is_list(self) -> bool:
+        """True for a list item (bulleted or automatically numbered)."""
         return self.bullet or self.list_number is not None
 
     @property
@@ -89,6 +90,8 @@ class WordParagraph:
 
 
 class WordTable:
+    """A Word table: rows of cells, each cell a list of paragraphs."""
+
     __slots__ = ("rows",)
 
     def __init__(self, rows: list[list[list[WordParagraph]]]):
@@ -114,6 +117,7 @@ class WordReport:
                 yield item
 
     def image_bytes(self, part: str) -> bytes | None:
+        """Return the bytes of an image part of the package, or ``None`` without a package."""
         return self.package.read(part) if self.package is not None else None
 
 
@@ -140,6 +144,11 @@ class _Style:
 
 
 class Styles:
+    """The document's paragraph styles (``word/styles.xml``), with inheritance.
+
+    :param root: the parsed styles part, or ``None`` when the document has none.
+    """
+
     def __init__(self, root):
         self.styles: dict[str, _Style] = {}
         self.default_para: str | None = None
@@ -171,6 +180,7 @@ class Styles:
                     self.default_para = sid
 
     def chain(self, sid: str | None):
+        """Yield the style *sid* and the styles it is based on, nearest first (cycles stop)."""
         seen = set()
         while sid and sid in self.styles and sid not in seen:
             seen.add(sid)
@@ -191,17 +201,20 @@ class Styles:
         return None
 
     def is_title(self, sid: str | None) -> bool:
+        """True when the style or one it is based on is named as a title (an unknown style: by its id)."""
         if sid and sid not in self.styles:
             return sid.lower() in _TITLE_NAMES
         return any(st.name.lower() in _TITLE_NAMES for st in self.chain(sid))
 
     def bold(self, sid: str | None) -> bool | None:
+        """Return the boldness the style chain sets, or ``None`` when none sets it."""
         for st in self.chain(sid):
             if st.bold is not None:
                 return st.bold
         return None
 
     def numpr(self, sid: str | None) -> tuple[str | None, int | None] | None:
+        """Return the ``(numId, ilvl)`` the style chain sets, or ``None`` when none sets it."""
         for st in self.chain(sid):
             if st.numpr is not None:
                 return st.numpr
@@ -468,7 +481,9 @@ def read_docx(data: bytes) -> WordReport:
     except WordError:
         raise
     except RecursionError:
-        raise WordError("io-docx-corrupt", "Word 文件的结构嵌套过深，无法读取。请在 Word 中另存为新的 .docx 再检查。") from None
+        raise WordError(
+            "io-docx-corrupt", "Word 文件的结构嵌套过深，无法读取。请在 Word 中另存为新的 .docx 再检查。"
+        ) from None
     report = WordReport(items, reader.images, pkg)
     n = 0
     for para in report.paragraphs():

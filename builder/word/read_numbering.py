@@ -120,6 +120,8 @@ def format_number(n: int, fmt: str) -> str:
 # Plain classes rather than dataclasses: each dataclass costs about a millisecond at import,
 # and ``kaohe check`` imports this module on every run.
 class Level:
+    """One level of a Word list definition (``w:lvl``): start, format, text, restart."""
+
     __slots__ = ("ilvl", "start", "fmt", "text", "restart", "legal", "suffix", "style", "bold")
 
     def __init__(self, ilvl: int):
@@ -135,6 +137,8 @@ class Level:
 
 
 class Abstract:
+    """An abstract numbering definition (``w:abstractNum``): its levels by ``ilvl``."""
+
     __slots__ = ("id", "levels", "style_link")
 
     def __init__(self, aid: str):
@@ -144,6 +148,8 @@ class Abstract:
 
 
 class Num:
+    """A numbering instance (``w:num``): its abstract definition and level overrides."""
+
     __slots__ = ("id", "abstract", "starts", "levels")
 
     def __init__(self, nid: str, abstract: str):
@@ -262,9 +268,9 @@ class Numbering:
         pending = self.pending.setdefault(key, {})
         if num_id not in self.used_nums:
             self.used_nums.add(num_id)
-            for k, start in num.starts.items():
+            for k, first in num.starts.items():
                 counters.pop(k, None)
-                pending[k] = start
+                pending[k] = first
         start = pending.pop(ilvl, None)
         if start is not None:
             counters[ilvl] = start

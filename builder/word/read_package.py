@@ -51,7 +51,12 @@ class WordError(Exception):
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are: ``zip``, ``ole-encrypted``, ``ole``, ``rtf``, ``html``, ``text``, ``pdf``, ``empty`` or ``binary``."""
+    """Return what the bytes are, judged from their first bytes.
+
+    :param data: the whole file or at least its start.
+    :return: one of ``zip``, ``ole-encrypted``, ``ole``, ``rtf``, ``html``, ``text``,
+        ``pdf``, ``empty`` or ``binary``.
+    """
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -62,7 +67,10 @@ def sniff(data: bytes) -> str:
         return "pdf"
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
-    if data.lstrip()[:64].lower().startswith((b"<html", b"<!doctype html", b"<?xml")) and b"<html" in data[:4096].lower():
+    if (
+        data.lstrip()[:64].lower().startswith((b"<html", b"<!doctype html", b"<?xml"))
+        and b"<html" in data[:4096].lower()
+    ):
         return "html"
     head = data[:4096]
     if b"\x00" not in head:
@@ -88,22 +96,28 @@ def refuse_reason(data: bytes) -> WordError | None:
     if kind == "zip":
         return None
     if kind == "ole-encrypted":
-        return WordError("io-docx-encrypted",
-                         "这个 Word 文件设置了打开密码，无法读取。请在 Word 中打开它，选择“文件→信息→保护文档→用密码进行加密”，"
-                         "清空密码后保存（WPS：“文件→文档加密→密码加密”，清空密码），再检查。")
+        return WordError(
+            "io-docx-encrypted",
+            "这个 Word 文件设置了打开密码，无法读取。请在 Word 中打开它，选择“文件→信息→保护文档→用密码进行加密”，"
+            "清空密码后保存（WPS：“文件→文档加密→密码加密”，清空密码），再检查。",
+        )
     if kind == "ole":
         what = "WPS 文字（.wps）" if _WPS_MARK in data else "旧版 Word（.doc）或 WPS（.wps）"
         return WordError("io-docx-old-format", f"这是{what}格式的文件，无法直接检查。" + SAVE_AS)
     if kind == "empty":
         return WordError("io-docx-corrupt", "文件是空的（0 字节）。请重新保存或重新导出这份 Word 文档。")
     if kind == "text":
-        return WordError("io-docx-not-word",
-                         "这个文件的内容是纯文本，不是 Word 文档（.docx）。如果这是 Markdown 报告，请把扩展名改为 .md 再检查；"
-                         "如果是 Word 文档，" + SAVE_AS)
+        return WordError(
+            "io-docx-not-word",
+            "这个文件的内容是纯文本，不是 Word 文档（.docx）。如果这是 Markdown 报告，请把扩展名改为 .md 再检查；"
+            "如果是 Word 文档，" + SAVE_AS,
+        )
     if kind == "rtf":
         return WordError("io-docx-old-format", "这是 RTF 格式的文件，不是 .docx。" + SAVE_AS)
     if kind == "html":
-        return WordError("io-docx-old-format", "这是网页（HTML）格式的文件（Word 的“网页”或“单个文件网页”），不是 .docx。" + SAVE_AS)
+        return WordError(
+            "io-docx-old-format", "这是网页（HTML）格式的文件（Word 的“网页”或“单个文件网页”），不是 .docx。" + SAVE_AS
+        )
     if kind == "pdf":
         return WordError("io-docx-not-word", "这是 PDF 文件，不是 Word 文档。请检查 Word 原稿（.docx）。")
     return WordError("io-docx-not-word", "这不是 Word 文档（.docx），也无法识别文件格式。" + SAVE_AS)
@@ -156,6 +170,7 @@ class Package:
         return None
 
     def has(self, name: str) -> bool:
+        """True when the package has a part of this name."""
         return name in self.infos
 
     def read(self, name: str, limit: int = MAX_PART_BYTES) -> bytes | None:
@@ -172,7 +187,9 @@ class Package:
                 raw = f.read(limit + 1)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
             if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-                raise WordError("io-docx-encrypted", "这个文件的内容被加密了，无法读取。请去掉密码后另存为 .docx 再检查。") from None
+                raise WordError(
+                    "io-docx-encrypted", "这个文件的内容被加密了，无法读取。请去掉密码后另存为 .docx 再检查。"
+                ) from None
             raise _corrupt() from None
         except Exception:  # zlib.error and the like: a damaged stream
             raise _corrupt() from None
@@ -274,12 +291,15 @@ def child(el, name: str):
 
 
 def children(el, name: str) -> list:
+    """Return the child elements of *el* with this local name (none for ``el`` ``None``)."""
     if el is None:
         return []
     return [c for c in el if local(c.tag) == name]
 
 
 class Rel(NamedTuple):
+    """One relationship of a part: id, type, target part and whether it is external."""
+
     id: str
     type: str  # the last segment of the relationship type, e.g. ``image``
     target: str  # the part name inside the zip (for internal targets)

@@ -57,8 +57,8 @@ def template_docx(template, year: int, county_name: str | None = None, county_ki
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from ..cli.new import skeleton
     from ..checker.cache import CountyInfo
+    from ..cli.new import skeleton
 
     county = CountyInfo("", county_name or "××县（区）", county_kind or "县")
     md = skeleton(template, "", county, year, "", item_titles)

@@ -28,9 +28,11 @@ def where_missing(report: Report, section: Section) -> tuple[int, int, str]:
 
     The place is just before the next section (in template order, outside the missing
     section's own subsections) that is present and in order; else before the annex;
-    else at the end of the report.
+    else at the end of the report. Only for rules that declare ``requires = "template"``:
+    the report must have a template.
     """
     tpl = report.template
+    assert tpl is not None  # the engine runs template rules only with a template
     flat = tpl.flat()
     i = flat.index(section)
     j = i + 1

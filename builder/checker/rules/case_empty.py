@@ -12,6 +12,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     for c in report.outline.cases:
         if c.heading is not None and not c.has_content:
             yield report.diag(id, severity, c.line, c.column,

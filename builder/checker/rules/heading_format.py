@@ -32,6 +32,11 @@ def _message(text: str, form: str, hashes: str) -> str:
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     if report.doc.origin == "docx":
         # In Word a heading without a heading style is ordinary practice; the reader has found it by
         # its numbering or boldness, and ``kaohe import`` writes it as a Markdown heading.

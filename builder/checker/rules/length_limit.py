@@ -13,6 +13,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     limit = report.template.body_chars
     if limit is None:
         return

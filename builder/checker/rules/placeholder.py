@@ -29,6 +29,10 @@ _ANY = re.compile("[【×✕╳XＸx（(]")  # a cheap first look: most lines ho
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked.
+    """
     for b in report.blocks:
         if b.kind == "code" or not _ANY.search(b.text):
             continue

@@ -53,6 +53,11 @@ def _number_patterns(n: str) -> list[re.Pattern]:
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     req = report.template.required_items
     if req is None:
         return

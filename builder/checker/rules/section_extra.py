@@ -12,6 +12,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     tops = "；".join(s.heading(report.year) for s in report.template.sections)
     for h in report.outline.extras:
         yield report.diag(id, severity, h.line, h.column,

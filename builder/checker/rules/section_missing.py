@@ -13,6 +13,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     tpl = report.template
     year = report.year
     for m in report.outline.matches:
@@ -25,5 +30,11 @@ def check(report):
         if m.section.children and all(report.outline.match_of(c).heading is None for c in m.section.children):
             kids = "（含" + "".join(quoted(c, year) for c in m.section.children) + "）"
         line, col, where = where_missing(report, m.section)
-        yield report.diag(id, severity, line, col,
-                          f"缺少{quoted(m.section, year)}一节{kids}。请在{where}加上标题“{md_heading(m.section, year, report.doc.origin)}”并填写内容。")
+        yield report.diag(
+            id,
+            severity,
+            line,
+            col,
+            f"缺少{quoted(m.section, year)}一节{kids}。"
+            f"请在{where}加上标题“{md_heading(m.section, year, report.doc.origin)}”并填写内容。",
+        )

@@ -13,6 +13,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     year = report.year
     prev = {1: 0, 2: 0}
     for st in report.outline.structure:
@@ -32,9 +37,14 @@ def check(report):
                                   f"“{numbering_label(level, want)}”，现在是“{written}”。")
                 prev[level] = want
             elif num.value not in (want, expected_seq):
-                yield report.diag(id, severity, h.line, h.column,
-                                  f"编号应为“{numbering_label(level, want)}”，现在是“{written}”。"
-                                  f"编号要按{'“一、二、三、四”' if level == 1 else '“（一）（二）（三）”'}的顺序连续排列。")
+                yield report.diag(
+                    id,
+                    severity,
+                    h.line,
+                    h.column,
+                    f"编号应为“{numbering_label(level, want)}”，现在是“{written}”。"
+                    f"编号要按{'“一、二、三、四”' if level == 1 else '“（一）（二）（三）”'}的顺序连续排列。",
+                )
                 prev[level] = want
             else:
                 prev[level] = num.value

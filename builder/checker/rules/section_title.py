@@ -12,6 +12,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     for m in report.outline.matches:
         if m.heading is not None and m.fuzzy:
             yield report.diag(id, severity, m.heading.line, m.heading.column,

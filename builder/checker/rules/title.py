@@ -14,6 +14,11 @@ requires = "template"
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     expected = report.expected_title
     if expected is None:
         return
@@ -25,7 +30,9 @@ def check(report):
         else:
             line = report.doc.front_matter.body_line
         where = "第一段" if report.doc.origin == "docx" else "正文第一行"
-        yield report.diag(id, severity, line, 1, f"缺少报告标题。请在{where}写上“{heading_hint(report, '#', expected)}”。")
+        yield report.diag(
+            id, severity, line, 1, f"缺少报告标题。请在{where}写上“{heading_hint(report, '#', expected)}”。"
+        )
         return
     b = report.blocks[o.title_index]
     got = o.title_text

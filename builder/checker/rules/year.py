@@ -17,11 +17,21 @@ def _years(report, line: int, text: str, where: str):
         y = int(m.group(1))
         if y != report.year:
             col = report.column_of(line, m.group(1), 0) or report.column_of(line, text[m.start():m.end()], 1)
-            yield report.diag(id, severity, line, col,
-                              f"{where}中的年度应为 {report.year} 年（本轮考核年度），这里写的是 {y} 年。请改为 {report.year}。")
+            yield report.diag(
+                id,
+                severity,
+                line,
+                col,
+                f"{where}中的年度应为 {report.year} 年（本轮考核年度），这里写的是 {y} 年。请改为 {report.year}。",
+            )
 
 
 def check(report):
+    """Yield a :class:`~builder.diagnostics.Diagnostic` for each breach of this rule.
+
+    :param report: the :class:`~builder.checker.context.Report` being checked; the engine calls this only
+        when the report has a template.
+    """
     if report.year is None:
         return
     tpl = report.template
