@@ -171,8 +171,6 @@ def test_a_gbk_report_that_passes_check_builds_its_page(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="builder/pdf/documents.py still reads reports as UTF-8 only "
-                                       "(report_spec, feedback_spec): to read them through builder.textio")
 def test_a_gbk_report_that_passes_check_builds_its_pdf(tmp_path):
     root, _ = _gbk_project(tmp_path)
     p = subprocess.run([PY, "-m", "builder", "build", "-q"], cwd=root, env=_env(), capture_output=True,

@@ -35,6 +35,7 @@ import time
 from collections import deque
 from pathlib import Path
 
+from .. import env
 from ..diagnostics import Diagnostic, DiagnosticError
 
 TASKS_PER_CHILD = 12
@@ -125,9 +126,7 @@ def show_progress(progress: bool | None) -> bool:
     """Auto: a progress bar only on an interactive terminal and never under CI."""
     if progress is not None:
         return progress
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        return False
-    return sys.stderr.isatty()
+    return env.progress_allowed(sys.stderr)
 
 
 class Stats:

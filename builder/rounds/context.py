@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
-from ..rubric import fmt
+from ..formats import format_decimal
 from ..rubric.model import Node, Rubric
 from .diag import ERROR, Grouped, at
 from .meta import RoundMeta
@@ -104,11 +104,11 @@ class RoundContext:
     def check_range(self, value: Decimal, node: Node, origin: Origin, county: County, what: str = "得分") -> bool:
         if value < 0:
             self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {fmt(value)} 是负数；{what}应在 0 到 {fmt(node.points)} 分之间。"))
+                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)} 是负数；{what}应在 0 到 {format_decimal(node.points)} 分之间。"))
             return False
         if value > node.points:
             self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {fmt(value)} 分超过该项分值 {fmt(node.points)} 分；{what}应在 0 到 {fmt(node.points)} 分之间。"))
+                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)} 分超过该项分值 {format_decimal(node.points)} 分；{what}应在 0 到 {format_decimal(node.points)} 分之间。"))
             return False
         return True
 

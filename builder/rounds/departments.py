@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..rubric import fmt
+from ..formats import format_decimal
 from ..yamlio import LMap, load_yaml, pos_of
 from .context import RoundContext, dept_key, item_key
 from .diag import ERROR, INFO, WARNING, at
@@ -221,7 +221,7 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
             if pp.value is not None and pp.value != node.points:
                 ctx.grouped.add(("points", sheet.path, node.id), lambda: at(
                     pv.origin, WARNING, "sheet-points",
-                    f"表中考核项 {node.id} 的分值写的是 {fmt(pp.value)}，考核细则中是 {fmt(node.points)}；按考核细则计算。表格可能是旧版本，请用 kaohe forms 重新生成。"))
+                    f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，考核细则中是 {format_decimal(node.points)}；按考核细则计算。表格可能是旧版本，请用 kaohe forms 重新生成。"))
         remark = rec.get("remark")
         scores[pair] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
                                   sheet.department, sorigin)

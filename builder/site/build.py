@@ -56,9 +56,9 @@ from .. import env as _env
 from ..buildcache import BuildCache
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
 from ..project import Project
-from ..rubric.load import fmt
+from ..formats import format_cn_date, format_decimal
 from . import pages as P
-from .atomic import AtomicSite, StagingError
+from .atomic import AtomicSite
 from .collect import SiteData, collect
 
 # ───────────────────────────── settings ─────────────────────────────
@@ -379,11 +379,6 @@ def _relative(url: str, other: str) -> str:
     return rel + "/" if url.endswith("/") else rel
 
 
-def cn_date(d) -> str:
-    """2023-06-30 → 2023年6月30日."""
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def theme_env(project: Project) -> jinja2.Environment:
     """The Jinja environment of the site theme: ``themes/kaohe`` first, then ``themes``
     (the shared macros). Filters: ``url`` (relative to the page being rendered), ``num``,
@@ -397,7 +392,7 @@ def theme_env(project: Project) -> jinja2.Environment:
         page = ctx.get("kh")
         return relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
 
-    env.filters.update(url=url, num=fmt, cndate=cn_date, pct=P.pct)
+    env.filters.update(url=url, num=format_decimal, cndate=format_cn_date, pct=P.pct)
     return env
 
 
