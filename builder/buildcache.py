@@ -23,6 +23,7 @@ This module is part of the core: it imports neither MkDocs nor WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -50,7 +51,7 @@ class Hasher:
         for p in parts:
             self.add(p)
 
-    def add(self, part) -> "Hasher":
+    def add(self, part) -> Hasher:
         if isinstance(part, str):
             part = part.encode("utf-8")
         elif not isinstance(part, bytes):
@@ -148,7 +149,7 @@ class BuildCache:
         self.known_values: dict[int, tuple[object, str]] = {}
 
     @classmethod
-    def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":
+    def for_project(cls, project, *, enabled: bool | None = None) -> BuildCache:
         """``$KAOHE_CACHE_DIR`` or ``<project>/.cache/kaohe/build``."""
         where = _env.text("KAOHE_CACHE_DIR")
         return cls(Path(where) if where else project.root / ".cache" / "kaohe" / "build", enabled=enabled)
@@ -258,18 +259,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def _touch(path: Path) -> None:
     """Mark an entry as used (least-recently-used pruning)."""
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)
-    except OSError:
-        pass
 
 
 # ── plain data: dataclasses of the core models as JSON, never pickles ──
@@ -374,7 +371,7 @@ def from_plain(data) -> object:
                 raise ValueError(f"fields of {body} changed")
             obj = cls.__new__(cls)
             objects.append(obj)
-            for name, value in zip(names, values):
+            for name, value in zip(names, values, strict=True):
                 object.__setattr__(obj, name, dec(value))
             return obj
         raise ValueError(f"unknown tag {tag!r}")

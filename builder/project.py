@@ -18,7 +18,7 @@ class Project:
         self._rubrics: dict = {}
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The nearest folder upwards from ``start`` (default: cwd) that has ``rubrics/``."""
         here = (start or Path.cwd()).resolve()
         for d in (here, *here.parents):

@@ -8,6 +8,7 @@ import the heavy parts of the package only when their command runs, so that
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 
@@ -40,10 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(encoding="utf-8")
-        except (AttributeError, ValueError):
-            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -30,6 +30,7 @@ repeated on a hit, so a cached build prints what a fresh one prints.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from importlib import metadata
 from pathlib import Path
@@ -226,9 +227,7 @@ def referenced_files(html: str, base_dir: Path) -> dict[str, str]:
         if parts.scheme != "file":
             continue
         path = Path(url2pathname(unquote(parts.path)))
-        try:
+        with contextlib.suppress(OSError, RuntimeError):
             path = path.resolve()
-        except (OSError, RuntimeError):
-            pass
         out[str(path)] = file_digest(path)
     return dict(sorted(out.items()))

@@ -212,7 +212,8 @@ def _method_text(rnd: Round) -> str:
 def _scope_text(rnd: Round) -> str:
     r = rnd.rubric
     areas = "、".join(f"{a.title}（{format_decimal(a.points)}分）" for a in r.areas)
-    s = f"本次考核依据《{r.title}》，从{areas}{format_cn_number(len(r.areas))}个方面进行，基本分{format_decimal(r.base_points)}分"
+    s = (f"本次考核依据《{r.title}》，从{areas}{format_cn_number(len(r.areas))}个方面进行，"
+         f"基本分{format_decimal(r.base_points)}分")
     extra = []
     if r.bonus.items:
         cap = f"，加分合计不超过{format_decimal(r.bonus.cap)}分" if r.bonus.cap is not None else ""

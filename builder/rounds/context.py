@@ -102,13 +102,15 @@ class RoundContext:
         return [n for n in self.leaves.values() if n.rating is not None]
 
     def check_range(self, value: Decimal, node: Node, origin: Origin, county: County, what: str = "得分") -> bool:
+        """Whether ``value`` lies in 0…the item's points; if not, an error at ``origin`` says so."""
+        label = f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)}"
+        allowed = f"{what}应在 0 到 {format_decimal(node.points)} 分之间。"
         if value < 0:
-            self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)} 是负数；{what}应在 0 到 {format_decimal(node.points)} 分之间。"))
+            self.diags.append(at(origin, ERROR, "score-range", f"{label} 是负数；{allowed}"))
             return False
         if value > node.points:
             self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)} 分超过该项分值 {format_decimal(node.points)} 分；{what}应在 0 到 {format_decimal(node.points)} 分之间。"))
+                                 f"{label} 分超过该项分值 {format_decimal(node.points)} 分；{allowed}"))
             return False
         return True
 

@@ -16,14 +16,13 @@ Rules checked here (every problem is reported, reading goes on):
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
 from ..formats import format_decimal
 from ..yamlio import LMap, load_yaml, pos_of
-from .context import RoundContext, dept_key, item_key
+from .context import RoundContext, dept_key
 from .diag import ERROR, INFO, WARNING, at
 from .model import Origin, ScoreEntry
 from .numbers import parse_score
@@ -183,16 +182,17 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if county is None or node is None:
             continue
         if node.rating is not None:
-            ctx.grouped.add(("rating", sheet.path, node.id), lambda: at(
+            ctx.grouped.add(("rating", sheet.path, node.id), lambda rec=rec, node=node: at(
                 rec.origin_of("item"), ERROR, "score-rating-item",
                 f"考核项 {node.id}（{node.title}）按实地核查评价等级（{node.rating}）计分，不在评价表中打分。",
                 "请删除这一行，在 onsite/<县区>.yaml 中填写评价等级。"))
             continue
         if known_dept and node.departments and dkey not in {dept_key(d) for d in node.departments}:
             owners = "、".join(node.departments)
-            ctx.grouped.add(("dept", sheet.path, node.id), lambda: at(
+            ctx.grouped.add(("dept", sheet.path, node.id), lambda rec=rec, node=node, owners=owners: at(
                 rec.origin_of("item"), ERROR, "score-department",
-                f"考核项 {node.id}（{node.title}）由{owners}评价，不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
+                f"考核项 {node.id}（{node.title}）由{owners}评价，"
+                f"不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
                 f"请删除这一行，或把它交给{owners}的评价表。"))
             continue
         pair = (county.id, node.id)
@@ -203,7 +203,8 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if pair in seen:
             first = seen[pair]
             diags.append(at(rec.origin_of("item"), ERROR, "score-duplicate",
-                            f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。每个县区的每个考核项只能打一次分。",
+                            f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。"
+                            "每个县区的每个考核项只能打一次分。",
                             "请删除其中一处。"))
             continue
         seen[pair] = rec.origin_of("item")
@@ -219,9 +220,11 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if pv is not None:
             pp = parse_score(pv.value)
             if pp.value is not None and pp.value != node.points:
-                ctx.grouped.add(("points", sheet.path, node.id), lambda: at(
+                ctx.grouped.add(("points", sheet.path, node.id), lambda pv=pv, pp=pp, node=node: at(
                     pv.origin, WARNING, "sheet-points",
-                    f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，考核细则中是 {format_decimal(node.points)}；按考核细则计算。表格可能是旧版本，请用 kaohe forms 重新生成。"))
+                    f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，"
+                    f"考核细则中是 {format_decimal(node.points)}；按考核细则计算。"
+                    "表格可能是旧版本，请用 kaohe forms 重新生成。"))
         remark = rec.get("remark")
         scores[pair] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
                                   sheet.department, sorigin)

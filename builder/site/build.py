@@ -45,9 +45,9 @@ import re
 import shutil
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -55,8 +55,8 @@ import jinja2
 from .. import env as _env
 from ..buildcache import BuildCache
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
-from ..project import Project
 from ..formats import format_cn_date, format_decimal
+from ..project import Project
 from . import pages as P
 from .atomic import AtomicSite
 from .collect import SiteData, collect
@@ -153,7 +153,7 @@ class Build:
     search: list[P.SearchDoc] = field(default_factory=list)  # the search index's documents
     sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
     stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
-    progress: "Progress | None" = None
+    progress: Progress | None = None
     _env: jinja2.Environment | None = None
 
     def env(self) -> jinja2.Environment:
@@ -371,7 +371,7 @@ def _relative(url: str, other: str) -> str:
         other = dirname
     a, b = _norm_parts(other), _norm_parts(url)
     common = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):  # the shorter path ends the common prefix
         if x != y:
             break
         common += 1
