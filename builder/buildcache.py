@@ -29,8 +29,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import env as _env
+
+if TYPE_CHECKING:
+    from .rounds.model import RoundResults
 
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 DEFAULT_MAX_MB = 2048
@@ -146,7 +150,7 @@ class BuildCache:
         # id(value) -> (value, SHA-256 of its plain-data serialisation (to_plain, JSON)), for the
         # values this build wrote or read as plain data; page keys use them instead of walking
         # the value again (builder/site/pagecache.py). Never stored.
-        self.known_values: dict[int, tuple[object, str]] = {}
+        self.known_values: dict[int, tuple[RoundResults, str]] = {}
 
     @classmethod
     def for_project(cls, project, *, enabled: bool | None = None) -> BuildCache:

@@ -77,7 +77,7 @@ def distribution_files(name: str) -> list[tuple[str, Path]]:
             continue
         if parts[0].endswith(".dist-info") and parts[-1] in _SKIP_META:
             continue
-        path = Path(dist.locate_file(rel))
+        path = Path(str(dist.locate_file(rel)))
         if path.is_file():
             out.append((Path(rel).as_posix(), path))
     return sorted(out)

@@ -46,8 +46,8 @@ _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pil
 _URL_ATTR = re.compile(r"""(?:\bsrc|\bhref)\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*['"]?([^'")]+)""", re.I)
 
 
-def _versions() -> dict:
-    out = {}
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
     for name in _LIBRARIES:
         try:
             out[name] = metadata.version(name)

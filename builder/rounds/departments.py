@@ -152,7 +152,7 @@ def _read_sheet(ctx: RoundContext, p: Path, shown: str) -> Sheet | None:
             return None
         department, dorigin, records = dval.value, dval.origin, table.records
         rv = table.meta.get("round")
-        round_id, round_origin = (rv.value, rv.origin) if rv else (None, None)
+        round_id, round_origin = (rv.value, rv.origin) if rv else (None, dorigin)
     if round_id and round_id != ctx.meta.id:
         diags.append(at(round_origin, ERROR, "sheet-round",
                         f"这张评价表属于考核轮次“{round_id}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。"))
@@ -214,6 +214,7 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if parsed.note:
             diags.append(at(sorigin, INFO, "score-normalised", f"{county.name} 考核项 {node.id}：{parsed.note}"))
         value = parsed.value
+        assert value is not None  # parse_score gives a value whenever it is neither empty nor an error
         if not ctx.check_range(value, node, sorigin, county):
             continue
         pv = rec.values.get("points")
@@ -238,7 +239,7 @@ def _county_of(ctx: RoundContext, rec: Record):
         return None
     by_id = ctx.county(cid.value, cid.origin) if cid is not None else None
     by_name = ctx.county(cname.value, cname.origin) if cname is not None else None
-    if by_id is not None and by_name is not None and by_id.id != by_name.id:
+    if cid is not None and cname is not None and by_id is not None and by_name is not None and by_id.id != by_name.id:
         ctx.grouped.add(("mismatch", cid.origin.path, by_id.id, by_name.id), lambda: at(
             cid.origin, ERROR, "score-county-mismatch",
             f"县区编号“{by_id.id}”（{by_id.name}）与县区名称“{cname.value}”不一致。请核对是哪个县区。"))

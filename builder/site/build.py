@@ -411,7 +411,7 @@ def write_pages(build: Build, out: Path) -> list[str]:
     cache = None
     if build.cache.enabled:
         cache = PageCache(build.cache, build.project, _settings(build), kh_site)
-    written = []
+    written: list[str] = []
     with (build.progress or Progress(False)).step("生成网页", len(build.plan.pages)) as tick:
         _render_pages(build, out, env, kh_site, cache, written, tick)
     build.stats["pages"] = cache.as_dict() if cache is not None else None

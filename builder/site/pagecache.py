@@ -46,7 +46,7 @@ class Plain:
     def __init__(self):
         self._memo: dict[int, str] = {}
         self._keep: list = []  # memoised objects stay alive, so that their ids are not reused
-        self._fields: dict[type, tuple[str, str, tuple[str, ...]] | None] = {}
+        self._fields: dict[type, tuple[str, tuple[str, ...]] | None] = {}
 
     def __call__(self, obj) -> str:
         t = type(obj)
@@ -79,8 +79,9 @@ class Plain:
     def _digest(self, obj, t) -> str:
         if t is str or isinstance(obj, str):
             return "S#" + hashlib.sha256(obj.encode("utf-8")).hexdigest()
-        shape = self._fields.get(t, False)
-        if shape is False:
+        if t in self._fields:
+            shape = self._fields[t]
+        else:
             shape = self._fields[t] = ((f"{t.__module__}.{t.__qualname__}",
                                         tuple(f.name for f in dataclasses.fields(obj)))
                                        if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None)
@@ -101,7 +102,7 @@ class Plain:
 
 @functools.lru_cache(maxsize=1)
 def _versions() -> tuple:
-    out = {}
+    out: dict[str, str | None] = {}
     for name in ("jinja2", "markupsafe", "markdown-it-py"):
         try:
             out[name] = metadata.version(name)

@@ -96,7 +96,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config):
-        _remove(self.staging)
+        if self.staging is not None:
+            _remove(self.staging)
         self.staging = None
         if self.atomic is not None:
             final, site = self.atomic

@@ -65,10 +65,11 @@ def _clean_inline(children: list[Token]) -> list[Token]:
     stack: list[bool] = []
     for tok in children:
         if tok.type == "link_open":
-            keep = safe_href(tok.attrGet("href") or "")
+            href = str(tok.attrGet("href") or "")
+            keep = safe_href(href)
             stack.append(keep)
             if keep:
-                if not (tok.attrGet("href") or "").startswith("#"):
+                if not href.startswith("#"):
                     tok.attrSet("rel", "noopener noreferrer")
                 out.append(tok)
             else:
