@@ -42,6 +42,7 @@ _PKG = Path(__file__).resolve().parent
 
 
 def sha256(data: bytes | str) -> str:
+    """The SHA-256 hex digest of ``data`` (a str is hashed as its UTF-8 bytes)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
@@ -56,6 +57,7 @@ class Hasher:
             self.add(p)
 
     def add(self, part) -> Hasher:
+        """Add one part (bytes; str as UTF-8; anything else as sorted JSON), length-prefixed; returns self."""
         if isinstance(part, str):
             part = part.encode("utf-8")
         elif not isinstance(part, bytes):
@@ -65,6 +67,7 @@ class Hasher:
         return self
 
     def hexdigest(self) -> str:
+        """The hex digest of the parts added so far."""
         return self._h.hexdigest()
 
 
@@ -132,6 +135,7 @@ class CacheStats:
     rounds_reused: list[str] = field(default_factory=list)  # rounds not loaded again (site/roundcache.py)
 
     def as_dict(self) -> dict:
+        """The counters and output lists as plain data (sorted), for reports and benchmarks."""
         return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
                 "rendered": sorted(self.rendered), "reused": sorted(self.reused)}
 
@@ -163,6 +167,8 @@ class BuildCache:
         return self.root / "blobs" / digest[:2] / digest
 
     def get_blob(self, digest: str) -> bytes | None:
+        """The bytes stored under their SHA-256 ``digest``, or None when disabled, missing or
+        damaged (a damaged blob is counted as corrupt and removed)."""
         if not self.enabled:
             return None
         path = self._blob_path(digest)
@@ -178,6 +184,7 @@ class BuildCache:
         return data
 
     def put_blob(self, data: bytes) -> str:
+        """Store ``data`` (when enabled) and return its SHA-256, the key for :meth:`get_blob`."""
         digest = sha256(data)
         if self.enabled:
             path = self._blob_path(digest)
@@ -190,6 +197,8 @@ class BuildCache:
         return self.root / kind / key[:2] / f"{key}.json"
 
     def get(self, kind: str, key: str) -> dict | None:
+        """The JSON record ``kind``/``key``, or None when disabled, missing, of another format or
+        damaged (damaged records are counted as corrupt and removed)."""
         if not self.enabled:
             return None
         path = self._record_path(kind, key)
@@ -209,6 +218,8 @@ class BuildCache:
         return body
 
     def put(self, kind: str, key: str, body: dict) -> None:
+        """Store ``body`` (plain JSON data) as record ``kind``/``key``, atomically; a no-op when
+        disabled, and never raises for an unwritable folder."""
         if not self.enabled:
             return
         text = json.dumps({"format": FORMAT, "sha256": sha256(_canonical(body)), "body": body}, ensure_ascii=False)

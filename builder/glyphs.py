@@ -50,6 +50,7 @@ class Coverage:
         object.__setattr__(self, "_set", frozenset(cp for a, b in self.ranges for cp in range(a, b + 1)))
 
     def covers(self, cp: int) -> bool:
+        """Whether the font has a glyph for code point ``cp``."""
         return cp in self._set  # type: ignore[attr-defined]
 
 

@@ -34,11 +34,13 @@ class Project:
             return str(path)
 
     def rubric_ids(self) -> list[str]:
+        """The ids of the rubrics in ``rubrics/`` (file stems, templates left out), sorted."""
         if not self.rubrics_dir.is_dir():
             return []
         return sorted(p.stem for p in self.rubrics_dir.glob("*.yaml") if not p.name.endswith(".template.yaml"))
 
     def rubric_path(self, rid: str) -> Path:
+        """Where the rubric ``rid`` lives: ``rubrics/<rid>.yaml`` (it may not exist)."""
         return self.rubrics_dir / f"{rid}.yaml"
 
     def load_rubric(self, rid: str):

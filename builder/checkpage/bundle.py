@@ -84,6 +84,8 @@ def distribution_files(name: str) -> list[tuple[str, Path]]:
 
 
 def bundle_files() -> list[tuple[str, Path]]:
+    """(name in the zip, file) of everything the browser checker needs: the checker's own
+    sources and the installed distributions it imports, sorted by name, each name once."""
     files = source_files()
     for name in DISTRIBUTIONS:
         files += distribution_files(name)

@@ -25,6 +25,8 @@ TEMPLATES_DIR = "templates"  # under check/: templates/<round>/<county>.md
 
 @dataclass(frozen=True)
 class CheckRound:
+    """A round the checker page offers: the round, its facts for the checker, its report
+    template and the titles of its rubric's items."""
     round: Round
     info: RoundInfo
     template: Template
@@ -32,6 +34,7 @@ class CheckRound:
 
     @property
     def id(self) -> str:
+        """The round id."""
         return self.info.id
 
 

@@ -37,6 +37,8 @@ def item_key(value) -> str:
 
 
 class RoundContext:
+    """What loading one round's score files needs: the round's counties and the rubric's
+    items by id and name, and the diagnostics collected so far (repeats grouped)."""
     def __init__(self, meta: RoundMeta, rubric: Rubric, diags: list[Diagnostic]):
         self.meta = meta
         self.rubric = rubric
@@ -77,6 +79,8 @@ class RoundContext:
 
     # -- items ------------------------------------------------------------------------
     def leaf(self, value, origin: Origin) -> Node | None:
+        """The scorable item (leaf) written as ``value``, or None with an error at ``origin``
+        (an area or indicator, or an unknown id with a did-you-mean hint)."""
         key = item_key(value)
         node = self.leaves.get(key)
         if node is not None:
@@ -99,6 +103,7 @@ class RoundContext:
         return [n for n in self.leaves.values() if n.rating is None]
 
     def rated_leaves(self) -> list[Node]:
+        """The items scored by an on-site rating level instead of a department's sheet."""
         return [n for n in self.leaves.values() if n.rating is not None]
 
     def check_range(self, value: Decimal, node: Node, origin: Origin, county: County, what: str = "得分") -> bool:
@@ -115,4 +120,5 @@ class RoundContext:
         return True
 
     def finish(self) -> None:
+        """Add the grouped diagnostics (one per kind, with its count) to the round's list."""
         self.grouped.flush(self.diags)

@@ -47,6 +47,8 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
 
 class Sheet:
+    """One department's score sheet: its file, the department, its rows and where the
+    department is declared."""
     def __init__(self, path: str, department: str, records: list[Record], origin: Origin):
         self.path = path
         self.department = department  # canonical rubric name when known
@@ -55,6 +57,8 @@ class Sheet:
 
 
 def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic]) -> tuple[str, Origin, list[Record], dict] | None:
+    """(department, its origin, the score rows, the other header fields) of a YAML score
+    sheet, or None with the reasons added to ``diags``."""
     doc = load_yaml(path, display)
     diags.extend(doc.diagnostics)
     if doc.data is None:

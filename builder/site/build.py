@@ -90,6 +90,7 @@ class BuildOptions:
 
 
 class ConfigError(DiagnosticError):
+    """A configuration problem (``mkdocs.yml``, folders) that stops the build before it starts."""
     pass
 
 

@@ -37,6 +37,7 @@ CODE_NOT_USED = ("pdf", "checker", "cli")  # subpackages a page does not depend 
 
 
 class Unhashable(TypeError):
+    """A value in page data that is not plain data, so the page cannot be keyed (it is rendered)."""
     pass
 
 
@@ -135,6 +136,7 @@ class PageCache:
             return None
 
     def get(self, key: str) -> str | None:
+        """The HTML stored for page key ``key``, or None."""
         rec = self.store.get("page", key)
         if rec is None:
             return None
@@ -142,10 +144,12 @@ class PageCache:
         return None if data is None else data.decode("utf-8")
 
     def put(self, key: str, html: str) -> None:
+        """Store the rendered ``html`` of a page under ``key``."""
         blob = self.store.put_blob(html.encode("utf-8"))
         self.store.put("page", key, {"blob": blob})
 
     def as_dict(self) -> dict:
+        """Which pages were rendered and which reused in this build, sorted."""
         return {"rendered": sorted(self.rendered), "reused": sorted(self.reused)}
 
 
@@ -157,6 +161,7 @@ class MarkdownMemo:
         self.store: BuildCache | None = None
 
     def render(self, text: str, **options) -> usermd.Rendered:
+        """Like :func:`usermd.render` with the same ``options``; the same text gives the stored result."""
         key = Hasher("usermd", code_digest(CODE_NOT_USED), _versions(), text, options).hexdigest()
         found = self.memory.get(key)
         if found is not None:
