@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -62,11 +62,17 @@ class Diagnostic:
         where = f"{self.path}:{self.line}:{self.column}" if self.line > 0 else self.path
         out = [f"{where}: {label}[{self.rule}] {self.message}"]
         src = self.source_line if self.source_line is not None else source
-        if src is not None and self.line > 0:
+        if src and self.line > 0:
             src = src.rstrip("\r\n")
+            col = max(self.column - 1, 0)
+            if len(src) > _SOURCE_WIDTH:  # a long line: only the part around the column
+                start = max(0, min(col - _SOURCE_WIDTH // 2, len(src) - _SOURCE_WIDTH))
+                head, tail = ("…" if start else ""), ("…" if start + _SOURCE_WIDTH < len(src) else "")
+                src = head + src[start:start + _SOURCE_WIDTH] + tail
+                col = col - start + len(head)
             out.append(f"    {src}")
             # Wide (CJK) characters take two terminal cells; place the caret under the column.
-            prefix = src[: max(self.column - 1, 0)]
+            prefix = src[:col]
             width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
             out.append("    " + " " * width + "^")
         if self.hint:
@@ -74,10 +80,18 @@ class Diagnostic:
         return "\n".join(out)
 
 
+_SOURCE_WIDTH = 120  # characters of a source line printed under a message
+
+
 def _is_wide(ch: str) -> bool:
     import unicodedata
 
     return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def short_text(text: str, width: int = 40) -> str:
+    """``text`` as quoted in a message: whole when short, else its start and its length."""
+    return text if len(text) <= width else f"{text[:width // 2]}……（共 {len(text)} 个字符）"
 
 
 class DiagnosticError(Exception):
@@ -101,7 +115,14 @@ class SourceCache:
     def line(self, path: str, lineno: int) -> str | None:
         if path not in self._lines:
             try:
-                data = Path(path).read_bytes()
+                from .limits import TEXT_MAX_BYTES
+
+                p = Path(path)
+                # only a regular file of a readable size: never block on a pipe or read a giant
+                if not p.is_file() or p.stat().st_size > TEXT_MAX_BYTES.value:
+                    self._lines[path] = None
+                    return None
+                data = p.read_bytes()
                 if b"\x00" in data[:4096]:  # binary (e.g. an XLSX sheet): no source lines to show
                     self._lines[path] = None
                     return None
@@ -120,17 +141,43 @@ class SourceCache:
         return lines[lineno - 1]
 
 
+def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[Diagnostic]:
+    """``diags`` sorted, with at most ``limit`` (default :data:`builder.limits.DIAGNOSTICS_PER_FILE`)
+    per file: errors first, then warnings and notes, and one closing note per file saying
+    how many more there were, so that a broken file cannot print megabytes."""
+    from .limits import DIAGNOSTICS_PER_FILE
+
+    limit = DIAGNOSTICS_PER_FILE.value if limit is None else limit
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    out: list[Diagnostic] = []
+    for path, items in by_path.items():
+        if len(items) <= limit:
+            out.extend(items)
+            continue
+        items.sort(key=lambda d: (_SEVERITY_ORDER.get(d.severity, 9), d.sort_key()))
+        kept, rest = items[:limit], items[limit:]
+        out.extend(kept)
+        errors = sum(1 for d in rest if d.is_error)
+        out.append(Diagnostic(path, 0, 0, INFO, "diagnostics-capped",
+                              f"这个文件还有 {len(rest)} 条问题没有列出（其中错误 {errors} 条）：每个文件最多列出 {limit} 条。"
+                              "请先修改上面列出的问题，再重新检查。"))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
 def render_text(diags: Iterable[Diagnostic], labels: dict[str, str] = LABELS_EN, stream=None) -> None:
+    """Print ``diags`` compiler-style, capped per file (:func:`cap_per_file`)."""
     stream = stream or sys.stdout
     cache = SourceCache()
-    for d in sorted(diags, key=Diagnostic.sort_key):
+    for d in cap_per_file(diags):
         src = d.source_line if d.source_line is not None else cache.line(d.path, d.line)
         print(d.format(labels, source=src), file=stream)
 
 
 def render_json(diags: Iterable[Diagnostic]) -> str:
     return json.dumps(
-        {"diagnostics": [d.to_json() for d in sorted(diags, key=Diagnostic.sort_key)]},
+        {"diagnostics": [d.to_json() for d in cap_per_file(diags)]},
         ensure_ascii=False,
         indent=2,
     )

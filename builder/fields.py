@@ -12,7 +12,8 @@ import difflib
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, Diagnostic, short_text
+from .limits import number_problem
 from .yamlio import LList, LMap, key_pos_of, pos_of
 
 _TYPE_NAMES = {
@@ -59,6 +60,12 @@ class Fields:
                 self.error(line, col, "schema-missing", f"{self.where}缺少必填项“{key}”。")
             return default
         value = self.m[key]
+        if kind in ("int", "decimal") and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            problem = number_problem(value)
+            if problem:
+                line, col = self.pos(key)
+                self.error(line, col, "number-limit", f"{self.where}的“{key}”{problem}，现在是“{_show(value)}”。")
+                return default
         conv = _convert(value, kind)
         if conv is _BAD:
             line, col = self.pos(key)
@@ -83,7 +90,7 @@ def _show(value) -> str:
         return "映射"
     if isinstance(value, list):
         return "列表"
-    return str(value)
+    return short_text(str(value))
 
 
 def _convert(value, kind: str):

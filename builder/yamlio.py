@@ -1,7 +1,7 @@
 """Strict YAML loading that keeps every value's position.
 
-PyYAML composes the node tree (which carries marks); we build plain Python values from
-it ourselves so that duplicate keys are errors (PyYAML silently keeps the last one),
+PyYAML parses the text into events (which carry marks); we build plain Python values from
+them ourselves, without recursion and within the budgets of :mod:`builder.limits`, so that duplicate keys are errors (PyYAML silently keeps the last one),
 numbers with a fraction become :class:`decimal.Decimal` (never ``float``), and every
 mapping and list remembers where each of its entries was written.
 """
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import ERROR, Diagnostic
+from .limits import NUMBER_MAX_LITERAL
 from .textio import read_text  # noqa: F401  (re-exported: loaders import it from here)
 
 
@@ -52,6 +53,8 @@ _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
 
 
+_MAX_LITERAL = NUMBER_MAX_LITERAL.value
+
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d"
 _CJK_FOLD_RE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
@@ -66,16 +69,27 @@ class YamlDoc:
         self.lines = text.splitlines()
 
 
-def load_yaml(path: Path, display: str | None = None, text: str | None = None) -> YamlDoc:
-    """Load one YAML document strictly. Never raises for bad input: see ``.diagnostics``."""
+def load_yaml(path: Path, display: str | None = None, text: str | None = None,
+              root: Path | None = None) -> YamlDoc:
+    """Load one YAML document strictly. Never raises for bad input: see ``.diagnostics``.
+
+    ``root``: the project folder, passed on to :func:`~builder.textio.read_text` (the path
+    rule). The budgets of :mod:`builder.limits` (nesting depth, aliases, values after
+    expanding aliases) are checked while the document is built, event by event, so that a
+    "billion laughs" or a document nested ten thousand levels deep stops at once with the
+    line and column where the limit was passed.
+    """
     display = display or str(path)
     diags: list[Diagnostic] = []
     if text is None:
-        text = read_text(path, display, diags)
+        text = read_text(path, display, diags, root=root)
         if text is None:
             return YamlDoc(display, None, diags, "")
     try:
-        node = _compose(text)
+        data = _load(text, display, diags)
+    except _Budget as exc:
+        diags.append(exc.diagnostic)
+        return YamlDoc(display, None, diags, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -87,80 +101,188 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None) -
             )
         )
         return YamlDoc(display, None, diags, text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        diags.append(Diagnostic(display, line, col, ERROR, "yaml-syntax",
+                                f"文件中有不允许的控制字符（#x{exc.character:04x}）。请删除这个字符，或从原文重新复制这一行。"))
+        return YamlDoc(display, None, diags, text)
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         diags.append(Diagnostic(display, 1, 1, ERROR, "yaml-syntax", f"YAML 格式错误：{exc}"))
         return YamlDoc(display, None, diags, text)
-    data = None if node is None else _build(node, display, diags)
     return YamlDoc(display, data, diags, text)
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
+_RESOLVER = yaml.resolver.Resolver()
 
 
-def _compose(text: str):
-    """The node tree of ``text``: with libyaml when PyYAML has it (about 8× faster on score
-    sheets of hundreds of counties), else, and for every document libyaml rejects or the
-    pure-Python reader would reject, with the pure-Python parser, so that errors keep its
-    messages and positions. Both give the same nodes and marks for a valid document."""
-    if _CLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+class _Budget(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+# Past this size a document libyaml rejects is not parsed again in pure Python for its
+# messages (that parser reads about 200 KB a second): libyaml's own message and mark are shown.
+_PY_REPARSE_MAX = 512 * 1024
+
+
+def _load(text: str, display: str, diags: list[Diagnostic]):
+    """The value of ``text``, parsed with libyaml when PyYAML has it (about 8× faster on
+    score sheets of hundreds of counties), else, and for every document of up to 512 KB
+    that libyaml rejects, with the pure-Python parser, so that errors keep its messages
+    and positions. Both give the same events and marks for a valid document. A character
+    YAML does not allow is refused first, at its place, without parsing."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad is not None:
+        raise yaml.reader.ReaderError("<text>", bad.start(), ord(bad.group()[0]), "unicode",
+                                      "special characters are not allowed")
+    if _CLoader is not None:
+        local: list[Diagnostic] = []
         try:
-            return yaml.compose(text, Loader=_CLoader)
+            value = _build(yaml.parse(text, Loader=_CLoader), display, local)
         except yaml.YAMLError:
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+            if len(text) > _PY_REPARSE_MAX:
+                raise
+        else:
+            diags.extend(local)
+            return value
+    return _build(yaml.parse(text, Loader=yaml.SafeLoader), display, diags)
 
 
-def _build(node, display: str, diags: list[Diagnostic]):
-    if isinstance(node, yaml.MappingNode):
-        out = LMap()
-        out.pos = _pos(node.start_mark)
-        out.key_pos = {}
-        out.val_pos = {}
-        for knode, vnode in node.value:
-            if knode.tag == "tag:yaml.org,2002:merge":
-                diags.append(Diagnostic(display, *_lc(knode), ERROR, "yaml-merge", "不支持 YAML 合并键（<<）。请把内容直接写出来。"))
-                continue
-            key = _build(knode, display, diags)
-            if isinstance(key, (LMap, LList)):
-                diags.append(Diagnostic(display, *_lc(knode), ERROR, "yaml-key-type", "键必须是简单的文字或数字。"))
-                continue
-            if isinstance(key, Decimal):
-                key = str(knode.value)
-            if key in out:
-                first = out.key_pos[key]
-                diags.append(
-                    Diagnostic(
-                        display, *_lc(knode), ERROR, "yaml-duplicate-key",
-                        f"键“{key}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。",
-                    )
-                )
-                continue
-            out[key] = _build(vnode, display, diags)
-            out.key_pos[key] = _pos(knode.start_mark)
-            out.val_pos[key] = _pos(vnode.start_mark)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        out = LList()
-        out.pos = _pos(node.start_mark)
-        out.item_pos = []
-        for item in node.value:
-            out.append(_build(item, display, diags))
-            out.item_pos.append(_pos(item.start_mark))
-        return out
-    return _scalar(node, display, diags)
+class _Frame:
+    """An open mapping or sequence while events are read."""
+
+    __slots__ = ("value", "anchor", "mark", "weight", "key", "key_mark", "skip")
+
+    def __init__(self, value, anchor, mark):
+        self.value = value
+        self.mark = mark
+        self.anchor = anchor
+        self.weight = 1
+        self.key = _NO_KEY  # mapping: the key read, waiting for its value
+        self.key_mark = None
+        self.skip = False  # mapping: drop the value of a refused key
 
 
-def _lc(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+_NO_KEY = object()
 
 
-def _scalar(node: yaml.ScalarNode, display: str, diags: list[Diagnostic]):
-    tag = node.tag
-    value = node.value
-    if node.style == ">":
+def _build(events, display: str, diags: list[Diagnostic]):
+    """Plain values (LMap, LList, scalars) from a YAML event stream, without recursion.
+
+    Aliases share the anchored value (nothing is copied) but count its full size against
+    :data:`~builder.limits.YAML_MAX_NODES`, so whatever walks the result later is bounded
+    too. Mapping keys that are not scalars, merge keys (<<) and duplicate keys are errors.
+    """
+    from .limits import YAML_MAX_ALIASES, YAML_MAX_DEPTH, YAML_MAX_NODES
+
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple] = {}
+    state = {"root": None, "docs": 0, "nodes": 0, "aliases": 0}
+
+    def budget(mark, rule: str, message: str):
+        raise _Budget(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, rule, message))
+
+    def attach(value, mark, weight: int, raw=None, tag=None):
+        state["nodes"] += weight
+        if state["nodes"] > YAML_MAX_NODES.value:
+            why = ("请检查是否有别名（*名称）被反复展开。" if state["aliases"]
+                   else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。")
+            budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
+        if not stack:
+            state["root"] = value
+            return
+        top = stack[-1]
+        top.weight += weight
+        if isinstance(top.value, LList):
+            top.value.append(value)
+            top.value.item_pos.append(_pos(mark))
+            return
+        m = top.value
+        if top.key is _NO_KEY:  # this value is a key
+            top.key_mark = mark
+            top.skip = False
+            if tag == "tag:yaml.org,2002:merge":
+                diags.append(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, "yaml-merge",
+                                        "不支持 YAML 合并键（<<）。请把内容直接写出来。"))
+                top.skip = True
+            elif isinstance(value, (LMap, LList)):
+                diags.append(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, "yaml-key-type",
+                                        "键必须是简单的文字或数字。"))
+                top.skip = True
+            else:
+                if isinstance(value, Decimal):
+                    value = str(raw) if raw is not None else str(value)
+                if value in m:
+                    first = m.key_pos[value]
+                    diags.append(Diagnostic(
+                        display, mark.line + 1, mark.column + 1, ERROR, "yaml-duplicate-key",
+                        f"键“{value}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。"))
+                    top.skip = True
+            top.key = value
+            return
+        key, top.key = top.key, _NO_KEY
+        if top.skip:
+            return
+        m[key] = value
+        m.key_pos[key] = _pos(top.key_mark)
+        m.val_pos[key] = _pos(mark)
+
+    def open_(value, event):
+        if len(stack) >= YAML_MAX_DEPTH.value:
+            budget(event.start_mark, "yaml-too-deep",
+                   f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。")
+        value.pos = _pos(event.start_mark)
+        stack.append(_Frame(value, event.anchor, event.start_mark))
+
+    for event in events:
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            value = _scalar(tag, event.value, event.style, display, diags, event.start_mark)
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1, event.value, tag)
+            attach(value, event.start_mark, 1, event.value, tag)
+        elif isinstance(event, yaml.AliasEvent):
+            state["aliases"] += 1
+            if state["aliases"] > YAML_MAX_ALIASES.value:
+                budget(event.start_mark, "yaml-too-many-aliases",
+                       f"YAML 别名太多，超过上限：{YAML_MAX_ALIASES.label}。请把内容直接写出来，不要用 & 和 * 引用。")
+            if event.anchor not in anchors:
+                open_names = {f.anchor for f in stack}
+                what = "引用了自身（递归引用）" if event.anchor in open_names else "没有定义"
+                budget(event.start_mark, "yaml-syntax", f"YAML 格式错误：别名“*{event.anchor}”{what}。")
+            value, weight, raw, tag = anchors[event.anchor]
+            attach(value, event.start_mark, weight, raw, tag)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            value = LMap() if isinstance(event, yaml.MappingStartEvent) else LList()
+            if isinstance(value, LMap):
+                value.key_pos = {}
+                value.val_pos = {}
+            else:
+                value.item_pos = []
+            open_(value, event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = stack.pop()
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (frame.value, frame.weight, None, None)
+            state["nodes"] -= frame.weight - 1  # its children were counted already
+            attach(frame.value, frame.mark, frame.weight)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            state["docs"] += 1
+            if state["docs"] > 1:
+                budget(event.start_mark, "yaml-syntax",
+                       "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。")
+    return state["root"]
+
+
+def _scalar(tag: str, value: str, style, display: str, diags: list[Diagnostic], mark=None):
+    if style == ">":
         # YAML folds line breaks into spaces, which is wrong between Chinese characters.
         return _CJK_FOLD_RE.sub("", value)
-    if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|"):
+    if tag == "tag:yaml.org,2002:str" or style in ("'", '"', "|"):
         return value
     if tag == "tag:yaml.org,2002:null":
         return None
@@ -168,10 +290,16 @@ def _scalar(node: yaml.ScalarNode, display: str, diags: list[Diagnostic]):
         return value.lower() in ("true", "yes", "on")
     if tag == "tag:yaml.org,2002:int":
         if _INT_RE.match(value):
+            if len(value) > _MAX_LITERAL:
+                # int() refuses more than 4300 digits; an exact Decimal keeps it for the
+                # number check (builder.limits.number_problem) to refuse with its limit.
+                return Decimal(value.replace("_", ""))
             return int(value.replace("_", ""))
         return value  # octal/hex/sexagesimal forms: keep the text, the schema will complain
     if tag == "tag:yaml.org,2002:float":
         if _FLOAT_RE.match(value):
+            if len(value) > _MAX_LITERAL:
+                return value  # a number nobody wrote on purpose: the schema refuses the text
             try:
                 return Decimal(value.replace("_", ""))
             except InvalidOperation:

@@ -23,6 +23,7 @@ from builder.checkpage.data import offered_rounds
 from builder.checkpage.write import runtime_problem, write_check_page
 from builder.project import Project
 from builder.site.collect import collect
+from site_support import require
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"
@@ -68,7 +69,7 @@ def site():
 @pytest.fixture(scope="module")
 def page_dir(tmp_path_factory, site):
     if runtime_problem() is not None:
-        pytest.skip(runtime_problem())
+        require(runtime_problem())
     out = tmp_path_factory.mktemp("checkpage")
     warnings = []
     files = write_check_page(site, out, warnings)
@@ -227,7 +228,7 @@ def test_site_ships_the_precompiled_standard_library_when_the_bootstrap_made_it(
     from builder.checkpage.write import compiled_stdlib
 
     if compiled_stdlib() is None:
-        pytest.skip("no precompiled standard library (node builder/checkpage/precompile.mjs)")
+        require("no precompiled standard library (node builder/checkpage/precompile.mjs)")
     names = zipfile.ZipFile(page_dir / "pyodide" / "python_stdlib.zip").namelist()
     assert "json/__init__.pyc" in names and "json/__init__.py" not in names
 
@@ -239,7 +240,7 @@ def test_site_ships_the_checker_compiled_for_pyodide(page_dir):
     sources = zipfile.ZipFile(io.BytesIO(bundle.build_zip())).namelist()
     if shutil.which("node") is None:
         assert names == sources
-        pytest.skip("no Node: the checker ships as sources")
+        require("no Node: the checker ships as sources")
     assert sorted(n + "c" if n.endswith(".py") else n for n in sources) == names
 
 
@@ -247,7 +248,7 @@ def test_downloadable_word_template_is_what_kaohe_new_report_writes(page_dir, tm
     from builder.checkpage.write import docx_templates_available
 
     if not docx_templates_available():
-        pytest.skip("no Word template writer (python-docx)")
+        require("no Word template writer (python-docx)")
     p = subprocess.run([sys.executable, "-m", "builder", "new", "report", "--round", "huizhou-2017", "--county",
                         "boluo", "--format", "docx", "--out", "boluo.docx", "--project", str(ROOT)],
                        cwd=tmp_path, capture_output=True, text=True, timeout=60)

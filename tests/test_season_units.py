@@ -535,3 +535,23 @@ def test_status_lists_the_blank_rows_of_a_returned_form(sb, capsys):
     assert zj["state"] == "partial" and zj["filled"] == 5
     (sheet,) = zj["sheets"]
     assert sheet["path"].endswith("zhujian.xlsx") and sheet["empty"] == [{"county": "south", "item": "5"}]
+
+
+def test_season_workbooks_store_formula_like_text_as_text():
+    """The season's workbooks use the forms' one text-cell rule: = + - @ never start a formula."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from builder.season import xlsx
+
+    wb = Workbook()
+    ws = wb.active
+    xlsx.put(ws, 1, 1, '=HYPERLINK("http://x","点击")')
+    xlsx.put(ws, 1, 2, "+1")
+    xlsx.append_rows(ws, [["@SUM(A1)", "-2", "正常文字"]])
+    back = load_workbook(io.BytesIO(xlsx.save(wb, 2022))).active
+    cells = [back.cell(1, 1), back.cell(1, 2), back.cell(2, 1), back.cell(2, 2), back.cell(2, 3)]
+    assert [c.data_type for c in cells] == ["s"] * 5
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x","点击")', "+1", "@SUM(A1)", "-2", "正常文字"]
+    assert all(c.quotePrefix for c in cells[:4]) and not cells[4].quotePrefix

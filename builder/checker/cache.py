@@ -114,7 +114,7 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
             pass  # a record of another layout: read the file
     from ..rounds.meta import load_round_meta
 
-    meta, diags = load_round_meta(project.content_dir, round_id, project.display)
+    meta, diags = load_round_meta(project.content_dir, round_id, project.display, root=project.root)
     info: RoundInfo | None = None
     if meta is not None:
         info = RoundInfo(meta.id, meta.rubric_id, meta.year,

@@ -29,7 +29,7 @@ def cmd_forms(args) -> int:
     from ..rounds.meta import load_round_meta
 
     project = Project.find(args.project)
-    meta, diags = load_round_meta(project.content_dir, args.round, project.display)
+    meta, diags = load_round_meta(project.content_dir, args.round, project.display, root=project.root)
     if meta is None:
         render_text(diags, stream=sys.stderr)
         return 1

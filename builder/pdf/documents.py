@@ -602,8 +602,11 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
 
 
 def _read_source(path: Path, display: str, diags: list[Diagnostic]) -> str:
-    """A county's report or feedback through the one text reader (:mod:`builder.textio`):
-    its warnings (GBK) go to ``diags``; an unreadable file raises DiagnosticError."""
+    """A county's report or feedback decoded as ``kaohe check`` and ``validate`` decode it
+    (:func:`builder.textio.read_text`: UTF-8 or GBK, the size limits), so that a file that
+    checks also prints. Its warnings (GBK) go to ``diags``; an unreadable file raises
+    DiagnosticError. The path rule was applied when the round was loaded
+    (builder/rounds/documents.py)."""
     text = read_text(path, display, diags)
     if text is None:
         raise DiagnosticError(list(diags))

@@ -41,6 +41,7 @@ class RoundContext:
     items by id and name, and the diagnostics collected so far (repeats grouped)."""
     def __init__(self, meta: RoundMeta, rubric: Rubric, diags: list[Diagnostic]):
         self.meta = meta
+        self.root = meta.root  # the project folder (builder.paths): loaders read nothing outside it
         self.rubric = rubric
         self.diags = diags
         self.grouped = Grouped()

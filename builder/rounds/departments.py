@@ -56,10 +56,12 @@ class Sheet:
         self.origin = origin  # where the department is declared
 
 
-def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic]) -> tuple[str, Origin, list[Record], dict] | None:
+def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic],
+                    root: Path | None = None) -> tuple[str, Origin, list[Record], dict] | None:
     """(department, its origin, the score rows, the other header fields) of a YAML score
-    sheet, or None with the reasons added to ``diags``."""
-    doc = load_yaml(path, display)
+    sheet, or None with the reasons added to ``diags``. ``root``: the project folder, passed on
+    to :func:`~builder.yamlio.load_yaml` (the path rule)."""
+    doc = load_yaml(path, display, root=root)
     diags.extend(doc.diagnostics)
     if doc.data is None:
         if not doc.diagnostics:
@@ -139,14 +141,14 @@ def read_sheets(ctx: RoundContext, folder: Path, display) -> tuple[dict[tuple[st
 def _read_sheet(ctx: RoundContext, p: Path, shown: str) -> Sheet | None:
     diags = ctx.diags
     if p.suffix.lower() in (".yaml", ".yml"):
-        got = read_yaml_sheet(p, shown, diags)
+        got = read_yaml_sheet(p, shown, diags, root=ctx.root)
         if got is None:
             return None
         department, dorigin, records, extra = got
         round_id = extra.get("round")
         round_origin = dorigin
     else:
-        table = read_table(p, shown, COLUMNS, diags)
+        table = read_table(p, shown, COLUMNS, diags, root=ctx.root)
         if table is None or not table.ok:
             return None
         dval = table.meta.get("department")

@@ -37,6 +37,10 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
         if p.name.startswith("."):
             continue
         shown = display(p)
+        if p.is_dir() and p.suffix.lower() in suffixes:
+            ctx.diags.append(Diagnostic(shown, 1, 1, ERROR, "round-file-folder",
+                                        f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。"))
+            continue
         if p.is_dir() or p.suffix.lower() not in suffixes:
             ctx.diags.append(
                 Diagnostic(
@@ -66,15 +70,46 @@ def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
     reports = _per_county(ctx, folder, (".md",), "自评报告", display)
     for cid, p in reports.items():
         shown = display(p)
-        text = read_text(p, shown, ctx.diags)
+        text = read_text(p, shown, ctx.diags, root=ctx.root)
         if text is None:
             continue
+        _check_images(ctx, p, shown, text)
         values, lines, _ = front_matter_values(split_front_matter(text)[0], shown)  # kaohe check reports its form
         for key, expected in (("round", ctx.meta.id), ("county", cid)):
             if key in values and str(values[key]) != expected:
                 ctx.diags.append(Diagnostic(shown, lines.get(key, 1), 1, ERROR, "report-front-matter",
                                             f"开头的 {key}: {values[key]} 与所在位置不一致，应为 {key}: {expected}。"))
     return reports
+
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)>\s]+)")
+
+
+def _check_images(ctx: RoundContext, p: Path, shown: str, text: str) -> None:
+    """Images a report or feedback refers to by a relative path must lie inside the project.
+
+    The site shows an image's alt text only and the PDF fetcher reads nothing outside the
+    project, but a link to an outside file is refused here too, so that ``validate`` says so
+    before anything is built. Links with a scheme (``http:``, ``data:``) are left to them.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from ..paths import check_inside
+
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if "![" not in line:
+            continue
+        for m in _IMAGE.finditer(line):
+            target = m.group(1)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = unquote(parts.path)
+            full = Path(path) if path.startswith("/") else p.parent / path
+            bad = check_inside(ctx.root, full, shown) if ctx.root is not None else None
+            if bad is not None:
+                ctx.diags.append(Diagnostic(shown, lineno, m.start(1) + 1, ERROR, "path-outside",
+                                            f"图片“{target}”不在项目文件夹里：" + bad.message))
 
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
@@ -87,9 +122,10 @@ def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
     feedback = _per_county(ctx, folder, (".md",), "反馈意见", display)
     for p in feedback.values():
         shown = display(p)
-        text = read_text(p, shown, ctx.diags)
+        text = read_text(p, shown, ctx.diags, root=ctx.root)
         if text is None:
             continue
+        _check_images(ctx, p, shown, text)
         heads = {re.sub(r"\s+", "", m.group(1)) for m in re.finditer(r"^##\s+(.+?)\s*$", text, re.M)}
         missing = [h for h in FEEDBACK_HEADINGS if h not in heads]
         if missing:
@@ -116,7 +152,7 @@ def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
     contacts = _per_county(ctx, folder, (".yaml", ".yml"), "联系人员名单", display)
     for cid, p in contacts.items():
         shown = display(p)
-        doc = load_yaml(p, shown)
+        doc = load_yaml(p, shown, root=ctx.root)
         ctx.diags.extend(doc.diagnostics)
         if doc.data is None:
             continue

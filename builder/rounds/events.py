@@ -37,13 +37,14 @@ from .model import BonusAward, County, DeductionEvent, Origin, VetoEvent
 def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple, tuple]:
     """Read ``events.yaml``: bonus awards, deduction events and vetoes.
 
-    :param path: the file (a missing file means no events).
+    :param path: the file (a missing file means no events; a folder, a pipe or a link
+        outside the project is an error, see builder/textio.py).
     :param shown: its path as diagnostics show it.
     :return: ``(awards, deductions, vetoes)``; wrong entries are left out and reported in ``ctx.diags``.
     """
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return (), (), ()
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=ctx.root)  # a folder or a link outside is an error there
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
         return (), (), ()

@@ -73,6 +73,27 @@ def build_forms(meta, rubric, departments: list[str] | None = None) -> list[Form
     return forms
 
 
+# OWASP "CSV injection": a cell whose text starts with one of these is run as a formula by
+# Excel, WPS and LibreOffice (=HYPERLINK(...), +cmd|..., @SUM(...)); tab and CR too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws, row: int, col: int, value):
+    """``ws.cell(row, col, value)``, but text is always stored as text, never as a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula; rubric and round text
+    comes from outside, so such a string is stored as a plain string cell with Excel's own
+    “quote prefix” flag (what typing ``'=…`` in Excel does): the department sees the text
+    exactly as written and nothing is evaluated.
+    """
+    c = ws.cell(row, col)
+    c.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
+
+
 def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -82,13 +103,13 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
     ws = wb.active
     ws.title = SHEET_NAME
     ncol = len(HEADER)
-    ws.cell(1, 1, f"{meta.title} 质量工作考核评价表").font = Font(bold=True, size=14)
+    text_cell(ws, 1, 1, f"{meta.title} 质量工作考核评价表").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws.cell(2, 1, f"评价部门：{dept}")
-    ws.cell(3, 1, f"考核轮次：{meta.id}")
+    text_cell(ws, 2, 1, f"评价部门：{dept}")
+    text_cell(ws, 3, 1, f"考核轮次：{meta.id}")
     shared = "；与其他部门共同评价的考核项，由其中一个部门填写即可" if any(len(n.departments) > 1 for n in items) else ""
     no_dept = "；请先在上面“评价部门：”后填写本部门名称" if not dept else ""
-    ws.cell(4, 1, "说明：请在“实际得分”列填写 0 到该项分值之间的数字（可有小数，如 4.5），"
+    text_cell(ws, 4, 1, "说明：请在“实际得分”列填写 0 到该项分值之间的数字（可有小数，如 4.5），"
                   "“评价说明”需客观说明工作中的优势不足和改进建议；请不要修改表头和前六列，"
                   f"不要增删行{shared}{no_dept}。填好后交市质强办。")
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=ncol)
@@ -97,7 +118,7 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, name in enumerate(HEADER, start=1):
-        c = ws.cell(HEADER_ROW, col, name)
+        c = text_cell(ws, HEADER_ROW, col, name)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="DDDDDD")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -111,7 +132,7 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
             title = node.title + (f"（与{'、'.join(others)}共同评价）" if others else "")
             values = [county.id, county.name, node.id, title, node.points, node.criterion, None, None]
             for col, v in enumerate(values, start=1):
-                c = ws.cell(row, col, v)
+                c = text_cell(ws, row, col, v)
                 c.border = border
                 c.alignment = Alignment(vertical="top", wrap_text=col in (4, 6, 8))
                 if col in (1, 2, 3):

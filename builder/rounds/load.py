@@ -49,7 +49,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     ``round`` is None when any of them is an error. Never raises for bad input.
     """
     display = project.display
-    meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True)
+    meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True, root=project.root)
     if meta is None:
         return None, _sorted(diags)
     if not meta.rubric_id:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
 from ..fields import Fields, did_you_mean
+from ..limits import YEAR_MAX, YEAR_MIN
+from ..project import RUBRIC_ID_RE
 from ..yamlio import load_yaml, pos_of
 from .model import KINDS, PUBLISH_LEVELS, STATUSES, VETO_RANKS, County, Notification
 
@@ -43,6 +45,7 @@ class RoundMeta:
     review_notice: bool = False  # publish a 复核说明 of the upheld appeals on the round page
     status_pos: tuple = (1, 1)  # line, column of ``status:``
     publish_docx: bool = False  # also put the .docx copies (kaohe docx) on the site
+    root: Path | None = None  # the project folder: every file of the round lies inside it
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -55,8 +58,11 @@ def round_ids(content_dir: Path) -> list[str]:
 
 
 def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), *,
-                    partial: bool = False) -> tuple[RoundMeta | None, list[Diagnostic]]:
+                    partial: bool = False, root: Path | None = None) -> tuple[RoundMeta | None, list[Diagnostic]]:
     """Read and validate ``content_dir/round_id/round.yaml``. Never raises for bad input.
+
+    ``root`` is the project folder (default: the parent of ``content_dir``); round.yaml
+    and every file of the round must really lie inside it (:mod:`builder.paths`).
 
     The header is None when any diagnostic is an error, unless ``partial``: then whatever
     could be read is returned (so that the rest of the round can still be checked) as
@@ -69,7 +75,8 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         return None, [Diagnostic(display(content_dir), 0, 0, ERROR, "round-unknown",
                                  f"找不到考核轮次“{round_id}”（应有 content/{round_id}/round.yaml）。{hint}".rstrip())]
     shown = display(yaml_path)
-    doc = load_yaml(yaml_path, shown)
+    root = root if root is not None else content_dir.parent
+    doc = load_yaml(yaml_path, shown, root=root)
     diags = list(doc.diagnostics)
     if doc.data is None:
         if not diags:
@@ -83,7 +90,16 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         diags.append(Diagnostic(shown, *f.pos("id"), ERROR, "round-id-folder",
                                 f"id“{rid}”与所在文件夹“{round_id}”不一致。请改成一致。"))
     rubric_id = f.get("rubric", "str", required=True, default="")
+    if "rubric" in f.m and not RUBRIC_ID_RE.match(rubric_id or ""):
+        diags.append(Diagnostic(shown, *f.pos("rubric"), ERROR, "round-rubric",
+                                f"rubric“{rubric_id}”不是考核细则编号。这里只写 rubrics/ 文件夹中细则文件的编号"
+                                "（文件名去掉 .yaml，只用小写英文字母、数字和横线，如 luohe-2022），不能为空，也不能写路径。"))
+        rubric_id = ""
     year = f.get("year", "int", required=True, default=0)
+    if "year" in f.m and isinstance(year, int) and not YEAR_MIN.value <= year <= YEAR_MAX.value:
+        diags.append(Diagnostic(shown, *f.pos("year"), ERROR, "round-year",
+                                f"考核年度 {year} 不对：{YEAR_MIN.label}，{YEAR_MAX.label}。请写四位数的年份，如 2022。"))
+        year = 0
     title = f.get("title", "str", required=True, default="")
     organiser = f.get("organiser", "str", required=True, default="")
     status = f.get("status", "str", required=True, default="draft")
@@ -143,7 +159,7 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
                      f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
-                     f.pos("status") if "status" in f.m else (1, 1), publish_docx), diags
+                     f.pos("status") if "status" in f.m else (1, 1), publish_docx, root), diags
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

@@ -14,6 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..diagnostics import short_text as _short
+from ..limits import NUMBER_MAX_LITERAL, number_problem
+
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -38,22 +41,24 @@ def parse_score(raw) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(None, error=f"“{raw}”不是分数，请填写数字。")
     if isinstance(raw, int):
-        return Parsed(Decimal(raw))
+        return _checked(Decimal(raw), str(raw))
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             return Parsed(None, error=f"“{raw}”不是有效的分数，请填写数字。")
-        return Parsed(raw)
+        return _checked(raw, str(raw))
     if isinstance(raw, float):
         # A spreadsheet number: its shortest repr is what the person typed (4.5, 0.1).
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(None, error="不是有效的分数，请填写数字。")
-        return Parsed(Decimal(repr(raw)))
+        return _checked(Decimal(repr(raw)), repr(raw))
     if isinstance(raw, (_dt.date, _dt.datetime, _dt.time)):
         return Parsed(None, error=f"单元格是日期/时间“{raw}”，不是分数。请把单元格格式改为“常规”或“数值”后重新填写。")
     text = str(raw)
     stripped = text.strip()
     if not stripped:
         return Parsed(None, empty=True)
+    if len(stripped) > NUMBER_MAX_LITERAL.value:
+        return Parsed(None, error=f"“{_short(stripped)}”太长，不是分数（{NUMBER_MAX_LITERAL.label}）。请填写考核细则中的分数，如 4.5。")
     norm = unicodedata.normalize("NFKC", stripped)
     norm = norm.replace("。", ".").replace(" ", "")
     had_fen = norm.endswith("分")
@@ -65,6 +70,9 @@ def parse_score(raw) -> Parsed:
         value = Decimal(norm)
     except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
         return Parsed(None, error=_why_not(stripped, norm))
+    problem = number_problem(value)
+    if problem:
+        return Parsed(None, error=f"“{_short(stripped)}”{problem}。")
     if value == 0:
         value = abs(value)  # "-0" is 0
     note = ""
@@ -76,6 +84,13 @@ def parse_score(raw) -> Parsed:
             what.append("末尾的“分”")
         note = f"已把“{stripped}”读作 {norm}（去掉了{'和'.join(what) or '多余的字符'}）。建议直接填写半角数字，如 {norm}。"
     return Parsed(value, note=note)
+
+
+def _checked(value: Decimal, shown: str) -> Parsed:
+    problem = number_problem(value)
+    if problem:
+        return Parsed(None, error=f"“{_short(shown)}”{problem}。")
+    return Parsed(value)
 
 
 def _why_not(shown: str, norm: str) -> str:

@@ -63,7 +63,7 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
 
 def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) -> None:
     diags = ctx.diags
-    doc = load_yaml(p, shown)
+    doc = load_yaml(p, shown, root=ctx.root)
     diags.extend(doc.diagnostics)
     if doc.data is None:
         return

@@ -87,7 +87,7 @@ def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str
 def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None:
     diags = ctx.diags
     if p.suffix.lower() in (".yaml", ".yml"):
-        doc = load_yaml(p, shown)
+        doc = load_yaml(p, shown, root=ctx.root)
         diags.extend(doc.diagnostics)
         if doc.data is None:
             return None
@@ -123,7 +123,7 @@ def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None
                 values["score"] = Value(body, iorigin)
             records.append(Record(iorigin, values))
         return records
-    table = read_table(p, shown, COLUMNS, diags)
+    table = read_table(p, shown, COLUMNS, diags, root=ctx.root)
     if table is None or not table.ok:
         return None
     cv = table.meta.get("county")

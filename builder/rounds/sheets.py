@@ -26,7 +26,8 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
-from ..yamlio import read_text
+from ..limits import CSV_MAX_COLUMNS, CSV_MAX_FIELD
+from ..textio import check_file, read_text
 from .diag import ERROR, WARNING, at
 from .model import Origin
 
@@ -101,8 +102,14 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def read_table(path: Path, display: str, columns: Columns, diags: list[Diagnostic]) -> Table | None:
-    """Read a ``.csv`` or ``.xlsx`` file. Returns None when it cannot be read at all."""
+def read_table(path: Path, display: str, columns: Columns, diags: list[Diagnostic],
+               root: Path | None = None) -> Table | None:
+    """Read a ``.csv`` or ``.xlsx`` file. Returns None when it cannot be read at all.
+
+    ``root``: the project folder; a file that really lies outside it is refused (:mod:`builder.paths`).
+    """
+    if not check_file(path, display, diags, root):
+        return None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(path, display, diags)
@@ -127,11 +134,17 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
     first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     out: list[RawRow] = []
+    csv.field_size_limit(CSV_MAX_FIELD.value)
     reader = csv.reader(iter(lines), delimiter=delimiter)
     start = 1
     try:
         for fields in reader:
             end = reader.line_num
+            if len(fields) > CSV_MAX_COLUMNS.value:
+                diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv-columns",
+                                        f"这一行有 {len(fields)} 列，超过上限：{CSV_MAX_COLUMNS.label}。"
+                                        "评价表只有几列：请检查分隔符（逗号）是否写错，或是否放错了文件。", source_line=""))
+                return None
             line_text = lines[start - 1] if start - 1 < len(lines) else ""
             offsets = _field_offsets(line_text, delimiter) if end == start else []
             cells = []
@@ -144,6 +157,11 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
             out.append((Origin(display, start, 1), cells))
             start = end + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv-field",
+                                    f"这一行有一个单元格太长，超过上限：{CSV_MAX_FIELD.label}。"
+                                    "请检查引号是否成对（一个没有配对的引号会把后面所有的内容读进同一个单元格）。", source_line=""))
+            return None
         diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv",
                                 f"CSV 格式错误（{exc}）。请检查这一行的引号是否成对。"))
         return None
@@ -170,32 +188,34 @@ def _field_offsets(line: str, delimiter: str) -> list[int]:
 
 
 def _xlsx_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow] | None:
-    import zipfile
+    from .xlsx import read_workbook
 
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        diags.append(Diagnostic(display, 0, 0, ERROR, "sheet-unreadable",
-                                f"无法读取 XLSX 文件（{type(exc).__name__}）。请用 Excel 或 WPS 打开后另存为“Excel 工作簿（*.xlsx）”。"))
+    sheets = read_workbook(path, display, diags)
+    if sheets is None:
         return None
-    ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
-    for other in wb.worksheets:
-        if other is not ws and other.max_row > 1 and any(c.value is not None for row in other.iter_rows() for c in row):
+    ws = next((s for s in sheets if s.title == SHEET_NAME), sheets[0])
+    for other in sheets:
+        if other is not ws and other.cells:
             diags.append(Diagnostic(display, 0, 0, WARNING, "sheet-extra",
                                     f"工作簿中的工作表“{other.title}”没有读取：只读取工作表“{ws.title}”。"))
-    out: list[RawRow] = []
-    for row in ws.iter_rows():
-        if not row:
+    bad = False
+    for r, c, formula in ws.formulas:
+        bad = True
+        shown = formula if len(formula) <= 30 else formula[:30] + "……"
+        diags.append(at(Origin(display, r, c, ws.title), ERROR, "sheet-formula",
+                        f"单元格是公式（={shown}），不是填写的数值。",
+                        "评价表只接受数值：请选中这些单元格，复制后在 Excel 中“选择性粘贴-数值”（WPS：“粘贴为数值”），再保存。"))
+    if bad:
+        return None
+    by_row: dict[int, list[tuple[Any, Origin, int]]] = {}
+    for r, c, v in ws.cells:
+        v = _clean(v)
+        if v is None:
             continue
-        r = row[0].row
-        cells = []
-        for c in row:
-            v = _clean(c.value)
-            if v is None:
-                continue
-            cells.append((v, Origin(display, r, c.column, ws.title), c.column))
+        by_row.setdefault(r, []).append((v, Origin(display, r, c, ws.title), c))
+    out: list[RawRow] = []
+    for r in sorted(by_row):
+        cells = sorted(by_row[r], key=lambda cell: cell[2])
         out.append((Origin(display, r, 1, ws.title), cells))
     return out
 

@@ -60,10 +60,13 @@ class _Ctx:
         return value
 
 
-def load_rubric(path: Path, display: str | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
-    """Load and validate one rubric file. Returns (rubric or None, diagnostics)."""
+def load_rubric(path: Path, display: str | None = None, root: Path | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
+    """Load and validate one rubric file. Returns (rubric or None, diagnostics).
+
+    ``root``: the project folder; a rubric file that really lies outside it (a symlink) is
+    refused (:mod:`builder.paths`)."""
     display = display or str(path)
-    doc = load_yaml(path, display)
+    doc = load_yaml(path, display, root=root)
     ctx = _Ctx(display)
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:

@@ -97,9 +97,9 @@ def baseline_points(rnd_scores: dict, deduction_events, rubric, county_ids) -> d
 
 def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) -> tuple[Decision, ...]:
     """Read ``appeals/decisions.yaml``; every problem is a located diagnostic in ``ctx.diags``."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return ()
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=getattr(ctx, "root", None))  # the path rule (builder/paths.py)
     ctx.diags.extend(doc.diagnostics)
     if doc.data is None:
         return ()

@@ -1,7 +1,8 @@
 """Writing the season's workbooks (status reminders, reply forms, the 汇总表) one way.
 
-* a ``str`` is always a text cell, even when it starts with ``=`` (a county's reason or a
-  department's remark can never become a formula);
+* a ``str`` is always a text cell, even when it starts with ``=``, ``+``, ``-`` or ``@``
+  (:func:`builder.rounds.forms.text_cell`, the one rule for forms and the season's workbooks:
+  a county's reason or a department's remark can never become a formula);
 * a :class:`~decimal.Decimal` is written as its exact decimal string (openpyxl writes
   ``str(value)``), so 0.3 stays 0.3;
 * the zip is rewritten with fixed timestamps (``builder.rounds.forms._reproducible``), so
@@ -14,17 +15,14 @@ import datetime as _dt
 import io
 from decimal import Decimal
 
-from ..rounds.forms import _reproducible
+from ..rounds.forms import FORMULA_START, _reproducible, text_cell
 
 
 def put(ws, row: int, col: int, value, *, bold: bool = False, wrap: bool = False, top: bool = False):
     """Write one cell: text as text (never a formula), numbers as numbers."""
     from openpyxl.styles import Alignment, Font
 
-    value = _value(value)  # integral decimals as ints (Excel shows 28, not 28.0); others exactly
-    c = ws.cell(row, col, value)
-    if isinstance(value, str):
-        c.data_type = "s"
+    c = text_cell(ws, row, col, _value(value))  # integral decimals as ints (28, not 28.0); others exactly
     if bold:
         c.font = Font(bold=True)
     if wrap or top:
@@ -44,10 +42,11 @@ def append_rows(ws, rows) -> None:
     for values in rows:
         values = [_value(v) for v in values]
         ws.append(values)
-        if any(isinstance(v, str) and v.startswith("=") for v in values):
+        if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
             for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def fit_height(ws, row: int, widths: list[int], line: float = 15.0) -> None:

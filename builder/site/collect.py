@@ -81,7 +81,7 @@ def collect(project: Project, *, drafts: bool = False, cache=None) -> SiteData:
     for rid in round_ids(project.content_dir):
         status = _peek_status(project.content_dir / rid / "round.yaml")
         if status is None:  # not a plain "status: …" line: read the header properly
-            meta, diags = load_round_meta(project.content_dir, rid, project.display)
+            meta, diags = load_round_meta(project.content_dir, rid, project.display, root=project.root)
             if meta is None:
                 site.diagnostics.extend(diags)
                 continue

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from site_support import REPO, build, make_project  # noqa: E402
+from site_support import REPO, build, make_project, require  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,10 +49,7 @@ PAGES = {
 }
 
 
-def _missing(what: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{what} — required in CI", pytrace=False)
-    pytest.skip(what)
+_missing = require
 
 
 @pytest.fixture(scope="module")
