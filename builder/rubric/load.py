@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
-from ..formats import format_decimal
 from ..fields import Fields, did_you_mean
+from ..formats import format_decimal
 from ..yamlio import LMap, load_yaml, pos_of
 from .model import (
     Band,
