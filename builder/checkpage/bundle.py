@@ -30,6 +30,7 @@ SOURCES = (
     "__init__.py",
     "diagnostics.py",
     "textio.py",
+    "limits.py",  # the size limits textio applies
     "markdown.py",
     "buildcache.py",  # imported by the check cache (not used with the page's facts)
     "env.py",
