@@ -67,13 +67,16 @@ def counties(n: int) -> list[dict]:
     """N counties with distinct ids and names, in a fixed order that does not depend on N."""
     pairs = [(a, b) for a in SYLLABLES for b in SYLLABLES if a != b]
     random.Random("bench-county-order").shuffle(pairs)
-    out = []
+    out, seen = [], set()
     for k in range(n):
         (p1, c1), (p2, c2) = pairs[k % len(pairs)]
         lap = k // len(pairs)
         rng = random.Random(f"kind:{k}")
         suffix, kind, _ = rng.choices(KINDS, weights=[w for *_, w in KINDS])[0]
         cid = f"{p1}{p2}" + (f"-{lap + 1}" if lap else "")
+        if cid in seen:  # da+nan and dan+an spell the same: keep ids distinct (county k is still county k)
+            cid += f"-{k}"
+        seen.add(cid)
         name = f"{c1}{c2}{'第' + str(lap + 1) if lap else ''}{suffix}"
         out.append({"id": cid, "name": name, "kind": kind})
     return out

@@ -85,6 +85,25 @@ FEEDBACK = """\
 """
 
 
+# The report template of rubric ``tiny``: REPORT follows it, XSS_REPORT does not (waived).
+TEMPLATE = """\
+rubric: tiny
+title: "{name}{year}年度质量工作自评报告"
+sections:
+  - title: 基本情况
+  - title: 主要成效
+    children:
+      - title: 质量发展
+      - title: 知识产权
+  - title: 存在的问题
+"""
+
+WAIVERS = """\
+waivers:
+  - {county: south, rule: section-missing, reason: 测试：南山县的报告结构与模板不同，经审定同意按原样发布。}
+"""
+
+
 def require(what: str) -> None:
     """Skip a test whose real component is missing; under CI=true fail instead, since CI installs it."""
     import pytest
@@ -111,9 +130,11 @@ def make_project(tmp: Path) -> Path:
 
     _write(root / "content" / "pages" / "notice.md",
            "---\ndate: 2025-04-01\norgan: 测试市质量强市工作领导小组办公室\n---\n# 网站公告\n\n本站新增测试市考核结果。\n")
+    # The publication gate checks every report of a published round against this template.
+    _write(root / "rubrics" / "tiny.template.yaml", TEMPLATE)
     rd = root / "content" / "tiny-2024"
     text = (rd / "round.yaml").read_text(encoding="utf-8")
-    text = text.replace("publish: ranks\n", "publish: ranks\nsample: true\npublished_date: 2025-03-31\n")
+    text = text.replace("publish: ranks\n", "publish: ranks\nsample: true\npublished_date: 2025-03-31\n" + WAIVERS)
     _write(rd / "round.yaml", text)
     names = {"east": "东城区", "west": "西城区", "south": "南山县"}
     for cid, name in names.items():
@@ -157,3 +178,19 @@ def build(root: Path, out: Path, *, strict: bool = True, env: dict | None = None
 
 def site_files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*") if p.is_file())
+
+
+def search_docs(site: Path) -> list[list]:
+    """Every document of a built site's search index: [url, title, kind, flags, text] (search/d/*.js)."""
+    import json
+
+    rows = []
+    for f in sorted((site / "search" / "d").glob("*.js"), key=lambda f: int(f.stem)):
+        text = f.read_text(encoding="utf-8")
+        rows += json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return rows
+
+
+def search_text(site: Path) -> str:
+    """All files of the search index as one string (manifest, key shards, document blocks)."""
+    return "\n".join(f.read_text(encoding="utf-8") for f in sorted((site / "search").rglob("*.js")))

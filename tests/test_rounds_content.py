@@ -22,7 +22,9 @@ def results_json(capsys, rid):
 
 
 def test_rounds_listed():
-    assert {"luohe-2022", "huizhou-2017", "huizhou-2017-onsite", "changzhou-2024"} <= set(list_rounds(PROJECT))
+    assert {"luohe-2022", "huizhou-2017", "changzhou-2024"} <= set(list_rounds(PROJECT))
+    # the on-site check (附件2) is part of the 惠州 2017 assessment, not a round of its own
+    assert "huizhou-2017-onsite" not in list_rounds(PROJECT)
 
 
 @pytest.mark.parametrize("rid", list_rounds(PROJECT))
@@ -85,12 +87,17 @@ def test_huizhou_self_scores_deduction_and_veto(capsys):
     assert rnd.publish == "scores" and rnd.is_published
 
 
-def test_huizhou_onsite_ratings():
-    rnd, _ = load_round(Project(ROOT), "huizhou-2017-onsite")
-    assert not rnd.scores and len(rnd.ratings) == 4 * 13
-    c = compute(rnd).county("huicheng")
-    r1 = c.area("A1").items[0]
-    assert r1.level in ("好", "较好", "一般", "差", "非常差") and r1.score in (Decimal(v) for v in (10, 8, 6, 4, 2))
+def test_huizhou_onsite_ratings_are_part_of_the_2017_round():
+    rnd, _ = load_round(Project(ROOT), "huizhou-2017")
+    assert rnd.onsite is not None and rnd.onsite.rubric.id == "huizhou-2017-onsite"
+    assert len(rnd.onsite.ratings) == 4 * 13 and not rnd.ratings
+    r1 = rnd.onsite.ratings[("huicheng", "R1")]
+    assert r1.level in ("好", "较好", "一般", "差", "非常差")
+    assert rnd.onsite.informed("R1") == ("A2.1.1",)
+    # the ratings give no second result: the round's totals come from the score sheets alone
+    res = compute(rnd)
+    assert [c.county.id for c in res.counties] and all(c.grade for c in res.counties)
+    assert res.county("huiyang").grade == "D" and res.county("huiyang").veto is not None
 
 
 def test_changzhou_is_a_draft_with_bonus_over_its_cap():

@@ -186,7 +186,7 @@ def test_duplicate_id(tmp_path):
 
 
 def test_unknown_rubric_id_suggests():
-    r = kaohe("rubric", "show", "luohe-2021")
+    r = kaohe("rubric", "show", "luohe-2020")
     assert r.returncode == 1 and "luohe-2022" in r.stderr
 
 

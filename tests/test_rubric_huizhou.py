@@ -106,9 +106,14 @@ def test_deduction_and_veto(huizhou):
 @pytest.mark.parametrize("total, grade", [
     ("100", "A"), ("90", "A"), ("89.5", "B"), ("80", "B"), ("79.9", "C"), ("60", "C"), ("59.5", "D"), ("0", "D"),
 ])
-def test_grades_use_inclusive_lower_bounds(huizhou, onsite, total, grade):
+def test_grades_use_inclusive_lower_bounds(huizhou, total, grade):
     assert huizhou.grade_for(Decimal(total)) == grade
-    assert onsite.grade_for(Decimal(total)) == grade
+
+
+def test_onsite_check_grades_nothing_of_its_own(onsite):
+    """实地核查 is one part of the 2017 assessment: no second grade (issue 12)."""
+    assert onsite.grades == ()
+    assert onsite.grade_for(Decimal(100)) is None
 
 
 def test_onsite_areas_and_leaves(onsite):

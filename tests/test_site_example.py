@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_support import REPO, build, site_files
+from site_support import REPO, build, search_docs, site_files
 
 pytestmark = pytest.mark.slow
 
@@ -127,8 +127,6 @@ def test_every_link_resolves_pdfs_included(example):
 
 def test_search_index_finds_zhishichanquan_in_rubric_items_and_reports(example):
     _, site = example
-    js = (site / "search" / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(js[len("window.KAOHE_SEARCH="):].rstrip().rstrip(";"))
-    hits = [d for d in data["docs"] if "知识产权" in d[1] + d[3]]
+    hits = [d for d in search_docs(site) if "知识产权" in d[1] + d[4]]
     assert any(d[0].startswith("rubrics/luohe-2022/#n-") for d in hits)
     assert any("/report/" in d[0] for d in hits)

@@ -15,7 +15,7 @@ from builder.formats import format_decimal as fmt
 from builder.site import pages as P
 from builder.site import usermd
 from builder.site.collect import collect
-from builder.site.search import index_script
+from builder.site.search import index_files, query_payload
 from site_support import REPO, make_project
 
 
@@ -61,10 +61,24 @@ def test_tables_scroll_in_a_focusable_region():
 def test_search_index_is_deterministic_and_script_safe():
     docs = [P.SearchDoc("b/", "乙", "页面", "知识产权  保护\n\n</script><script>alert(1)"),
             P.SearchDoc("a/", "甲", "页面", "x", sample=True)]
-    js = index_script(docs)
-    assert js == index_script(list(reversed(docs)))
-    assert js.startswith("window.KAOHE_SEARCH=") and "</script>" not in js
-    assert js.index('"a/"') < js.index('"b/"') and '"s"' in js and "知识产权 保护" in js
+    files = index_files(docs)
+    assert files == index_files(list(reversed(docs)))
+    assert files["search/search-index.js"].startswith("window.KAOHE_SEARCH=")
+    everything = "".join(files.values())
+    assert "</script>" not in everything
+    block = files["search/d/0.js"]
+    assert block.index('"a/"') < block.index('"b/"') and '"s"' in block and "知识产权 保护" in block
+
+
+def test_search_keys_are_bigrams_and_single_characters_in_shards():
+    docs = [P.SearchDoc(f"d{i}/", f"文档{i}", "页面", "加强知识产权保护" if i % 2 else "质量强市") for i in range(40)]
+    files = index_files(docs)
+    got = query_payload(files, "知识产权")
+    assert got["candidates"] == 20
+    assert "search/search-index.js" in got["files"] and any(f.startswith("search/k/") for f in got["files"])
+    assert query_payload(files, "强")["candidates"] == 40  # one character: its own key
+    assert query_payload(files, "ＤＯＣ")["candidates"] == 0
+    assert query_payload(files, "知识 质量")["candidates"] == 0  # every term must match
 
 
 # ── shared macros (also used by the print templates) ──
@@ -140,7 +154,9 @@ def test_grades_only_round_lists_counties_in_round_order_and_indexes_no_scores(p
 def test_every_page_has_title_date_and_organ(planned):
     _, plan = planned
     for p in plan.pages:
-        assert p.meta.title and p.meta.date and p.meta.organ, p.url
+        # a rubric page carries the rubric's own date, and none when its source states none
+        undated = p.kind == "rubric" and p.data["rubric"].date is None
+        assert p.meta.title and (p.meta.date or undated) and p.meta.organ, p.url
 
 
 def test_nav_lists_home_rounds_and_rubrics_only(planned):

@@ -162,10 +162,15 @@ def test_title_inference(project, tmp_path):
     r = check_word(unknown, project, "r.docx")
     (d,) = [d for d in r.diagnostics if d.rule == "front-matter"]
     assert "--round" in d.message and "--county" in d.message and "某某县" in d.message
-    wrong_year = _docx_bytes(make.para(make.run("舞阳县人民政府2021年度质量工作考核自评报告")) + make.para(make.run("正文。")))
-    r = check_word(wrong_year, project, "r.docx")  # the county still names its round; the year is reported
+    wrong_year = _docx_bytes(make.para(make.run("博罗县人民政府2019年度质量工作考核自评报告")) + make.para(make.run("正文。")))
+    # the county (in one round only) still names its round; the year is reported
+    r = check_word(wrong_year, project, "r.docx")
     assert not any(d.rule == "front-matter" for d in r.diagnostics)
     assert any(d.rule == "year-mismatch" for d in r.diagnostics)
+    # 舞阳县 is in two 漯河 rounds and the year fits neither: the user is asked which one
+    two = _docx_bytes(make.para(make.run("舞阳县人民政府2019年度质量工作考核自评报告")) + make.para(make.run("正文。")))
+    (d,) = [d for d in check_word(two, project, "r.docx").diagnostics if d.rule == "front-matter"]
+    assert "luohe-2021" in d.message and "luohe-2022" in d.message and "--round" in d.message
     r = check_word(unknown, project, "r.docx", "luohe-2022", "linying")  # options win
     assert not any(d.rule == "front-matter" for d in r.diagnostics)
     assert any(d.rule == "title-mismatch" and "临颍县" in d.message for d in r.diagnostics)

@@ -409,8 +409,11 @@ def self_basis(rng: random.Random, leaf, score: Decimal) -> str:
 
 
 def huizhou_onsite(project: Project) -> None:
-    rid = "huizhou-2017-onsite"
-    meta, rubric = load(project, rid)
+    # the on-site check (附件2) is part of the 2017 assessment: its ratings live in its round's onsite/
+    rid = "huizhou-2017"
+    meta, _ = load(project, rid)
+    rubric, diags = project.load_rubric(meta.onsite.rubric_id)
+    assert rubric is not None, [d.format() for d in diags]
     folder = project.content_dir / rid
     levels = {  # 好 / 较好 / 一般 / 差 / 非常差 per item, chosen by the inspection group
         "huicheng": "好 好 较好 好 好 较好 好 | 好 较好 好 较好 好 好",
@@ -472,9 +475,80 @@ bonus:
 """)
 
 
+LUOHE_2021_ROUND = """\
+# 示例数据（虚构）：漯河2021年度考核是为演示县区页面的“历年结果”而虚构的，原文（seeds）中没有这一年。
+# 由 tools/make_sample_rounds.py 生成：考核细则 rubrics/luohe-2021.yaml 是 2022 年版的改写，
+# 有两个考核项的编号和名称与 2022 年不同（15.4、16.6），历年对比只比较编号相同的考核项。
+id: luohe-2021
+rubric: luohe-2021
+year: 2021
+title: 漯河市2021年度政府质量工作考核
+organiser: 漯河市质量强市战略工作领导小组办公室
+status: published
+publish: ranks
+sample: true
+published_date: 2022-06-30
+description: 对各县区人民政府，经济技术开发区、市城乡一体化示范区和西城区管委会2021年度质量工作进行考核（虚构的示例）。
+counties:
+  - {id: wuyang, name: 舞阳县, kind: 县}
+  - {id: linying, name: 临颍县, kind: 县}
+  - {id: yuanhui, name: 源汇区, kind: 区}
+  - {id: yancheng, name: 郾城区, kind: 区}
+  - {id: zhaoling, name: 召陵区, kind: 区}
+  - {id: kaifaqu, name: 经济技术开发区, kind: 管委会}
+  - {id: shifanqu, name: 市城乡一体化示范区, kind: 管委会}
+  - {id: xicheng, name: 西城区, kind: 管委会}
+"""
+
+
+def luohe_2021_rubric(project: Project) -> None:
+    """rubrics/luohe-2021.yaml: the 2022 rubric rewritten as a fictional earlier version."""
+    text = (project.rubrics_dir / "luohe-2022.yaml").read_text(encoding="utf-8")
+    body = text[text.index("id: luohe-2022"):]
+    head, rest = body.split("base_points:", 1)
+    head = ("id: luohe-2021\ntitle: 漯河市2021年度政府质量工作考核要点（示例）\n"
+            "issuer: 漯河市质量强市战略工作领导小组办公室\nyear: 2021\nsample: true\n"
+            "explanation: >-\n  示例数据：本细则是为演示历年对比而虚构的2021年度版本，以2022年度考核要点为基础改写，不是真实文件。\n")
+    rest = "base_points:" + rest
+    rest = rest.replace("date: 2023-03-06\n", "", 1)
+    for old, new in (('- id: "15.2"\n            title: 优化车辆检测服务', '- id: "15.4"\n            title: 规范机动车检验机构服务'),
+                     ('- id: "16.5"\n            title: 自愿性认证领域“双随机、一公开”检查', '- id: "16.6"\n            title: 开展认证有效性抽查')):
+        assert old in rest, old
+        rest = rest.replace(old, new, 1)
+    write(project.rubrics_dir / "luohe-2021.yaml",
+          f"# {SAMPLE}：漯河市2021年度政府质量工作考核要点（为演示历年对比而虚构，由 tools/make_sample_rounds.py 生成）。\n"
+          + head + rest)
+
+
+def luohe_2021(project: Project) -> None:
+    rid = "luohe-2021"
+    luohe_2021_rubric(project)
+    folder = project.content_dir / rid
+    write(folder / "round.yaml", LUOHE_2021_ROUND)
+    project._rubrics.clear()
+    meta, rubric = load(project, rid)
+    rng = random.Random(2021)
+    leaves = [leaf for leaf in rubric.leaves() if leaf.rating is None]
+    # 2021 totals: linying 91 A (A again in 2022: 连续2年A级), wuyang 88 B, yuanhui 84.5 B, yancheng 82 B,
+    # zhaoling 85 B, kaifaqu 77 C, shifanqu 71 C, xicheng 66.5 C (C again in 2022)
+    profile = {
+        "wuyang": (0.9, "88"), "linying": (0.93, "91"), "yuanhui": (0.86, "84.5"), "yancheng": (0.84, "82"),
+        "zhaoling": (0.86, "85"), "kaifaqu": (0.78, "77"), "shifanqu": (0.73, "71"), "xicheng": (0.7, "66.5"),
+    }
+    scores, remarks = make_scores(rng, meta, leaves, profile)
+    by_dept: dict[str, list] = {}
+    for leaf in leaves:
+        by_dept.setdefault(leaf.departments[0], []).append(leaf)
+    for old in (folder / "scores").glob("*"):
+        old.unlink()
+    for i, (dept, items) in enumerate(by_dept.items()):
+        yaml_sheet(folder / "scores" / f"dept{i + 1:02d}.yaml", meta.title, dept, rid, meta.counties, items, scores, remarks)
+
+
 def main() -> None:
     project = Project(ROOT)
     luohe(project)
+    luohe_2021(project)
     huizhou(project)
     huizhou_onsite(project)
     changzhou(project)

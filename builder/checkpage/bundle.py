@@ -30,7 +30,8 @@ SOURCES = (
     "__init__.py",
     "diagnostics.py",
     "textio.py",
-    "limits.py",  # the size limits textio applies
+    "limits.py",  # textio's size and line limits
+    "paths.py",  # the one path rule (textio checks it when given a root)
     "markdown.py",
     "buildcache.py",  # imported by the check cache (not used with the page's facts)
     "env.py",

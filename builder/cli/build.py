@@ -68,6 +68,9 @@ def cmd_build(args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     render_text(result.warnings, stream=sys.stderr)
+    if result.build.notes:  # each waiver of the publication gate, with its reason
+        print("发布检查豁免：", file=sys.stderr)
+        render_text(result.build.notes, stream=sys.stderr)
     if not args.quiet:
         b = result.build
         target = args.site_dir or Path(b.config.site_dir)

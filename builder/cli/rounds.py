@@ -29,6 +29,7 @@ def cmd_validate(args) -> int:
     from ..diagnostics import has_errors, render_json, render_text
     from ..project import Project
     from ..rounds import list_rounds, load_round
+    from ..rounds.gate import applies, gate
 
     project = Project.find(args.project)
     targets = args.rounds or list_rounds(project)
@@ -40,6 +41,11 @@ def cmd_validate(args) -> int:
     for rid in targets:
         rnd, d = load_round(project, rid)
         diags.extend(d)
+        if rnd is not None and applies(rnd):  # approved or published: every report must pass the checker
+            g = gate(project, rnd)
+            diags.extend(g.diagnostics)
+            if not g.ok:
+                continue
         if rnd is not None:
             ok.append(rnd)
     if ok:  # characters the print fonts cannot draw (warnings; the PDFs print 〓 for them)

@@ -321,7 +321,7 @@ def results_table(results: RoundResults) -> dict:
     notes = []
     vetoed = [c for c in results.counties if c.veto is not None]
     for c in vetoed:
-        notes.append(f"注：{c.county.name}发生“{c.veto_title}”所列情形，实行一票否决，考核结果为{grade_text(c.grade)}。")
+        notes.append(f"注：{c.county.name}{c.veto_title}，实行一票否决，考核结果为{grade_text(c.grade)}。")
     return {"columns": cols, "rows": rows, "notes": notes}
 
 
@@ -440,7 +440,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     veto_text = ""
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
-        veto_text = f"因{why}，按照“{county.veto_title}”的规定，实行一票否决，考核等次为{grade_text(county.grade)}。"
+        veto_text = f"因{why}，实行一票否决，考核等次为{grade_text(county.grade)}。"
     # While the round is approved (审定, before publication) the county may ask for a review (复核):
     # every score below full marks and every deduction carries its review id.
     review = {p.ref: p.id for p in review_points(county)} if rnd.status == "approved" else {}
@@ -487,6 +487,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
             "grade": grade_text(county.grade),
         },
         "adjust": adjust,
+        # "无": the feedback states no problem (its section is missing); "未公开": there is no feedback at all,
+        # as the county page says
+        "feedback_public": path is not None,
         "review_note": (
             f"对标有复核编号的得分或扣分有异议的，请在复核申请表中按编号填写意见、理由和证明材料，报{organ}。"
         )

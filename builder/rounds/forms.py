@@ -169,6 +169,12 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
     return _reproducible(buf.getvalue(), stamp)
 
 
+def reproducible_xlsx(data: bytes, stamp: _dt.datetime) -> bytes:
+    """An .xlsx (zip) rewritten so that the same workbook gives the same bytes (also used by
+    :mod:`builder.opendata`)."""
+    return _reproducible(data, stamp)
+
+
 def _reproducible(data: bytes, stamp: _dt.datetime) -> bytes:
     """Rewrite the zip with fixed entry times and fixed document dates."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")

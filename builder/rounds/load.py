@@ -22,7 +22,7 @@ from .diag import ERROR, WARNING
 from .documents import load_contacts, load_feedback, load_reports
 from .events import load_events
 from .meta import load_round_meta
-from .model import Round
+from .model import Onsite, Round
 from .onsite import load_ratings
 from .selfscores import load_self_scores
 from ..season.appeals import load_decisions
@@ -80,7 +80,12 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
                                 f"轮次文件夹中的“{p.name}”不是本工具认识的文件，已忽略。{hint}".rstrip(),
                                 "认识的文件：" + "、".join(f"{k}（{v}）" for k, v in KNOWN_ENTRIES.items())))
     scores = load_sheets(ctx, folder / "scores", display)
-    ratings = load_ratings(ctx, folder / "onsite", display)
+    onsite = None
+    if meta.onsite is not None:
+        onsite = _load_onsite(project, meta, rubric, folder, diags, display)
+        ratings = {}
+    else:
+        ratings = load_ratings(ctx, folder / "onsite", display)
     self_scores = load_self_scores(ctx, folder / "self-scores", display)
     events_path = folder / "events.yaml"
     awards, deductions, vetoes = load_events(ctx, events_path, display(events_path))
@@ -102,8 +107,38 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
         veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,
         decisions=decisions, veto_rank=meta.veto_rank, deadline=meta.deadline, review_notice=meta.review_notice,
+        waivers=meta.waivers, onsite=onsite,
     )
     return rnd, _sorted(diags)
+
+
+def _load_onsite(project, meta, rubric, folder, diags, display) -> Onsite | None:
+    """The round's on-site check (``onsite:`` in round.yaml): ratings read against its own rubric."""
+    part = meta.onsite
+    orubric, odiags = project.load_rubric(part.rubric_id) if part.rubric_id else (None, [])
+    diags.extend(odiags)
+    if orubric is None:
+        hint = did_you_mean(part.rubric_id, project.rubric_ids())
+        diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-rubric",
+                                f"找不到实地核查的考核细则“{part.rubric_id}”（应为 rubrics/{part.rubric_id}.yaml），"
+                                f"或该细则有错误（见上）。{hint}".rstrip()))
+        return None
+    octx = RoundContext(meta, orubric, diags)
+    ratings = load_ratings(octx, folder / "onsite", display)
+    octx.finish()
+    rated = {n.id for n in orubric.leaves() if n.rating is not None}
+    known = {n.id for _, n in rubric.nodes()}
+    for item, targets in part.informs.items():
+        if item not in rated:
+            diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-informs",
+                                    f"onsite.informs 中的“{item}”不是实地核查细则“{orubric.id}”中按评价等级计分的考核项。"
+                                    f"{did_you_mean(item, rated)}".rstrip()))
+        for t in targets:
+            if t not in known:
+                diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-informs",
+                                        f"onsite.informs 中“{item}”所对应的“{t}”不是考核细则“{rubric.id}”中的考核领域、指标或考核项。"
+                                        f"{did_you_mean(t, known)}".rstrip()))
+    return Onsite(part, orubric, dict(sorted(ratings.items())))
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:

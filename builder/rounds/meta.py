@@ -16,7 +16,7 @@ from ..fields import Fields, did_you_mean
 from ..limits import YEAR_MAX, YEAR_MIN
 from ..project import RUBRIC_ID_RE
 from ..yamlio import load_yaml, pos_of
-from .model import KINDS, PUBLISH_LEVELS, STATUSES, VETO_RANKS, County, Notification
+from .model import KINDS, PUBLISH_LEVELS, STATUSES, VETO_RANKS, County, Notification, OnsitePart, Waiver
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOC_CODE_RE = re.compile(r"^(?P<prefix>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）]第?0*(?P<num>\d+)号$")
@@ -46,6 +46,8 @@ class RoundMeta:
     status_pos: tuple = (1, 1)  # line, column of ``status:``
     publish_docx: bool = False  # also put the .docx copies (kaohe docx) on the site
     root: Path | None = None  # the project folder: every file of the round lies inside it
+    waivers: tuple[Waiver, ...] = ()  # checker findings the office waived (publication gate)
+    onsite: OnsitePart | None = None  # the on-site check (实地核查) of this assessment
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -153,13 +155,62 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         counties.append(County(cid, name, kind))
 
     notification = _notification(shown, diags, f)
+    waivers = _waivers(shown, diags, f, county_lines)
+    onsite = _onsite(shown, diags, f)
     f.finish()
     if any(d.is_error for d in diags) and not partial:
         return None, diags
     return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
                      notification, published_date, sample, description, county_lines,
                      f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
-                     f.pos("status") if "status" in f.m else (1, 1), publish_docx, root), diags
+                     f.pos("status") if "status" in f.m else (1, 1), publish_docx, root, waivers, onsite), diags
+
+
+def _waivers(shown: str, diags: list[Diagnostic], f: Fields, county_lines: dict) -> tuple[Waiver, ...]:
+    """``waivers:`` — checker findings of one report that the office accepts, each with a reason."""
+    raw = f.get("waivers", "list", default=[])
+    out = []
+    for i, item in enumerate(raw):
+        wf = Fields(shown, diags, item, f"第 {i + 1} 条豁免（waivers）", raw, i)
+        if not wf.ok:
+            continue
+        county = wf.get("county", "str", required=True, default="")
+        rule = wf.get("rule", "str", required=True, default="")
+        line = wf.get("line", "int", default=0)
+        reason = wf.get("reason", "str", required=True, default="")
+        wf.finish()
+        at_line = pos_of(raw, i)[0]
+        if county and county not in county_lines:
+            diags.append(Diagnostic(shown, *wf.pos("county"), ERROR, "round-waiver-county",
+                                    f"豁免中的县区“{county}”不在本轮次的 counties 中。{did_you_mean(county, county_lines)}".rstrip()))
+            continue
+        if "reason" in wf.m and not reason.strip():
+            diags.append(Diagnostic(shown, *wf.pos("reason"), ERROR, "round-waiver-reason",
+                                    "豁免必须写明理由（reason），例如“经市质强办审定，该县区案例篇幅特殊，同意发布”。"))
+            continue
+        if county and rule and reason:
+            out.append(Waiver(county, rule, line, reason.strip(), at_line))
+    return tuple(out)
+
+
+def _onsite(shown: str, diags: list[Diagnostic], f: Fields) -> OnsitePart | None:
+    """``onsite:`` — the on-site check of this assessment, rated against its own rubric (惠州 附件2)."""
+    raw = f.get("onsite", "map")
+    if raw is None:
+        return None
+    of = Fields(shown, diags, raw, "实地核查 onsite")
+    if not of.ok:
+        return None
+    rubric = of.get("rubric", "str", required=True, default="")
+    title = of.get("title", "str", default="实地核查")
+    description = of.get("description", "str", default="")
+    informs_raw = of.get("informs", "map", default={})
+    of.finish()
+    informs = {}
+    for key, val in (informs_raw or {}).items():
+        ids = val if isinstance(val, list) else [val]
+        informs[str(key)] = tuple(str(x) for x in ids if x is not None)
+    return OnsitePart(rubric, title, description, informs, of.pos("rubric") if "rubric" in of.m else (1, 1))
 
 
 def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notification | None:

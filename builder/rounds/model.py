@@ -75,6 +75,36 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A checker finding the office accepts for one report (``waivers:`` in round.yaml)."""
+
+    county: str
+    rule: str  # the checker rule id, e.g. length-limit
+    line: int  # 0: every finding of that rule in the report
+    reason: str
+    yaml_line: int = 0  # where it is written in round.yaml
+
+    def covers(self, county: str, rule: str, line: int) -> bool:
+        return self.county == county and self.rule == rule and (self.line == 0 or self.line == line)
+
+
+@dataclass(frozen=True)
+class OnsitePart:
+    """The on-site check (实地核查) of an assessment round, as written in ``round.yaml``.
+
+    Its ratings (``onsite/<county>.yaml``) are rated against its own rubric; they inform the
+    round's items named in ``informs`` (on-site item id → round rubric node ids) and give no
+    score, grade or rank of their own.
+    """
+
+    rubric_id: str
+    title: str = "实地核查"
+    description: str = ""
+    informs: dict = field(default_factory=dict)
+    rubric_pos: tuple = (1, 1)
+
+
+@dataclass(frozen=True)
 class Round:
     id: str  # folder name under content/, e.g. luohe-2022
     path: Path  # the round folder
@@ -104,6 +134,8 @@ class Round:
     deadline: _dt.date | None = None  # 评价表报送截止日期 (kaohe status)
     review_notice: bool = False  # round.yaml review_notice: show the 复核说明 (upheld appeals) on the published page
     decisions: tuple["Decision", ...] = ()  # the office's 复核 decisions (appeals/decisions.yaml)
+    waivers: tuple[Waiver, ...] = ()  # checker findings waived for publication (gate.py)
+    onsite: "Onsite | None" = None  # the on-site check of this round, when it has its own rubric
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)
@@ -111,6 +143,18 @@ class Round:
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+
+@dataclass(frozen=True)
+class Onsite:
+    """The loaded on-site check: its rubric and the ratings, (county_id, item_id) -> RatingEntry."""
+
+    part: OnsitePart
+    rubric: Rubric
+    ratings: dict = field(default_factory=dict)
+
+    def informed(self, item_id: str) -> tuple[str, ...]:
+        return self.part.informs.get(item_id, ())
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ def load_rubric(path: Path, display: str | None = None, root: Path | None = None
     source = _source(ctx, f)
     scales = _scales(ctx, f)
     grade_rule = f.get("grade_rule", "str", default="")
+    rdate = f.get("date", "date")
+    sample = f.get("sample", "bool", default=False)
+    explanation = f.get("explanation", "str", default="")
+    grades_explanation = f.get("grades_explanation", "str", default="")
     grades = _grades(ctx, f)
     areas_raw = f.get("areas", "list", required=True, default=[])
     areas = tuple(
@@ -131,6 +135,7 @@ def load_rubric(path: Path, display: str | None = None, root: Path | None = None
         id=rid, title=title, path=display, base_points=base_points, areas=areas, bonus=bonus,
         deductions=deductions, vetoes=vetoes, grades=grades, grade_rule=grade_rule,
         rating_scales=scales, source=source, issuer=issuer, year=year, note=note,
+        date=rdate, sample=sample, explanation=explanation, grades_explanation=grades_explanation,
     )
     return rubric, ctx.diags
 
@@ -226,6 +231,7 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
     children_raw = f.get("children", "list")
     section = f.get("section", "str", default="")
     note = f.get("note", "str", default="")
+    explanation = f.get("explanation", "str", default="")
     if children_raw is not None:
         if not children_raw:
             ctx.error(
@@ -236,7 +242,9 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
         children = tuple(
             n for n in (_node(ctx, c, children_raw, i, scales, "考核项") for i, c in enumerate(children_raw)) if n
         )
-        for k in ("criterion", "departments", "offices", "methods", "evidence", "guidance", "rating"):
+        # guidance may stand at a group: shared by every item below it, shown once
+        guidance = f.get("guidance", "str", default="")
+        for k in ("criterion", "departments", "offices", "methods", "evidence", "rating"):
             if k in f.m:
                 f.seen.add(k)
                 ctx.error(*f.pos(k), "rubric-leaf-key", f"“{k}”只能写在最末一级的考核项上，{label}有下级。")
@@ -251,7 +259,8 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
         f.finish()
         if declared is not None and declared <= 0:
             ctx.error(*f.pos("points"), "rubric-points-positive", f"{label}的分值必须大于 0。")
-        return Node(nid, title, points, declared, children, section=section, note=note, line=line)
+        return Node(nid, title, points, declared, children, guidance=guidance, section=section, note=note, line=line,
+                    explanation=explanation)
 
     if declared is None and "points" not in f.m:
         ctx.error(line, col, "schema-missing", f"{label}缺少分值“points”（最末一级考核项必须有分值）。")
@@ -272,7 +281,7 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
         methods=tuple(f.get("methods", "strlist", default=[])),
         evidence=f.get("evidence", "bool", default=True),
         guidance=f.get("guidance", "str", default=""),
-        rating=rating, section=section, note=note, line=line,
+        rating=rating, section=section, note=note, line=line, explanation=explanation,
     )
     f.finish()
     return node
@@ -285,6 +294,7 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
     b = Fields(ctx.path, ctx.diags, raw, "加分项 bonus")
     cap = _cap(ctx, b, "加分总上限")
     note = b.get("note", "str", default="")
+    bexpl = b.get("explanation", "str", default="")
     items: list[BonusItem] = []
     groups: list[BonusGroup] = []
     for i, it in enumerate(b.get("items", "list", default=[])):
@@ -325,7 +335,7 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
                 "rubric-cap",
                 f"加分项“{it.title}”每项 {format_decimal(it.amount)} 分，超过了加分总上限 {format_decimal(cap)} 分。",
             )
-    return Bonus(cap, tuple(groups), tuple(items), note)
+    return Bonus(cap, tuple(groups), tuple(items), note, bexpl)
 
 
 def _cap(ctx: _Ctx, f: Fields, what: str) -> Decimal | None:
@@ -381,7 +391,8 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
                              tuple(df.get("departments", "strlist", default=[])),
                              df.get("description", "str", default=""), df.get("section", "str", default=""), line,
                              df.get("note", "str", default=""),
-                             discretionary=df.get("discretionary", "bool", default=False)))
+                             discretionary=df.get("discretionary", "bool", default=False),
+                             explanation=df.get("explanation", "str", default="")))
         df.finish()
     return tuple(out)
 
@@ -400,6 +411,7 @@ def _vetoes(ctx: _Ctx, f: Fields, grades: tuple[Band, ...]) -> tuple[Veto, ...]:
             ctx.error(*vf.pos("grade"), "rubric-veto-grade", f"否决项“{title}”的等次“{grade}”不在等次表中。")
         out.append(Veto(vid, title, grade, vf.get("description", "str", default=""),
                         tuple(vf.get("departments", "strlist", default=[])), vf.get("section", "str", default=""),
-                        pos_of(raw, i)[0], vf.get("note", "str", default="")))
+                        pos_of(raw, i)[0], vf.get("note", "str", default=""),
+                        vf.get("explanation", "str", default="")))
         vf.finish()
     return tuple(out)

@@ -5,6 +5,7 @@ All points are :class:`decimal.Decimal`. Objects are immutable once loaded.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,8 +33,9 @@ class Node:
     guidance: str = ""  # 重点考核 (漯河 附件5)
     rating: str | None = None  # id of a rating scale (惠州 实地核查)
     section: str = ""  # where in the seed this comes from
-    note: str = ""
+    note: str = ""  # editorial remark of the transcriber: never published
     line: int = 0
+    explanation: str = ""  # 说明 written for the public (shown on the rubric page)
 
     @property
     def is_leaf(self) -> bool:
@@ -92,7 +94,8 @@ class Bonus:
     cap: Decimal | None
     groups: tuple[BonusGroup, ...]
     items: tuple[BonusItem, ...]  # every bonus item, grouped or not
-    note: str = ""
+    note: str = ""  # editorial, never published
+    explanation: str = ""  # 说明 for the public
 
     def find(self, item_id: str) -> BonusItem | None:
         """Return the bonus item with this id, or ``None`` if the rubric has none."""
@@ -111,9 +114,10 @@ class Deduction:
     description: str = ""
     section: str = ""
     line: int = 0
-    note: str = ""
+    note: str = ""  # editorial, never published
     # 酌情扣分: ``amount`` is the per-event maximum; an event may state a smaller amount.
     discretionary: bool = False
+    explanation: str = ""  # 说明 for the public
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,8 @@ class Veto:
     departments: tuple[str, ...] = ()
     section: str = ""
     line: int = 0
-    note: str = ""
+    note: str = ""  # editorial, never published
+    explanation: str = ""  # 说明 for the public
 
 
 @dataclass(frozen=True)
@@ -187,12 +192,16 @@ class Rubric:
     deductions: tuple[Deduction, ...]
     vetoes: tuple[Veto, ...]
     grades: tuple[Band, ...]  # empty: the rubric defines no grades
-    grade_rule: str = ""
+    grade_rule: str = ""  # the transcriber's record of where the bands come from: never published
     rating_scales: dict = field(default_factory=dict)
     source: Source | None = None
     issuer: str = ""
     year: int | None = None
-    note: str = ""
+    note: str = ""  # editorial, never published
+    date: "_dt.date | None" = None  # the rubric's own date (印发日期 of its source document)
+    explanation: str = ""  # 说明 for the public, about the whole rubric
+    sample: bool = False  # a fictional rubric (示例数据): labelled on its page
+    grades_explanation: str = ""  # 说明 for the public under the grade bands (how 89.5 is graded, where the bands come from)
 
     def leaves(self) -> Iterator[Node]:
         """Yield every scored item of the rubric, in rubric order."""

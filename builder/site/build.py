@@ -151,6 +151,8 @@ class Build:
     plan: P.Plan
     cache: BuildCache
     warnings: list[Diagnostic] = field(default_factory=list)
+    # notes the build log prints, not warnings: each waiver of the publication gate (rounds/gate.py)
+    notes: list[Diagnostic] = field(default_factory=list)
     search: list[P.SearchDoc] = field(default_factory=list)  # the search index's documents
     sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
     stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
@@ -215,7 +217,8 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     warnings = [d for d in site.diagnostics if d.severity == WARNING]
     plan = P.plan(site, P.SiteOptions(site_name=config.site_name, publisher=config.publisher, date=config.date,
                                       drafts=bool(opts.drafts), pdfs=bool(opts.pdfs)))
-    return Build(project, config, opts, site, plan, store, warnings=warnings, search=list(plan.search))
+    notes = [d for d in site.diagnostics if d.rule == "gate-waived"]
+    return Build(project, config, opts, site, plan, store, warnings=warnings, notes=notes, search=list(plan.search))
 
 
 def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None = None) -> Result:
@@ -252,7 +255,8 @@ class StrictError(DiagnosticError):
 class OutputError(DiagnosticError):
     """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
 
-    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "checkpage": "检查自评报告页面"}
+    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "opendata": "开放数据",
+              "checkpage": "检查自评报告页面"}
 
     def __init__(self, name: str, diagnostics):
         super().__init__(diagnostics)
@@ -361,6 +365,23 @@ def relative_url(target: str, page_url: str) -> str:
     return result + (sep + frag if sep else "")
 
 
+def file_friendly(link: str) -> str:
+    """A relative link to a folder (``../rounds/``, ``.``) as a link to its ``index.html``: opened
+    from disk (``file://``) a browser shows a folder as a file listing, while every web server
+    serves ``…/index.html`` as well. Absolute URLs and links within the page are kept."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("#"):
+        return link
+    path, sep, frag = link.partition("#")
+    if path in ("", "."):
+        path = "index.html"
+    elif path.endswith("/"):
+        path += "index.html"
+    elif path.rsplit("/", 1)[-1] in (".", ".."):
+        path += "/index.html"
+    return path + sep + frag
+
+
 def _norm_parts(path: str) -> list[str]:
     path = posixpath.normpath("/" + path)[1:]
     return path.split("/") if path else []
@@ -391,14 +412,14 @@ def theme_env(project: Project) -> jinja2.Environment:
     @jinja2.pass_context
     def url(ctx, value):
         page = ctx.get("kh")
-        return relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
+        return file_friendly(relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else ""))
 
     env.filters.update(url=url, num=format_decimal, cndate=format_cn_date, pct=P.pct)
     return env
 
 
 def _page_path(url: str) -> str:
-    return f"{url}index.html"
+    return url if url.endswith(".html") else f"{url}index.html"  # 404.html stands as it is
 
 
 def write_pages(build: Build, out: Path) -> list[str]:
@@ -433,7 +454,8 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
             cache.reused.append(spec.url)
         rel = _page_path(spec.url)
         _write(out / rel, html.encode("utf-8"))
-        build.sitemap.append((spec.url, spec.meta.date))
+        if spec.kind != "404":  # the error page is no page of the site's map
+            build.sitemap.append((spec.url, spec.meta.date))
         written.append(rel)
         tick()
 
@@ -447,7 +469,8 @@ def _settings(build: Build) -> dict:
 
 def _kh_site(build: Build) -> dict:
     return {"nav": build.plan.nav, "name": build.config.site_name, "publisher": build.plan.publisher,
-            "date": build.plan.site_date}
+            "date": build.plan.site_date, "url": build.config.site_url,
+            "about": (build.project.root / build.config.docs_dir / "about.md").is_file()}
 
 
 _LEADING_H1 = re.compile(r"^\s*<h1[^>]*>(.*?)</h1>\s*", re.S)
@@ -573,7 +596,7 @@ def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list
                 continue
             url = _md_url(target.relative_to(docs).as_posix())
             page_url = _md_url(path.relative_to(docs).as_posix())
-            child.attrSet("href", relative_url(url, page_url) + (f"#{parts.fragment}" if parts.fragment else ""))
+            child.attrSet("href", file_friendly(relative_url(url, page_url)) + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def write_theme_assets(build: Build, out: Path) -> list[str]:
@@ -592,12 +615,29 @@ def write_theme_assets(build: Build, out: Path) -> list[str]:
 
 
 def write_search(build: Build, out: Path) -> list[str]:
-    """The local search index (:mod:`builder.site.search`)."""
-    from .search import index_script
+    """The local search index (:mod:`builder.site.search`): a small manifest, key shards and
+    document blocks, all scripts (search works from ``file://``)."""
+    from .search import index_files
 
-    rel = "search/search-index.js"
-    _write(out / rel, index_script(build.search).encode("utf-8"))
-    return [rel]
+    written = []
+    for rel, text in index_files(build.search).items():
+        _write(out / rel, text.encode("utf-8"))
+        written.append(rel)
+    return written
+
+
+def write_open_data(build: Build, out: Path) -> list[str]:
+    """Each shown round's results as open data under ``<round>/data/`` (:mod:`builder.opendata`):
+    CSV, XLSX, JSON and datapackage.json, what the round publishes only."""
+    from ..opendata import round_files
+
+    written = []
+    for res in build.site.rounds:
+        for name, data in round_files(res).items():
+            rel = f"{res.round.id}/data/{name}"
+            _write(out / rel, data)
+            written.append(rel)
+    return written
 
 
 def write_pdfs(build: Build, out: Path) -> list[str]:
@@ -671,6 +711,7 @@ OUTPUTS: list[tuple[str, Writer]] = [
     ("handwritten", write_handwritten),
     ("assets", write_theme_assets),
     ("search", write_search),
+    ("opendata", write_open_data),
     ("pdfs", write_pdfs),
     ("docx", write_docx),
     ("checkpage", write_check_page),

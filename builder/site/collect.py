@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import ERROR, Diagnostic
 from ..project import Project
 from ..rounds.meta import load_round_meta, round_ids
+from ..rounds.gate import applies as gate_applies, findings as gate_findings, gate
 from ..rounds.model import RoundResults
 from ..rubric.model import Rubric
 
@@ -29,6 +30,8 @@ class SiteData:
     rounds: tuple[RoundResults, ...] = ()  # rounds shown on the site, newest first
     diagnostics: list[Diagnostic] = field(default_factory=list)
     hidden: tuple[str, ...] = ()  # ids of rounds left out because they are not published
+    # draft previews: round id -> county id -> checker findings of the report (shown on its page)
+    findings: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +104,13 @@ def collect(project: Project, *, drafts: bool = False, cache=None) -> SiteData:
         if not rnd.is_published and not drafts:  # the loader has the last word on the status
             hidden.append(rid)
             continue
+        if drafts:  # a preview shows the checker's findings on the report pages instead of failing
+            site.findings[rid] = gate_findings(project, rnd)
+        elif gate_applies(rnd):
+            g = gate(project, rnd)
+            site.diagnostics.extend(g.diagnostics)
+            if not g.ok:
+                continue
         shown.append(results)
     shown.sort(key=lambda res: (round_date(res.round), res.round.id), reverse=True)
     site.rounds = tuple(shown)

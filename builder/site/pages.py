@@ -240,6 +240,8 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     used_by: dict[str, list[Round]] = {}
     for res in rounds:
         used_by.setdefault(res.round.rubric.id, []).append(res.round)
+        if res.round.onsite is not None:  # the on-site part of a round is rated against its own rubric
+            used_by.setdefault(res.round.onsite.rubric.id, []).append(res.round)
 
     pages.append(PageSpec("", "home", "home.html",
                           DocMeta(opts.site_name, site_date, publisher,
@@ -256,6 +258,9 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
                           DocMeta("考核细则", site_date, publisher, description="各年度质量工作考核细则（考核要点）。"),
                           home, {"rubrics": [{"rubric": rb, "url": rubric_url(rb.id), "used_by": used_by.get(rb.id, [])}
                                              for rb in site.rubrics]}))
+    # the page a web server shows for a missing address (404.html at the site's root)
+    pages.append(PageSpec("404.html", "404", "404.html",
+                          DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。"), (), {}))
     pages.append(PageSpec("search/", "search", "search.html",
                           DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
                           home, {}))
@@ -263,16 +268,17 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     if check is not None:
         pages.append(check)
         search.append(SearchDoc(check.url, check.meta.title, "页面", check.meta.description))
+    histories = county_histories(rounds)
     for s in summaries:
-        _round_pages(s, opts, pages, search)
+        _round_pages(s, opts, pages, search, site.findings.get(s["round"].id, {}), histories)
 
     for rb in site.rubrics:
         users = used_by.get(rb.id, [])
-        dates = sorted(round_date(u) for u in users if u.is_published)
+        # the rubric's own date (印发日期), never a round's: none when the source states none
         pages.append(PageSpec(
             rubric_url(rb.id), "rubric", "rubric.html",
-            DocMeta(rb.title, dates[0] if dates else site_date, rb.issuer or publisher,
-                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。"),
+            DocMeta(rb.title, rb.date, rb.issuer or publisher,
+                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。", sample=rb.sample),
             home + (("考核细则", "rubrics/"),),
             {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users],
              "tree": rubric_rows(rb)}))
@@ -282,7 +288,10 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     return Plan(pages, search, nav, site_date, publisher)
 
 
-def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc]) -> None:
+def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc],
+                 findings: dict | None = None, histories: dict | None = None) -> None:
+    """The round's pages. ``findings``: county id → checker findings of its report (draft
+    previews only, :mod:`builder.rounds.gate`), listed on the report page."""
     res: RoundResults = s["results"]
     r = res.round
     scores, ranks = shows_scores(r), shows_ranks(r)
@@ -301,6 +310,11 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
         "rubric_url": rubric_url(r.rubric.id),
         "notification": n,
         "notification_pdf": notification_pdf,
+        # open data (builder/opendata.py), written by the build under <round>/data/
+        "data_files": [("CSV（UTF-8，Excel 可直接打开）", f"{r.id}/data/results.csv"),
+                       ("Excel（XLSX）", f"{r.id}/data/results.xlsx"),
+                       ("JSON", f"{r.id}/data/results.json"),
+                       ("数据说明（datapackage.json，Frictionless Data Package）", f"{r.id}/data/datapackage.json")],
         "review_notice": review_notice(res),
     }))
     announce = "；".join(f"{g['grade']}级：" + "、".join(c.county.name for c in g["counties"]) for g in s["groups"])
@@ -334,6 +348,8 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                                   "report_url": report_url(r, cid) if report is not None else None,
                                   "report_title": report_title,
                                   "pdfs": pdfs,
+                                  "onsite": onsite_rows(r, cr) if scores else [],
+                                  "history": county_history(r, cr, (histories or {}).get(history_key(r, cid), [])),
                                   "round_url": round_url(r),
                                   "rubric_url": rubric_url(r.rubric.id),
                               }))
@@ -350,11 +366,111 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
                                       "round": r, "county": cr.county, "report": report,
                                       "county_url": county_url(r, cid),
                                       "pdf": f"{r.id}/{cid}/report.pdf" if opts.pdfs else None,
+                                      "findings": [
+                                          {"line": f.line, "severity": f.severity, "rule": f.rule, "message": f.message}
+                                          for f in (findings or {}).get(cid, ())],
                                   }))
             for sec in report.sections:
                 url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")
                 title_ = f"{report_title}" + (f" · {sec.title}" if sec.title else "")
                 search.append(SearchDoc(url, title_, f"自评报告 · {r.title}", sec.text, r.sample, not r.is_published))
+
+
+# ───────────────────────────── history across rounds ─────────────────────────────
+
+
+def history_key(r: Round, county_id: str) -> tuple[str, str]:
+    """Rounds of the same city: the same organising office (``organiser``) and the same county id."""
+    return (r.organiser, county_id)
+
+
+def county_histories(rounds: list[RoundResults]) -> dict:
+    """(organiser, county id) → [(Round, CountyResult)] over the published rounds, oldest first."""
+    out: dict = {}
+    for res in rounds:
+        if not res.round.is_published:
+            continue
+        for cr in res.counties:
+            out.setdefault(history_key(res.round, cr.county.id), []).append((res.round, cr))
+    for v in out.values():
+        v.sort(key=lambda rc: (rc[0].year, round_date(rc[0]), rc[0].id))
+    return out
+
+
+def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
+    """The county's results in every published round of its city, for its page in round ``r``.
+
+    ``{"rows": [{year, title, url, grade, total, max, rank, veto, current}], "points": rows with a
+    total (for the trend chart), "streak": "连续2年A级" or "", "compare": the items of the previous
+    round with the same id (rubric versions differ: items only where ids match)}``; None when the
+    county appears in one round only. Each round shows only what it publishes.
+    """
+    if not any(rnd.id == r.id for rnd, _ in entries):  # a draft preview: shown beside the published ones
+        entries = sorted([*entries, (r, cr)], key=lambda rc: (rc[0].year, round_date(rc[0]), rc[0].id))
+    if len(entries) < 2:
+        return None
+    rows = []
+    for rnd, c in entries:
+        # a page shows no more than its own round publishes (a grades-only page: grades only)
+        rows.append({"year": rnd.year, "title": rnd.title, "url": county_url(rnd, c.county.id), "grade": c.grade,
+                     "total": c.total if shows_scores(rnd) and shows_scores(r) else None,
+                     "max": rnd.rubric.base_points,
+                     "rank": c.rank if shows_ranks(rnd) and shows_ranks(r) else None, "count": len(rnd.counties),
+                     "veto": c.veto is not None and shows_scores(rnd), "current": rnd.id == r.id, "round": rnd})
+    here = next(i for i, row in enumerate(rows) if row["current"])
+    # a streak: consecutive years with the same grade, ending with this round
+    n = 1
+    while here - n >= 0 and rows[here - n]["grade"] == rows[here]["grade"] and \
+            rows[here - n]["year"] == rows[here]["year"] - n:
+        n += 1
+    grade = rows[here]["grade"]
+    streak = f"连续{n}年{grade}级" if grade and n >= 2 else ""
+    compare = None
+    if here > 0 and shows_scores(r) and shows_scores(rows[here - 1]["round"]):
+        prev_round = rows[here - 1]["round"]
+        prev = next(c for rr, c in entries if rr.id == prev_round.id)
+        before = {it.item.id: it for a in prev.areas for it in a.items}
+        items, unmatched = [], 0
+        for a in cr.areas:
+            for it in a.items:
+                old = before.get(it.item.id)
+                if old is None:
+                    unmatched += 1
+                    continue
+                items.append({"id": it.item.id, "title": it.item.title, "before": old.score, "now": it.score,
+                              "delta": it.score - old.score, "max": it.item.points})
+        compare = {"year": prev_round.year, "matched": items, "unmatched": unmatched,
+                   "changed": [x for x in items if x["delta"]]}
+    points = [row for row in rows if row["total"] is not None]
+    return {"rows": rows, "points": points if len(points) >= 2 else [], "streak": streak, "compare": compare,
+            "totals": shows_scores(r), "ranks": shows_ranks(r)}
+
+
+def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
+    """The county's on-site ratings (实地核查) as part of its round, with the round's items they
+    informed and the county's score there: [{item, area, level, remark, informs: [{node, score, max, url}]}].
+    No score, grade or rank of the on-site check itself: it has none (issue 12)."""
+    if r.onsite is None:
+        return []
+    scores = {it.item.id: it.score for a in cr.areas for it in a.items}
+    nodes = {n.id: n for _, n in r.rubric.nodes()}
+    rows = []
+    for area in r.onsite.rubric.areas:
+        for leaf in area.leaves():
+            entry = r.onsite.ratings.get((cr.county.id, leaf.id))
+            if entry is None:
+                continue
+            informs = []
+            for nid in r.onsite.informed(leaf.id):
+                node = nodes.get(nid)
+                if node is None:
+                    continue
+                got = sum((scores.get(lf.id, Decimal(0)) for lf in node.leaves()), Decimal(0))
+                informs.append({"node": node, "score": got, "max": node.points,
+                                "url": rubric_url(r.rubric.id) + "#" + node_anchor(node.id)})
+            rows.append({"item": leaf, "area": area, "level": entry.level, "remark": entry.remark,
+                         "url": rubric_url(r.onsite.rubric.id) + "#" + node_anchor(leaf.id), "informs": informs})
+    return rows
 
 
 def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:
@@ -374,23 +490,43 @@ def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:
 
 
 def rubric_rows(rb: Rubric) -> list[dict]:
-    """The rubric tree flattened for a table: depth, node, and its position in the tree."""
+    """The rubric tree flattened for a table: depth, node, and its position in the tree.
+
+    ``scale``: the rating scale to state on this row. A scale shared by every item of a group
+    is stated once, at the highest such group, not under each item.
+    """
     rows = []
-    for depth, node in rb.nodes():
-        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf})
+
+    def walk(node: Node, depth: int, stated: bool) -> None:
+        ratings = {lf.rating for lf in node.leaves()}
+        shared = len(ratings) == 1 and None not in ratings
+        here = shared and not stated
+        scale = rb.rating_scales.get(node.rating if node.is_leaf else next(iter(ratings))) if here else None
+        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf,
+                     "scale": scale})
+        for c in node.children:
+            walk(c, depth + 1, stated or here)
+
+    for a in rb.areas:
+        walk(a, 0, False)
     return rows
 
 
 def _leaf_text(n: Node) -> str:
-    parts = [n.criterion, n.guidance, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
+    # public fields only: never ``note`` or ``grade_rule`` (editorial remarks)
+    parts = [n.criterion, n.guidance, n.explanation, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
     return "\n".join(p for p in parts if p)
 
 
 def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
     url = rubric_url(rb.id)
-    docs = [SearchDoc(url, rb.title, "考核细则", "\n".join(x for x in (rb.issuer, rb.grade_rule) if x))]
+    docs = [SearchDoc(url, rb.title, "考核细则",
+                      "\n".join(x for x in (rb.issuer, rb.explanation, rb.grades_explanation) if x))]
     for a in rb.areas:
         for _, n in a.walk():
+            if not n.is_leaf and (n.guidance or n.explanation):
+                docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.title} · {rb.title}", "考核细则",
+                                      "\n".join(x for x in (n.guidance, n.explanation) if x)))
             if n.is_leaf:
                 docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.id} {n.title} · {rb.title}", "考核细则",
                                       f"{a.title}\n{_leaf_text(n)}"))
@@ -399,10 +535,12 @@ def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
                               "、".join(i.departments)))
     for d in rb.deductions:
         docs.append(SearchDoc(f"{url}#{node_anchor(d.id)}", f"扣分项 {d.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (d.description, "、".join(d.departments)) if x)))
+                              "\n".join(x for x in (d.description, d.explanation, "、".join(d.departments)) if x)))
     for v in rb.vetoes:
         docs.append(SearchDoc(f"{url}#{node_anchor(v.id)}", f"否决项 {v.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (v.description, "、".join(v.departments)) if x)))
+                              "\n".join(x for x in (v.description, v.explanation, "、".join(v.departments)) if x)))
+    if rb.sample:  # a fictional rubric version: its results say 示例数据 like its pages
+        docs = [SearchDoc(d.url, d.title, d.kind, d.text, sample=True) for d in docs]
     return docs
 
 

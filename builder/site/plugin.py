@@ -95,6 +95,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.warning("考核数据有需要注意的地方：\n" + _format(warnings))
         if notes:  # (MkDocs' --strict counts warnings only)
             log.info("提示：\n" + _format(notes))
+        for d in build.notes:  # every waiver of the publication gate is stated in the log
+            log.info("发布检查豁免：" + _format([d]).rstrip())
         if build.site.hidden:
             log.info("未发布的轮次没有生成页面：" + "、".join(build.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
 

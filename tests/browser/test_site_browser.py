@@ -173,7 +173,7 @@ EXAMPLE_PAGES = {
     "example-county": "luohe-2022/wuyang/",
     "example-report": "luohe-2022/wuyang/report/",
     "example-veto": "huizhou-2017/huiyang/",
-    "example-onsite": "huizhou-2017-onsite/boluo/",
+    "example-onsite": "huizhou-2017/boluo/#onsite-h",
     "example-rubric": "rubrics/huizhou-2017/",
 }
 
@@ -204,12 +204,12 @@ def test_search_for_zhishichanquan_finds_rubric_items_and_reports(browser, base_
         assert "/search/" in page.url
         links = page.eval_on_selector_all("#search-results li > a", "els => els.map(e => [e.getAttribute('href'), e.textContent])")
         hrefs = [h for h, _ in links]
-        assert any(h.startswith("../rubrics/luohe-2022/#n-") for h in hrefs), hrefs
-        assert any("/report/#s" in h for h in hrefs), hrefs
+        assert any(h.startswith("../rubrics/luohe-2022/index.html#n-") for h in hrefs), hrefs
+        assert any("/report/index.html#s" in h for h in hrefs), hrefs
         assert "找到" in page.inner_text("#search-status")
         assert page.locator("#search-results mark").first.inner_text() == "知识产权"
         # A result link leads to the item on the rubric page.
-        first_rubric = next(h for h in hrefs if h.startswith("../rubrics/luohe-2022/#n-"))
+        first_rubric = next(h for h in hrefs if h.startswith("../rubrics/luohe-2022/index.html#n-"))
         page.click(f'#search-results a[href="{first_rubric}"]')
         page.wait_for_load_state("load")
         anchor = first_rubric.split("#", 1)[1]
@@ -219,6 +219,7 @@ def test_search_for_zhishichanquan_finds_rubric_items_and_reports(browser, base_
         page.wait_for_selector("#search-results li")
         assert "示例数据" in page.inner_text("#search-results")
         page.goto(base_url + "search/?q=" + quote("不存在的词语组合"), wait_until="load")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('没有找到') >= 0")
         assert "没有找到" in page.inner_text("#search-status")
     finally:
         ctx.close()
