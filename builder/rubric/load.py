@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
 from ..fields import Fields, did_you_mean
-from ..formats import format_decimal
+from ..formats import format_decimal as fmt  # short: it stands in many long messages
 from ..yamlio import LMap, load_yaml, pos_of
 from .model import (
     Band,
@@ -113,7 +113,7 @@ def load_rubric(path: Path, display: str | None = None, root: Path | None = None
                 line,
                 col,
                 "rubric-sum",
-                f"基本分 base_points 写的是 {format_decimal(base_points)} 分，但各考核领域合计 {format_decimal(total)} 分。"
+                f"基本分 base_points 写的是 {fmt(base_points)} 分，但各考核领域合计 {fmt(total)} 分。"
                 "请核对各领域分值或基本分。",
             )
     if base_points is not None and base_points <= 0 and "base_points" in f.m:
@@ -126,7 +126,7 @@ def load_rubric(path: Path, display: str | None = None, root: Path | None = None
                     g.line,
                     1,
                     "rubric-cap",
-                    f"加分组“{g.title}”的上限 {format_decimal(g.cap)} 分超过了加分总上限 {format_decimal(bonus.cap)} 分。",
+                    f"加分组“{g.title}”的上限 {fmt(g.cap)} 分超过了加分总上限 {fmt(bonus.cap)} 分。",
                 )
 
     if any(d.is_error for d in ctx.diags):
@@ -173,7 +173,7 @@ def _scales(ctx: _Ctx, f: Fields) -> dict[str, RatingScale]:
                 ctx.error(
                     *s.pos("levels"),
                     "rubric-scale",
-                    f"评价等级 {sid} 中“{lv.label}”的分值 {format_decimal(lv.value)} 不在 0 到 {format_decimal(mx)} 之间。",
+                    f"评价等级 {sid} 中“{lv.label}”的分值 {fmt(lv.value)} 不在 0 到 {fmt(mx)} 之间。",
                 )
         out[str(sid)] = RatingScale(str(sid), s.get("title", "str", default=""), tuple(levels), mx or Decimal(1),
                                     s.get("note", "str", default=""))
@@ -205,7 +205,7 @@ def _grades(ctx: _Ctx, f: Fields) -> tuple[Band, ...]:
                 line,
                 col,
                 "rubric-bands",
-                f"等次应按下限从高到低排列：“{grade}”的下限 {format_decimal(mn)} 不低于上一档的 {format_decimal(prev)}。",
+                f"等次应按下限从高到低排列：“{grade}”的下限 {fmt(mn)} 不低于上一档的 {fmt(prev)}。",
             )
         prev = mn
         bands.append(Band(grade, mn, label))
@@ -213,7 +213,7 @@ def _grades(ctx: _Ctx, f: Fields) -> tuple[Band, ...]:
         ctx.error(
             *pos_of(raw, len(raw) - 1),
             "rubric-bands",
-            f"最低一档的下限应为 0（现在是 {format_decimal(bands[-1].min)}），否则低分没有等次。",
+            f"最低一档的下限应为 0（现在是 {fmt(bands[-1].min)}），否则低分没有等次。",
         )
     return tuple(bands)
 
@@ -253,7 +253,7 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
             pl, pc = f.pos("points")
             ctx.error(
                 pl, pc, "rubric-sum",
-                f"{label}的分值写的是 {format_decimal(declared)} 分，但下级合计 {format_decimal(total)} 分。请核对下级各项分值或这里的小计。",
+                f"{label}的分值写的是 {fmt(declared)} 分，但下级合计 {fmt(total)} 分。请核对下级各项分值或这里的小计。",
             )
         points = declared if declared is not None else total
         f.finish()
@@ -265,7 +265,7 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
     if declared is None and "points" not in f.m:
         ctx.error(line, col, "schema-missing", f"{label}缺少分值“points”（最末一级考核项必须有分值）。")
     if declared is not None and declared <= 0:
-        ctx.error(*f.pos("points"), "rubric-points-positive", f"{label}的分值必须大于 0，现在是 {format_decimal(declared)}。")
+        ctx.error(*f.pos("points"), "rubric-points-positive", f"{label}的分值必须大于 0，现在是 {fmt(declared)}。")
     rating = f.get("rating", "str")
     if rating is not None and rating not in scales:
         ctx.error(
@@ -322,7 +322,7 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
                     it.line,
                     1,
                     "rubric-cap",
-                    f"加分项“{it.title}”每项 {format_decimal(it.amount)} 分，超过了所在加分组的上限 {format_decimal(gcap)} 分。",
+                    f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了所在加分组的上限 {fmt(gcap)} 分。",
                 )
         groups.append(BonusGroup(gid, gtitle, gcap, tuple(gitems), pos_of(groups_raw, gi)[0]))
         items.extend(gitems)
@@ -333,7 +333,7 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
                 it.line,
                 1,
                 "rubric-cap",
-                f"加分项“{it.title}”每项 {format_decimal(it.amount)} 分，超过了加分总上限 {format_decimal(cap)} 分。",
+                f"加分项“{it.title}”每项 {fmt(it.amount)} 分，超过了加分总上限 {fmt(cap)} 分。",
             )
     return Bonus(cap, tuple(groups), tuple(items), note, bexpl)
 
@@ -341,7 +341,7 @@ def _bonus(ctx: _Ctx, f: Fields) -> Bonus:
 def _cap(ctx: _Ctx, f: Fields, what: str) -> Decimal | None:
     cap = f.get("cap", "decimal")
     if cap is not None and cap <= 0:
-        ctx.error(*f.pos("cap"), "rubric-cap", f"{what}必须大于 0，现在是 {format_decimal(cap)}。")
+        ctx.error(*f.pos("cap"), "rubric-cap", f"{what}必须大于 0，现在是 {fmt(cap)}。")
     return cap
 
 
@@ -385,7 +385,7 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
             ctx.error(*df.pos("amount"), "rubric-points-positive", f"扣分项“{title}”每次扣分必须大于 0。")
         if cap is not None and amount and cap < amount:
             ctx.error(
-                *df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {format_decimal(cap)} 分小于每次扣分 {format_decimal(amount)} 分。"
+                *df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {fmt(cap)} 分小于每次扣分 {fmt(amount)} 分。"
             )
         out.append(Deduction(did, title, amount, None if uncapped else cap,
                              tuple(df.get("departments", "strlist", default=[])),

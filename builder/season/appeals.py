@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..formats import format_decimal
+from ..formats import format_decimal as fmt  # short: it stands in many long messages
 from ..rounds.diag import ERROR, WARNING, at
 from ..rounds.documents import ReviewPoint, review_id, review_points, split_review_id
 from ..rounds.model import Decision, Origin
@@ -170,7 +170,7 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
                         ERROR,
                         "appeal-score-missing",
                         f"复核编号“{did}”采纳了申请，但没有写复核后的分数（score）。"
-                        f"{'得分' if point['kind'] == 'item' else '扣分'}应在 0 到 {format_decimal(point['max'])} 分之间。",
+                        f"{'得分' if point['kind'] == 'item' else '扣分'}应在 0 到 {fmt(point['max'])} 分之间。",
                     )
                 )
                 continue
@@ -182,15 +182,15 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
                         sp,
                         ERROR,
                         "appeal-score-range",
-                        f"复核编号“{did}”（{point['title']}）复核后的{what} {format_decimal(score)} 分"
-                        f"不在 0 到 {format_decimal(point['max'])} 分之间"
-                        f"（{'该项满分' if point['kind'] == 'item' else '原扣分'} {format_decimal(point['max'])} 分）。",
+                        f"复核编号“{did}”（{point['title']}）复核后的{what} {fmt(score)} 分"
+                        f"不在 0 到 {fmt(point['max'])} 分之间"
+                        f"（{'该项满分' if point['kind'] == 'item' else '原扣分'} {fmt(point['max'])} 分）。",
                     )
                 )
                 continue
             if score == point["score"]:
                 ctx.diags.append(at(sp, WARNING, "appeal-score-same",
-                                    f"复核编号“{did}”采纳了申请，但复核后的分数 {format_decimal(score)} 与原来相同；结果不变。"))
+                                    f"复核编号“{did}”采纳了申请，但复核后的分数 {fmt(score)} 与原来相同；结果不变。"))
         elif score is not None:
             ctx.diags.append(
                 at(
@@ -405,8 +405,8 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
                             where,
                             ERROR,
                             "appeal-claim-range",
-                            f"复核编号“{rid}”（{point.title}）申请的{what} {format_decimal(claim)} 分超过了"
-                            f"{'该项满分' if point.kind == 'item' else '原扣分'} {format_decimal(point.max)} 分（或是负数）。",
+                            f"复核编号“{rid}”（{point.title}）申请的{what} {fmt(claim)} 分超过了"
+                            f"{'该项满分' if point.kind == 'item' else '原扣分'} {fmt(point.max)} 分（或是负数）。",
                         )
                     )
                     continue
