@@ -23,13 +23,18 @@ This module is part of the core: it imports neither MkDocs nor WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import env as _env
+
+if TYPE_CHECKING:
+    from .rounds.model import RoundResults
 
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 DEFAULT_MAX_MB = 2048
@@ -37,6 +42,7 @@ _PKG = Path(__file__).resolve().parent
 
 
 def sha256(data: bytes | str) -> str:
+    """The SHA-256 hex digest of ``data`` (a str is hashed as its UTF-8 bytes)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
@@ -50,7 +56,8 @@ class Hasher:
         for p in parts:
             self.add(p)
 
-    def add(self, part) -> "Hasher":
+    def add(self, part) -> Hasher:
+        """Add one part (bytes; str as UTF-8; anything else as sorted JSON), length-prefixed; returns self."""
         if isinstance(part, str):
             part = part.encode("utf-8")
         elif not isinstance(part, bytes):
@@ -60,6 +67,7 @@ class Hasher:
         return self
 
     def hexdigest(self) -> str:
+        """The hex digest of the parts added so far."""
         return self._h.hexdigest()
 
 
@@ -127,6 +135,7 @@ class CacheStats:
     rounds_reused: list[str] = field(default_factory=list)  # rounds not loaded again (site/roundcache.py)
 
     def as_dict(self) -> dict:
+        """The counters and output lists as plain data (sorted), for reports and benchmarks."""
         return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
                 "rendered": sorted(self.rendered), "reused": sorted(self.reused)}
 
@@ -145,10 +154,10 @@ class BuildCache:
         # id(value) -> (value, SHA-256 of its plain-data serialisation (to_plain, JSON)), for the
         # values this build wrote or read as plain data; page keys use them instead of walking
         # the value again (builder/site/pagecache.py). Never stored.
-        self.known_values: dict[int, tuple[object, str]] = {}
+        self.known_values: dict[int, tuple[RoundResults, str]] = {}
 
     @classmethod
-    def for_project(cls, project, *, enabled: bool | None = None) -> "BuildCache":
+    def for_project(cls, project, *, enabled: bool | None = None) -> BuildCache:
         """``$KAOHE_CACHE_DIR`` or ``<project>/.cache/kaohe/build``."""
         where = _env.text("KAOHE_CACHE_DIR")
         return cls(Path(where) if where else project.root / ".cache" / "kaohe" / "build", enabled=enabled)
@@ -158,6 +167,8 @@ class BuildCache:
         return self.root / "blobs" / digest[:2] / digest
 
     def get_blob(self, digest: str) -> bytes | None:
+        """The bytes stored under their SHA-256 ``digest``, or None when disabled, missing or
+        damaged (a damaged blob is counted as corrupt and removed)."""
         if not self.enabled:
             return None
         path = self._blob_path(digest)
@@ -173,6 +184,7 @@ class BuildCache:
         return data
 
     def put_blob(self, data: bytes) -> str:
+        """Store ``data`` (when enabled) and return its SHA-256, the key for :meth:`get_blob`."""
         digest = sha256(data)
         if self.enabled:
             path = self._blob_path(digest)
@@ -185,6 +197,8 @@ class BuildCache:
         return self.root / kind / key[:2] / f"{key}.json"
 
     def get(self, kind: str, key: str) -> dict | None:
+        """The JSON record ``kind``/``key``, or None when disabled, missing, of another format or
+        damaged (damaged records are counted as corrupt and removed)."""
         if not self.enabled:
             return None
         path = self._record_path(kind, key)
@@ -204,6 +218,8 @@ class BuildCache:
         return body
 
     def put(self, kind: str, key: str, body: dict) -> None:
+        """Store ``body`` (plain JSON data) as record ``kind``/``key``, atomically; a no-op when
+        disabled, and never raises for an unwritable folder."""
         if not self.enabled:
             return
         text = json.dumps({"format": FORMAT, "sha256": sha256(_canonical(body)), "body": body}, ensure_ascii=False)
@@ -258,18 +274,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def _touch(path: Path) -> None:
     """Mark an entry as used (least-recently-used pruning)."""
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)
-    except OSError:
-        pass
 
 
 # ── plain data: dataclasses of the core models as JSON, never pickles ──
@@ -374,7 +386,7 @@ def from_plain(data) -> object:
                 raise ValueError(f"fields of {body} changed")
             obj = cls.__new__(cls)
             objects.append(obj)
-            for name, value in zip(names, values):
+            for name, value in zip(names, values, strict=True):
                 object.__setattr__(obj, name, dec(value))
             return obj
         raise ValueError(f"unknown tag {tag!r}")

@@ -12,6 +12,10 @@ turns a cache or the PDFs off by surprise.
 ``KAOHE_DRAFTS``              on: also show rounds that are not published
 ``KAOHE_PDFS``                off: no PDFs; on: PDFs also under ``mkdocs serve``
 ``KAOHE_ATOMIC``              off: ``mkdocs build`` writes into ``site/`` directly
+``KAOHE_PRINT_FONTS``         a font mapping that overrides ``themes/print/fonts.yaml``'s
+``KAOHE_DEBUG``               on: a defect in a checker rule raises instead of a diagnostic
+``KAOHE_AUDIT_TIME``          a fixed time for audit records (reproducible tests)
+``SOURCE_DATE_EPOCH``         PDF creation date when the round gives none
 ``CI``                        on: no progress bars
 ============================  ====================================================
 """

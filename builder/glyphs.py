@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import WARNING, Diagnostic
+from .textio import read_text
 
 RULE = "font-glyph"
 REPLACEMENT = "〓"  # U+3013 GETA MARK: the mark for a missing character (GB2312 A1FE)
@@ -49,6 +50,7 @@ class Coverage:
         object.__setattr__(self, "_set", frozenset(cp for a, b in self.ranges for cp in range(a, b + 1)))
 
     def covers(self, cp: int) -> bool:
+        """Whether the font has a glyph for code point ``cp``."""
         return cp in self._set  # type: ignore[attr-defined]
 
 
@@ -128,14 +130,10 @@ def pdf_fallback(html: str, covers, font: str, role: str, source: Path | None, s
     lacking = missing(html, covers)
     if not lacking:
         return html, []
-    text = None
-    if source is not None:
-        try:
-            text = source.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            text = None
+    # The one text reader (UTF-8 or GBK); its own findings were reported when the source was loaded.
+    text = read_text(source, shown, []) if source is not None else None
     in_source = ({ord(c) for c in set(text)} & lacking) if text is not None else set()
-    diags = _located(text, in_source, shown, font, role, first_only=True) if in_source else []
+    diags = _located(text, in_source, shown, font, role, first_only=True) if text is not None and in_source else []
     for cp in sorted(lacking - in_source):
         diags.append(Diagnostic(shown, 0, 0, WARNING, RULE, message(cp, font, role)))
     return substitute(html, lacking), diags

@@ -23,7 +23,7 @@ class Project:
         self._rubrics: dict = {}
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The nearest folder upwards from ``start`` (default: cwd) that has ``rubrics/``."""
         here = (start or Path.cwd()).resolve()
         for d in (here, *here.parents):
@@ -39,6 +39,7 @@ class Project:
             return str(path)
 
     def rubric_ids(self) -> list[str]:
+        """The ids of the rubrics in ``rubrics/`` (file stems, templates left out), sorted."""
         if not self.rubrics_dir.is_dir():
             return []
         return sorted(p.stem for p in self.rubrics_dir.glob("*.yaml") if not p.name.endswith(".template.yaml"))

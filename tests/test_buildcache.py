@@ -52,6 +52,7 @@ def test_no_pickle_anywhere_in_the_package():
         assert "import pickle" not in text and "pickle.loads" not in text, path
 
 
+@pytest.mark.slow
 def test_a_crafted_round_record_is_a_miss_and_the_build_is_right(tmp_path):
     """A record whose blob names a foreign class (or is not JSON) is ignored: the round is loaded afresh."""
     import shutil

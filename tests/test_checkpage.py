@@ -171,6 +171,7 @@ def test_zip_is_deterministic_and_holds_only_pure_python():
     assert any(n.endswith(".dist-info/METADATA") for n in names), "licences and metadata travel with the libraries"
 
 
+@pytest.mark.slow
 def test_page_files_are_byte_identical_across_builds(page_dir, site, tmp_path):
     write_check_page(site, tmp_path, [])
     files = sorted(p.relative_to(page_dir) for p in page_dir.rglob("*") if p.is_file())

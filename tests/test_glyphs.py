@@ -140,6 +140,7 @@ def test_kaohe_validate_warns(odd_project):
         ("content/luohe-2022/feedback/wuyang.md", line, 13)]
 
 
+@pytest.mark.slow
 def test_the_pdf_build_prints_the_mark_and_warns_with_the_same_message(odd_project):
     import pdfplumber
 

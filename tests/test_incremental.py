@@ -158,6 +158,7 @@ def test_reports_are_checked_on_every_build(project, ids, tmp_path):
     assert snapshot(root / "site") == before
 
 
+@pytest.mark.slow
 def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):
     before = snapshot(project / "site")
     store = project / ".cache" / "kaohe" / "build"

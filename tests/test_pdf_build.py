@@ -44,6 +44,7 @@ def test_no_report_no_report_pdf(project, tmp_path):
     assert [p.name for p in paths] == ["feedback.pdf"]
 
 
+@pytest.mark.slow
 def test_kinds_and_rounds_without_a_notification(project, tmp_path):
     results = make_results(tmp_path / "luohe-2022", counties=2)
     paths = render_round_pdfs(results, project, tmp_path / "a", jobs=1, kinds=("notification", "report"))
@@ -57,6 +58,7 @@ def test_kinds_and_rounds_without_a_notification(project, tmp_path):
         "luohe-2022/linying/feedback.pdf", "luohe-2022/wuyang/feedback.pdf"]
 
 
+@pytest.mark.slow
 def test_several_rounds_one_pool_kinds_per_round(project, tmp_path):
     from builder.pdf import render_rounds_pdfs
 
@@ -71,6 +73,7 @@ def test_several_rounds_one_pool_kinds_per_round(project, tmp_path):
         "luohe-2022/notification.pdf", "luohe-2022/wuyang/feedback.pdf", "luohe-2022/wuyang/report.pdf"]
 
 
+@pytest.mark.slow
 def test_parallel_equals_sequential_byte_for_byte(project, results, tmp_path):
     seq = render_round_pdfs(results, project, tmp_path / "seq", jobs=1)
     par = render_round_pdfs(results, project, tmp_path / "par", jobs=2)
@@ -106,6 +109,7 @@ def test_source_date_epoch_when_the_round_has_no_date(project, tmp_path, monkeyp
     assert "/CreationDate" not in info and "/ModDate" not in info  # no date rather than the clock
 
 
+@pytest.mark.slow
 def test_a_failing_document_writes_nothing(project, tmp_path):
     results = make_results(tmp_path / "luohe-2022", counties=2)
     # A PNG whose header is fine but whose data is cut short: WeasyPrint fails while writing.
@@ -154,6 +158,7 @@ def _kaohe(*args, cwd=REPO):
                           env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(REPO)})
 
 
+@pytest.mark.slow
 def test_cli_renders_one_county_of_the_example_round(tmp_path):
     proc = _kaohe("pdf", "luohe-2022", "--out", str(tmp_path), "--county", "wuyang", "--jobs", "1")
     assert proc.returncode == 0, proc.stderr

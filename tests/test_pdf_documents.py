@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
+from builder.formats import format_cn_date, format_cn_number, format_decimal
 from builder.pdf import documents as D
 from builder.pdf import titles
 from builder.pdf.parallel import show_progress
@@ -14,9 +16,13 @@ from fixtures.pdf.synthetic import REPO, make_results
 
 
 def test_dates_and_numbers():
-    assert D.cn_date(dt.date(2023, 3, 6)) == "2023年3月6日"
-    assert D.cn_date(dt.date(2023, 10, 28)) == "2023年10月28日"
-    assert [D.cn_number(n) for n in (1, 9, 10, 11, 16, 20, 23)] == ["一", "九", "十", "十一", "十六", "二十", "二十三"]
+    assert format_cn_date(dt.date(2023, 3, 6)) == "2023年3月6日"
+    assert format_cn_date(dt.date(2023, 10, 28)) == "2023年10月28日"
+    assert [format_cn_number(n) for n in (1, 9, 10, 11, 16, 20, 23)] == ["一", "九", "十", "十一", "十六", "二十", "二十三"]
+    assert [format_decimal(d) for d in (Decimal("28.00"), Decimal("26.50"), Decimal("0.3"), 5, None)] == [
+        "28", "26.5", "0.3", "5", "—"]
+    with pytest.raises(ValueError):
+        format_cn_number(100)
     assert D.grade_text("A") == "A级" and D.grade_text("优秀") == "优秀" and D.grade_text(None) == "—"
 
 
@@ -106,6 +112,32 @@ def test_report_title_and_annex_split(tmp_path):
     assert spec.context["attachments"] == ["典型案例"]
     assert 'class="h1"' in spec.context["body"] and 'class="h2"' in spec.context["body"]
     assert "案例一" in spec.context["annexes"][0]["html"] and "案例一" not in spec.context["body"]
+
+
+def test_gbk_report_and_feedback_are_read_with_a_warning(tmp_path):
+    """Reports and feedback go through builder.textio: GBK works, with its io-gbk warning."""
+    results = make_results(tmp_path / "luohe-2022", counties=1)
+    rnd = results.round
+    for path in (rnd.reports["wuyang"], rnd.feedback["wuyang"]):
+        path.write_bytes(path.read_text(encoding="utf-8").replace("## ", "## 记事本", 1).encode("gbk"))
+    project = Project(REPO)
+    report = D.report_spec(results, results.county("wuyang"), project)
+    feedback = D.feedback_spec(results, results.county("wuyang"), project)
+    assert "记事本" in report.context["body"] + "".join(a["html"] for a in report.context["annexes"])
+    for spec in (report, feedback):
+        assert [d.rule for d in spec.diagnostics if d.rule.startswith("io-")] == ["io-gbk"]
+        assert spec.diagnostics[0].path == spec.source
+
+
+def test_an_unreadable_report_is_a_diagnostic_naming_the_report(tmp_path):
+    from builder.diagnostics import DiagnosticError
+
+    results = make_results(tmp_path / "luohe-2022", counties=1)
+    results.round.reports["wuyang"].write_bytes(b"\x00\x01binary")
+    with pytest.raises(DiagnosticError) as exc:
+        D.round_specs(results, Project(REPO), county="wuyang")
+    (d,) = exc.value.diagnostics
+    assert d.rule == "io-binary" and d.path.endswith("wuyang.md") and d.is_error
 
 
 def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):

@@ -114,6 +114,7 @@ def test_red_organ_name_72mm_from_the_top_and_centred(docs, results):
     assert l.fonts == {"kaohe-xiaobiaosong"}
 
 
+@pytest.mark.slow
 def test_doc_code_red_rule_title_and_recipient(docs, results):
     n = results.round.notification
     lines = pc.lines(docs["notification"], [1])
@@ -183,6 +184,7 @@ def test_notification_annex_on_its_own_page(docs, results):
         assert any(c.county.name in r for r in rows)
 
 
+@pytest.mark.slow
 def test_banji_at_the_bottom_of_the_last_page(docs, results):
     path = docs["notification"]
     n_pages = len(pc.page_sizes(path))
@@ -254,6 +256,7 @@ def test_feedback_content(docs, results):
     assert "各考核领域得分与满分" in text  # the chart's caption
 
 
+@pytest.mark.slow
 def test_feedback_bonus_deduction_veto_reasons(results, project, tmp_path):
     text_of = lambda cid: "".join(l.text for l in pc.lines(_write(tmp_path / f"{cid}.pdf",
                                                                   render_feedback(results, project, cid))))
@@ -304,6 +307,7 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_banji_never_overlaps_a_full_last_page(project, tmp_path):
     """Grow the results table row by row: the 版记 stays at the bottom of the last page and
     moves to a page of its own when the table fills the page, never over the table."""

@@ -118,6 +118,7 @@ def test_report_cannot_read_local_files_or_the_network(project, server, tmp_path
     assert images == {40}  # one image: the 40 px stand-in photo
 
 
+@pytest.mark.slow
 def test_refusals_are_reported_as_warnings(project, server, tmp_path):
     from builder.pdf import render_round_pdfs
 

@@ -24,7 +24,7 @@ def test_full_marks_is_base_points():
 
 
 def test_small_items_add_up_exactly():
-    from builder.rubric import fmt
+    from builder.formats import format_decimal as fmt
 
     # In floats 0.1 + 0.2 is 0.30000000000000004; in Decimal it is 0.3.
     assert 0.1 + 0.2 != 0.3

@@ -15,7 +15,7 @@ import pytest
 
 from builder.project import Project
 from builder.rounds import compute, load_round
-from builder.rubric.load import fmt
+from builder.formats import format_decimal as fmt
 from site_support import CONTACTS, build, make_project, search_docs, search_text, site_files
 
 pytestmark = pytest.mark.slow

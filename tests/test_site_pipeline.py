@@ -64,6 +64,7 @@ def three_ways(root: Path, tmp_path: Path, *, pdfs: bool, properdocs: bool = Tru
     return snaps
 
 
+@pytest.mark.slow
 def test_the_example_builds_to_the_same_bytes_three_ways_without_pdfs(tmp_path):
     root = example(tmp_path)
     snaps = three_ways(root, tmp_path, pdfs=False)
@@ -93,6 +94,7 @@ def test_a_generated_round_of_100_counties_builds_to_the_same_bytes(tmp_path):
     assert snaps[1] == snaps[0]
 
 
+@pytest.mark.slow
 def test_an_output_joins_the_pipeline_and_a_clash_stops_it(tmp_path):
     from builder.diagnostics import DiagnosticError
     from builder.project import Project
@@ -172,8 +174,6 @@ def test_a_gbk_report_that_passes_check_builds_its_page(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="builder/pdf/documents.py still reads reports as UTF-8 only "
-                                       "(report_spec, feedback_spec): to read them through builder.textio")
 def test_a_gbk_report_that_passes_check_builds_its_pdf(tmp_path):
     root, _ = _gbk_project(tmp_path)
     p = subprocess.run([PY, "-m", "builder", "build", "-q"], cwd=root, env=_env(), capture_output=True,

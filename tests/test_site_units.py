@@ -11,7 +11,7 @@ import jinja2
 import pytest
 
 from builder.project import Project
-from builder.rubric.load import fmt
+from builder.formats import format_decimal as fmt
 from builder.site import pages as P
 from builder.site import usermd
 from builder.site.collect import collect

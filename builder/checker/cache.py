@@ -107,9 +107,9 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     value = store.get("check-round", key) if key else None
     if value is not None:
         try:
-            info = round_from_json(value)
-            _memory[("round", key)] = (info, [])
-            return info, []
+            cached = round_from_json(value)
+            _memory[("round", key)] = (cached, [])
+            return cached, []
         except (KeyError, TypeError, ValueError):
             pass  # a record of another layout: read the file
     from ..rounds.meta import load_round_meta
@@ -178,14 +178,16 @@ def export_facts(rounds) -> dict:
     """
     from .template import template_to_json
 
-    out = {"version": FACTS_VERSION, "rounds": {}, "templates": {}, "item_titles": {}}
+    by_round: dict[str, dict] = {}
+    templates: dict[str, dict] = {}
+    item_titles: dict[str, dict] = {}
     for info, template, titles in sorted(rounds, key=lambda r: r[0].id):
-        out["rounds"][info.id] = round_to_json(info)
+        by_round[info.id] = round_to_json(info)
         if template is not None:
-            out["templates"][info.rubric_id] = {"path": template.path, "value": template_to_json(template)}
+            templates[info.rubric_id] = {"path": template.path, "value": template_to_json(template)}
         if titles:
-            out["item_titles"][info.rubric_id] = dict(titles)
-    return out
+            item_titles[info.rubric_id] = dict(titles)
+    return {"version": FACTS_VERSION, "rounds": by_round, "templates": templates, "item_titles": item_titles}
 
 
 class Facts:

@@ -14,11 +14,11 @@ Public API (also used in-process by the site build)::
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import env
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from .context import Report
 from .document import parse_document
@@ -204,7 +204,7 @@ def check_document(doc, project=None, path: str = "<text>", round_id: str | None
         try:
             diags.extend(rule.check(report))
         except Exception as exc:  # a defect in a rule must not hide the other findings
-            if os.environ.get("KAOHE_DEBUG"):
+            if env.enabled("KAOHE_DEBUG", False):
                 raise
             diags.append(
                 Diagnostic(

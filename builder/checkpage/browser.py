@@ -42,7 +42,7 @@ def check(path: str, name: str, round_id: str, county_id: str) -> str:
         raise RuntimeError("load_facts() first")
     result = check_file(Path(path), _facts, round_id, county_id, display=name)
     data = result.to_json()
-    for d, j in zip(result.diagnostics, data["diagnostics"]):
+    for d, j in zip(result.diagnostics, data["diagnostics"], strict=True):
         if d.hint:  # none of today's rules sets one; shown when a rule does
             j["hint"] = d.hint
         if d.source_line is not None and d.source_line.strip():  # the line quoted, as the text output does

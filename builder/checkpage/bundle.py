@@ -79,13 +79,15 @@ def distribution_files(name: str) -> list[tuple[str, Path]]:
             continue
         if parts[0].endswith(".dist-info") and parts[-1] in _SKIP_META:
             continue
-        path = Path(dist.locate_file(rel))
+        path = Path(str(dist.locate_file(rel)))
         if path.is_file():
             out.append((Path(rel).as_posix(), path))
     return sorted(out)
 
 
 def bundle_files() -> list[tuple[str, Path]]:
+    """(name in the zip, file) of everything the browser checker needs: the checker's own
+    sources and the installed distributions it imports, sorted by name, each name once."""
     files = source_files()
     for name in DISTRIBUTIONS:
         files += distribution_files(name)

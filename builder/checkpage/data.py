@@ -9,11 +9,15 @@ against exactly what ``kaohe check`` checks against.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..checker.cache import CountyInfo, RoundInfo, round_template
 from ..checker.rules.required_items import titles as item_titles
 from ..checker.template import Template
 from ..diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ..rounds.model import Round
 
 PAGE_URL = "check/"
 TEMPLATES_DIR = "templates"  # under check/: templates/<round>/<county>.md
@@ -21,13 +25,16 @@ TEMPLATES_DIR = "templates"  # under check/: templates/<round>/<county>.md
 
 @dataclass(frozen=True)
 class CheckRound:
-    round: object  # builder.rounds.model.Round
+    """A round the checker page offers: the round, its facts for the checker, its report
+    template and the titles of its rubric's items."""
+    round: Round
     info: RoundInfo
     template: Template
     titles: dict  # item id → title, for the required-items rule and the skeleton
 
     @property
     def id(self) -> str:
+        """The round id."""
         return self.info.id
 
 

@@ -11,10 +11,16 @@ Sorted entries, fixed dates: the same input gives the same zip.
 
 from __future__ import annotations
 
-import importlib._bootstrap_external as _bx
+import importlib.util
+import marshal
 import zipfile
 
 _DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _pyc(code) -> bytes:
+    """A sourceless ``.pyc`` (PEP 552 header: magic, flags 0, mtime 0, size 0, then the code)."""
+    return importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code)
 
 
 def precompile(src: str, out: str) -> int:
@@ -31,7 +37,7 @@ def precompile(src: str, out: str) -> int:
                 except SyntaxError:  # kept as source: zipimport compiles it if it is ever imported
                     pass
                 else:
-                    name, data, n = name + "c", bytes(_bx._code_to_timestamp_pyc(code, 0, 0)), n + 1
+                    name, data, n = name + "c", _pyc(code), n + 1
             entry = zipfile.ZipInfo(name, _DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16

@@ -46,10 +46,12 @@ WEB_CONFIG = """\
 
 
 def pinned_version() -> str:
+    """The Pyodide version ``builder/checkpage/package.json`` pins (the one the page loads)."""
     return json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]["pyodide"]
 
 
 def pyodide_dir() -> Path:
+    """Where npm installs the Pyodide package (it may be missing: see :func:`runtime_problem`)."""
     return HERE / "node_modules" / "pyodide"
 
 
@@ -105,6 +107,7 @@ def _docx_writer():
 
 
 def docx_templates_available() -> bool:
+    """Whether .docx report templates can be written (the Word writer imports)."""
     return _docx_writer() is not None
 
 

@@ -8,7 +8,9 @@ import the heavy parts of the package only when their command runs, so that
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import sys
 
 # Order here is the order of ``kaohe --help``.
@@ -24,6 +26,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kaohe`` argument parser with every subcommand registered (their modules
+    are imported only when their command runs)."""
     parser = _Parser(prog="kaohe", description="质量工作考核：自评报告检查、考核结果计算、结果网站与公文 PDF 生成。")
     parser.add_argument("--version", action="version", version="kaohe 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -39,11 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``kaohe`` with ``argv`` (default: ``sys.argv[1:]``); stdout and stderr are switched to
+    UTF-8. Returns the exit code of the command (2 for bad usage, as argparse does)."""
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8")
-        except (AttributeError, ValueError):
-            pass
+        if isinstance(stream, io.TextIOWrapper):  # not when a test has replaced it
+            with contextlib.suppress(ValueError):
+                stream.reconfigure(encoding="utf-8")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

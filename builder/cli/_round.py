@@ -1,9 +1,31 @@
 """What the document commands (``kaohe pdf``, ``kaohe docx``) share: load one round,
-compute it and find the county asked for, with the messages in Chinese."""
+compute it and find the county asked for, with the messages in Chinese; and for the report
+commands (``kaohe new report``, ``kaohe import``) the round facts and the county."""
 
 from __future__ import annotations
 
 import sys
+
+
+def round_county_info(project, round_id: str, county_id: str):
+    """``(RoundInfo, CountyInfo)`` of a round and one of its counties (by id) from the light
+    round facts the checker uses (:func:`builder.checker.cache.round_info`), or None after
+    printing why in Chinese (the round's diagnostics, or the county ids there are)."""
+    from ..checker.cache import round_info
+    from ..diagnostics import LABELS_ZH, render_text
+    from ..fields import did_you_mean
+
+    meta, diags = round_info(project, round_id)
+    if meta is None:
+        render_text(diags, LABELS_ZH, stream=sys.stderr)
+        return None
+    county = meta.county(county_id)
+    if county is None:
+        hint = did_you_mean(county_id, [c.id for c in meta.counties])
+        choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
+        print(f"错误：考核轮次“{meta.id}”中没有县区“{county_id}”。{hint}可用的编号：{choices}。", file=sys.stderr)
+        return None
+    return meta, county
 
 
 def load_results(args, what: str):

@@ -86,14 +86,14 @@ def cmd_appeals(args) -> int:
             "counties": to_json(changes),
         }, ensure_ascii=False, indent=2))
     else:
-        from ..rubric import fmt
+        from ..formats import format_decimal
 
         print(f"{rnd.title}：复核申请 {len(replies)} 项，已决定 {sum(1 for r in replies if r.id in decided)} 项。")
         for r in replies:
             d = decided.get(r.id)
             state = ("待决定" if d is None else
-                     f"采纳，改为 {fmt(d.score)} 分（{d.reason}）" if d.upheld else f"驳回（{d.reason}）")
-            claim = f"，申请 {fmt(r.claim)} 分" if r.claim is not None else ""
+                     f"采纳，改为 {format_decimal(d.score)} 分（{d.reason}）" if d.upheld else f"驳回（{d.reason}）")
+            claim = f"，申请 {format_decimal(r.claim)} 分" if r.claim is not None else ""
             ev = f"；证明材料：{r.evidence}" if r.evidence else ""
             print(f"  {r.id}（{names[r.county]}）：{r.reason.rstrip('。')}{claim}{ev} → {state}")
         print()

@@ -93,9 +93,10 @@ def _check_glyphs(project, path: Path, result) -> None:
     else:
         from ..textio import read_text
 
-        text = read_text(path, result.path, [])
-        if text is None:
+        read = read_text(path, result.path, [])
+        if read is None:
             return
+        text = read
     found = find_uncovered(text, coverage, result.path)
     if found:
         result.diagnostics.extend(found)

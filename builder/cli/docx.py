@@ -10,6 +10,7 @@ DEFAULT_OUT = Path("build") / "docx"
 
 
 def register(sub) -> None:
+    """Add the ``kaohe docx`` subcommand to ``sub`` (argparse subparsers)."""
     p = sub.add_parser("docx", help="生成通报和各县区考核结果反馈的 Word 文件（.docx），供盖章前修改",
                        description="按 GB/T 9704-2012 的版式（A4，天头 37 毫米，订口 28 毫米，版心 156 × 225 毫米，"
                                    "每页 22 行、每行 28 字）生成本轮次的通报（notification.docx）和各县区考核结果反馈"
@@ -27,6 +28,9 @@ def register(sub) -> None:
 
 
 def cmd_docx(args) -> int:
+    """Run ``kaohe docx``: the 通报 and each county's feedback as .docx files.
+
+    :return: the exit code: 0 written, 1 bad input, 2 bad usage."""
     from ..diagnostics import DiagnosticError, render_text
     from ._round import load_results
 

@@ -35,14 +35,13 @@ def cmd_import(args) -> int:
     :return: the exit code: 0 written, 1 bad input, 2 the Word file cannot be read
         (nothing is written then).
     """
-    from ..checker.cache import round_info, template_for
+    from ..checker.cache import template_for
     from ..checker.template import template_path
-    from ..diagnostics import LABELS_ZH, render_text
-    from ..fields import did_you_mean
     from ..project import Project
     from ..word.read import WordError, read_docx
     from ..word.read_markdown import to_markdown
     from ..word.read_package import MAX_FILE_BYTES, too_large
+    from ._round import round_county_info
 
     project = Project.find(args.project)
     src = args.file
@@ -59,16 +58,10 @@ def cmd_import(args) -> int:
             file=sys.stderr,
         )
         return 2
-    meta, diags = round_info(project, args.round_id)
-    if meta is None:
-        render_text(diags, LABELS_ZH, stream=sys.stderr)
+    found = round_county_info(project, args.round_id, args.county_id)
+    if found is None:
         return 1
-    county = meta.county(args.county_id)
-    if county is None:
-        hint = did_you_mean(args.county_id, [c.id for c in meta.counties])
-        choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
-        print(f"错误：考核轮次“{meta.id}”中没有县区“{args.county_id}”。{hint}可用的编号：{choices}。", file=sys.stderr)
-        return 1
+    meta, county = found
     template = None
     tpath = template_path(project.rubrics_dir, meta.rubric_id)
     if tpath.is_file():

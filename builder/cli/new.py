@@ -40,23 +40,17 @@ def cmd_new_report(args) -> int:
 
     :return: the exit code: 0 written, 1 bad input or the file exists.
     """
-    from ..checker.cache import round_info, template_for
+    from ..checker.cache import template_for
     from ..checker.template import template_path
     from ..diagnostics import LABELS_ZH, render_text
-    from ..fields import did_you_mean
     from ..project import Project
+    from ._round import round_county_info
 
     project = Project.find(args.project)
-    meta, diags = round_info(project, args.round_id)
-    if meta is None:
-        render_text(diags, LABELS_ZH, stream=sys.stderr)
+    found = round_county_info(project, args.round_id, args.county_id)
+    if found is None:
         return 1
-    county = meta.county(args.county_id)
-    if county is None:
-        hint = did_you_mean(args.county_id, [c.id for c in meta.counties])
-        choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
-        print(f"错误：考核轮次“{meta.id}”中没有县区“{args.county_id}”。{hint}可用的编号：{choices}。", file=sys.stderr)
-        return 1
+    meta, county = found
     tpath = template_path(project.rubrics_dir, meta.rubric_id)
     if not tpath.is_file():
         print(f"错误：考核细则“{meta.rubric_id}”没有自评报告模板（{project.display(tpath)}）。", file=sys.stderr)

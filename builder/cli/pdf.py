@@ -34,7 +34,7 @@ def cmd_pdf(args) -> int:
 
     :return: the exit code: 0 written, 1 bad input or a document failed, 2 bad usage.
     """
-    from ..diagnostics import DiagnosticError, render_text
+    from ..diagnostics import Diagnostic, DiagnosticError, render_text
     from ._round import load_results
 
     if args.jobs is not None and args.jobs < 1:

@@ -67,9 +67,9 @@ def cmd_validate(args) -> int:
 
 
 def _fmt(d):
-    from ..rubric import fmt
+    from ..formats import format_decimal
 
-    return fmt(d)
+    return format_decimal(d)
 
 
 def cmd_show(args) -> int:

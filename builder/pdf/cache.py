@@ -30,6 +30,7 @@ repeated on a hit, so a cached build prints what a fresh one prints.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from importlib import metadata
 from pathlib import Path
@@ -45,8 +46,8 @@ _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pil
 _URL_ATTR = re.compile(r"""(?:\bsrc|\bhref)\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*['"]?([^'")]+)""", re.I)
 
 
-def _versions() -> dict:
-    out = {}
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
     for name in _LIBRARIES:
         try:
             out[name] = metadata.version(name)
@@ -68,14 +69,18 @@ class PdfCache:
 
     @property
     def stats(self):
+        """The counters of the underlying build cache."""
         return self.store.stats
 
     @property
     def enabled(self) -> bool:
+        """Whether the build cache is used (not under ``KAOHE_NO_CACHE``)."""
         return self.store.enabled
 
     # ── keys ──
     def salt(self) -> str:
+        """The part of every PDF key that does not depend on the document: code, library versions,
+        fonts and print theme; computed once."""
         if self._salt is None:
             from . import fonts as _fonts
 
@@ -148,11 +153,14 @@ class PdfCache:
         return pdf, [self._diag(d) for d in rec.get("diagnostics", [])]
 
     def remember(self, key: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
+        """Store a rendered PDF and its warnings under its render key ``key``."""
         blob = self.store.put_blob(pdf)
         self.store.put("pdf", key, {"blob": blob, "size": len(pdf),
                                     "diagnostics": [self._json(d) for d in diagnostics]})
 
     def remember_doc(self, doc_key: str, pdf_key: str, assets: dict[str, str]) -> None:
+        """Remember that document key ``doc_key`` rendered as ``pdf_key`` from files with
+        these ``assets`` digests (path → SHA-256), so a rebuild can skip preparing it."""
         self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
 
     # ── the hooks of render_all ──
@@ -226,9 +234,7 @@ def referenced_files(html: str, base_dir: Path) -> dict[str, str]:
         if parts.scheme != "file":
             continue
         path = Path(url2pathname(unquote(parts.path)))
-        try:
+        with contextlib.suppress(OSError, RuntimeError):
             path = path.resolve()
-        except (OSError, RuntimeError):
-            pass
         out[str(path)] = file_digest(path)
     return dict(sorted(out.items()))

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import os
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import env
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..formats import format_cn_date, format_cn_number, format_decimal
 from ..rounds.documents import review_points
 from ..rounds.export import rank_text
 from ..rounds.model import CountyResult, Round, RoundResults
+from ..textio import read_text
 
 # One line of the body grid (see print.css): 225 mm / 22 lines, rounded down.
 LINE_PT = 28.95
@@ -37,7 +38,6 @@ MM = 72 / 25.4
 TEXT_WIDTH_PT = 156 * MM
 KINDS = ("notification", "feedback", "report")
 WATERMARKS = {"draft": "草稿", "approved": "征求意见稿"}
-CN_NUM = "一二三四五六七八九十"
 # Numbered headings as written in Chinese documents: 一、 （一） 1． (1)
 _H1_RE = re.compile(r"^[一二三四五六七八九十百]+、")
 _H2_RE = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
@@ -60,31 +60,6 @@ class DocSpec:
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def num(d: Decimal | int | None) -> str:
-    """Exact decimal as people write it: 28, 26.5, 0.3."""
-    if d is None:
-        return "—"
-    d = Decimal(d)
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
-
-
-def cn_date(d: _dt.date | None) -> str:
-    """成文日期 style: Arabic numerals, full year, no leading zeros (2023年3月6日)."""
-    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二 (enough for headings)."""
-    if n <= 10:
-        return CN_NUM[n - 1]
-    if n < 20:
-        return "十" + (CN_NUM[n - 11] if n > 10 else "")
-    tens, ones = divmod(n, 10)
-    return CN_NUM[tens - 1] + "十" + (CN_NUM[ones - 1] if ones else "")
 
 
 def grade_text(grade: str | None) -> str:
@@ -150,7 +125,7 @@ def created_date(rnd: Round) -> _dt.datetime | None:
     d = d or rnd.published_date
     if d is not None:
         return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = env.text("SOURCE_DATE_EPOCH")
     if epoch.isdigit():
         return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
     return None
@@ -236,11 +211,12 @@ def _method_text(rnd: Round) -> str:
 
 def _scope_text(rnd: Round) -> str:
     r = rnd.rubric
-    areas = "、".join(f"{a.title}（{num(a.points)}分）" for a in r.areas)
-    s = f"本次考核依据《{r.title}》，从{areas}{cn_number(len(r.areas))}个方面进行，基本分{num(r.base_points)}分"
+    areas = "、".join(f"{a.title}（{format_decimal(a.points)}分）" for a in r.areas)
+    s = (f"本次考核依据《{r.title}》，从{areas}{format_cn_number(len(r.areas))}个方面进行，"
+         f"基本分{format_decimal(r.base_points)}分")
     extra = []
     if r.bonus.items:
-        cap = f"，加分合计不超过{num(r.bonus.cap)}分" if r.bonus.cap is not None else ""
+        cap = f"，加分合计不超过{format_decimal(r.bonus.cap)}分" if r.bonus.cap is not None else ""
         extra.append(f"加分项{len(r.bonus.items)}项{cap}")
     if r.deductions:
         extra.append(f"扣分项{len(r.deductions)}项")
@@ -273,10 +249,10 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
         if publish == "grades":
             return c.county.name
         if publish == "ranks" and c.rank is None:
-            return f"{c.county.name}（{num(c.total)}分，一票否决，不排名次）"
+            return f"{c.county.name}（{format_decimal(c.total)}分，一票否决，不排名次）"
         if publish == "ranks":
-            return f"{c.county.name}（{num(c.total)}分，第{c.rank}名）"
-        return f"{c.county.name}（{num(c.total)}分）"
+            return f"{c.county.name}（{format_decimal(c.total)}分，第{c.rank}名）"
+        return f"{c.county.name}（{format_decimal(c.total)}分）"
 
     grades = rnd.rubric.grades
     if grades:
@@ -287,7 +263,7 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
         for i, (band, cs) in enumerate(present):
             if publish != "ranks":
                 cs = sorted(cs, key=lambda c: order.get(c.county.id, 0))
-            lead = f"（{cn_number(i + 1)}）{grade_text(band.grade)}（{len(cs)}个）。"
+            lead = f"（{format_cn_number(i + 1)}）{grade_text(band.grade)}（{len(cs)}个）。"
             paras.append(block("p", _join([label(c) for c in cs]) + "。", lead=lead))
     else:
         cs = list(results.counties)
@@ -338,7 +314,7 @@ def results_table(results: RoundResults) -> dict:
     for i, c in enumerate(rows_src):
         row = [(rank_text(c.rank) if publish == "ranks" else str(i + 1)), c.county.name]
         if publish in ("scores", "ranks"):
-            row += [num(c.base), num(c.bonus), num(c.deductions), num(c.total)]
+            row += [format_decimal(c.base), format_decimal(c.bonus), format_decimal(c.deductions), format_decimal(c.total)]
         if has_grades:
             row.append(grade_text(c.grade))
         rows.append(row)
@@ -387,10 +363,10 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "body": body,
         "attachments": [annex_title],
         "signature": n.signature or n.organ,
-        "date": cn_date(n.date),
+        "date": format_cn_date(n.date),
         "annex": {"number": "", "title": title_lines(annex_title), **results_table(results)},
         "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
-                  "printed": cn_date(n.printed or n.date)},
+                  "printed": format_cn_date(n.printed or n.date)},
     }
     return DocSpec(
         "notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src
@@ -428,9 +404,10 @@ def _sections_of(tokens: list, titles: tuple[str, ...]) -> dict[str, list]:
 def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
     """Return the spec of one county's feedback letter (考核结果反馈).
 
-    :param county: the county's results; its ``feedback/<county>.md`` gives the findings.
-    :raises OSError, UnicodeDecodeError: when the feedback file cannot be read
-        (:func:`doc_spec` reports it).
+    :param county: the county's results; its ``feedback/<county>.md`` gives the findings,
+        read by :func:`builder.textio.read_text` (UTF-8 or GBK, with its warnings kept in
+        the spec's diagnostics).
+    :raises DiagnosticError: when the feedback file cannot be read.
     """
     from ..markdown import parse, render_html
 
@@ -444,7 +421,7 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     path = rnd.feedback.get(c.id)
     src = project.display(path) if path else _round_yaml(rnd, project)
     if path is not None:
-        text = _source_text(path, src, project)
+        text = _read_source(path, src, diags)
         secs = _sections_of(parse(text), ("问题不足", "改进建议"))
         for name in ("问题不足", "改进建议"):
             if name in secs:
@@ -458,8 +435,8 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     elif rnd.publish == "ranks":
         rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}位"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
-    summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{num(county.base)}分，加分{num(county.bonus)}分，"
-               f"扣分{num(county.deductions)}分，总分{num(county.total)}分{grade_part}{rank_text}。")
+    summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{format_decimal(county.base)}分，加分{format_decimal(county.bonus)}分，"
+               f"扣分{format_decimal(county.deductions)}分，总分{format_decimal(county.total)}分{grade_part}{rank_text}。")
     veto_text = ""
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
@@ -469,19 +446,19 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     review = {p.ref: p.id for p in review_points(county)} if rnd.status == "approved" else {}
     areas = []
     for a in county.areas:
-        items = [{"id": it.item.id, "title": it.item.title, "max": num(it.item.points), "score": num(it.score),
+        items = [{"id": it.item.id, "title": it.item.title, "max": format_decimal(it.item.points), "score": format_decimal(it.score),
                   "remark": it.remark, "review_id": review.get(it.item.id, "")} for it in a.items]
-        areas.append({"title": a.area.title, "max": num(a.max), "score": num(a.score), "rows": items})
+        areas.append({"title": a.area.title, "max": format_decimal(a.max), "score": format_decimal(a.score), "rows": items})
     adjust = []
     for ln in county.bonus_lines:
-        capped = f"（按上限计{num(ln.amount)}分）" if ln.amount != ln.raw else ""
-        adjust.append(f"加分：{ln.title}，{ln.count}项，加{num(ln.raw)}分{capped}。"
+        capped = f"（按上限计{format_decimal(ln.amount)}分）" if ln.amount != ln.raw else ""
+        adjust.append(f"加分：{ln.title}，{ln.count}项，加{format_decimal(ln.raw)}分{capped}。"
                       + (sentence(f"依据：{ln.evidence}") if ln.evidence else ""))
     for ln in county.deduction_lines:
-        capped = (f"，经复核扣{num(ln.amount)}分" if ln.reviewed else
-                  f"，按上限扣{num(ln.amount)}分" if ln.amount != ln.raw else "")
-        adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{num(ln.raw)}分{capped}。" if capped else
-                      f"扣分：{ln.title}，{ln.count}次，扣{num(ln.amount)}分。")
+        capped = (f"，经复核扣{format_decimal(ln.amount)}分" if ln.reviewed else
+                  f"，按上限扣{format_decimal(ln.amount)}分" if ln.amount != ln.raw else "")
+        adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{format_decimal(ln.raw)}分{capped}。" if capped else
+                      f"扣分：{ln.title}，{ln.count}次，扣{format_decimal(ln.amount)}分。")
         if ln.evidence:
             adjust[-1] += sentence(f"依据：{ln.evidence}")
         if ln.id in review:
@@ -501,12 +478,12 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "veto_text": veto_text,
         "areas": areas,
         "area_results": county.areas,
-        "max_total": num(rnd.rubric.base_points),
+        "max_total": format_decimal(rnd.rubric.base_points),
         "totals": {
-            "base": num(county.base),
-            "bonus": num(county.bonus),
-            "deductions": num(county.deductions),
-            "total": num(county.total),
+            "base": format_decimal(county.base),
+            "bonus": format_decimal(county.bonus),
+            "deductions": format_decimal(county.deductions),
+            "total": format_decimal(county.total),
             "grade": grade_text(county.grade),
         },
         "adjust": adjust,
@@ -521,10 +498,10 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "problems": sections.get("问题不足", ""),
         "suggestions": sections.get("改进建议", ""),
         "signature": organ,
-        "date": cn_date(date),
+        "date": format_cn_date(date),
         # 版记 (印发机关和印发日期) only when round.yaml has the notification's dates: a
         # draft round without them has nothing to print there.
-        "banji": {"cc": "", "printer": n.printer or organ, "printed": cn_date(n.printed or n.date)} if n else None,
+        "banji": {"cc": "", "printer": n.printer or organ, "printed": format_cn_date(n.printed or n.date)} if n else None,
     }
     return DocSpec(
         "feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags
@@ -552,19 +529,6 @@ def _is_annex_heading(text: str) -> bool:
     return re.match(r"^\s*附\s*件", text) is not None
 
 
-def _source_text(path: Path, src: str, project) -> str:
-    """A report or feedback decoded as ``kaohe check`` and ``validate`` decode it (builder/textio.py:
-    UTF-8 or GBK, the size limits), so that a file that checks also prints. The path rule was
-    applied when the round was loaded (builder/rounds/documents.py)."""
-    from ..textio import read_text
-
-    diags: list[Diagnostic] = []
-    text = read_text(path, src, diags)
-    if text is None:
-        raise DiagnosticError([d for d in diags if d.is_error])
-    return text
-
-
 def report_date(text: str) -> _dt.date | None:
     """The report's date from its front matter (``date: 2023-01-10``), else None."""
     from ..markdown import split_front_matter
@@ -580,14 +544,21 @@ def report_date(text: str) -> _dt.date | None:
 
 
 def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec:
-    """The self-report; the first ``#`` heading is the title, ``## 附件…`` starts the annex."""
+    """The self-report; the first ``#`` heading is the title, ``## 附件…`` starts the annex.
+
+    The report is read by :func:`builder.textio.read_text` (UTF-8 or GBK); its warnings
+    stay in the spec's diagnostics.
+
+    :raises DiagnosticError: when the report cannot be read.
+    """
     from ..markdown import parse, render_html
 
     rnd = results.round
     c = county.county
     path = rnd.reports[c.id]
     src = project.display(path)
-    text = _source_text(path, src, project)
+    diags: list[Diagnostic] = []
+    text = _read_source(path, src, diags)
     tokens = parse(text)
     title = f"{government(c)}{rnd.year}年度质量工作考核自评报告"
     parts: list[list] = [[]]
@@ -627,9 +598,22 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         "attachments": annex_titles,
         "annexes": annexes,
         "signature": author,
-        "date": cn_date(report_date(text)),
+        "date": format_cn_date(report_date(text)),
     }
-    return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src)
+    return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src,
+                   diags)
+
+
+def _read_source(path: Path, display: str, diags: list[Diagnostic]) -> str:
+    """A county's report or feedback decoded as ``kaohe check`` and ``validate`` decode it
+    (:func:`builder.textio.read_text`: UTF-8 or GBK, the size limits), so that a file that
+    checks also prints. Its warnings (GBK) go to ``diags``; an unreadable file raises
+    DiagnosticError. The path rule was applied when the round was loaded
+    (builder/rounds/documents.py)."""
+    text = read_text(path, display, diags)
+    if text is None:
+        raise DiagnosticError(list(diags))
+    return text
 
 
 def round_docs(results: RoundResults, county: str | None = None,
@@ -676,11 +660,7 @@ def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> D
     cr = results.county(county) if county is not None else None
     if cr is None:
         raise ValueError(f"a {kind} document needs a county of round {results.round.id}, not {county!r}")
-    try:
-        return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError([Diagnostic(_round_yaml(results.round, project), 0, 0, ERROR, "pdf-source",
-                                          f"读取{cr.county.name}的报告或反馈失败：{exc}")]) from None
+    return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
 
 
 def round_specs(results: RoundResults, project, county: str | None = None,

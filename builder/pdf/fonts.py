@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from .. import env
 from ..diagnostics import ERROR, INFO, Diagnostic, DiagnosticError
 
 # Roles in CSS fallback order is decided by the stylesheet; this is the display order.
@@ -84,7 +85,7 @@ class ResolvedFont:
 def config_paths(project_root: Path, override: Path | str | None = None) -> list[Path]:
     """The default mapping and, if given (argument, else ``$KAOHE_PRINT_FONTS``), the override."""
     paths = [project_root / DEFAULT_CONFIG]
-    extra = override if override is not None else os.environ.get(ENV_VAR) or None
+    extra = override if override is not None else env.text(ENV_VAR) or None
     if extra:
         p = Path(extra)
         paths.append(p if p.is_absolute() else (Path.cwd() / p))

@@ -33,13 +33,21 @@ import resource
 import sys
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .. import env
 from ..diagnostics import Diagnostic, DiagnosticError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from .render import Renderer
 
 TASKS_PER_CHILD = 12
 
-_worker = None  # the Renderer of a worker process
+_worker: Renderer | None = None  # the Renderer of a worker process
 
 
 def _watch_parent(parent: int) -> None:
@@ -95,7 +103,10 @@ def _run(job, renderer=None):
     """One document: (rel_path, pdf bytes or None, diagnostics, (pid, peak RSS KiB, CPU s))."""
     cpu = time.process_time()
     try:
-        out = (renderer or _worker).write(job)
+        r = renderer or _worker
+        if r is None:
+            raise RuntimeError("no renderer: _init_worker has not run in this process")
+        out = r.write(job)
         pdf, diags = out.pdf, out.diagnostics
     except DiagnosticError as exc:
         pdf, diags = None, exc.diagnostics
@@ -117,6 +128,8 @@ def _peak_kib() -> int:
 
 
 def default_jobs(n_docs: int) -> int:
+    """How many processes render ``n_docs`` documents: the usable CPUs, at most one per document,
+    at least one."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cpus, n_docs))
 
@@ -125,9 +138,7 @@ def show_progress(progress: bool | None) -> bool:
     """Auto: a progress bar only on an interactive terminal and never under CI."""
     if progress is not None:
         return progress
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        return False
-    return sys.stderr.isatty()
+    return env.progress_allowed(sys.stderr)
 
 
 class Stats:
@@ -149,7 +160,7 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
     renderer = Renderer(project, fonts)
     errors: list[Diagnostic] = []
     with contextlib.ExitStack() as stack:
-        pool = None
+        pool: ProcessPoolExecutor | None = None
         if cache is None and (jobs is None or jobs > 1) and default_jobs(len(specs)) > 1:
             # Start the workers first: they start up while this process renders the templates.
             pool = stack.enter_context(_pool(project, renderer, (jobs or default_jobs(len(specs))) - 1))
@@ -199,6 +210,7 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
 
                 # jobs - 1 workers, and this process renders too: it starts at once.
                 workers = jobs - 1
+                assert pool is not None  # started above whenever jobs > 1
                 inflight: dict = {}
 
                 def feed():  # each worker: one document running and one waiting
@@ -242,7 +254,6 @@ def _pool(project, renderer, workers: int):
     start). Leaving the block by an exception (KeyboardInterrupt included) kills the
     workers and drops the queued documents instead of waiting for them."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(str(project.root), renderer.fonts, os.getpid()),
@@ -272,22 +283,23 @@ class _Progress:
     def __init__(self, enabled: bool, total: int):
         self.enabled = enabled and total > 1
         self.total = total
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self):
         if self.enabled:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(TextColumn("生成 PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                      TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task("", total=self.total)
+            progress = Progress(TextColumn("生成 PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            progress.start()
+            self._task = progress.add_task("", total=self.total)
+            self._progress = progress
         return self
 
     def advance(self, what: str) -> None:
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.update(self._task, advance=1, description=what)
 
     def __exit__(self, *exc):

@@ -236,7 +236,7 @@ class Renderer:
         return self.write(self.prepare(spec))
 
 
-def _base_url(job: "Job") -> str:
+def _base_url(job: Job) -> str:
     """``file:///kaohe-round/<base dir relative to the round>/`` (see ROUND_ALIAS), or the
     real folder's URL for a base outside the round."""
     base, rnd = Path(job.base_dir), Path(job.round_dir)

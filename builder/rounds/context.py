@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
-from ..rubric import fmt
+from ..formats import format_decimal
 from ..rubric.model import Node, Rubric
 from .diag import ERROR, Grouped, at
 from .meta import RoundMeta
@@ -37,6 +37,8 @@ def item_key(value) -> str:
 
 
 class RoundContext:
+    """What loading one round's score files needs: the round's counties and the rubric's
+    items by id and name, and the diagnostics collected so far (repeats grouped)."""
     def __init__(self, meta: RoundMeta, rubric: Rubric, diags: list[Diagnostic]):
         self.meta = meta
         self.root = meta.root  # the project folder (builder.paths): loaders read nothing outside it
@@ -78,6 +80,8 @@ class RoundContext:
 
     # -- items ------------------------------------------------------------------------
     def leaf(self, value, origin: Origin) -> Node | None:
+        """The scorable item (leaf) written as ``value``, or None with an error at ``origin``
+        (an area or indicator, or an unknown id with a did-you-mean hint)."""
         key = item_key(value)
         node = self.leaves.get(key)
         if node is not None:
@@ -100,18 +104,22 @@ class RoundContext:
         return [n for n in self.leaves.values() if n.rating is None]
 
     def rated_leaves(self) -> list[Node]:
+        """The items scored by an on-site rating level instead of a department's sheet."""
         return [n for n in self.leaves.values() if n.rating is not None]
 
     def check_range(self, value: Decimal, node: Node, origin: Origin, county: County, what: str = "得分") -> bool:
+        """Whether ``value`` lies in 0…the item's points; if not, an error at ``origin`` says so."""
+        label = f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)}"
+        allowed = f"{what}应在 0 到 {format_decimal(node.points)} 分之间。"
         if value < 0:
-            self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {fmt(value)} 是负数；{what}应在 0 到 {fmt(node.points)} 分之间。"))
+            self.diags.append(at(origin, ERROR, "score-range", f"{label} 是负数；{allowed}"))
             return False
         if value > node.points:
             self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{county.name} 考核项 {node.id}（{node.title}）的{what} {fmt(value)} 分超过该项分值 {fmt(node.points)} 分；{what}应在 0 到 {fmt(node.points)} 分之间。"))
+                                 f"{label} 分超过该项分值 {format_decimal(node.points)} 分；{allowed}"))
             return False
         return True
 
     def finish(self) -> None:
+        """Add the grouped diagnostics (one per kind, with its count) to the round's list."""
         self.grouped.flush(self.diags)

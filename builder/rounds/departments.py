@@ -16,14 +16,13 @@ Rules checked here (every problem is reported, reading goes on):
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..rubric import fmt
+from ..formats import format_decimal
 from ..yamlio import LMap, load_yaml, pos_of
-from .context import RoundContext, dept_key, item_key
+from .context import RoundContext, dept_key
 from .diag import ERROR, INFO, WARNING, at
 from .model import Origin, ScoreEntry
 from .numbers import parse_score
@@ -48,6 +47,8 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
 
 class Sheet:
+    """One department's score sheet: its file, the department, its rows and where the
+    department is declared."""
     def __init__(self, path: str, department: str, records: list[Record], origin: Origin):
         self.path = path
         self.department = department  # canonical rubric name when known
@@ -57,6 +58,9 @@ class Sheet:
 
 def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic],
                     root: Path | None = None) -> tuple[str, Origin, list[Record], dict] | None:
+    """(department, its origin, the score rows, the other header fields) of a YAML score
+    sheet, or None with the reasons added to ``diags``. ``root``: the project folder, passed on
+    to :func:`~builder.yamlio.load_yaml` (the path rule)."""
     doc = load_yaml(path, display, root=root)
     diags.extend(doc.diagnostics)
     if doc.data is None:
@@ -154,7 +158,7 @@ def _read_sheet(ctx: RoundContext, p: Path, shown: str) -> Sheet | None:
             return None
         department, dorigin, records = dval.value, dval.origin, table.records
         rv = table.meta.get("round")
-        round_id, round_origin = (rv.value, rv.origin) if rv else (None, None)
+        round_id, round_origin = (rv.value, rv.origin) if rv else (None, dorigin)
     if round_id and round_id != ctx.meta.id:
         diags.append(at(round_origin, ERROR, "sheet-round",
                         f"这张评价表属于考核轮次“{round_id}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。"))
@@ -184,16 +188,17 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if county is None or node is None:
             continue
         if node.rating is not None:
-            ctx.grouped.add(("rating", sheet.path, node.id), lambda: at(
+            ctx.grouped.add(("rating", sheet.path, node.id), lambda rec=rec, node=node: at(
                 rec.origin_of("item"), ERROR, "score-rating-item",
                 f"考核项 {node.id}（{node.title}）按实地核查评价等级（{node.rating}）计分，不在评价表中打分。",
                 "请删除这一行，在 onsite/<县区>.yaml 中填写评价等级。"))
             continue
         if known_dept and node.departments and dkey not in {dept_key(d) for d in node.departments}:
             owners = "、".join(node.departments)
-            ctx.grouped.add(("dept", sheet.path, node.id), lambda: at(
+            ctx.grouped.add(("dept", sheet.path, node.id), lambda rec=rec, node=node, owners=owners: at(
                 rec.origin_of("item"), ERROR, "score-department",
-                f"考核项 {node.id}（{node.title}）由{owners}评价，不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
+                f"考核项 {node.id}（{node.title}）由{owners}评价，"
+                f"不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
                 f"请删除这一行，或把它交给{owners}的评价表。"))
             continue
         pair = (county.id, node.id)
@@ -204,7 +209,8 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if pair in seen:
             first = seen[pair]
             diags.append(at(rec.origin_of("item"), ERROR, "score-duplicate",
-                            f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。每个县区的每个考核项只能打一次分。",
+                            f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。"
+                            "每个县区的每个考核项只能打一次分。",
                             "请删除其中一处。"))
             continue
         seen[pair] = rec.origin_of("item")
@@ -214,15 +220,18 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if parsed.note:
             diags.append(at(sorigin, INFO, "score-normalised", f"{county.name} 考核项 {node.id}：{parsed.note}"))
         value = parsed.value
+        assert value is not None  # parse_score gives a value whenever it is neither empty nor an error
         if not ctx.check_range(value, node, sorigin, county):
             continue
         pv = rec.values.get("points")
         if pv is not None:
             pp = parse_score(pv.value)
             if pp.value is not None and pp.value != node.points:
-                ctx.grouped.add(("points", sheet.path, node.id), lambda: at(
+                ctx.grouped.add(("points", sheet.path, node.id), lambda pv=pv, pp=pp, node=node: at(
                     pv.origin, WARNING, "sheet-points",
-                    f"表中考核项 {node.id} 的分值写的是 {fmt(pp.value)}，考核细则中是 {fmt(node.points)}；按考核细则计算。表格可能是旧版本，请用 kaohe forms 重新生成。"))
+                    f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，"
+                    f"考核细则中是 {format_decimal(node.points)}；按考核细则计算。"
+                    "表格可能是旧版本，请用 kaohe forms 重新生成。"))
         remark = rec.get("remark")
         scores[pair] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
                                   sheet.department, sorigin)
@@ -236,7 +245,7 @@ def _county_of(ctx: RoundContext, rec: Record):
         return None
     by_id = ctx.county(cid.value, cid.origin) if cid is not None else None
     by_name = ctx.county(cname.value, cname.origin) if cname is not None else None
-    if by_id is not None and by_name is not None and by_id.id != by_name.id:
+    if cid is not None and cname is not None and by_id is not None and by_name is not None and by_id.id != by_name.id:
         ctx.grouped.add(("mismatch", cid.origin.path, by_id.id, by_name.id), lambda: at(
             cid.origin, ERROR, "score-county-mismatch",
             f"县区编号“{by_id.id}”（{by_id.name}）与县区名称“{cname.value}”不一致。请核对是哪个县区。"))

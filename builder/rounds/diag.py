@@ -24,6 +24,8 @@ def cell_ref(row: int, column: int) -> str:
 
 
 def at(origin: Origin, severity: str, rule: str, message: str, hint: str | None = None) -> Diagnostic:
+    """A diagnostic at ``origin``; for a spreadsheet the sheet and cell (or row) are named in
+    the message, since editors show those rather than a line number."""
     if origin.sheet and origin.line and origin.column:
         message = f"{message}（工作表“{origin.sheet}”单元格 {cell_ref(origin.line, origin.column)}）"
     elif origin.sheet and origin.line:
@@ -47,6 +49,7 @@ class Grouped:
         self._count[key] += 1
 
     def flush(self, diags: list) -> None:
+        """Append the first diagnostic of every key to ``diags``, saying how many times it occurred."""
         for key, d in self._first.items():
             n = self._count[key]
             if n > 1:

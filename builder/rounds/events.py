@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
-from ..rubric import fmt
+from ..formats import format_decimal
 from ..yamlio import load_yaml, pos_of
 from .context import RoundContext, item_key
 from .diag import ERROR, WARNING, at
@@ -93,7 +93,7 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
             awards.append(BonusAward(county.id, node.id, count, evidence, origin, description))
         if node is not None and count and count > 1 and not node.per_award:
             ctx.diags.append(Diagnostic(shown, *ef.pos("count"), WARNING, "event-bonus-once",
-                                        f"加分项“{node.id}”（{node.title}）按原文只加一次（{fmt(node.amount)} 分），"
+                                        f"加分项“{node.id}”（{node.title}）按原文只加一次（{format_decimal(node.amount)} 分），"
                                         f"写了 {count} 项也只计一次。",
                                         "细则中写了 per_award: true（原文“每项加×分”）的加分项才按项数累加。"))
     deductions = []
@@ -136,15 +136,15 @@ def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None |
                 col,
                 ERROR,
                 "event-amount-fixed",
-                f"扣分项“{node.id}”（{node.title}）每次扣 {fmt(node.amount)} 分，是固定的，不能写 amount。",
+                f"扣分项“{node.id}”（{node.title}）每次扣 {format_decimal(node.amount)} 分，是固定的，不能写 amount。",
                 "只有细则中写了 discretionary: true（原文“酌情扣分”）的扣分项才能写每次扣分。请删除 amount。",
             )
         )
         return False
     if value <= 0 or value > node.amount:
         ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-range",
-                                    f"扣分项“{node.id}”（{node.title}）酌情扣分，每次最多扣 {fmt(node.amount)} 分；"
-                                    f"这里写的 {fmt(value)} 分不在 0 到 {fmt(node.amount)} 之间（不含 0）。"))
+                                    f"扣分项“{node.id}”（{node.title}）酌情扣分，每次最多扣 {format_decimal(node.amount)} 分；"
+                                    f"这里写的 {format_decimal(value)} 分不在 0 到 {format_decimal(node.amount)} 之间（不含 0）。"))
         return False
     return value
 

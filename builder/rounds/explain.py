@@ -3,7 +3,7 @@ with the file and line (or spreadsheet row) it came from."""
 
 from __future__ import annotations
 
-from ..rubric import fmt
+from ..formats import format_decimal as fmt  # short: it stands in many long messages
 from .model import CountyResult, Origin, RoundResults
 
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
-from ..rubric import fmt as _fmt
+from ..formats import format_decimal as _fmt
 from .model import AreaResult, CountyResult, ItemResult, Line, ReviewChange, Round, RoundResults
 from .ranking import rank_order
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .load import fmt
+from ..formats import format_decimal
 from .model import Node, Rubric
 
 
@@ -12,7 +12,7 @@ def _node_json(n: Node) -> dict:
     d: dict[str, Any] = {
         "id": n.id,
         "title": n.title,
-        "points": fmt(n.points),
+        "points": format_decimal(n.points),
         "children": [_node_json(c) for c in n.children],
     }
     if n.is_leaf:
@@ -35,17 +35,17 @@ def rubric_to_json(r: Rubric) -> dict:
     return {
         "id": r.id,
         "title": r.title,
-        "base_points": fmt(r.base_points),
-        "bonus_cap": fmt(r.bonus.cap) if r.bonus.cap is not None else None,
+        "base_points": format_decimal(r.base_points),
+        "bonus_cap": format_decimal(r.bonus.cap) if r.bonus.cap is not None else None,
         "areas": [_node_json(a) for a in r.areas],
         "leaf_count": sum(1 for _ in r.leaves()),
         "bonus": {
-            "cap": fmt(r.bonus.cap) if r.bonus.cap is not None else None,
+            "cap": format_decimal(r.bonus.cap) if r.bonus.cap is not None else None,
             "groups": [
                 {
                     "id": g.id,
                     "title": g.title,
-                    "cap": fmt(g.cap) if g.cap is not None else None,
+                    "cap": format_decimal(g.cap) if g.cap is not None else None,
                     "items": [i.id for i in g.items],
                 }
                 for g in r.bonus.groups
@@ -54,7 +54,7 @@ def rubric_to_json(r: Rubric) -> dict:
                 {
                     "id": i.id,
                     "title": i.title,
-                    "amount": fmt(i.amount),
+                    "amount": format_decimal(i.amount),
                     "group": i.group,
                     "departments": list(i.departments),
                     "per_award": i.per_award,
@@ -66,8 +66,8 @@ def rubric_to_json(r: Rubric) -> dict:
             {
                 "id": d.id,
                 "title": d.title,
-                "amount": fmt(d.amount),
-                "cap": fmt(d.cap) if d.cap is not None else None,
+                "amount": format_decimal(d.amount),
+                "cap": format_decimal(d.cap) if d.cap is not None else None,
                 "uncapped": d.cap is None,
                 "departments": list(d.departments),
                 "discretionary": d.discretionary,
@@ -75,9 +75,9 @@ def rubric_to_json(r: Rubric) -> dict:
             for d in r.deductions
         ],
         "veto": [{"id": v.id, "title": v.title, "grade": v.grade} for v in r.vetoes],
-        "grades": [{"grade": b.grade, "min": fmt(b.min)} for b in r.grades],
+        "grades": [{"grade": b.grade, "min": format_decimal(b.min)} for b in r.grades],
         "rating_scales": {
-            s.id: {"levels": [{"label": lv.label, "value": fmt(lv.value)} for lv in s.levels], "max": fmt(s.max)}
+            s.id: {"levels": [{"label": lv.label, "value": format_decimal(lv.value)} for lv in s.levels], "max": format_decimal(s.max)}
             for s in r.rating_scales.values()
         },
     }
@@ -87,7 +87,7 @@ def rubric_to_text(r: Rubric) -> str:
     """Return the rubric as the indented tree ``kaohe rubric show`` prints: items, points, departments."""
     lines = [
         f"{r.title}（{r.id}）",
-        f"基本分 {fmt(r.base_points)} 分" + (f"，加分上限 {fmt(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
+        f"基本分 {format_decimal(r.base_points)} 分" + (f"，加分上限 {format_decimal(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
     ]
     for a in r.areas:
         for depth, n in a.walk():
@@ -97,22 +97,22 @@ def rubric_to_text(r: Rubric) -> str:
                 if n.is_leaf and n.departments
                 else ""
             )
-            lines.append(f"{pad}{n.id} {n.title}  {fmt(n.points)}分{dept}")
+            lines.append(f"{pad}{n.id} {n.title}  {format_decimal(n.points)}分{dept}")
     if r.bonus.items:
-        lines.append("加分项" + (f"（合计不超过 {fmt(r.bonus.cap)} 分）" if r.bonus.cap is not None else ""))
+        lines.append("加分项" + (f"（合计不超过 {format_decimal(r.bonus.cap)} 分）" if r.bonus.cap is not None else ""))
         for i in r.bonus.items:
-            each = f"每项加 {fmt(i.amount)} 分" if i.per_award else f"加 {fmt(i.amount)} 分（只计一次）"
+            each = f"每项加 {format_decimal(i.amount)} 分" if i.per_award else f"加 {format_decimal(i.amount)} 分（只计一次）"
             lines.append(f"  {i.id} {i.title}  {each}")
     if r.deductions:
         lines.append("扣分项")
         for d in r.deductions:
-            cap = f"最高扣 {fmt(d.cap)} 分" if d.cap is not None else "不设上限"
-            each = f"每次酌情扣分，最多 {fmt(d.amount)} 分" if d.discretionary else f"每次扣 {fmt(d.amount)} 分"
+            cap = f"最高扣 {format_decimal(d.cap)} 分" if d.cap is not None else "不设上限"
+            each = f"每次酌情扣分，最多 {format_decimal(d.amount)} 分" if d.discretionary else f"每次扣 {format_decimal(d.amount)} 分"
             lines.append(f"  {d.id} {d.title}  {each}，{cap}")
     for v in r.vetoes:
         lines.append(f"否决项 {v.id}：{v.title} → {v.grade}级")
     if r.grades:
-        lines.append("等次：" + "；".join(f"{b.grade}级 ≥ {fmt(b.min)}" for b in r.grades))
+        lines.append("等次：" + "；".join(f"{b.grade}级 ≥ {format_decimal(b.min)}" for b in r.grades))
     else:
         lines.append("等次：本细则不设等次")
     return "\n".join(lines)

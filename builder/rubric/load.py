@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import ERROR, Diagnostic
 from ..fields import Fields, did_you_mean
+from ..formats import format_decimal as fmt  # short: it stands in many long messages
 from ..yamlio import LMap, load_yaml, pos_of
 from .model import (
     Band,
@@ -30,13 +31,6 @@ from .model import (
 )
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def fmt(d: Decimal) -> str:
-    """Exact decimal as people write it: 28, 0.5, 2.5 (no exponent, no trailing zeros)."""
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
 
 
 class _Ctx:

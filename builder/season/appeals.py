@@ -34,12 +34,12 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
+from ..formats import format_decimal as fmt  # short: it stands in many long messages
 from ..rounds.diag import ERROR, WARNING, at
 from ..rounds.documents import ReviewPoint, review_id, review_points, split_review_id
 from ..rounds.model import Decision, Origin
 from ..rounds.numbers import parse_score
 from ..rounds.sheets import Columns, read_table
-from ..rubric import fmt
 from ..yamlio import load_yaml, pos_of
 
 DECISIONS_FILE = "decisions.yaml"

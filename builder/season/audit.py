@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import env
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from .files import sha256_file, write_atomic
 
@@ -218,7 +219,7 @@ def append(round_dir: Path, body: dict) -> Record:
 
 def now() -> str:
     """The record time: ``KAOHE_AUDIT_TIME`` when set (reproducible tests), else now in UTC."""
-    fixed = os.environ.get("KAOHE_AUDIT_TIME")
+    fixed = env.text("KAOHE_AUDIT_TIME")
     if fixed:
         return fixed
     return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
@@ -238,7 +239,7 @@ def set_status_text(text: str, new: str) -> str | None:
 
 def decisions_json(decisions) -> list[dict]:
     """Return review decisions as the audit record stores them (scores as strings)."""
-    from ..rubric import fmt
+    from ..formats import format_decimal
 
     return [{"id": d.id, "decision": "upheld" if d.upheld else "rejected",
-             "score": None if d.score is None else fmt(d.score), "reason": d.reason} for d in decisions]
+             "score": None if d.score is None else format_decimal(d.score), "reason": d.reason} for d in decisions]

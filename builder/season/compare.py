@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..rubric import fmt
+from ..formats import format_decimal
 
 
 def snapshot(results) -> dict:
@@ -22,14 +22,14 @@ def snapshot(results) -> dict:
         counties.append({
             "id": c.county.id,
             "name": c.county.name,
-            "items": {it.item.id: fmt(it.score) for a in c.areas for it in a.items},
-            "areas": {a.area.id: fmt(a.score) for a in c.areas},
-            "bonus_lines": {ln.id: fmt(ln.amount) for ln in c.bonus_lines},
-            "deduction_lines": {ln.id: fmt(ln.amount) for ln in c.deduction_lines},
-            "base": fmt(c.base),
-            "bonus": fmt(c.bonus),
-            "deductions": fmt(c.deductions),
-            "total": fmt(c.total),
+            "items": {it.item.id: format_decimal(it.score) for a in c.areas for it in a.items},
+            "areas": {a.area.id: format_decimal(a.score) for a in c.areas},
+            "bonus_lines": {ln.id: format_decimal(ln.amount) for ln in c.bonus_lines},
+            "deduction_lines": {ln.id: format_decimal(ln.amount) for ln in c.deduction_lines},
+            "base": format_decimal(c.base),
+            "bonus": format_decimal(c.bonus),
+            "deductions": format_decimal(c.deductions),
+            "total": format_decimal(c.total),
             "grade": c.grade,
             "rank": c.rank,
             "veto": c.veto.item if c.veto is not None else None,
@@ -140,7 +140,7 @@ def render(changes: list[CountyChange], titles: dict) -> str:
             delta = ""
             if u is not None and v is not None:
                 d = Decimal(v) - Decimal(u)
-                delta = f"（{'+' if d > 0 else ''}{fmt(d)}）"
+                delta = f"（{'+' if d > 0 else ''}{format_decimal(d)}）"
             out.append(f"  {KIND_ZH[kind]} {key} {titles.get(key, '')}：{_show(u)} → {_show(v)}{delta}")
         x, y = ch.before, ch.after
         out.append(f"  总分：{_show(x.get('total'))} → {_show(y.get('total'))}"

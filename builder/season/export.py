@@ -14,7 +14,7 @@ The round's publish level is ignored: this file is for the office, not the publi
 
 from __future__ import annotations
 
-from ..rubric import fmt
+from ..formats import format_decimal
 from .xlsx import a4_landscape, append_rows, header, put, save
 
 
@@ -41,7 +41,7 @@ def build(results) -> bytes:
 
     wa = wb.create_sheet("领域得分")
     put(wa, 1, 1, f"{rnd.title} 各考核领域得分{flags}", bold=True)
-    header(wa, 3, ["排名", "县区", *[f"{a.id} {a.title}（{fmt(a.points)}分）" for a in rubric.areas], "基本分"],
+    header(wa, 3, ["排名", "县区", *[f"{a.id} {a.title}（{format_decimal(a.points)}分）" for a in rubric.areas], "基本分"],
            [7, 20, *[16] * len(rubric.areas), 9])
     for r, c in enumerate(results.counties, start=4):
         put(wa, r, 1, c.rank if c.rank is not None else "不排名")

@@ -143,6 +143,7 @@ class AtomicSite:
         _remove(self.old)
 
     def abort(self) -> None:
+        """Throw the staging folder away; the published site is left as it was."""
         _remove(self.temp)
 
     def _replace_contents(self) -> None:

@@ -45,10 +45,10 @@ import re
 import shutil
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -56,10 +56,10 @@ import jinja2
 from .. import env as _env
 from ..buildcache import BuildCache
 from ..diagnostics import ERROR, WARNING, Diagnostic, DiagnosticError
+from ..formats import format_cn_date, format_decimal
 from ..project import Project
-from ..rubric.load import fmt
 from . import pages as P
-from .atomic import AtomicSite, StagingError
+from .atomic import AtomicSite
 from .collect import SiteData, collect
 
 # ───────────────────────────── settings ─────────────────────────────
@@ -91,6 +91,7 @@ class BuildOptions:
 
 
 class ConfigError(DiagnosticError):
+    """A configuration problem (``mkdocs.yml``, folders) that stops the build before it starts."""
     pass
 
 
@@ -156,7 +157,7 @@ class Build:
     search: list[P.SearchDoc] = field(default_factory=list)  # the search index's documents
     sitemap: list[tuple[str, _dt.date | None]] = field(default_factory=list)  # (url, date) of every page
     stats: dict = field(default_factory=dict)  # what each output did (last-build.json)
-    progress: "Progress | None" = None
+    progress: Progress | None = None
     _env: jinja2.Environment | None = None
 
     def env(self) -> jinja2.Environment:
@@ -393,7 +394,7 @@ def _relative(url: str, other: str) -> str:
         other = dirname
     a, b = _norm_parts(other), _norm_parts(url)
     common = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):  # the shorter path ends the common prefix
         if x != y:
             break
         common += 1
@@ -484,11 +485,6 @@ def print_addresses(html: str, page_url: str, site_url: str) -> str:
     return "".join(out)
 
 
-def cn_date(d) -> str:
-    """2023-06-30 → 2023年6月30日."""
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def theme_env(project: Project) -> jinja2.Environment:
     """The Jinja environment of the site theme: ``themes/kaohe`` first, then ``themes``
     (the shared macros). Filters: ``url`` (relative to the page being rendered), ``num``,
@@ -502,7 +498,7 @@ def theme_env(project: Project) -> jinja2.Environment:
         page = ctx.get("kh")
         return file_friendly(relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else ""))
 
-    env.filters.update(url=url, num=fmt, cndate=cn_date, pct=P.pct)
+    env.filters.update(url=url, num=format_decimal, cndate=format_cn_date, pct=P.pct)
     return env
 
 
@@ -521,7 +517,7 @@ def write_pages(build: Build, out: Path) -> list[str]:
     cache = None
     if build.cache.enabled:
         cache = PageCache(build.cache, build.project, _settings(build), kh_site)
-    written = []
+    written: list[str] = []
     with (build.progress or Progress(False)).step("生成网页", len(build.plan.pages)) as tick:
         _render_pages(build, out, env, kh_site, cache, written, tick)
     build.stats["pages"] = cache.as_dict() if cache is not None else None

@@ -37,6 +37,7 @@ CODE_NOT_USED = ("pdf", "checker", "cli")  # subpackages a page does not depend 
 
 
 class Unhashable(TypeError):
+    """A value in page data that is not plain data, so the page cannot be keyed (it is rendered)."""
     pass
 
 
@@ -46,7 +47,7 @@ class Plain:
     def __init__(self):
         self._memo: dict[int, str] = {}
         self._keep: list = []  # memoised objects stay alive, so that their ids are not reused
-        self._fields: dict[type, tuple[str, str, tuple[str, ...]] | None] = {}
+        self._fields: dict[type, tuple[str, tuple[str, ...]] | None] = {}
 
     def __call__(self, obj) -> str:
         t = type(obj)
@@ -79,8 +80,9 @@ class Plain:
     def _digest(self, obj, t) -> str:
         if t is str or isinstance(obj, str):
             return "S#" + hashlib.sha256(obj.encode("utf-8")).hexdigest()
-        shape = self._fields.get(t, False)
-        if shape is False:
+        if t in self._fields:
+            shape = self._fields[t]
+        else:
             shape = self._fields[t] = ((f"{t.__module__}.{t.__qualname__}",
                                         tuple(f.name for f in dataclasses.fields(obj)))
                                        if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None)
@@ -101,7 +103,7 @@ class Plain:
 
 @functools.lru_cache(maxsize=1)
 def _versions() -> tuple:
-    out = {}
+    out: dict[str, str | None] = {}
     for name in ("jinja2", "markupsafe", "markdown-it-py"):
         try:
             out[name] = metadata.version(name)
@@ -134,6 +136,7 @@ class PageCache:
             return None
 
     def get(self, key: str) -> str | None:
+        """The HTML stored for page key ``key``, or None."""
         rec = self.store.get("page", key)
         if rec is None:
             return None
@@ -141,10 +144,12 @@ class PageCache:
         return None if data is None else data.decode("utf-8")
 
     def put(self, key: str, html: str) -> None:
+        """Store the rendered ``html`` of a page under ``key``."""
         blob = self.store.put_blob(html.encode("utf-8"))
         self.store.put("page", key, {"blob": blob})
 
     def as_dict(self) -> dict:
+        """Which pages were rendered and which reused in this build, sorted."""
         return {"rendered": sorted(self.rendered), "reused": sorted(self.reused)}
 
 
@@ -156,6 +161,7 @@ class MarkdownMemo:
         self.store: BuildCache | None = None
 
     def render(self, text: str, **options) -> usermd.Rendered:
+        """Like :func:`usermd.render` with the same ``options``; the same text gives the stored result."""
         key = Hasher("usermd", code_digest(CODE_NOT_USED), _versions(), text, options).hexdigest()
         found = self.memory.get(key)
         if found is not None:

@@ -50,6 +50,7 @@ if not _preview_log.handlers:
 
 
 class KaoheConfig(Config):
+    """The options of the ``kaohe`` plugin in ``mkdocs.yml`` (see DESIGN §4)."""
     drafts = c.Type(bool, default=False)
     pdfs = c.Type(bool, default=True)
     publisher = c.Type(str, default="")
@@ -58,12 +59,17 @@ class KaoheConfig(Config):
 
 
 class KaohePlugin(BasePlugin[KaoheConfig]):
+    """The MkDocs adapter: runs :func:`builder.site.build.generate` into a staging folder and
+    hands MkDocs the files; the site is swapped in whole or not at all."""
     staging = atomic = None
 
     def on_startup(self, *, command, dirty) -> None:
+        """Remember whether this is ``mkdocs serve`` or a dirty build (neither is made atomic)."""
         self.serve, self.dirty = command == "serve", dirty
 
     def on_config(self, config):
+        """Set up the project and, for a full build, an atomic site: MkDocs writes into a
+        staging folder that replaces ``site/`` only when the build succeeds."""
         self.on_build_error(error=None)
         self.project = Project(Path(self.config.project_dir or os.path.dirname(config.config_file_path or ".") or "."))
         config.theme.static_templates.clear()  # sitemap.xml comes from the pipeline
@@ -75,6 +81,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         return config
 
     def on_pre_build(self, *, config):
+        """Generate the whole site into the staging folder; problems stop the build with a
+        Chinese message (under ``--strict`` warnings too), ``site/`` left as it was."""
         site = AtomicSite(self.atomic[0] if self.atomic else config.site_dir)
         site.sweep()
         self.staging = self._guard(site.staging)
@@ -128,12 +136,15 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.info("未发布的轮次没有生成页面：" + "、".join(build.site.hidden) + "（预览草稿：KAOHE_DRAFTS=1）")
 
     def on_files(self, files, *, config):
+        """The generated files, for MkDocs to copy into its site folder."""
         return Files([_Output(rel, str(self.staging), config.site_dir, use_directory_urls=False)
                       for rel in self.result.files])
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config):
-        _remove(self.staging)
+        """Remove the staging folder and swap the finished site into place."""
+        if self.staging is not None:
+            _remove(self.staging)
         self.staging = None
         if self.atomic is not None:
             final, site = self.atomic
@@ -142,6 +153,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.info(f"网站已写入 {final}")
 
     def on_build_error(self, *, error):
+        """Remove the staging folder and the unfinished site; ``site/`` stays as it was."""
         if self.staging is not None:
             _remove(self.staging)
         if self.atomic is not None:

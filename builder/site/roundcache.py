@@ -53,7 +53,7 @@ def load_computed(project, round_id: str, store: BuildCache | None):
     if rnd is None or any(d.is_error for d in diags):
         return rnd, diags, None
     results = compute(rnd)
-    if key is not None:
+    if key is not None and store is not None:
         kept = [d for d in diags if not _about_documents(d, folder)]
         try:
             data = json.dumps({"results": to_plain(results), "diagnostics": [d.to_json() for d in kept]},
@@ -68,7 +68,9 @@ def load_computed(project, round_id: str, store: BuildCache | None):
 
 def _cached(project, folder: Path, store: BuildCache, key: str):
     rec = store.get("round", key)
-    data = store.get_blob(str(rec.get("blob", ""))) if rec else None
+    if rec is None:
+        return None
+    data = store.get_blob(str(rec.get("blob", "")))
     if data is None:
         return None
     enabled = gc.isenabled()

@@ -29,6 +29,7 @@ _SAFE_SCHEMES = ("http", "https")
 
 @dataclass(frozen=True)
 class Section:
+    """A part of a user's Markdown under one heading, as plain text (for the search index)."""
     anchor: str  # id of the heading ("" for text before the first heading)
     title: str
     text: str
@@ -36,6 +37,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Rendered:
+    """User Markdown rendered for the public site: safe HTML, its title, sections and table of contents."""
     html: str
     title: str | None  # the leading level-1 heading, when taken out
     sections: tuple[Section, ...]
@@ -43,6 +45,7 @@ class Rendered:
 
     @property
     def text(self) -> str:
+        """The plain text of the whole document, heading by heading."""
         return "\n".join(s.title + "\n" + s.text if s.title else s.text for s in self.sections)
 
 
@@ -65,10 +68,11 @@ def _clean_inline(children: list[Token]) -> list[Token]:
     stack: list[bool] = []
     for tok in children:
         if tok.type == "link_open":
-            keep = safe_href(tok.attrGet("href") or "")
+            href = str(tok.attrGet("href") or "")
+            keep = safe_href(href)
             stack.append(keep)
             if keep:
-                if not (tok.attrGet("href") or "").startswith("#"):
+                if not href.startswith("#"):
                     tok.attrSet("rel", "noopener noreferrer")
                 out.append(tok)
             else:

@@ -210,7 +210,7 @@ class _Writer:
             _set_fonts(rpr, role)
             if name in _UNTRACKED:
                 _letter_spacing(rpr, 0)
-            line = {12: 360, 14: 280 if name != "表格标题" else LINE_TWIPS, 10.5: 240}.get(size, LINE_TWIPS)
+            line: int | None = {12: 360, 14: 280 if name != "表格标题" else LINE_TWIPS, 10.5: 240}.get(size, LINE_TWIPS)
             if name == "发文机关标志":
                 line = None  # set per document (the size depends on the organ name)
             self._ppr(st.element, jc=jc, first_chars=indent, line=line, outline=outline, grid=False)
@@ -519,6 +519,8 @@ class _Writer:
         ws, wd = _width(s), _width(d)
         # 署名右空二字; the date starts two characters right of the signature's first
         # character; a date longer than that is 右空二字 and the signature moves left.
+        right_s: float
+        right_d: float
         if wd + 2 <= ws:
             right_s, right_d = 2, 2 + ws - 2 - wd
         else:
