@@ -80,8 +80,9 @@ def file_digest(path: Path) -> str:
         return "missing"
 
 
-def tree_digest(root: Path, *, names_only=lambda rel: False, suffixes: tuple[str, ...] | None = None,
-                skip=lambda rel: False) -> str:
+def tree_digest(
+    root: Path, *, names_only=lambda rel: False, suffixes: tuple[str, ...] | None = None, skip=lambda rel: False
+) -> str:
     """SHA-256 over every file under ``root`` (relative path and bytes, sorted).
 
     ``names_only(rel)``: files whose content does not count, only their name (e.g. the
@@ -117,8 +118,13 @@ def code_digest(exclude: tuple[str, ...] = ()) -> str:
         from . import __version__
 
         skip = tuple(f"{name}/" for name in exclude)
-        _code_digests[exclude] = Hasher("kaohe", __version__, FORMAT, exclude, tree_digest(
-            _PKG, suffixes=(".py",), skip=lambda rel: rel.startswith(skip))).hexdigest()
+        _code_digests[exclude] = Hasher(
+            "kaohe",
+            __version__,
+            FORMAT,
+            exclude,
+            tree_digest(_PKG, suffixes=(".py",), skip=lambda rel: rel.startswith(skip)),
+        ).hexdigest()
     return _code_digests[exclude]
 
 
@@ -136,8 +142,14 @@ class CacheStats:
 
     def as_dict(self) -> dict:
         """The counters and output lists as plain data (sorted), for reports and benchmarks."""
-        return {"hits": self.hits, "misses": self.misses, "corrupt": self.corrupt, "stored": self.stored,
-                "rendered": sorted(self.rendered), "reused": sorted(self.reused)}
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "corrupt": self.corrupt,
+            "stored": self.stored,
+            "rendered": sorted(self.rendered),
+            "reused": sorted(self.reused),
+        }
 
 
 class BuildCache:

@@ -68,7 +68,7 @@ class Diagnostic:
             if len(src) > _SOURCE_WIDTH:  # a long line: only the part around the column
                 start = max(0, min(col - _SOURCE_WIDTH // 2, len(src) - _SOURCE_WIDTH))
                 head, tail = ("…" if start else ""), ("…" if start + _SOURCE_WIDTH < len(src) else "")
-                src = head + src[start:start + _SOURCE_WIDTH] + tail
+                src = head + src[start : start + _SOURCE_WIDTH] + tail
                 col = col - start + len(head)
             out.append(f"    {src}")
             # Wide (CJK) characters take two terminal cells; place the caret under the column.
@@ -91,7 +91,7 @@ def _is_wide(ch: str) -> bool:
 
 def short_text(text: str, width: int = 40) -> str:
     """``text`` as quoted in a message: whole when short, else its start and its length."""
-    return text if len(text) <= width else f"{text[:width // 2]}……（共 {len(text)} 个字符）"
+    return text if len(text) <= width else f"{text[: width // 2]}……（共 {len(text)} 个字符）"
 
 
 class DiagnosticError(Exception):
@@ -160,9 +160,17 @@ def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[
         kept, rest = items[:limit], items[limit:]
         out.extend(kept)
         errors = sum(1 for d in rest if d.is_error)
-        out.append(Diagnostic(path, 0, 0, INFO, "diagnostics-capped",
-                              f"这个文件还有 {len(rest)} 条问题没有列出（其中错误 {errors} 条）：每个文件最多列出 {limit} 条。"
-                              "请先修改上面列出的问题，再重新检查。"))
+        out.append(
+            Diagnostic(
+                path,
+                0,
+                0,
+                INFO,
+                "diagnostics-capped",
+                f"这个文件还有 {len(rest)} 条问题没有列出（其中错误 {errors} 条）：每个文件最多列出 {limit} 条。"
+                "请先修改上面列出的问题，再重新检查。",
+            )
+        )
     return sorted(out, key=Diagnostic.sort_key)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .diagnostics import ERROR, Diagnostic, short_text
 from .limits import number_problem
-from .yamlio import LList, LMap, key_pos_of, pos_of
+from .yamlio import LMap, key_pos_of, pos_of
 
 _TYPE_NAMES = {
     "str": "文字",
@@ -69,7 +70,9 @@ class Fields:
         conv = _convert(value, kind)
         if conv is _BAD:
             line, col = self.pos(key)
-            self.error(line, col, "schema-type", f"{self.where}的“{key}”应当是{_TYPE_NAMES[kind]}，现在是“{_show(value)}”。")
+            self.error(
+                line, col, "schema-type", f"{self.where}的“{key}”应当是{_TYPE_NAMES[kind]}，现在是“{_show(value)}”。"
+            )
             return default
         return conv
 

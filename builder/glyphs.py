@@ -85,11 +85,15 @@ def message(cp: int, font: str, role: str) -> str:
     name = unicodedata.name(chr(cp), "")
     code = f"U+{cp:04X}{' ' + name if name else ''}"
     if _invisible(cp):
-        return (f"这里有一个看不见的分隔符（{code}），多是从网页或 Word 复制来的。"
-                f"印刷字体 {font}（{role}）不能排印它，PDF 中会删去。请删去它，需要分段就换行。")
-    return (f"字符“{chr(cp)}”（{code}）印刷字体 {font}（{role}）中没有，"
-            f"PDF 中会印成“{REPLACEMENT}”。请改用常用汉字或文字说明，"
-            "或在字体配置中改用有这个字的字体（见 themes/print/README.md）。")
+        return (
+            f"这里有一个看不见的分隔符（{code}），多是从网页或 Word 复制来的。"
+            f"印刷字体 {font}（{role}）不能排印它，PDF 中会删去。请删去它，需要分段就换行。"
+        )
+    return (
+        f"字符“{chr(cp)}”（{code}）印刷字体 {font}（{role}）中没有，"
+        f"PDF 中会印成“{REPLACEMENT}”。请改用常用汉字或文字说明，"
+        "或在字体配置中改用有这个字的字体（见 themes/print/README.md）。"
+    )
 
 
 def find_uncovered(text: str, coverage: Coverage, path: str, *, limit: int = MAX_PER_FILE) -> list[Diagnostic]:
@@ -99,8 +103,9 @@ def find_uncovered(text: str, coverage: Coverage, path: str, *, limit: int = MAX
     return _located(text, missing(text, coverage), path, coverage.font, coverage.role, limit)
 
 
-def _located(text: str, lacking: set[int], path: str, font: str, role: str, limit: int = MAX_PER_FILE,
-             first_only: bool = False) -> list[Diagnostic]:
+def _located(
+    text: str, lacking: set[int], path: str, font: str, role: str, limit: int = MAX_PER_FILE, first_only: bool = False
+) -> list[Diagnostic]:
     if not lacking:
         return []
     out: list[Diagnostic] = []
@@ -116,13 +121,22 @@ def _located(text: str, lacking: set[int], path: str, font: str, role: str, limi
                 else:
                     extra += 1
     if extra:
-        out.append(Diagnostic(path, out[-1].line, out[-1].column, WARNING, RULE,
-                              f"另有 {extra} 处印刷字体中没有的字符，没有一一列出。"))
+        out.append(
+            Diagnostic(
+                path,
+                out[-1].line,
+                out[-1].column,
+                WARNING,
+                RULE,
+                f"另有 {extra} 处印刷字体中没有的字符，没有一一列出。",
+            )
+        )
     return out
 
 
-def pdf_fallback(html: str, covers, font: str, role: str, source: Path | None, shown: str
-                 ) -> tuple[str, list[Diagnostic]]:
+def pdf_fallback(
+    html: str, covers, font: str, role: str, source: Path | None, shown: str
+) -> tuple[str, list[Diagnostic]]:
     """A printed document's HTML with the characters its body font lacks substituted
     (:func:`substitute`), and a warning for each (the message of :func:`message`), located
     at its first place in ``source`` (the document's report, feedback or round.yaml) when
@@ -199,8 +213,18 @@ def print_coverage(project, fonts_config: Path | str | None = None) -> Coverage 
         return None
     cov = Coverage(font.label, _fonts.ROLE_NAMES[_fonts.BODY_ROLE], _ranges(cmap))
     st = font.file.stat()
-    cache.put(CACHE_KIND, key, {"font": cov.font, "role": cov.role, "ranges": [list(r) for r in cov.ranges],
-                                "file": str(font.file), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+    cache.put(
+        CACHE_KIND,
+        key,
+        {
+            "font": cov.font,
+            "role": cov.role,
+            "ranges": [list(r) for r in cov.ranges],
+            "file": str(font.file),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+        },
+    )
     return cov
 
 
@@ -237,9 +261,16 @@ def check_round(project, rnd, coverage: Coverage | None = None) -> list[Diagnost
         if entry.remark and str(origin.path).lower().endswith(".xlsx"):
             sheet = f"工作表“{origin.sheet}”" if origin.sheet else "表格"
             for cp in sorted(missing(entry.remark, coverage)):
-                out.append(Diagnostic(str(origin.path), origin.line, origin.column, WARNING, RULE,
-                                      f"{sheet}第 {origin.line} 行的评价说明："
-                                      + message(cp, coverage.font, coverage.role)))
+                out.append(
+                    Diagnostic(
+                        str(origin.path),
+                        origin.line,
+                        origin.column,
+                        WARNING,
+                        RULE,
+                        f"{sheet}第 {origin.line} 行的评价说明：" + message(cp, coverage.font, coverage.role),
+                    )
+                )
     return out
 
 

@@ -79,7 +79,7 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
     for i in range(1, len(lines)):
         if _FM_CLOSE.match(lines[i]):
             fm = "\n".join(lines[1:i])
-            body = "\n" * (i + 1) + "\n".join(lines[i + 1:])
+            body = "\n" * (i + 1) + "\n".join(lines[i + 1 :])
             return FrontMatter(fm, 2, i + 2), body
     # No closing line: not front matter (a thematic break followed by text).
     return FrontMatter(None, 1, 1, closed=False), text
@@ -103,7 +103,7 @@ def blank_comments(text: str) -> str:
             marker = m.group(1)
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :].strip():
                 fence = None
             i += 1
             continue
@@ -112,7 +112,7 @@ def blank_comments(text: str) -> str:
             for j in range(i, len(lines)):
                 end = lines[j].find("-->", lines[j].find("<!--") + 4 if j == i else 0)
                 if end >= 0:
-                    if lines[j][end + 3:].strip() == "":
+                    if lines[j][end + 3 :].strip() == "":
                         for k in range(i, j + 1):
                             lines[k] = ""
                         i = j
@@ -250,8 +250,20 @@ def front_matter_values(fm: FrontMatter, path: str) -> tuple[dict, dict, list]:
     if data is None:
         return {}, {}, []
     if not isinstance(data, dict):
-        return {}, {}, [Diagnostic(path, fm.start_line, 1, ERROR, FRONT_MATTER_RULE,
-                                   "开头 --- 之间应写成“键: 值”，例如“round: luohe-2022”和“county: wuyang”。")]
+        return (
+            {},
+            {},
+            [
+                Diagnostic(
+                    path,
+                    fm.start_line,
+                    1,
+                    ERROR,
+                    FRONT_MATTER_RULE,
+                    "开头 --- 之间应写成“键: 值”，例如“round: luohe-2022”和“county: wuyang”。",
+                )
+            ],
+        )
     lines = {}
     for i, raw in enumerate(fm.text.split("\n")):
         key = raw.split(":", 1)[0].strip()

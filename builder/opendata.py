@@ -32,15 +32,19 @@ SAMPLE_NOTE = "示例数据：本数据为虚构，仅用于演示，不代表�
 def fields(results: RoundResults) -> list[dict]:
     """The columns of the round's table, as Frictionless field descriptors (name, title, type)."""
     r = results.round
-    out = [{"name": "id", "title": "县区编号", "type": "string"},
-           {"name": "name", "title": "县（区）", "type": "string"}]
+    out = [
+        {"name": "id", "title": "县区编号", "type": "string"},
+        {"name": "name", "title": "县（区）", "type": "string"},
+    ]
     if r.publish in ("scores", "ranks"):
         for a in r.rubric.areas:
             out.append({"name": f"area:{a.id}", "title": f"{a.title}（满分{_num(a.points)}分）", "type": "number"})
-        out += [{"name": "base", "title": "基本分", "type": "number"},
-                {"name": "bonus", "title": "加分", "type": "number"},
-                {"name": "deductions", "title": "扣分", "type": "number"},
-                {"name": "total", "title": "总分", "type": "number"}]
+        out += [
+            {"name": "base", "title": "基本分", "type": "number"},
+            {"name": "bonus", "title": "加分", "type": "number"},
+            {"name": "deductions", "title": "扣分", "type": "number"},
+            {"name": "total", "title": "总分", "type": "number"},
+        ]
     if r.rubric.grades:
         out.append({"name": "grade", "title": "考核等次", "type": "string"})
     if r.publish in ("scores", "ranks"):
@@ -145,8 +149,11 @@ def xlsx_bytes(results: RoundResults) -> bytes:
 
 def datapackage(results: RoundResults) -> dict:
     r = results.round
-    desc = {"grades": "只公布考核等次。", "scores": "公布各考核领域得分、基本分、加分、扣分、总分和考核等次。",
-            "ranks": "公布各考核领域得分、基本分、加分、扣分、总分、考核等次和排名。"}[r.publish]
+    desc = {
+        "grades": "只公布考核等次。",
+        "scores": "公布各考核领域得分、基本分、加分、扣分、总分和考核等次。",
+        "ranks": "公布各考核领域得分、基本分、加分、扣分、总分、考核等次和排名。",
+    }[r.publish]
     if r.sample:
         desc = SAMPLE_NOTE + desc
     return {
@@ -157,20 +164,37 @@ def datapackage(results: RoundResults) -> dict:
         "created": _stamp(r).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "contributors": [{"title": r.organiser, "role": "publisher"}] if r.organiser else [],
         "resources": [
-            {"name": "results", "path": "results.csv", "profile": "tabular-data-resource", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8-sig", "title": f"{r.title}考核结果",
-             "schema": {"fields": fields(results), "primaryKey": ["id"]}},
-            {"name": "results-xlsx", "path": "results.xlsx", "format": "xlsx",
-             "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "title": "同一张表（Excel），第1行为标题，第2行为表头"},
-            {"name": "results-json", "path": "results.json", "format": "json", "mediatype": "application/json",
-             "title": "同一张表（JSON），与 kaohe results --format json 的数字相同"},
+            {
+                "name": "results",
+                "path": "results.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "title": f"{r.title}考核结果",
+                "schema": {"fields": fields(results), "primaryKey": ["id"]},
+            },
+            {
+                "name": "results-xlsx",
+                "path": "results.xlsx",
+                "format": "xlsx",
+                "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "title": "同一张表（Excel），第1行为标题，第2行为表头",
+            },
+            {
+                "name": "results-json",
+                "path": "results.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "title": "同一张表（JSON），与 kaohe results --format json 的数字相同",
+            },
         ],
     }
 
 
 def round_files(results: RoundResults) -> dict[str, bytes]:
     """``{file name: bytes}`` of the round's open data (see the module doc)."""
+
     def js(obj) -> bytes:
         return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

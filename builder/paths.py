@@ -37,10 +37,16 @@ def check_inside(root: Path, path: Path, display: str) -> Diagnostic | None:
         return None
     target = os.path.realpath(path)
     how = "是一个指向项目以外的链接" if os.path.islink(path) or _has_link(root, path) else "位于项目文件夹以外"
-    return Diagnostic(display, 1, 1, ERROR, RULE,
-                      f"这个文件{how}（实际位置：{target}）。为防止项目以外的文件被发布，kaohe 只读取项目文件夹"
-                      f"（{os.path.realpath(root)}）里的文件。请把文件复制到项目里，不要用链接。",
-                      source_line="")  # never print a line of the outside file
+    return Diagnostic(
+        display,
+        1,
+        1,
+        ERROR,
+        RULE,
+        f"这个文件{how}（实际位置：{target}）。为防止项目以外的文件被发布，kaohe 只读取项目文件夹"
+        f"（{os.path.realpath(root)}）里的文件。请把文件复制到项目里，不要用链接。",
+        source_line="",
+    )  # never print a line of the outside file
 
 
 def _has_link(root: Path, path: Path) -> bool:

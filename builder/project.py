@@ -57,15 +57,37 @@ class Project:
             from .rubric import load_rubric
 
             if not RUBRIC_ID_RE.match(rid):
-                self._rubrics[rid] = (None, [Diagnostic(self.display(self.rubrics_dir), 0, 0, ERROR, "rubric-unknown",
-                                                        f"“{rid}”不是考核细则编号：编号只能用小写英文字母、数字和横线（如 luohe-2022），"
-                                                        "不能是路径。")])
+                self._rubrics[rid] = (
+                    None,
+                    [
+                        Diagnostic(
+                            self.display(self.rubrics_dir),
+                            0,
+                            0,
+                            ERROR,
+                            "rubric-unknown",
+                            f"“{rid}”不是考核细则编号：编号只能用小写英文字母、数字和横线（如 luohe-2022），"
+                            "不能是路径。",
+                        )
+                    ],
+                )
                 return self._rubrics[rid]
             path = self.rubric_path(rid)
             if not path.is_file() and not path.is_symlink():
                 hint = did_you_mean(rid, self.rubric_ids())
-                self._rubrics[rid] = (None, [Diagnostic(self.display(self.rubrics_dir), 0, 0, ERROR, "rubric-unknown",
-                                                        f"找不到考核细则“{rid}”（应为 rubrics/{rid}.yaml）。{hint}".rstrip())])
+                self._rubrics[rid] = (
+                    None,
+                    [
+                        Diagnostic(
+                            self.display(self.rubrics_dir),
+                            0,
+                            0,
+                            ERROR,
+                            "rubric-unknown",
+                            f"找不到考核细则“{rid}”（应为 rubrics/{rid}.yaml）。{hint}".rstrip(),
+                        )
+                    ],
+                )
             else:
                 self._rubrics[rid] = load_rubric(path, self.display(path), root=self.root)
         return self._rubrics[rid]

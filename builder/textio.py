@@ -35,15 +35,19 @@ def check_file(path: Path, display: str, diags: list[Diagnostic], root: Path | N
             diags.append(outside)
             return False
     if path.is_dir():
-        diags.append(Diagnostic(display, 1, 1, ERROR, "io-unreadable",
-                                "这是一个文件夹，不是文件。请写出文件的完整路径。"))
+        diags.append(
+            Diagnostic(display, 1, 1, ERROR, "io-unreadable", "这是一个文件夹，不是文件。请写出文件的完整路径。")
+        )
         return False
     if not path.exists():
         diags.append(Diagnostic(display, 1, 1, ERROR, "io-unreadable", "找不到这个文件。请检查文件名和路径是否写对。"))
         return False
     if not path.is_file():
-        diags.append(Diagnostic(display, 1, 1, ERROR, "io-unreadable",
-                                "这不是普通文件（可能是设备或管道）。请换成普通的文本文件。"))
+        diags.append(
+            Diagnostic(
+                display, 1, 1, ERROR, "io-unreadable", "这不是普通文件（可能是设备或管道）。请换成普通的文本文件。"
+            )
+        )
         return False
     return True
 
@@ -53,15 +57,31 @@ def read_bytes(path: Path, display: str, diags: list[Diagnostic], limit=TEXT_MAX
     try:
         size = path.stat().st_size
         if size > limit.value:
-            diags.append(Diagnostic(display, 1, 1, ERROR, "io-too-large",
-                                    f"文件太大（{size / 1024 / 1024:.1f} MB），超过上限：{limit.label}。"
-                                    "请检查是否放错了文件；确实需要时请拆分成几个文件。"))
+            diags.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    ERROR,
+                    "io-too-large",
+                    f"文件太大（{size / 1024 / 1024:.1f} MB），超过上限：{limit.label}。"
+                    "请检查是否放错了文件；确实需要时请拆分成几个文件。",
+                )
+            )
             return None
         with open(path, "rb") as fh:
             raw = fh.read(limit.value + 1)
     except OSError as exc:
-        diags.append(Diagnostic(display, 1, 1, ERROR, "io-unreadable",
-                                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。"))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                ERROR,
+                "io-unreadable",
+                f"无法读取这个文件（{exc.strerror or exc}）。请检查文件是否被其他程序占用，以及读取权限。",
+            )
+        )
         return None
     if len(raw) > limit.value:  # grew while we looked, or a special file
         diags.append(Diagnostic(display, 1, 1, ERROR, "io-too-large", f"文件太大，超过上限：{limit.label}。"))
@@ -88,8 +108,16 @@ def read_text(path: Path, display: str, diags: list[Diagnostic], root: Path | No
 def decode_text(raw: bytes, display: str, diags: list[Diagnostic]) -> str | None:
     """Decode as :func:`read_text` does (UTF-8, else GB18030 with a warning) and check line lengths."""
     if b"\x00" in raw[:4096]:
-        diags.append(Diagnostic(display, 1, 1, ERROR, "io-binary",
-                                "这不是文本文件（可能是 Word、WPS、Excel 或图片文件）。请把内容保存为 UTF-8 编码的文本文件（报告用 .md）。"))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                ERROR,
+                "io-binary",
+                "这不是文本文件（可能是 Word、WPS、Excel 或图片文件）。请把内容保存为 UTF-8 编码的文本文件（报告用 .md）。",
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -99,15 +127,31 @@ def decode_text(raw: bytes, display: str, diags: list[Diagnostic]) -> str | None
         except UnicodeDecodeError:
             diags.append(Diagnostic(display, 1, 1, ERROR, "io-encoding", "文件的编码无法识别。" + RESAVE))
             return None
-        diags.append(Diagnostic(display, 1, 1, WARNING, "io-gbk",
-                                "文件是 GBK/GB18030 编码（记事本的“ANSI”），已按此编码读取。建议改存为 UTF-8：" + RESAVE))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                WARNING,
+                "io-gbk",
+                "文件是 GBK/GB18030 编码（记事本的“ANSI”），已按此编码读取。建议改存为 UTF-8：" + RESAVE,
+            )
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > TEXT_MAX_LINE.value:
         for lineno, line in enumerate(text.split("\n"), start=1):
             if len(line) > TEXT_MAX_LINE.value:
-                diags.append(Diagnostic(display, lineno, 1, ERROR, "io-line-too-long",
-                                        f"第 {lineno} 行有 {len(line)} 个字符，超过上限：{TEXT_MAX_LINE.label}。"
-                                        "请在段落之间换行；如果这是表格，请检查是否放错了文件。",
-                                        source_line=""))
+                diags.append(
+                    Diagnostic(
+                        display,
+                        lineno,
+                        1,
+                        ERROR,
+                        "io-line-too-long",
+                        f"第 {lineno} 行有 {len(line)} 个字符，超过上限：{TEXT_MAX_LINE.label}。"
+                        "请在段落之间换行；如果这是表格，请检查是否放错了文件。",
+                        source_line="",
+                    )
+                )
                 return None
     return text

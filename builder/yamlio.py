@@ -69,8 +69,7 @@ class YamlDoc:
         self.lines = text.splitlines()
 
 
-def load_yaml(path: Path, display: str | None = None, text: str | None = None,
-              root: Path | None = None) -> YamlDoc:
+def load_yaml(path: Path, display: str | None = None, text: str | None = None, root: Path | None = None) -> YamlDoc:
     """Load one YAML document strictly. Never raises for bad input: see ``.diagnostics``.
 
     ``root``: the project folder, passed on to :func:`~builder.textio.read_text` (the path
@@ -97,8 +96,16 @@ def load_yaml(path: Path, display: str | None = None, text: str | None = None,
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        diags.append(Diagnostic(display, line, col, ERROR, "yaml-syntax",
-                                f"文件中有不允许的控制字符（#x{exc.character:04x}）。请删除这个字符，或从原文重新复制这一行。"))
+        diags.append(
+            Diagnostic(
+                display,
+                line,
+                col,
+                ERROR,
+                "yaml-syntax",
+                f"文件中有不允许的控制字符（#x{exc.character:04x}）。请删除这个字符，或从原文重新复制这一行。",
+            )
+        )
         return YamlDoc(display, None, diags, text)
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         diags.append(Diagnostic(display, 1, 1, ERROR, "yaml-syntax", f"YAML 格式错误：{exc}"))
@@ -123,11 +130,19 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     problem, context = exc.problem_mark, exc.context_mark
     what = exc.problem or "语法错误"
     opened = _LEFT_OPEN.get(exc.context or "")
-    if opened and context is not None and problem is not None and problem.line > context.line \
-            and not (exc.context == "while scanning a quoted scalar" and "escape" in what):
-        return (context.line + 1, context.column + 1,
-                f"YAML 格式错误：{opened}（读到第 {problem.line + 1} 行时发现：{what}）。"
-                "请在这一行补上缺少的符号，或删除多写的符号。")
+    if (
+        opened
+        and context is not None
+        and problem is not None
+        and problem.line > context.line
+        and not (exc.context == "while scanning a quoted scalar" and "escape" in what)
+    ):
+        return (
+            context.line + 1,
+            context.column + 1,
+            f"YAML 格式错误：{opened}（读到第 {problem.line + 1} 行时发现：{what}）。"
+            "请在这一行补上缺少的符号，或删除多写的符号。",
+        )
     mark = problem or context
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return line, col, f"YAML 格式错误（{what}）。请检查这一行的缩进、冒号和引号是否成对。"
@@ -155,8 +170,9 @@ def _load(text: str, display: str, diags: list[Diagnostic]):
     YAML does not allow is refused first, at its place, without parsing."""
     bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if bad is not None:
-        raise yaml.reader.ReaderError("<text>", bad.start(), ord(bad.group()[0]), "unicode",
-                                      "special characters are not allowed")
+        raise yaml.reader.ReaderError(
+            "<text>", bad.start(), ord(bad.group()[0]), "unicode", "special characters are not allowed"
+        )
     if _CLoader is not None:
         local: list[Diagnostic] = []
         try:
@@ -207,8 +223,11 @@ def _build(events, display: str, diags: list[Diagnostic]):
     def attach(value, mark, weight: int, raw=None, tag=None):
         state["nodes"] += weight
         if state["nodes"] > YAML_MAX_NODES.value:
-            why = ("请检查是否有别名（*名称）被反复展开。" if state["aliases"]
-                   else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。")
+            why = (
+                "请检查是否有别名（*名称）被反复展开。"
+                if state["aliases"]
+                else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。"
+            )
             budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
         if not stack:
             state["root"] = value
@@ -224,21 +243,39 @@ def _build(events, display: str, diags: list[Diagnostic]):
             top.key_mark = mark
             top.skip = False
             if tag == "tag:yaml.org,2002:merge":
-                diags.append(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, "yaml-merge",
-                                        "不支持 YAML 合并键（<<）。请把内容直接写出来。"))
+                diags.append(
+                    Diagnostic(
+                        display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        ERROR,
+                        "yaml-merge",
+                        "不支持 YAML 合并键（<<）。请把内容直接写出来。",
+                    )
+                )
                 top.skip = True
             elif isinstance(value, (LMap, LList)):
-                diags.append(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, "yaml-key-type",
-                                        "键必须是简单的文字或数字。"))
+                diags.append(
+                    Diagnostic(
+                        display, mark.line + 1, mark.column + 1, ERROR, "yaml-key-type", "键必须是简单的文字或数字。"
+                    )
+                )
                 top.skip = True
             else:
                 if isinstance(value, Decimal):
                     value = str(raw) if raw is not None else str(value)
                 if value in m:
                     first = m.key_pos[value]
-                    diags.append(Diagnostic(
-                        display, mark.line + 1, mark.column + 1, ERROR, "yaml-duplicate-key",
-                        f"键“{value}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。"))
+                    diags.append(
+                        Diagnostic(
+                            display,
+                            mark.line + 1,
+                            mark.column + 1,
+                            ERROR,
+                            "yaml-duplicate-key",
+                            f"键“{value}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。",
+                        )
+                    )
                     top.skip = True
             top.key = value
             return
@@ -251,8 +288,11 @@ def _build(events, display: str, diags: list[Diagnostic]):
 
     def open_(value, event):
         if len(stack) >= YAML_MAX_DEPTH.value:
-            budget(event.start_mark, "yaml-too-deep",
-                   f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。")
+            budget(
+                event.start_mark,
+                "yaml-too-deep",
+                f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。",
+            )
         value.pos = _pos(event.start_mark)
         stack.append(_Frame(value, event.anchor, event.start_mark))
 
@@ -268,8 +308,11 @@ def _build(events, display: str, diags: list[Diagnostic]):
         elif isinstance(event, yaml.AliasEvent):
             state["aliases"] += 1
             if state["aliases"] > YAML_MAX_ALIASES.value:
-                budget(event.start_mark, "yaml-too-many-aliases",
-                       f"YAML 别名太多，超过上限：{YAML_MAX_ALIASES.label}。请把内容直接写出来，不要用 & 和 * 引用。")
+                budget(
+                    event.start_mark,
+                    "yaml-too-many-aliases",
+                    f"YAML 别名太多，超过上限：{YAML_MAX_ALIASES.label}。请把内容直接写出来，不要用 & 和 * 引用。",
+                )
             if event.anchor not in anchors:
                 open_names = {f.anchor for f in stack}
                 what = "引用了自身（递归引用）" if event.anchor in open_names else "没有定义"
@@ -293,8 +336,11 @@ def _build(events, display: str, diags: list[Diagnostic]):
         elif isinstance(event, yaml.DocumentStartEvent):
             state["docs"] += 1
             if state["docs"] > 1:
-                budget(event.start_mark, "yaml-syntax",
-                       "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。")
+                budget(
+                    event.start_mark,
+                    "yaml-syntax",
+                    "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。",
+                )
     return state["root"]
 
 

@@ -47,20 +47,31 @@ class RoundInfo(NamedTuple):
 
     def county(self, key: str) -> CountyInfo | None:
         """A county by id, or by its name (``舞阳县``)."""
-        return next((c for c in self.counties if c.id == key), None) or \
-            next((c for c in self.counties if c.name == key), None)
+        return next((c for c in self.counties if c.id == key), None) or next(
+            (c for c in self.counties if c.name == key), None
+        )
 
 
 def round_to_json(info: RoundInfo) -> dict:
     """A plain-data form of a round's facts (for the check cache and the checker page)."""
-    return {"id": info.id, "rubric": info.rubric_id, "year": info.year, "status": info.status,
-            "counties": [list(c) for c in info.counties]}
+    return {
+        "id": info.id,
+        "rubric": info.rubric_id,
+        "year": info.year,
+        "status": info.status,
+        "counties": [list(c) for c in info.counties],
+    }
 
 
 def round_from_json(d: dict) -> RoundInfo:
     """The inverse of :func:`round_to_json`; KeyError, TypeError or ValueError for another layout."""
-    return RoundInfo(str(d["id"]), str(d["rubric"]), int(d["year"]), tuple(CountyInfo(*map(str, c)) for c in d["counties"]),
-                     str(d.get("status", "published")))
+    return RoundInfo(
+        str(d["id"]),
+        str(d["rubric"]),
+        int(d["year"]),
+        tuple(CountyInfo(*map(str, c)) for c in d["counties"]),
+        str(d.get("status", "published")),
+    )
 
 
 _stores: dict[str, BuildCache] = {}
@@ -117,8 +128,13 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
     meta, diags = load_round_meta(project.content_dir, round_id, project.display, root=project.root)
     info: RoundInfo | None = None
     if meta is not None:
-        info = RoundInfo(meta.id, meta.rubric_id, meta.year,
-                         tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties), meta.status)
+        info = RoundInfo(
+            meta.id,
+            meta.rubric_id,
+            meta.year,
+            tuple(CountyInfo(c.id, c.name, c.kind) for c in meta.counties),
+            meta.status,
+        )
         if not diags and key:
             store.put("check-round", key, round_to_json(info))
     if key is not None:

@@ -57,7 +57,7 @@ class Report:
     @cached_property
     def annex_counts(self) -> Counts:
         """字数 etc. of the annex (everything from the annex heading on)."""
-        return count("\n".join(b.text for b in self.blocks[self.outline.body_end:]))
+        return count("\n".join(b.text for b in self.blocks[self.outline.body_end :]))
 
     @cached_property
     def expected_title(self) -> str | None:

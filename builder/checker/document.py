@@ -164,8 +164,14 @@ class _Builder:
                     for i, s in enumerate(segs):
                         if not s.text.strip():
                             continue
-                        self.add(kind, s.text, start + s.offset, bold=s.bold, lead=s.lead,
-                                 item_number=pending_number if i == 0 else None)
+                        self.add(
+                            kind,
+                            s.text,
+                            start + s.offset,
+                            bold=s.bold,
+                            lead=s.lead,
+                            item_number=pending_number if i == 0 else None,
+                        )
                     pending_number = None
             elif t in ("table_close",):
                 row_line = 0
@@ -277,8 +283,9 @@ def _find_headings(doc: Document) -> None:
         # strong headings take part in the structure; weak ones (unnumbered pseudo-headings) count
         # only where their text is a template section's title
         strong = form == "markdown" or (numbering is not None and numbering.level <= 2)
-        doc.headings.append(Heading(i, text.strip(), b.line, b.column, b.md_level, form, numbering, title,
-                                    norm_title(title), strong))
+        doc.headings.append(
+            Heading(i, text.strip(), b.line, b.column, b.md_level, form, numbering, title, norm_title(title), strong)
+        )
 
 
 def _plain_heading_like(text: str) -> bool:

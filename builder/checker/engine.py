@@ -59,8 +59,14 @@ class CheckResult:
             "path": self.path,
             "stats": self.stats,
             "diagnostics": [
-                {"path": d.path, "line": d.line, "column": d.column, "severity": d.severity, "rule": d.rule,
-                 "message": d.message}
+                {
+                    "path": d.path,
+                    "line": d.line,
+                    "column": d.column,
+                    "severity": d.severity,
+                    "rule": d.rule,
+                    "message": d.message,
+                }
                 for d in self.diagnostics
             ],
         }
@@ -70,8 +76,9 @@ WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot", ".wpt", ".rtf")
 
 
-def check_file(path, project=None, round_id: str | None = None, county_id: str | None = None,
-               display: str | None = None) -> CheckResult:
+def check_file(
+    path, project=None, round_id: str | None = None, county_id: str | None = None, display: str | None = None
+) -> CheckResult:
     """Check one report file, Markdown or Word. ``project`` is a :class:`builder.project.Project` (or None).
 
     ``round_id``/``county_id`` override the report's front matter. A Word file (by its name or
@@ -136,8 +143,15 @@ def _read_word_bytes(path: Path, shown: str, diags: list[Diagnostic]) -> bytes |
     return data
 
 
-def check_text(text: str, project=None, path: str = "<text>", round_id: str | None = None,
-               county_id: str | None = None, *, _pre: list[Diagnostic] | None = None) -> CheckResult:
+def check_text(
+    text: str,
+    project=None,
+    path: str = "<text>",
+    round_id: str | None = None,
+    county_id: str | None = None,
+    *,
+    _pre: list[Diagnostic] | None = None,
+) -> CheckResult:
     """Check a report given as Markdown text (see :func:`check_file`)."""
     diags: list[Diagnostic] = list(_pre or [])
     if _looks_binary(text):
@@ -168,8 +182,9 @@ def check_text(text: str, project=None, path: str = "<text>", round_id: str | No
     return check_document(doc, project, path, round_id, county_id, _pre=diags)
 
 
-def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id: str | None = None,
-               county_id: str | None = None) -> CheckResult:
+def check_word(
+    data: bytes, project=None, path: str = "<report.docx>", round_id: str | None = None, county_id: str | None = None
+) -> CheckResult:
     """Check a Word report given as the bytes of a .docx (the CLI and the browser page call this).
 
     Diagnostics name paragraphs: ``line`` is the paragraph number (see :mod:`builder.word.read`)
@@ -185,13 +200,23 @@ def check_word(data: bytes, project=None, path: str = "<report.docx>", round_id:
             path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, err.rule, err.message)], unreadable=True
         )
     if not doc.blocks:
-        return CheckResult(path, _empty_stats(), [Diagnostic(path, 1, 1, ERROR, "io-empty",
-                                                             "Word 文档里没有文字。请检查是不是打开了正确的文件。")])
+        return CheckResult(
+            path,
+            _empty_stats(),
+            [Diagnostic(path, 1, 1, ERROR, "io-empty", "Word 文档里没有文字。请检查是不是打开了正确的文件。")],
+        )
     return check_document(doc, project, path, round_id, county_id)
 
 
-def check_document(doc, project=None, path: str = "<text>", round_id: str | None = None,
-                   county_id: str | None = None, *, _pre: list[Diagnostic] | None = None) -> CheckResult:
+def check_document(
+    doc,
+    project=None,
+    path: str = "<text>",
+    round_id: str | None = None,
+    county_id: str | None = None,
+    *,
+    _pre: list[Diagnostic] | None = None,
+) -> CheckResult:
     """Run every rule over a parsed :class:`~builder.checker.document.Document` (Markdown or Word)."""
     diags: list[Diagnostic] = list(_pre or [])
     report = Report(path, doc, project=project)
@@ -245,7 +270,7 @@ def _in_paragraph(d: Diagnostic, doc) -> Diagnostic:
         return d
     text = src.strip()
     quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
-    shown = src if len(src) <= max(SOURCE_CHARS, d.column + 20) else src[:max(SOURCE_CHARS, d.column + 20)] + "……"
+    shown = src if len(src) <= max(SOURCE_CHARS, d.column + 20) else src[: max(SOURCE_CHARS, d.column + 20)] + "……"
     # the locator quotes with （段首：…） rather than “…”, which the messages keep for section names
     return dataclasses.replace(d, message=f"第{d.line}段（段首：{quote}）：{d.message}", source_line=shown)
 
@@ -297,6 +322,7 @@ def _with_source(d: Diagnostic, doc) -> Diagnostic:
 
 # --- which report is which --------------------------------------------------------------
 
+
 def _front_matter(report: Report, diags: list[Diagnostic]) -> tuple[dict, dict]:
     """(values, lines) of the front matter's keys; problems become diagnostics."""
     from ..markdown import front_matter_values
@@ -327,16 +353,32 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
             return
     if not rid or not cid:
         missing = "、".join(k for k, v in (("round", rid), ("county", cid)) if not v)
-        diags.append(Diagnostic(path, r_line if not rid else c_line, 1, ERROR, FRONT_MATTER,
-                                f"不知道这是哪一轮考核、哪个县区的报告（缺少 {missing}）。请在报告最前面加上四行："
-                                "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
-                                "或在命令中用 --round 和 --county 指明。"))
+        diags.append(
+            Diagnostic(
+                path,
+                r_line if not rid else c_line,
+                1,
+                ERROR,
+                FRONT_MATTER,
+                f"不知道这是哪一轮考核、哪个县区的报告（缺少 {missing}）。请在报告最前面加上四行："
+                "“---”“round: luohe-2022”“county: wuyang”“---”（换成本轮次和本县区的编号），"
+                "或在命令中用 --round 和 --county 指明。",
+            )
+        )
         return
     from . import cache
 
     if project is None or not (isinstance(project, cache.Facts) or project.rubrics_dir.is_dir()):
-        diags.append(Diagnostic(path, r_line, 1, ERROR, FRONT_MATTER,
-                                "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。"))
+        diags.append(
+            Diagnostic(
+                path,
+                r_line,
+                1,
+                ERROR,
+                FRONT_MATTER,
+                "找不到项目目录（含 content/ 和 rubrics/ 的文件夹）。请在项目目录中运行，或用 --project 指明。",
+            )
+        )
         return
     meta, mdiags = cache.round_info(project, rid)
     if meta is None:
@@ -352,8 +394,11 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
 
         choices = "、".join(f"{c.id}（{c.name}）" for c in meta.counties)
         hint = did_you_mean(cid, [c.id for c in meta.counties])
-        diags.append(Diagnostic(path, c_line, 1, ERROR, FRONT_MATTER,
-                                f"考核轮次“{rid}”中没有县区“{cid}”。{hint}可用的编号：{choices}。"))
+        diags.append(
+            Diagnostic(
+                path, c_line, 1, ERROR, FRONT_MATTER, f"考核轮次“{rid}”中没有县区“{cid}”。{hint}可用的编号：{choices}。"
+            )
+        )
         return
     report.round_id = rid
     report.year = meta.year
@@ -361,9 +406,17 @@ def _resolve(report: Report, project, round_id, county_id, diags: list[Diagnosti
     report.county_kind = county.kind
     template, tdiags, exists = cache.round_template(project, meta.rubric_id)
     if not exists:
-        diags.append(Diagnostic(path, r_line, 1, ERROR, "template-missing",
-                                f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
-                                f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。"))
+        diags.append(
+            Diagnostic(
+                path,
+                r_line,
+                1,
+                ERROR,
+                "template-missing",
+                f"考核轮次“{rid}”的考核细则“{meta.rubric_id}”没有自评报告模板"
+                f"（rubrics/{meta.rubric_id}.template.yaml），只检查了占位符和字数。请联系质强办补充模板。",
+            )
+        )
         return
     diags.extend(tdiags)
     report.template = template
@@ -391,7 +444,7 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     t = compact(title)
     candidates: list[tuple[str, str, str, bool]] = []  # (round, county id, county name, year in the title)
     listed: list[str] = []
-    for r in ([rid] if rid else ids):
+    for r in [rid] if rid else ids:
         info, _ = cache.round_info(project, r)
         if info is None or (not rid and info.status not in INFER_STATUSES):
             continue
@@ -407,8 +460,11 @@ def _infer_from_title(report: Report, project, rid, cid) -> tuple[str | None, st
     shown = f"“{title}”" if title else "（没有找到标题）"
     if not fits:
         rounds = f"现有的考核轮次：{'、'.join(listed)}。" if listed else ""
-        return rid, cid, (f"从报告标题{shown}看不出是哪一轮考核、哪个县区的报告（标题中应有年度和县区名称）。"
-                          f"{usage}。{rounds}")
+        return (
+            rid,
+            cid,
+            (f"从报告标题{shown}看不出是哪一轮考核、哪个县区的报告（标题中应有年度和县区名称）。{usage}。{rounds}"),
+        )
     both = "、".join(f"{r} {c}（{n}）" for r, c, n in fits[:8])
     return rid, cid, f"报告标题{shown}同时符合多个考核轮次或县区：{both}。{usage}。"
 

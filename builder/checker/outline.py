@@ -91,8 +91,11 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
 
     # 1. the title: the first block, unless it is a section heading or a long paragraph
     first = 0  # skip a leading “附件2” label copied from the notice
-    while first < len(blocks) and blocks[first].kind in ("para", "heading") \
-            and _DOC_LABEL_RE.match(compact(blocks[first].text)):
+    while (
+        first < len(blocks)
+        and blocks[first].kind in ("para", "heading")
+        and _DOC_LABEL_RE.match(compact(blocks[first].text))
+    ):
         first += 1
 
     def is_section(i: int) -> bool:
@@ -117,9 +120,16 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         # a title broken over two lines (“舞阳县人民政府” / “2022年度质量工作考核自评报告”)
         i = out.title_index
         nxt = i + 1
-        if nxt < len(blocks) and blocks[nxt].kind == blocks[i].kind and blocks[nxt].md_level == blocks[i].md_level \
-                and not is_section(nxt) and "报告" not in blocks[i].text and "报告" in blocks[nxt].text \
-                and len(norm(blocks[nxt].text)) <= 40 and not _ANNEX_RE.match(compact(blocks[nxt].text)):
+        if (
+            nxt < len(blocks)
+            and blocks[nxt].kind == blocks[i].kind
+            and blocks[nxt].md_level == blocks[i].md_level
+            and not is_section(nxt)
+            and "报告" not in blocks[i].text
+            and "报告" in blocks[nxt].text
+            and len(norm(blocks[nxt].text)) <= 40
+            and not _ANNEX_RE.match(compact(blocks[nxt].text))
+        ):
             out.title_more_index = nxt
         out.title_text = "".join(blocks[k].text.strip() for k in (i, out.title_more_index) if k is not None)
     if out.title_index is None:
@@ -136,8 +146,12 @@ def build_outline(doc: Document, template: Template | None) -> Outline:
         c = compact(b.text) if "附件" in b.text[:16] else ""
         if _is_annex(b, c, annex_key) or (annex_key and i in heads and heads[i].key == annex_key):
             out.annex_index = i
-            if _ANNEX_RE.sub("", norm(c)) == "" and i + 1 < len(blocks) and len(norm(blocks[i + 1].text)) <= 60 \
-                    and blocks[i + 1].kind in ("para", "heading"):
+            if (
+                _ANNEX_RE.sub("", norm(c)) == ""
+                and i + 1 < len(blocks)
+                and len(norm(blocks[i + 1].text)) <= 60
+                and blocks[i + 1].kind in ("para", "heading")
+            ):
                 out.annex_title_index = i + 1
             break
     out.body_end = out.annex_index if out.annex_index is not None else len(blocks)
@@ -230,8 +244,13 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 def _point(st: Structural, m: SectionMatch) -> bool:
     """A numbered line that is a sentence (“（一）盐化工产业链质量提升成效明显。”) under a section
     that has no such subsections in the template: one of its points, i.e. content."""
-    return st.match is None and not m.section.children and st.level > m.section.level \
-        and st.heading.form != "markdown" and bool(_SENTENCE_END.search(st.heading.text.strip()))
+    return (
+        st.match is None
+        and not m.section.children
+        and st.level > m.section.level
+        and st.heading.form != "markdown"
+        and bool(_SENTENCE_END.search(st.heading.text.strip()))
+    )
 
 
 def _is_annex(b: Block, c: str, annex_key: str | None) -> bool:
@@ -244,7 +263,7 @@ def _is_annex(b: Block, c: str, annex_key: str | None) -> bool:
         return False
     if b.kind == "heading":
         return True
-    rest = norm_title(c[m.end():])
+    rest = norm_title(c[m.end() :])
     return rest == "" or "案例" in rest or (annex_key is not None and annex_key in rest)
 
 
@@ -303,9 +322,11 @@ def _cases(doc: Document, out: Outline) -> list[Case]:
     else:
         pseudo = [h for h in in_annex if (h.numbering is not None) or _CASE_PREFIX.match(compact(h.text))]
         if pseudo:
+
             def rank(h: Heading) -> int:
                 # a pseudo heading without numbering has the “案例” prefix
                 return 0 if h.numbering is None or _CASE_PREFIX.match(compact(h.text)) else h.numbering.level
+
             top = min(rank(h) for h in pseudo)
             case_heads = [h for h in pseudo if rank(h) == top]
         else:

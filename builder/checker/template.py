@@ -164,8 +164,11 @@ def _load(path: Path, display: str) -> tuple[Template | None, list[Diagnostic]]:
     rubric = f.get("rubric", "str", required=True, default="")
     expect = path.name.removesuffix(".template.yaml")
     if rubric and path.name.endswith(".template.yaml") and rubric != expect:
-        diags.append(Diagnostic(display, *f.pos("rubric"), ERROR, "template-rubric",
-                                f"rubric“{rubric}”与文件名不一致，应为“{expect}”。"))
+        diags.append(
+            Diagnostic(
+                display, *f.pos("rubric"), ERROR, "template-rubric", f"rubric“{rubric}”与文件名不一致，应为“{expect}”。"
+            )
+        )
     source = f.get("source", "str", default="")
     title = f.get("title", "str", required=True, default="")
     _check_placeholders(display, diags, title, f.pos("title") if "title" in f.m else (1, 1))
@@ -197,8 +200,15 @@ def _load(path: Path, display: str) -> tuple[Template | None, list[Diagnostic]]:
         return None, diags
     tpl = Template(rubric, display, title, government, sections, annex, body_chars, required, source)
     if required and tpl.find_section(required.section) is None:
-        diags.append(Diagnostic(display, *pos_of(req, "section"), ERROR, "template-section",
-                                f"required_items.section“{required.section}”不是模板中的一节。"))
+        diags.append(
+            Diagnostic(
+                display,
+                *pos_of(req, "section"),
+                ERROR,
+                "template-section",
+                f"required_items.section“{required.section}”不是模板中的一节。",
+            )
+        )
         return None, diags
     return tpl, diags
 
@@ -208,8 +218,16 @@ def _check_placeholders(display, diags, text: str, pos) -> None:
 
     for m in re.finditer(r"\{([^}]*)\}", text):
         if m.group(1) not in PLACEHOLDERS:
-            diags.append(Diagnostic(display, pos[0], pos[1], ERROR, "template-placeholder",
-                                    f"不认识的占位符“{{{m.group(1)}}}”，只能用 {{name}}、{{government}}、{{year}}。"))
+            diags.append(
+                Diagnostic(
+                    display,
+                    pos[0],
+                    pos[1],
+                    ERROR,
+                    "template-placeholder",
+                    f"不认识的占位符“{{{m.group(1)}}}”，只能用 {{name}}、{{government}}、{{year}}。",
+                )
+            )
 
 
 def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
@@ -226,8 +244,11 @@ def _sections(display, diags, raw, level: int) -> tuple[Section, ...]:
         kids = sf.get("children", "list", default=[])
         sf.finish()
         if level >= 2 and kids:
-            diags.append(Diagnostic(display, *sf.pos("children"), ERROR, "template-depth",
-                                    "模板只支持两级标题（一、 和 （一））。"))
+            diags.append(
+                Diagnostic(
+                    display, *sf.pos("children"), ERROR, "template-depth", "模板只支持两级标题（一、 和 （一））。"
+                )
+            )
             kids = []
         _check_placeholders(display, diags, title, sf.pos("title") if "title" in sf.m else (1, 1))
         line, _ = pos_of(raw, i)
@@ -257,17 +278,35 @@ def _annex(display, diags, f) -> Annex | None:
 
 def template_to_json(t: Template) -> dict:
     """A plain-data form of a template (for the check cache)."""
+
     def sec(s: Section) -> dict:
-        return {"title": s.title, "number": s.number, "level": s.level, "guidance": s.guidance, "line": s.line,
-                "children": [sec(c) for c in s.children]}
+        return {
+            "title": s.title,
+            "number": s.number,
+            "level": s.level,
+            "guidance": s.guidance,
+            "line": s.line,
+            "children": [sec(c) for c in s.children],
+        }
 
     a = t.annex
     r = t.required_items
     return {
-        "rubric": t.rubric, "title": t.title, "government": t.government, "source": t.source,
-        "sections": [sec(s) for s in t.sections], "body_chars": t.body_chars,
-        "annex": None if a is None else {"heading": a.heading, "title": a.title, "max_cases": a.max_cases,
-                                         "guidance": a.guidance, "case_guidance": a.case_guidance},
+        "rubric": t.rubric,
+        "title": t.title,
+        "government": t.government,
+        "source": t.source,
+        "sections": [sec(s) for s in t.sections],
+        "body_chars": t.body_chars,
+        "annex": None
+        if a is None
+        else {
+            "heading": a.heading,
+            "title": a.title,
+            "max_cases": a.max_cases,
+            "guidance": a.guidance,
+            "case_guidance": a.case_guidance,
+        },
         "required_items": None if r is None else {"ids": list(r.ids), "section": r.section, "what": r.what},
     }
 
@@ -279,6 +318,7 @@ def template_from_json(d: dict, path: str) -> Template:
     :param path: the template's displayed path.
     :raises KeyError: for a mapping of another layout.
     """
+
     def sec(x: dict) -> Section:
         return Section(
             x["title"], x["number"], x["level"], x["guidance"], tuple(sec(c) for c in x["children"]), x["line"]
@@ -287,7 +327,11 @@ def template_from_json(d: dict, path: str) -> Template:
     a = d["annex"]
     r = d["required_items"]
     return Template(
-        d["rubric"], path, d["title"], dict(d["government"]), tuple(sec(s) for s in d["sections"]),
+        d["rubric"],
+        path,
+        d["title"],
+        dict(d["government"]),
+        tuple(sec(s) for s in d["sections"]),
         None if a is None else Annex(a["heading"], a["title"], a["max_cases"], a["guidance"], a["case_guidance"]),
         d["body_chars"],
         None if r is None else RequiredItems(tuple(r["ids"]), r["section"], r["what"]),

@@ -101,7 +101,7 @@ def split_numbering(text: str) -> tuple[Numbering | None, str]:
             raw = m.group(1)
             value = int(raw) if raw.isdigit() else parse_cn_number(raw)
             if value:
-                return Numbering(level, value, m.group(0)), c[m.end():]
+                return Numbering(level, value, m.group(0)), c[m.end() :]
     return None, c
 
 

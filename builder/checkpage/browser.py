@@ -47,8 +47,10 @@ def check(path: str, name: str, round_id: str, county_id: str) -> str:
             j["hint"] = d.hint
         if d.source_line is not None and d.source_line.strip():  # the line quoted, as the text output does
             j["source"] = d.source_line.strip()
-    return json.dumps({"file": data, "groups": group(result), "errors": result.errors,
-                       "warnings": result.warnings}, ensure_ascii=False)
+    return json.dumps(
+        {"file": data, "groups": group(result), "errors": result.errors, "warnings": result.warnings},
+        ensure_ascii=False,
+    )
 
 
 def group(result) -> list[dict]:

@@ -118,8 +118,13 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     if node is None or runtime_problem() is not None:
         return data
     script = HERE / "precompile.mjs"
-    key = Hasher("checkpage-pyc", pinned_version(), sha256(script.read_bytes()),
-                 sha256((HERE / "precompile.py").read_bytes()), sha256(data)).hexdigest()
+    key = Hasher(
+        "checkpage-pyc",
+        pinned_version(),
+        sha256(script.read_bytes()),
+        sha256((HERE / "precompile.py").read_bytes()),
+        sha256(data),
+    ).hexdigest()
     return cached_bytes(cache, "checkpage-pyc", key, lambda: _run(node, script, data)) or data
 
 

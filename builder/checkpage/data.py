@@ -27,6 +27,7 @@ TEMPLATES_DIR = "templates"  # under check/: templates/<round>/<county>.md
 class CheckRound:
     """A round the checker page offers: the round, its facts for the checker, its report
     template and the titles of its rubric's items."""
+
     round: Round
     info: RoundInfo
     template: Template
@@ -62,15 +63,26 @@ def template_url(round_id: str, county_id: str, ext: str = "md") -> str:
 def page_data(rounds: list[CheckRound], docx: bool) -> dict:
     """What the page template shows: the rounds and counties to choose from and the
     downloads of each county's template (``docx``: whether .docx templates are written)."""
-    return {"rounds": [{
-        "id": c.id,
-        "title": c.round.title,
-        "sample": c.round.sample,
-        "draft": not c.round.is_published,
-        "year": c.info.year,
-        "body_chars": c.template.body_chars,
-        "max_cases": c.template.annex.max_cases if c.template.annex else None,
-        "counties": [{"id": k.id, "name": k.name, "md": template_url(c.id, k.id),
-                      "docx": template_url(c.id, k.id, "docx") if docx else None}
-                     for k in c.info.counties],
-    } for c in rounds]}
+    return {
+        "rounds": [
+            {
+                "id": c.id,
+                "title": c.round.title,
+                "sample": c.round.sample,
+                "draft": not c.round.is_published,
+                "year": c.info.year,
+                "body_chars": c.template.body_chars,
+                "max_cases": c.template.annex.max_cases if c.template.annex else None,
+                "counties": [
+                    {
+                        "id": k.id,
+                        "name": k.name,
+                        "md": template_url(c.id, k.id),
+                        "docx": template_url(c.id, k.id, "docx") if docx else None,
+                    }
+                    for k in c.info.counties
+                ],
+            }
+            for c in rounds
+        ]
+    }

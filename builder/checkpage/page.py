@@ -22,10 +22,13 @@ def plan_page(site, site_date, publisher: str):
     if not rounds or runtime_problem() is not None:
         return None
     data = page_data(rounds, docx=docx_templates_available())
-    meta = DocMeta(TITLE, site_date, publisher,
-                   description="按本轮考核的报告模板检查自评报告的章节、字数、典型案例和占位符；报告只在本机浏览器中检查，不会上传。",
-                   sample=any(r["sample"] for r in data["rounds"]),
-                   # a draft preview offers unpublished rounds too: the page says 草稿 like theirs
-                   draft=next((STATUS_LABELS.get(r.round.status, r.round.status)
-                               for r in rounds if not r.round.is_published), ""))
+    meta = DocMeta(
+        TITLE,
+        site_date,
+        publisher,
+        description="按本轮考核的报告模板检查自评报告的章节、字数、典型案例和占位符；报告只在本机浏览器中检查，不会上传。",
+        sample=any(r["sample"] for r in data["rounds"]),
+        # a draft preview offers unpublished rounds too: the page says 草稿 like theirs
+        draft=next((STATUS_LABELS.get(r.round.status, r.round.status) for r in rounds if not r.round.is_published), ""),
+    )
     return PageSpec(PAGE_URL, "check", "check.html", meta, (("首页", ""),), data)

@@ -68,7 +68,10 @@ def runtime_problem() -> str | None:
     except (OSError, ValueError, KeyError) as exc:
         return f"无法读取 Pyodide 的版本（{exc}），检查自评报告页面没有生成。" + fix
     if have != want:
-        return f"已安装的 Pyodide 是 {have} 版，builder/checkpage/package.json 要求 {want} 版，检查自评报告页面没有生成。" + fix
+        return (
+            f"已安装的 Pyodide 是 {have} 版，builder/checkpage/package.json 要求 {want} 版，检查自评报告页面没有生成。"
+            + fix
+        )
     return None
 
 
@@ -79,8 +82,10 @@ def compiled_stdlib() -> bytes | None:
     d = pyodide_dir()
     try:
         made = json.loads((d.parent / ".kaohe" / "python_stdlib.json").read_text(encoding="utf-8"))
-        if made.get("pyodide") != pinned_version() or \
-                made.get("source") != hashlib.sha256((d / "python_stdlib.zip").read_bytes()).hexdigest():
+        if (
+            made.get("pyodide") != pinned_version()
+            or made.get("source") != hashlib.sha256((d / "python_stdlib.zip").read_bytes()).hexdigest()
+        ):
             return None
         return (d.parent / ".kaohe" / "python_stdlib.zip").read_bytes()
     except (OSError, ValueError, AttributeError):
@@ -131,8 +136,9 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
         return []
     problem = runtime_problem()
     if problem is not None:
-        warnings.append(Diagnostic(str(PACKAGE_JSON.relative_to(HERE.parent.parent)), 0, 0, WARNING,
-                                   "checkpage-runtime", problem))
+        warnings.append(
+            Diagnostic(str(PACKAGE_JSON.relative_to(HERE.parent.parent)), 0, 0, WARNING, "checkpage-runtime", problem)
+        )
         return []
     out_dir = Path(out_dir)
     root = out_dir / PAGE_URL
@@ -145,8 +151,10 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
 
     src = pyodide_dir()
     for name in PYODIDE_FILES:
-        put(root / "pyodide" / name, (compiled_stdlib() if name == "python_stdlib.zip" else None)
-            or (src / name).read_bytes())
+        put(
+            root / "pyodide" / name,
+            (compiled_stdlib() if name == "python_stdlib.zip" else None) or (src / name).read_bytes(),
+        )
     lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
     put(root / "pyodide" / "pyodide-lock.json", _json({"info": lock["info"], "packages": {}}))
     put(root / "py" / "checker.zip", compiled_zip(build_zip(), cache))
@@ -169,8 +177,15 @@ def _cached_docx(docx, r, county, cache) -> bytes:
     from ..buildcache import Hasher, code_digest
     from ..checker.template import template_to_json
 
-    key = Hasher("checkpage-docx", code_digest(("pdf", "site")), template_to_json(r.template), r.id,
-                 list(county), r.info.year, r.titles).hexdigest()
+    key = Hasher(
+        "checkpage-docx",
+        code_digest(("pdf", "site")),
+        template_to_json(r.template),
+        r.id,
+        list(county),
+        r.info.year,
+        r.titles,
+    ).hexdigest()
     return cached_bytes(cache, "checkpage-docx", key, lambda: docx(r.template, r.id, county, r.info.year, r.titles))
 
 

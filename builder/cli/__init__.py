@@ -14,8 +14,20 @@ import io
 import sys
 
 # Order here is the order of ``kaohe --help``.
-COMMAND_MODULES = ["check", "import_docx", "new", "rubric", "rounds", "forms", "pdf", "docx", "build", "season",
-                   "appeals", "audit"]
+COMMAND_MODULES = [
+    "check",
+    "import_docx",
+    "new",
+    "rubric",
+    "rounds",
+    "forms",
+    "pdf",
+    "docx",
+    "build",
+    "season",
+    "appeals",
+    "audit",
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -44,8 +44,11 @@ def cmd_appeals(args) -> int:
         return 1
     project, rnd = got
     if rnd.status != "approved" and (args.forms or args.by):
-        print(f"轮次现在是“{STATUS_ZH[rnd.status]}”（{rnd.status}）。复核在审定之后、发布之前进行："
-              f"请先 kaohe approve {rnd.id} --by 姓名 --why 说明。", file=sys.stderr)
+        print(
+            f"轮次现在是“{STATUS_ZH[rnd.status]}”（{rnd.status}）。复核在审定之后、发布之前进行："
+            f"请先 kaohe approve {rnd.id} --by 姓名 --why 说明。",
+            file=sys.stderr,
+        )
         return 1
     before = compute(replace(rnd, decisions=()))
     if args.forms:
@@ -56,8 +59,10 @@ def cmd_appeals(args) -> int:
             write_atomic(out / name, data)
         n = sum(1 for _ in forms)
         print(f"✓ {n} 份复核申请表：{project.display(out)}/（每个县区一份，文件名是县区编号）")
-        print(f"  县区填好后放到 content/{rnd.id}/appeals/，复核决定写在 content/{rnd.id}/appeals/decisions.yaml，"
-              f"再运行 kaohe appeals {rnd.id}。")
+        print(
+            f"  县区填好后放到 content/{rnd.id}/appeals/，复核决定写在 content/{rnd.id}/appeals/decisions.yaml，"
+            f"再运行 kaohe appeals {rnd.id}。"
+        )
         return 0
 
     diags: list = []
@@ -65,8 +70,16 @@ def cmd_appeals(args) -> int:
     disputed = {r.id for r in replies}
     for d in rnd.decisions:
         if d.id not in disputed:
-            diags.append(Diagnostic(d.origin.path, d.origin.line, d.origin.column, WARNING, "appeal-not-disputed",
-                                    f"复核编号“{d.id}”有复核决定，但没有县区在复核申请表中对它提出异议。"))
+            diags.append(
+                Diagnostic(
+                    d.origin.path,
+                    d.origin.line,
+                    d.origin.column,
+                    WARNING,
+                    "appeal-not-disputed",
+                    f"复核编号“{d.id}”有复核决定，但没有县区在复核申请表中对它提出异议。",
+                )
+            )
     render_text(diags, stream=sys.stderr)
     if any(x.is_error for x in diags):
         print("复核申请表有错误（见上），没有计算复核结果，也没有写审计记录。", file=sys.stderr)
@@ -77,22 +90,42 @@ def cmd_appeals(args) -> int:
     decided = {d.id: d for d in rnd.decisions}
     names = {c.id: c.name for c in rnd.counties}
     if args.format == "json":
-        print(json.dumps({
-            "round": rnd.id,
-            "appeals": [{"id": r.id, "county": r.county, "reason": r.reason, "evidence": r.evidence,
-                         "claim": None if r.claim is None else str(r.claim),
-                         "decision": (None if r.id not in decided else
-                                      "upheld" if decided[r.id].upheld else "rejected")} for r in replies],
-            "counties": to_json(changes),
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "round": rnd.id,
+                    "appeals": [
+                        {
+                            "id": r.id,
+                            "county": r.county,
+                            "reason": r.reason,
+                            "evidence": r.evidence,
+                            "claim": None if r.claim is None else str(r.claim),
+                            "decision": (
+                                None if r.id not in decided else "upheld" if decided[r.id].upheld else "rejected"
+                            ),
+                        }
+                        for r in replies
+                    ],
+                    "counties": to_json(changes),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         from ..formats import format_decimal
 
         print(f"{rnd.title}：复核申请 {len(replies)} 项，已决定 {sum(1 for r in replies if r.id in decided)} 项。")
         for r in replies:
             d = decided.get(r.id)
-            state = ("待决定" if d is None else
-                     f"采纳，改为 {format_decimal(d.score)} 分（{d.reason}）" if d.upheld else f"驳回（{d.reason}）")
+            state = (
+                "待决定"
+                if d is None
+                else f"采纳，改为 {format_decimal(d.score)} 分（{d.reason}）"
+                if d.upheld
+                else f"驳回（{d.reason}）"
+            )
             claim = f"，申请 {format_decimal(r.claim)} 分" if r.claim is not None else ""
             ev = f"；证明材料：{r.evidence}" if r.evidence else ""
             print(f"  {r.id}（{names[r.county]}）：{r.reason.rstrip('。')}{claim}{ev} → {state}")
@@ -115,11 +148,20 @@ def cmd_appeals(args) -> int:
         if args.format == "text":
             print(f"复核决定与上一条记录（{last.path.name}）相同，没有写新记录。")
         return 0
-    rec = audit.append(rnd.path, {
-        "round": rnd.id, "action": "appeals", "status": {"from": rnd.status, "to": rnd.status},
-        "by": args.by, "why": args.why, "at": audit.now(), "inputs": audit.input_hashes(rnd.path),
-        "results": b, "decisions": now_dec,
-    })
+    rec = audit.append(
+        rnd.path,
+        {
+            "round": rnd.id,
+            "action": "appeals",
+            "status": {"from": rnd.status, "to": rnd.status},
+            "by": args.by,
+            "why": args.why,
+            "at": audit.now(),
+            "inputs": audit.input_hashes(rnd.path),
+            "results": b,
+            "decisions": now_dec,
+        },
+    )
     if args.format == "text":
         print(f"✓ 审计记录 {project.display(rec.path)}（复核决定 {len(now_dec)} 条）。")
     return 0

@@ -12,16 +12,19 @@ from .season import _common
 
 def register(sub) -> None:
     """Add ``kaohe approve | publish | status-set | history | diff`` to *sub* (the subparsers)."""
-    for name, help_ in (("approve", "审定轮次（draft → approved），写一条审计记录"),
-                        ("publish", "发布轮次（approved → published），写一条审计记录")):
+    for name, help_ in (
+        ("approve", "审定轮次（draft → approved），写一条审计记录"),
+        ("publish", "发布轮次（approved → published），写一条审计记录"),
+    ):
         p = sub.add_parser(name, help=help_)
         _common(p)
         _who(p)
         p.set_defaults(func=cmd_status_change, action=name)
     p = sub.add_parser("status-set", help="把轮次改为任一状态（如退回草稿），写一条审计记录")
     _common(p)
-    p.add_argument("status", choices=["draft", "approved", "published"], metavar="状态",
-                   help="draft | approved | published")
+    p.add_argument(
+        "status", choices=["draft", "approved", "published"], metavar="状态", help="draft | approved | published"
+    )
     _who(p)
     p.set_defaults(func=cmd_status_change, action="status-set")
 
@@ -100,9 +103,12 @@ def cmd_status_change(args) -> int:
             return 1
         need = {"approve": "draft", "publish": "approved"}[args.action]
         if current != need:
-            print(f"{shown}: 轮次现在是“{STATUS_ZH[current]}”（{current}），{audit.ACTION_ZH[args.action]}"
-                  f"需要先是“{STATUS_ZH[need]}”（{need}）。"
-                  + ("" if current != "draft" else f"请先 kaohe approve {rnd.id}。"), file=sys.stderr)
+            print(
+                f"{shown}: 轮次现在是“{STATUS_ZH[current]}”（{current}），{audit.ACTION_ZH[args.action]}"
+                f"需要先是“{STATUS_ZH[need]}”（{need}）。"
+                + ("" if current != "draft" else f"请先 kaohe approve {rnd.id}。"),
+                file=sys.stderr,
+            )
             return 1
     elif current == target and audit.last_status(records) in (None, target):
         print(f"轮次已经是“{STATUS_ZH[target]}”（{target}），没有改动。", file=sys.stderr)
@@ -116,17 +122,30 @@ def cmd_status_change(args) -> int:
     results = compute(replace(rnd, status=target))
     inputs = audit.input_hashes(rnd.path)
     inputs["round.yaml"] = sha256_bytes(new_bytes)
-    rec = audit.append(rnd.path, {
-        "round": rnd.id, "action": args.action, "status": {"from": current, "to": target},
-        "by": args.by, "why": args.why, "at": audit.now(), "inputs": inputs,
-        "results": snapshot(results), "decisions": audit.decisions_json(rnd.decisions),
-    })
+    rec = audit.append(
+        rnd.path,
+        {
+            "round": rnd.id,
+            "action": args.action,
+            "status": {"from": current, "to": target},
+            "by": args.by,
+            "why": args.why,
+            "at": audit.now(),
+            "inputs": inputs,
+            "results": snapshot(results),
+            "decisions": audit.decisions_json(rnd.decisions),
+        },
+    )
     write_atomic(yaml_path, new_bytes)
-    print(f"✓ {rnd.title}：{STATUS_ZH[current]} → {STATUS_ZH[target]}（{args.by}：{args.why}）。"
-          f"审计记录 {project.display(rec.path)}。")
+    print(
+        f"✓ {rnd.title}：{STATUS_ZH[current]} → {STATUS_ZH[target]}（{args.by}：{args.why}）。"
+        f"审计记录 {project.display(rec.path)}。"
+    )
     if target == "approved":
-        print(f"  各县区反馈中的得分和扣分已编复核编号：kaohe pdf {rnd.id} 生成反馈，"
-              f"kaohe appeals {rnd.id} --forms 生成复核申请表。")
+        print(
+            f"  各县区反馈中的得分和扣分已编复核编号：kaohe pdf {rnd.id} 生成反馈，"
+            f"kaohe appeals {rnd.id} --forms 生成复核申请表。"
+        )
     return 0
 
 
@@ -162,13 +181,31 @@ def cmd_history(args) -> int:
     project, meta, records, rdiags = got
     rdiags += audit.status_consistency(records, meta.status, meta.yaml_path, meta.status_pos)
     if args.format == "json":
-        print(json.dumps({
-            "round": meta.id, "status": meta.status, "ok": not any(d.is_error for d in rdiags),
-            "records": [{"seq": r.seq, "path": project.display(r.path), "action": r.body.get("action"),
-                         "status": r.body.get("status"), "by": r.body.get("by"), "why": r.body.get("why"),
-                         "at": r.body.get("at"), "hash": r.digest} for r in records],
-            "diagnostics": [d.to_json() for d in rdiags],
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "round": meta.id,
+                    "status": meta.status,
+                    "ok": not any(d.is_error for d in rdiags),
+                    "records": [
+                        {
+                            "seq": r.seq,
+                            "path": project.display(r.path),
+                            "action": r.body.get("action"),
+                            "status": r.body.get("status"),
+                            "by": r.body.get("by"),
+                            "why": r.body.get("why"),
+                            "at": r.body.get("at"),
+                            "hash": r.digest,
+                        }
+                        for r in records
+                    ],
+                    "diagnostics": [d.to_json() for d in rdiags],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 1 if any(d.is_error for d in rdiags) else 0
     print(f"{meta.title}（{meta.id}）审计记录，现在的状态：{STATUS_ZH.get(meta.status, meta.status)}")
     if not records:
@@ -184,8 +221,10 @@ def cmd_history(args) -> int:
             change = f"{STATUS_ZH.get(before, before)} → {STATUS_ZH.get(after, after)}"
         n_dec = len(b.get("decisions") or [])
         extra = f"，复核决定 {n_dec} 条" if b.get("action") == "appeals" else ""
-        print(f"  {r.seq:>4}  {b.get('at', '')}  {what}{('（' + change + '）') if change else ''}{extra}"
-              f"  {b.get('by', '')}：{b.get('why', '')}  [{r.digest[:12]}]")
+        print(
+            f"  {r.seq:>4}  {b.get('at', '')}  {what}{('（' + change + '）') if change else ''}{extra}"
+            f"  {b.get('by', '')}：{b.get('why', '')}  [{r.digest[:12]}]"
+        )
     sys.stdout.flush()
     render_text(rdiags, stream=sys.stderr)
     if any(d.is_error for d in rdiags):

@@ -15,9 +15,12 @@ from pathlib import Path
 
 def register(sub) -> None:
     """Add ``kaohe build`` to *sub*, the subparsers of ``kaohe``."""
-    p = sub.add_parser("build", help="生成结果网站和全部 PDF（输出到 site/）",
-                       description="从 rubrics/ 和 content/ 生成结果网站（与 mkdocs build 结果逐字节相同）。"
-                                   "全部生成成功后才整体替换 site/；出错或被中断时 site/ 保持原样。")
+    p = sub.add_parser(
+        "build",
+        help="生成结果网站和全部 PDF（输出到 site/）",
+        description="从 rubrics/ 和 content/ 生成结果网站（与 mkdocs build 结果逐字节相同）。"
+        "全部生成成功后才整体替换 site/；出错或被中断时 site/ 保持原样。",
+    )
     p.add_argument("--strict", action="store_true", help="有警告时也不生成（与 mkdocs build --strict 相同）")
     p.add_argument("--drafts", action="store_true", help="也生成未发布的轮次（页面带“草稿”标记，不要公开）")
     p.add_argument(
@@ -47,8 +50,9 @@ def cmd_build(args) -> int:
     from ..site.build import BuildOptions, StrictError, build
 
     project = Project.find(args.project)
-    options = BuildOptions(strict=args.strict, drafts=True if args.drafts else None, pdfs=args.pdfs,
-                           progress=False if args.quiet else None)
+    options = BuildOptions(
+        strict=args.strict, drafts=True if args.drafts else None, pdfs=args.pdfs, progress=False if args.quiet else None
+    )
     started = time.perf_counter()
     try:
         result = build(project, options, site_dir=args.site_dir)

@@ -11,8 +11,9 @@ def register(sub) -> None:
     p = sub.add_parser("forms", help="生成各评价部门的评价表（XLSX），填好后放回 content/<轮次>/scores/")
     p.add_argument("round", metavar="轮次")
     p.add_argument("--out", type=Path, default=None, help="输出文件夹（默认：forms/<轮次>/）")
-    p.add_argument("--department", action="append", default=None, metavar="部门",
-                   help="只生成这个部门的评价表（可写多次）")
+    p.add_argument(
+        "--department", action="append", default=None, metavar="部门", help="只生成这个部门的评价表（可写多次）"
+    )
     p.add_argument("--project", type=Path, default=None, help="项目目录（默认：当前目录向上查找）")
     p.set_defaults(func=cmd_forms)
 

@@ -16,15 +16,19 @@ from pathlib import Path
 
 def register(sub) -> None:
     """Add ``kaohe import`` to *sub*, the subparsers of ``kaohe``."""
-    p = sub.add_parser("import", help="把 Word 自评报告（.docx）转成 Markdown 报告",
-                       description="把县区的 Word 自评报告（.docx）按本轮模板的结构转成 Markdown（含 round、county），"
-                                   "表格保留为表格，图片保存在报告旁的“<文件名>.files”文件夹中。"
-                                   "转换后的 Markdown 与原 Word 文件的检查结果一致。已有文件不会被覆盖。")
+    p = sub.add_parser(
+        "import",
+        help="把 Word 自评报告（.docx）转成 Markdown 报告",
+        description="把县区的 Word 自评报告（.docx）按本轮模板的结构转成 Markdown（含 round、county），"
+        "表格保留为表格，图片保存在报告旁的“<文件名>.files”文件夹中。"
+        "转换后的 Markdown 与原 Word 文件的检查结果一致。已有文件不会被覆盖。",
+    )
     p.add_argument("file", type=Path, metavar="报告.docx", help="Word 报告（.docx）")
     p.add_argument("--round", dest="round_id", required=True, metavar="轮次", help="考核轮次编号，如 luohe-2022")
     p.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
-    p.add_argument("--out", type=Path, default=None, metavar="文件",
-                   help="写到这个文件（默认 content/<轮次>/reports/<县区>.md）")
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="文件", help="写到这个文件（默认 content/<轮次>/reports/<县区>.md）"
+    )
     p.add_argument("--project", type=Path, default=None, metavar="目录", help="项目目录（默认：当前目录）")
     p.set_defaults(func=cmd_import)
 

@@ -17,13 +17,21 @@ def register(sub) -> None:
     """Add ``kaohe new`` to *sub*, the subparsers of ``kaohe``."""
     p = sub.add_parser("new", help="新建文件：自评报告框架（new report）")
     ns = p.add_subparsers(dest="new_command", metavar="类型")
-    r = ns.add_parser("report", help="按本轮模板生成自评报告框架",
-                      description="按本轮考核的报告模板生成自评报告框架（含标题、各级标题和填写说明），"
-                                  "默认写到 content/<轮次>/reports/<县区>.md，已有文件不会被覆盖。")
+    r = ns.add_parser(
+        "report",
+        help="按本轮模板生成自评报告框架",
+        description="按本轮考核的报告模板生成自评报告框架（含标题、各级标题和填写说明），"
+        "默认写到 content/<轮次>/reports/<县区>.md，已有文件不会被覆盖。",
+    )
     r.add_argument("--round", dest="round_id", required=True, metavar="轮次", help="考核轮次编号，如 luohe-2022")
     r.add_argument("--county", dest="county_id", required=True, metavar="县区", help="县区编号，如 wuyang")
-    r.add_argument("--out", type=Path, default=None, metavar="文件",
-                   help="写到这个文件（默认 content/<轮次>/reports/<县区>.md 或 .docx）")
+    r.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="文件",
+        help="写到这个文件（默认 content/<轮次>/reports/<县区>.md 或 .docx）",
+    )
     r.add_argument(
         "--format",
         choices=["md", "docx"],
@@ -80,8 +88,10 @@ def cmd_new_report(args) -> int:
         with open(out, "xb") as fh:
             fh.write(data)
     except FileExistsError:
-        print(f"错误：文件已存在：{shown}，没有覆盖。如要重新生成，请先把原文件改名或删除，或用 --out 写到别的位置。",
-              file=sys.stderr)
+        print(
+            f"错误：文件已存在：{shown}，没有覆盖。如要重新生成，请先把原文件改名或删除，或用 --out 写到别的位置。",
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:
         print(f"错误：无法写入 {shown}：{exc.strerror or exc}。", file=sys.stderr)
@@ -121,7 +131,8 @@ def skeleton(template, round_id: str, county, year: int, shown: str = "", item_t
         f"# {template.expected_title(county.name, county.kind, year)}",
         "",
         f"【开头语：简要说明本报告的依据和总体情况。正文（附件之前）不超过 {template.body_chars} 字。】"
-        if template.body_chars else "【开头语：简要说明本报告的依据和总体情况。】",
+        if template.body_chars
+        else "【开头语：简要说明本报告的依据和总体情况。】",
         "",
     ]
 

@@ -69,8 +69,11 @@ def cmd_validate(args) -> int:
                 extra.append(f"{events} 条加扣分/否决事项")
             if rnd.reports:
                 extra.append(f"{len(rnd.reports)} 份自评报告")
-            print(f"✓ {rnd.id}：{rnd.title}，{len(rnd.counties)} 个县区，{n_scores} 项得分"
-                  + ("，" + "，".join(extra) if extra else "") + "。")
+            print(
+                f"✓ {rnd.id}：{rnd.title}，{len(rnd.counties)} 个县区，{n_scores} 项得分"
+                + ("，" + "，".join(extra) if extra else "")
+                + "。"
+            )
         n_err = sum(1 for d in diags if d.is_error)
         if n_err:
             sys.stdout.flush()
@@ -101,8 +104,7 @@ def cmd_results(args) -> int:
         return 1
     results = compute(rnd)
     if args.explain:
-        c = results.county(args.explain) or next(
-            (x for x in results.counties if x.county.name == args.explain), None)
+        c = results.county(args.explain) or next((x for x in results.counties if x.county.name == args.explain), None)
         if c is None:
             hint = did_you_mean(
                 args.explain, [x.county.id for x in results.counties] + [x.county.name for x in results.counties]

@@ -20,8 +20,18 @@ def _county(results: RoundResults, county_id: str):
     cr = results.county(county_id)
     if cr is None:
         ids = "、".join(c.county.id for c in results.counties)
-        raise DiagnosticError([Diagnostic(str(results.round.path / "round.yaml"), 0, 0, ERROR, "pdf-county-unknown",
-                                          f"考核轮次 {results.round.id} 中没有被考核单位“{county_id}”（有：{ids}）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    str(results.round.path / "round.yaml"),
+                    0,
+                    0,
+                    ERROR,
+                    "pdf-county-unknown",
+                    f"考核轮次 {results.round.id} 中没有被考核单位“{county_id}”（有：{ids}）。",
+                )
+            ]
+        )
     return cr
 
 
@@ -40,15 +50,34 @@ def render_report(results: RoundResults, project, county_id: str, *, fonts: Path
     """One county's 自评报告 as PDF bytes (DiagnosticError when the county has no report)."""
     cr = _county(results, county_id)
     if county_id not in results.round.reports:
-        raise DiagnosticError([Diagnostic(str(results.round.path / "reports"), 0, 0, ERROR, "pdf-report-missing",
-                                          f"{cr.county.name}没有自评报告（应为 reports/{county_id}.md）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    str(results.round.path / "reports"),
+                    0,
+                    0,
+                    ERROR,
+                    "pdf-report-missing",
+                    f"{cr.county.name}没有自评报告（应为 reports/{county_id}.md）。",
+                )
+            ]
+        )
     return _renderer(project, fonts).render(documents.report_spec(results, cr, project)).pdf
 
 
-def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int | None = None, *,
-                      county: str | None = None, kinds: Iterable[str] | None = None,
-                      fonts: Path | str | None = None, progress: bool | None = None,
-                      warnings: list[Diagnostic] | None = None, cache=None) -> list[Path]:
+def render_round_pdfs(
+    results: RoundResults,
+    project,
+    out_dir: Path,
+    jobs: int | None = None,
+    *,
+    county: str | None = None,
+    kinds: Iterable[str] | None = None,
+    fonts: Path | str | None = None,
+    progress: bool | None = None,
+    warnings: list[Diagnostic] | None = None,
+    cache=None,
+) -> list[Path]:
     """Write the PDFs of a round under ``out_dir/<round>/``; returns the paths written.
 
     * ``notification.pdf`` — when the round has a ``notification`` section (a round
@@ -70,15 +99,33 @@ def render_round_pdfs(results: RoundResults, project, out_dir: Path, jobs: int |
     template fails or any document cannot be rendered; then nothing is written. Each
     PDF is written to a temporary file and renamed into place.
     """
-    return render_rounds_pdfs([results], project, out_dir, jobs, county=county, kinds=kinds, fonts=fonts,
-                              progress=progress, warnings=warnings, cache=cache)
+    return render_rounds_pdfs(
+        [results],
+        project,
+        out_dir,
+        jobs,
+        county=county,
+        kinds=kinds,
+        fonts=fonts,
+        progress=progress,
+        warnings=warnings,
+        cache=cache,
+    )
 
 
-def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, jobs: int | None = None, *,
-                       county: str | None = None,
-                       kinds: Iterable[str] | Callable[[RoundResults], Iterable[str] | None] | None = None,
-                       fonts: Path | str | None = None, progress: bool | None = None,
-                       warnings: list[Diagnostic] | None = None, cache=None) -> list[Path]:
+def render_rounds_pdfs(
+    many: Iterable[RoundResults],
+    project,
+    out_dir: Path,
+    jobs: int | None = None,
+    *,
+    county: str | None = None,
+    kinds: Iterable[str] | Callable[[RoundResults], Iterable[str] | None] | None = None,
+    fonts: Path | str | None = None,
+    progress: bool | None = None,
+    warnings: list[Diagnostic] | None = None,
+    cache=None,
+) -> list[Path]:
     """:func:`render_round_pdfs` for several rounds with one process pool (a site build).
 
     ``kinds`` may also be a function of a round's results giving its kinds (None: all),
@@ -128,8 +175,17 @@ def render_rounds_pdfs(many: Iterable[RoundResults], project, out_dir: Path, job
     if warnings is not None and order:
         _say_stand_ins(project, fonts, warnings)
     if specs:
-        render_all(specs, project, out_dir, jobs=jobs, fonts=fonts, progress=progress, warnings=warnings,
-                   cache=pc, doc_keys=doc_keys)
+        render_all(
+            specs,
+            project,
+            out_dir,
+            jobs=jobs,
+            fonts=fonts,
+            progress=progress,
+            warnings=warnings,
+            cache=pc,
+            doc_keys=doc_keys,
+        )
     for rel, (pdf, diags) in ready.items():
         if warnings is not None:
             warnings.extend(diags)

@@ -97,9 +97,16 @@ class PdfCache:
                 backend = type(_fonts.backend()).__name__
             except Exception:
                 backend = "none"
-            self._salt = Hasher("kaohe-pdf", code_digest(CODE_NOT_USED), _versions(), str(root),
-                                tree_digest(root / "themes"), [file_digest(p) for p in paths],
-                                resolved, backend).hexdigest()
+            self._salt = Hasher(
+                "kaohe-pdf",
+                code_digest(CODE_NOT_USED),
+                _versions(),
+                str(root),
+                tree_digest(root / "themes"),
+                [file_digest(p) for p in paths],
+                resolved,
+                backend,
+            ).hexdigest()
         return self._salt
 
     def _round_digest(self, results) -> str:
@@ -108,8 +115,9 @@ class PdfCache:
             if self._rubrics is None:
                 self._rubrics = tree_digest(self.project.rubrics_dir)
             others = re.compile(r"^(reports|feedback)/[^/]+\.md$")
-            self._rounds[rid] = Hasher(rid, self._rubrics,
-                                       tree_digest(results.round.path, names_only=others.match)).hexdigest()
+            self._rounds[rid] = Hasher(
+                rid, self._rubrics, tree_digest(results.round.path, names_only=others.match)
+            ).hexdigest()
         return self._rounds[rid]
 
     def doc_key(self, results, kind: str, county: str | None) -> str:
@@ -126,8 +134,9 @@ class PdfCache:
         """Step 2: the key of a prepared document (:class:`~builder.pdf.render.Job`) and
         the files its HTML refers to, with their hashes."""
         assets = referenced_files(job.html, Path(job.base_dir))
-        key = Hasher("pdf", self.salt(), job.rel_path, job.source, job.html, job.chars, job.base_dir,
-                     job.round_dir, assets).hexdigest()
+        key = Hasher(
+            "pdf", self.salt(), job.rel_path, job.source, job.html, job.chars, job.base_dir, job.round_dir, assets
+        ).hexdigest()
         return key, assets
 
     # ── lookups ──
@@ -155,8 +164,9 @@ class PdfCache:
     def remember(self, key: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
         """Store a rendered PDF and its warnings under its render key ``key``."""
         blob = self.store.put_blob(pdf)
-        self.store.put("pdf", key, {"blob": blob, "size": len(pdf),
-                                    "diagnostics": [self._json(d) for d in diagnostics]})
+        self.store.put(
+            "pdf", key, {"blob": blob, "size": len(pdf), "diagnostics": [self._json(d) for d in diagnostics]}
+        )
 
     def remember_doc(self, doc_key: str, pdf_key: str, assets: dict[str, str]) -> None:
         """Remember that document key ``doc_key`` rendered as ``pdf_key`` from files with
@@ -212,8 +222,15 @@ class PdfCache:
         path = j.get("path", "")
         if j.get("in_project"):
             path = self.project.display(self.project.root / path)
-        return Diagnostic(path, j.get("line", 0), j.get("column", 0), j.get("severity", "warning"),
-                          j.get("rule", ""), j.get("message", ""), j.get("hint"))
+        return Diagnostic(
+            path,
+            j.get("line", 0),
+            j.get("column", 0),
+            j.get("severity", "warning"),
+            j.get("rule", ""),
+            j.get("message", ""),
+            j.get("hint"),
+        )
 
 
 def referenced_files(html: str, base_dir: Path) -> dict[str, str]:

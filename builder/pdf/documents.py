@@ -183,10 +183,12 @@ def markdown_html(text: str) -> str:
 
 def default_requirements(rnd: Round) -> str:
     """Return the 工作要求 paragraphs used when the notification does not write its own."""
-    return ("各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
-            "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
-            "推动质量工作再上新台阶。\n\n"
-            "各有关部门要加强对县区质量工作的指导，督促问题整改，共同推进质量强市建设。")
+    return (
+        "各被考核单位要认真对照考核中发现的问题和不足，深入分析原因，制定整改措施，明确整改责任和时限，"
+        "切实抓好整改落实。考核结果为A级的单位要总结经验、巩固提升；其他单位要查找差距、补齐短板，"
+        "推动质量工作再上新台阶。\n\n"
+        "各有关部门要加强对县区质量工作的指导，督促问题整改，共同推进质量强市建设。"
+    )
 
 
 # --------------------------------------------------------------------------- notification
@@ -212,8 +214,10 @@ def _method_text(rnd: Round) -> str:
 def _scope_text(rnd: Round) -> str:
     r = rnd.rubric
     areas = "、".join(f"{a.title}（{format_decimal(a.points)}分）" for a in r.areas)
-    s = (f"本次考核依据《{r.title}》，从{areas}{format_cn_number(len(r.areas))}个方面进行，"
-         f"基本分{format_decimal(r.base_points)}分")
+    s = (
+        f"本次考核依据《{r.title}》，从{areas}{format_cn_number(len(r.areas))}个方面进行，"
+        f"基本分{format_decimal(r.base_points)}分"
+    )
     extra = []
     if r.bonus.items:
         cap = f"，加分合计不超过{format_decimal(r.bonus.cap)}分" if r.bonus.cap is not None else ""
@@ -276,8 +280,9 @@ def _result_paragraphs(results: RoundResults) -> list[dict]:
     for c in results.counties:
         if c.veto is not None:
             why = c.veto.description.rstrip("。") or c.veto_title
-            paras.append(block("p", f"{c.county.name}因{why}，按照“{c.veto_title}”的规定，"
-                                               f"考核结果为{grade_text(c.grade)}。"))
+            paras.append(
+                block("p", f"{c.county.name}因{why}，按照“{c.veto_title}”的规定，考核结果为{grade_text(c.grade)}。")
+            )
     paras.append(block("p", "各被考核单位考核结果见附件。"))
     return paras
 
@@ -314,7 +319,12 @@ def results_table(results: RoundResults) -> dict:
     for i, c in enumerate(rows_src):
         row = [(rank_text(c.rank) if publish == "ranks" else str(i + 1)), c.county.name]
         if publish in ("scores", "ranks"):
-            row += [format_decimal(c.base), format_decimal(c.bonus), format_decimal(c.deductions), format_decimal(c.total)]
+            row += [
+                format_decimal(c.base),
+                format_decimal(c.bonus),
+                format_decimal(c.deductions),
+                format_decimal(c.total),
+            ]
         if has_grades:
             row.append(grade_text(c.grade))
         rows.append(row)
@@ -365,8 +375,11 @@ def notification_spec(results: RoundResults, project) -> DocSpec:
         "signature": n.signature or n.organ,
         "date": format_cn_date(n.date),
         "annex": {"number": "", "title": title_lines(annex_title), **results_table(results)},
-        "banji": {"cc": ("，".join(n.cc) + "。") if n.cc else "", "printer": n.printer or n.organ,
-                  "printed": format_cn_date(n.printed or n.date)},
+        "banji": {
+            "cc": ("，".join(n.cc) + "。") if n.cc else "",
+            "printer": n.printer or n.organ,
+            "printed": format_cn_date(n.printed or n.date),
+        },
     }
     return DocSpec(
         "notification", None, f"{rnd.id}/notification.pdf", "notification.html", ctx, rnd.path, rnd.path, src
@@ -427,16 +440,26 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
             if name in secs:
                 sections[name] = render_html(secs[name])
             else:
-                diags.append(Diagnostic(src, 1, 1, WARNING, "pdf-feedback-section",
-                                        f"反馈缺少“## {name}”一节，反馈 PDF 中这一节写“无”。"))
+                diags.append(
+                    Diagnostic(
+                        src,
+                        1,
+                        1,
+                        WARNING,
+                        "pdf-feedback-section",
+                        f"反馈缺少“## {name}”一节，反馈 PDF 中这一节写“无”。",
+                    )
+                )
     rank_text = ""
     if rnd.publish == "ranks" and county.rank is None:
         rank_text = "，因一票否决不排名次"
     elif rnd.publish == "ranks":
         rank_text = f"，在{len(results.counties)}个被考核单位中排名第{county.rank}位"
     grade_part = f"，考核等次为{grade_text(county.grade)}" if county.grade else ""
-    summary = (f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{format_decimal(county.base)}分，加分{format_decimal(county.bonus)}分，"
-               f"扣分{format_decimal(county.deductions)}分，总分{format_decimal(county.total)}分{grade_part}{rank_text}。")
+    summary = (
+        f"{you(c.kind)}{rnd.year}年度质量工作考核基本分{format_decimal(county.base)}分，加分{format_decimal(county.bonus)}分，"
+        f"扣分{format_decimal(county.deductions)}分，总分{format_decimal(county.total)}分{grade_part}{rank_text}。"
+    )
     veto_text = ""
     if county.veto is not None:
         why = county.veto.description.rstrip("。") or county.veto_title
@@ -446,26 +469,49 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
     review = {p.ref: p.id for p in review_points(county)} if rnd.status == "approved" else {}
     areas = []
     for a in county.areas:
-        items = [{"id": it.item.id, "title": it.item.title, "max": format_decimal(it.item.points), "score": format_decimal(it.score),
-                  "remark": it.remark, "review_id": review.get(it.item.id, "")} for it in a.items]
-        areas.append({"title": a.area.title, "max": format_decimal(a.max), "score": format_decimal(a.score), "rows": items})
+        items = [
+            {
+                "id": it.item.id,
+                "title": it.item.title,
+                "max": format_decimal(it.item.points),
+                "score": format_decimal(it.score),
+                "remark": it.remark,
+                "review_id": review.get(it.item.id, ""),
+            }
+            for it in a.items
+        ]
+        areas.append(
+            {"title": a.area.title, "max": format_decimal(a.max), "score": format_decimal(a.score), "rows": items}
+        )
     adjust = []
     for ln in county.bonus_lines:
         capped = f"（按上限计{format_decimal(ln.amount)}分）" if ln.amount != ln.raw else ""
-        adjust.append(f"加分：{ln.title}，{ln.count}项，加{format_decimal(ln.raw)}分{capped}。"
-                      + (sentence(f"依据：{ln.evidence}") if ln.evidence else ""))
+        adjust.append(
+            f"加分：{ln.title}，{ln.count}项，加{format_decimal(ln.raw)}分{capped}。"
+            + (sentence(f"依据：{ln.evidence}") if ln.evidence else "")
+        )
     for ln in county.deduction_lines:
-        capped = (f"，经复核扣{format_decimal(ln.amount)}分" if ln.reviewed else
-                  f"，按上限扣{format_decimal(ln.amount)}分" if ln.amount != ln.raw else "")
-        adjust.append(f"扣分：{ln.title}，{ln.count}次，应扣{format_decimal(ln.raw)}分{capped}。" if capped else
-                      f"扣分：{ln.title}，{ln.count}次，扣{format_decimal(ln.amount)}分。")
+        capped = (
+            f"，经复核扣{format_decimal(ln.amount)}分"
+            if ln.reviewed
+            else f"，按上限扣{format_decimal(ln.amount)}分"
+            if ln.amount != ln.raw
+            else ""
+        )
+        adjust.append(
+            f"扣分：{ln.title}，{ln.count}次，应扣{format_decimal(ln.raw)}分{capped}。"
+            if capped
+            else f"扣分：{ln.title}，{ln.count}次，扣{format_decimal(ln.amount)}分。"
+        )
         if ln.evidence:
             adjust[-1] += sentence(f"依据：{ln.evidence}")
         if ln.id in review:
             adjust[-1] = f"〔复核编号 {review[ln.id]}〕" + adjust[-1]
     if county.veto is not None:
-        adjust.append(f"一票否决：{county.veto_title}。"
-                      + (sentence(f"情况：{county.veto.description}") if county.veto.description else ""))
+        adjust.append(
+            f"一票否决：{county.veto_title}。"
+            + (sentence(f"情况：{county.veto.description}") if county.veto.description else "")
+        )
     date = rnd.notification.date if rnd.notification else rnd.published_date
     ctx = {
         "doc": doc_info(rnd, "feedback", title, organ, f"{c.name}{rnd.year}年度质量工作考核结果反馈"),
@@ -501,7 +547,9 @@ def feedback_spec(results: RoundResults, county: CountyResult, project) -> DocSp
         "date": format_cn_date(date),
         # 版记 (印发机关和印发日期) only when round.yaml has the notification's dates: a
         # draft round without them has nothing to print there.
-        "banji": {"cc": "", "printer": n.printer or organ, "printed": format_cn_date(n.printed or n.date)} if n else None,
+        "banji": {"cc": "", "printer": n.printer or organ, "printed": format_cn_date(n.printed or n.date)}
+        if n
+        else None,
     }
     return DocSpec(
         "feedback", c.id, f"{rnd.id}/{c.id}/feedback.pdf", "feedback.html", ctx, rnd.path, rnd.path, src, diags
@@ -587,9 +635,14 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         parts[-1].append(tok)
         i += 1
     body_html = render_html(parts[0])
-    annexes = [{"number": (str(k + 1) if len(annex_titles) > 1 else ""), "title": title_lines(t, names=(c.name,)),
-                "html": render_html(p)}
-               for k, (t, p) in enumerate(zip(annex_titles, parts[1:], strict=True))]
+    annexes = [
+        {
+            "number": (str(k + 1) if len(annex_titles) > 1 else ""),
+            "title": title_lines(t, names=(c.name,)),
+            "html": render_html(p),
+        }
+        for k, (t, p) in enumerate(zip(annex_titles, parts[1:], strict=True))
+    ]
     author = government(c)
     ctx = {
         "doc": doc_info(rnd, "report", title, author, f"{c.name}{rnd.year}年度质量工作考核自评报告"),
@@ -600,8 +653,7 @@ def report_spec(results: RoundResults, county: CountyResult, project) -> DocSpec
         "signature": author,
         "date": format_cn_date(report_date(text)),
     }
-    return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src,
-                   diags)
+    return DocSpec("report", c.id, f"{rnd.id}/{c.id}/report.pdf", "report.html", ctx, path.parent, rnd.path, src, diags)
 
 
 def _read_source(path: Path, display: str, diags: list[Diagnostic]) -> str:
@@ -616,8 +668,9 @@ def _read_source(path: Path, display: str, diags: list[Diagnostic]) -> str:
     return text
 
 
-def round_docs(results: RoundResults, county: str | None = None,
-               kinds: tuple[str, ...] | None = None) -> list[tuple[str, str | None]]:
+def round_docs(
+    results: RoundResults, county: str | None = None, kinds: tuple[str, ...] | None = None
+) -> list[tuple[str, str | None]]:
     """(kind, county id or None) of the documents of a round, in order: the notification
     (when the round has a ``notification`` section and no county is asked for), then per
     county its feedback and, when it has one, its report. ``kinds`` limits the document
@@ -663,8 +716,9 @@ def doc_spec(results: RoundResults, kind: str, county: str | None, project) -> D
     return (feedback_spec if kind == "feedback" else report_spec)(results, cr, project)
 
 
-def round_specs(results: RoundResults, project, county: str | None = None,
-                kinds: tuple[str, ...] | None = None) -> list[DocSpec]:
+def round_specs(
+    results: RoundResults, project, county: str | None = None, kinds: tuple[str, ...] | None = None
+) -> list[DocSpec]:
     """The documents of a round (:func:`round_docs`) with their template contexts; every
     problem of every document is raised at once (DiagnosticError)."""
     specs: list[DocSpec] = []

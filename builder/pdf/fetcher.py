@@ -54,8 +54,9 @@ class RestrictedFetcher(URLFetcher):
     Refused URLs are collected in :attr:`refused`.
     """
 
-    def __init__(self, roots: list[Path], blobs: dict[str, bytes] | None = None,
-                 aliases: dict[str, Path] | None = None):
+    def __init__(
+        self, roots: list[Path], blobs: dict[str, bytes] | None = None, aliases: dict[str, Path] | None = None
+    ):
         super().__init__(timeout=1, allowed_protocols=("file", "kaohe-font", "data"), allow_redirects=False)
         self.roots = [Path(r).resolve() for r in roots]
         # Folder-independent names for real folders (see render.ROUND_ALIAS): file:///<alias>/x
@@ -92,7 +93,7 @@ class RestrictedFetcher(URLFetcher):
         path = Path(url2pathname(unquote(parts.path)))
         for alias, folder in self.aliases.items():
             if path.as_posix() == alias or path.as_posix().startswith(alias + "/"):
-                path = folder / path.as_posix()[len(alias):].lstrip("/")
+                path = folder / path.as_posix()[len(alias) :].lstrip("/")
                 break
         try:
             real = path.resolve(strict=True)

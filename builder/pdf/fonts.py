@@ -102,8 +102,16 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
     for path in paths:
         shown = display(path)
         if not path.is_file():
-            diags.append(Diagnostic(shown, 0, 0, ERROR, "pdf-font-config",
-                                    f"找不到字体配置文件 {shown}。请检查路径（环境变量 {ENV_VAR} 或 fonts 选项）。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    ERROR,
+                    "pdf-font-config",
+                    f"找不到字体配置文件 {shown}。请检查路径（环境变量 {ENV_VAR} 或 fonts 选项）。",
+                )
+            )
             continue
         doc = load_yaml(path, shown)
         diags.extend(doc.diagnostics)
@@ -150,8 +158,16 @@ def load_font_config(paths: list[Path], display=str) -> tuple[dict[str, FontSpec
                 )
     for role in ROLES:
         if role not in specs and paths:
-            diags.append(Diagnostic(display(paths[0]), 1, 1, ERROR, "pdf-font-role-missing",
-                                    f"字体配置缺少角色“{role}”（{ROLE_NAMES[role]}）。"))
+            diags.append(
+                Diagnostic(
+                    display(paths[0]),
+                    1,
+                    1,
+                    ERROR,
+                    "pdf-font-role-missing",
+                    f"字体配置缺少角色“{role}”（{ROLE_NAMES[role]}）。",
+                )
+            )
     return specs, diags
 
 
@@ -170,8 +186,9 @@ def _fc_list(family: str) -> list[tuple[Path, int, list[str], list[str]]] | None
         return None
     # fontconfig patterns escape '-', ':' and ',' with a backslash.
     pattern = family.replace("\\", "\\\\").replace("-", "\\-").replace(":", "\\:").replace(",", "\\,")
-    out = subprocess.run([exe, "-f", "%{file}\t%{index}\t%{family}\t%{style}\n", pattern],
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [exe, "-f", "%{file}\t%{index}\t%{family}\t%{style}\n", pattern], capture_output=True, text=True, check=False
+    ).stdout
     faces = []
     for line in sorted(out.splitlines()):
         parts = line.split("\t")
@@ -191,9 +208,13 @@ def _missing(spec: FontSpec, what: str) -> Diagnostic:
     if how and all(c.isalnum() or c in "-.+" for c in how):
         how = f"apt-get install {how}"
     fix = f"请安装：{how}" if how else "请安装该字体，或在字体配置中改用已安装的字体"
-    return Diagnostic(*spec.where, ERROR, "pdf-font-missing",
-                      f"缺少字体 {spec.family}{' ' + spec.style if spec.style else ''}（用作{name}，{what}），{fix}。",
-                      hint=f"也可以用环境变量 {ENV_VAR} 指向另一份字体配置（见 themes/print/README.md）。")
+    return Diagnostic(
+        *spec.where,
+        ERROR,
+        "pdf-font-missing",
+        f"缺少字体 {spec.family}{' ' + spec.style if spec.style else ''}（用作{name}，{what}），{fix}。",
+        hint=f"也可以用环境变量 {ENV_VAR} 指向另一份字体配置（见 themes/print/README.md）。",
+    )
 
 
 def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
@@ -244,8 +265,9 @@ def resolve_fonts(specs: dict[str, FontSpec]) -> dict[str, ResolvedFont]:
             file, index = faces[0][0], faces[0][1]
         st = file.stat()
         key = f"{file.resolve()}#{index}:{st.st_size}:{st.st_mtime_ns}"
-        out[role] = ResolvedFont(role, spec.family, spec.style, file.resolve(), index, spec.package, key,
-                                 spec.stand_in_for)
+        out[role] = ResolvedFont(
+            role, spec.family, spec.style, file.resolve(), index, spec.package, key, spec.stand_in_for
+        )
     if diags:
         raise DiagnosticError(diags)
     return out
@@ -438,7 +460,7 @@ def normalise_metrics(data: bytes) -> bytes:
     num_tables = struct.unpack(">H", data[4:6])[0]
     tables = {}
     for i in range(num_tables):
-        tag, checksum, offset, length = struct.unpack(">4sIII", data[12 + 16 * i: 28 + 16 * i])
+        tag, checksum, offset, length = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
         tables[tag] = (i, offset, length)
     if not {b"OS/2", b"hhea", b"head"} <= tables.keys():
         return data
@@ -448,18 +470,18 @@ def normalise_metrics(data: bytes) -> bytes:
     _, head, _ = tables[b"head"]
     if os2_len < 74:
         return data
-    upm = struct.unpack(">H", buf[head + 18: head + 20])[0]
-    asc, desc, gap = struct.unpack(">hhh", buf[os2 + 68: os2 + 74])
+    upm = struct.unpack(">H", buf[head + 18 : head + 20])[0]
+    asc, desc, gap = struct.unpack(">hhh", buf[os2 + 68 : os2 + 74])
     if not (asc > 0 > desc and abs((asc - desc) - upm) <= upm * 0.1):
         return data
     struct.pack_into(">hhh", buf, hhea + 4, asc, desc, gap)
-    fs_selection = struct.unpack(">H", buf[os2 + 62: os2 + 64])[0] | 0x80  # USE_TYPO_METRICS
+    fs_selection = struct.unpack(">H", buf[os2 + 62 : os2 + 64])[0] | 0x80  # USE_TYPO_METRICS
     struct.pack_into(">H", buf, os2 + 62, fs_selection)
     # Table checksums and head.checkSumAdjustment, as the OpenType spec defines them.
     struct.pack_into(">I", buf, head + 8, 0)
     for tag in (b"OS/2", b"hhea", b"head"):
         i, offset, length = tables[tag]
-        struct.pack_into(">I", buf, 12 + 16 * i + 4, _checksum(buf[offset: offset + length]))
+        struct.pack_into(">I", buf, 12 + 16 * i + 4, _checksum(buf[offset : offset + length]))
     struct.pack_into(">I", buf, head + 8, (0xB1B0AFBA - _checksum(buf)) & 0xFFFFFFFF)
     return bytes(buf)
 
@@ -479,10 +501,17 @@ def check_coverage(fonts: dict[str, ResolvedFont], codepoints: set[int], where: 
     if missing:
         shown = "、".join(f"“{chr(cp)}”（U+{cp:04X}）" for cp in missing[:10])
         more = f"等 {len(missing)} 个字符" if len(missing) > 10 else ""
-        raise DiagnosticError([Diagnostic(
-            *where, ERROR, "pdf-font-glyph",
-            f"字体 {body.label}（{ROLE_NAMES[BODY_ROLE]}）没有字符 {shown}{more}，不能生成缺字的 PDF。",
-            hint="请改用常用汉字或换成覆盖这些字符的字体（见 themes/print/README.md）。")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    *where,
+                    ERROR,
+                    "pdf-font-glyph",
+                    f"字体 {body.label}（{ROLE_NAMES[BODY_ROLE]}）没有字符 {shown}{more}，不能生成缺字的 PDF。",
+                    hint="请改用常用汉字或换成覆盖这些字符的字体（见 themes/print/README.md）。",
+                )
+            ]
+        )
 
 
 def _is_space(cp: int) -> bool:
@@ -528,6 +557,8 @@ def font_faces(fonts: dict[str, ResolvedFont], codepoints: set[int]) -> tuple[st
         data = subset_font(font, cps)
         url = f"kaohe-font:{role}-{hashlib.sha256(data).hexdigest()[:16]}.otf"
         blobs[url] = data
-        rules.append(f'@font-face {{ font-family: "{css_family(role)}"; src: url("{url}"); '
-                     f"font-weight: normal; font-style: normal; }}")
+        rules.append(
+            f'@font-face {{ font-family: "{css_family(role)}"; src: url("{url}"); '
+            f"font-weight: normal; font-style: normal; }}"
+        )
     return "\n".join(rules), blobs

@@ -71,8 +71,9 @@ def _spread(context, box, extra, x_advance, boxes, create_layout):
             style = box.style.copy()
             spacing = style["letter_spacing"]
             style["letter_spacing"] = (0 if spacing == "normal" else spacing) + extra
-            layout = create_layout(box.text, style, context, max_width=None,
-                                   justification_spacing=box.justification_spacing)
+            layout = create_layout(
+                box.text, style, context, max_width=None, justification_spacing=box.justification_spacing
+            )
             layout.deactivate()
             box.pango_layout = layout
             box.style = style  # drawing re-creates the layout from the box's style

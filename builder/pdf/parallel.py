@@ -149,9 +149,18 @@ class Stats:
     cpu_s: dict[int, float] = {}  # CPU seconds spent in rendering per process id
 
 
-def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts=None,
-               progress: bool | None = None, warnings: list[Diagnostic] | None = None,
-               cache=None, doc_keys: dict[str, str] | None = None) -> list[Path]:
+def render_all(
+    specs,
+    project,
+    out_root: Path,
+    *,
+    jobs: int | None = None,
+    fonts=None,
+    progress: bool | None = None,
+    warnings: list[Diagnostic] | None = None,
+    cache=None,
+    doc_keys: dict[str, str] | None = None,
+) -> list[Path]:
     """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
     :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
     are taken from it and only the others are rendered (and then stored)."""
@@ -224,8 +233,16 @@ def render_all(specs, project, out_root: Path, *, jobs: int | None = None, fonts
                         try:
                             collect(fut.result())
                         except Exception as exc:  # a worker died (out of memory, killed)
-                            errors.append(Diagnostic(job.source, 0, 0, "error", "pdf-worker",
-                                                     f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}"))
+                            errors.append(
+                                Diagnostic(
+                                    job.source,
+                                    0,
+                                    0,
+                                    "error",
+                                    "pdf-worker",
+                                    f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}",
+                                )
+                            )
                             bar.advance(job.rel_path)
 
                 feed()
@@ -255,9 +272,13 @@ def _pool(project, renderer, workers: int):
     workers and drops the queued documents instead of waiting for them."""
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(str(project.root), renderer.fonts, os.getpid()),
-                               max_tasks_per_child=TASKS_PER_CHILD)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(str(project.root), renderer.fonts, os.getpid()),
+        max_tasks_per_child=TASKS_PER_CHILD,
+    )
     try:
         for _ in range(workers):
             pool.submit(_ready)
@@ -291,8 +312,15 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            progress = Progress(TextColumn("生成 PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            progress = Progress(
+                TextColumn("生成 PDF"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
             progress.start()
             self._task = progress.add_task("", total=self.total)
             self._progress = progress

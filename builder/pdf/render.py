@@ -75,13 +75,28 @@ class Renderer:
     :raises DiagnosticError: when the print theme is missing or the font configuration has errors.
     """
 
-    def __init__(self, project, fonts_config: Path | str | None = None, extra_roots: list[Path] | None = None,
-                 resolved_fonts: dict | None = None):
+    def __init__(
+        self,
+        project,
+        fonts_config: Path | str | None = None,
+        extra_roots: list[Path] | None = None,
+        resolved_fonts: dict | None = None,
+    ):
         self.project = project
         self.theme_dir = project.root / THEME_DIR
         if not (self.theme_dir / "print.css").is_file():
-            raise DiagnosticError([Diagnostic(project.display(self.theme_dir), 0, 0, ERROR, "pdf-theme-missing",
-                                              "找不到公文打印模板 themes/print/print.css。请确认在项目根目录运行。")])
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        project.display(self.theme_dir),
+                        0,
+                        0,
+                        ERROR,
+                        "pdf-theme-missing",
+                        "找不到公文打印模板 themes/print/print.css。请确认在项目根目录运行。",
+                    )
+                ]
+            )
         if resolved_fonts is None:  # (worker processes get the fonts their parent resolved)
             specs, diags = _fonts.load_font_config(_fonts.config_paths(project.root, fonts_config), project.display)
             if any(d.is_error for d in diags):
@@ -127,12 +142,23 @@ class Renderer:
             return print_links(template.render(font_css=jinja2.utils.markupsafe.Markup(FONT_MARKER), **spec.context))
         except jinja2.TemplateSyntaxError as exc:
             path = self.project.display(Path(exc.filename)) if exc.filename else f"themes/print/{spec.template}"
-            raise DiagnosticError([Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template",
-                                              f"打印模板语法错误：{exc.message}")]) from None
+            raise DiagnosticError(
+                [Diagnostic(path, exc.lineno or 0, 1, ERROR, "pdf-template", f"打印模板语法错误：{exc.message}")]
+            ) from None
         except Exception as exc:  # undefined values, type errors in expressions
             path, line = _template_location(exc, self.theme_dir / spec.template)
-            raise DiagnosticError([Diagnostic(self.project.display(path), line, 1, ERROR, "pdf-template",
-                                              f"打印模板出错（{spec.template}）：{exc}")]) from None
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        self.project.display(path),
+                        line,
+                        1,
+                        ERROR,
+                        "pdf-template",
+                        f"打印模板出错（{spec.template}）：{exc}",
+                    )
+                ]
+            ) from None
 
     # ---------------------------------------------------------------- PDF
 
@@ -143,8 +169,9 @@ class Renderer:
 
             from .fetcher import RestrictedFetcher  # (imports WeasyPrint: only when rendering)
 
-            self._css = CSS(string=self.css_text, base_url=self.theme_dir.as_uri() + "/",
-                            url_fetcher=RestrictedFetcher(self.roots))
+            self._css = CSS(
+                string=self.css_text, base_url=self.theme_dir.as_uri() + "/", url_fetcher=RestrictedFetcher(self.roots)
+            )
         return self._css
 
     def page_number_css(self) -> str:
@@ -168,11 +195,26 @@ class Renderer:
         if body is not None:  # characters the body font lacks: 〓 and a warning, never a failed build
             from ..glyphs import pdf_fallback
 
-            html, notes = pdf_fallback(html, lambda cps: _fonts.backend().covers(body, cps), body.label,
-                                       _fonts.ROLE_NAMES[_fonts.BODY_ROLE], Path(spec.source), spec.source)
+            html, notes = pdf_fallback(
+                html,
+                lambda cps: _fonts.backend().covers(body, cps),
+                body.label,
+                _fonts.ROLE_NAMES[_fonts.BODY_ROLE],
+                Path(spec.source),
+                spec.source,
+            )
         chars = "".join(sorted(set(html) | set(self.css_chars) | set(spec.context["doc"].get("watermark", ""))))
-        return Job(spec.kind, spec.county, spec.rel_path, html, chars, str(spec.base_dir.resolve()),
-                   str(spec.round_dir.resolve()), spec.source, list(spec.diagnostics) + notes)
+        return Job(
+            spec.kind,
+            spec.county,
+            spec.rel_path,
+            html,
+            chars,
+            str(spec.base_dir.resolve()),
+            str(spec.round_dir.resolve()),
+            spec.source,
+            list(spec.diagnostics) + notes,
+        )
 
     def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
@@ -194,25 +236,41 @@ class Renderer:
         logger.addHandler(capture)
         propagate, logger.propagate = logger.propagate, False
         try:
-            options = {**DEFAULT_OPTIONS, "stylesheets": [self.stylesheet()], "pdf_identifier": False,
-                       "uncompressed_pdf": False}
+            options = {
+                **DEFAULT_OPTIONS,
+                "stylesheets": [self.stylesheet()],
+                "pdf_identifier": False,
+                "uncompressed_pdf": False,
+            }
             base_url = _base_url(job)
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=FontConfiguration(), **options)
+                font_config=FontConfiguration(), **options
+            )
             if len(document.pages) % 2 and BANJI_ANCHOR in html:
                 # GB/T 9704 §7.4: the 版记 is on the back of the last sheet, an even page when
                 # printed on both sides. Laid out again with the 版记 on the next even page
                 # (a blank page before it when needed; neither is numbered, §7.5).
                 html = html.replace(BANJI_ANCHOR, BANJI_ANCHOR_EVEN, 1)
                 document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                    font_config=FontConfiguration(), **options)
+                    font_config=FontConfiguration(), **options
+                )
             pdf = document.write_pdf(None, 1, None, **{k: options[k] for k in DEFAULT_OPTIONS})
         except DiagnosticError:
             raise
         except Exception as exc:  # WeasyPrint errors are not part of our contract: locate them
-            raise DiagnosticError([Diagnostic(job.source, 0, 0, ERROR, "pdf-render",
-                                              f"生成 PDF（{job.rel_path}）失败：{type(exc).__name__}: {exc}。"
-                                              "请检查报告中的图片等文件是否完整。")]) from exc
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        job.source,
+                        0,
+                        0,
+                        ERROR,
+                        "pdf-render",
+                        f"生成 PDF（{job.rel_path}）失败：{type(exc).__name__}: {exc}。"
+                        "请检查报告中的图片等文件是否完整。",
+                    )
+                ]
+            ) from exc
         finally:
             logger.removeHandler(capture)
             logger.propagate = propagate
@@ -220,9 +278,17 @@ class Renderer:
         diags = list(job.diagnostics)
         for url in refused:
             shown = url if len(url) <= 120 else url[:117] + "…"
-            diags.append(Diagnostic(job.source, 0, 0, WARNING, "pdf-resource-refused",
-                                    f"没有读取“{shown}”：PDF 只能使用本项目 themes/ 和本轮次 content/ 中的图片等文件，"
-                                    "网络地址和其他位置的文件一律不读取。"))
+            diags.append(
+                Diagnostic(
+                    job.source,
+                    0,
+                    0,
+                    WARNING,
+                    "pdf-resource-refused",
+                    f"没有读取“{shown}”：PDF 只能使用本项目 themes/ 和本轮次 content/ 中的图片等文件，"
+                    "网络地址和其他位置的文件一律不读取。",
+                )
+            )
         for message in capture.messages:
             if any(url in message for url in refused):
                 continue

@@ -16,9 +16,25 @@ import threading
 
 # Compounds of the domain that jieba's general dictionary splits.
 DOMAIN_WORDS = (
-    "质量工作", "考核结果", "工作考核", "自评报告", "人民政府", "县区", "县（区）", "县区政府", "管委会",
-    "质量强市", "质量强县", "质量强省", "领导小组", "办公室", "经济技术开发区", "城乡一体化示范区",
-    "高新技术产业开发区", "典型案例", "工作情况",
+    "质量工作",
+    "考核结果",
+    "工作考核",
+    "自评报告",
+    "人民政府",
+    "县区",
+    "县（区）",
+    "县区政府",
+    "管委会",
+    "质量强市",
+    "质量强县",
+    "质量强省",
+    "领导小组",
+    "办公室",
+    "经济技术开发区",
+    "城乡一体化示范区",
+    "高新技术产业开发区",
+    "典型案例",
+    "工作情况",
 )
 NO_BREAK_BEFORE = set("，。、；：！？）》〕」』”’%．·—…")
 NO_BREAK_AFTER = set("（《〔「『“‘")
@@ -211,6 +227,6 @@ def _best(text: str, cuts: list[int], k: int, per_line: float, total: float) -> 
     out, i = [], n - 1
     for j in range(k, 0, -1):
         s = prev[j][i]
-        out.append(text[points[s]:points[i]])
+        out.append(text[points[s] : points[i]])
         i = s
     return out[::-1]

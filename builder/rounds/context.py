@@ -39,6 +39,7 @@ def item_key(value) -> str:
 class RoundContext:
     """What loading one round's score files needs: the round's counties and the rubric's
     items by id and name, and the diagnostics collected so far (repeats grouped)."""
+
     def __init__(self, meta: RoundMeta, rubric: Rubric, diags: list[Diagnostic]):
         self.meta = meta
         self.root = meta.root  # the project folder (builder.paths): loaders read nothing outside it
@@ -72,10 +73,16 @@ class RoundContext:
         choices = list(self.county_ids) + list(self.county_names)
         hint = did_you_mean(text, choices)
         known = "、".join(f"{x.id}（{x.name}）" for x in self.counties)
-        self.grouped.add(("county", origin.path, text), lambda: at(
-            origin, ERROR, "round-unknown-county",
-            f"本轮次没有县区“{text}”。{hint}".rstrip(),
-            f"本轮次的县区（编号或名称均可）：{known}。"))
+        self.grouped.add(
+            ("county", origin.path, text),
+            lambda: at(
+                origin,
+                ERROR,
+                "round-unknown-county",
+                f"本轮次没有县区“{text}”。{hint}".rstrip(),
+                f"本轮次的县区（编号或名称均可）：{known}。",
+            ),
+        )
         return None
 
     # -- items ------------------------------------------------------------------------
@@ -88,15 +95,27 @@ class RoundContext:
             return node
         if key in self.nodes:
             below = "、".join(n.id for n in self.nodes[key].leaves())
-            self.grouped.add(("branch", origin.path, key), lambda: at(
-                origin, ERROR, "round-item-not-leaf",
-                f"“{key}”是考核领域/指标（{self.nodes[key].title}），不能直接打分；请按其下的考核项打分：{below}。"))
+            self.grouped.add(
+                ("branch", origin.path, key),
+                lambda: at(
+                    origin,
+                    ERROR,
+                    "round-item-not-leaf",
+                    f"“{key}”是考核领域/指标（{self.nodes[key].title}），不能直接打分；请按其下的考核项打分：{below}。",
+                ),
+            )
             return None
         hint = did_you_mean(key, self.leaves)
-        self.grouped.add(("item", origin.path, key), lambda: at(
-            origin, ERROR, "round-unknown-item",
-            f"考核细则“{self.rubric.id}”中没有考核项“{key}”。{hint}".rstrip(),
-            f"用 kaohe rubric show {self.rubric.id} 查看全部考核项编号。"))
+        self.grouped.add(
+            ("item", origin.path, key),
+            lambda: at(
+                origin,
+                ERROR,
+                "round-unknown-item",
+                f"考核细则“{self.rubric.id}”中没有考核项“{key}”。{hint}".rstrip(),
+                f"用 kaohe rubric show {self.rubric.id} 查看全部考核项编号。",
+            ),
+        )
         return None
 
     def scored_leaves(self) -> list[Node]:
@@ -115,8 +134,9 @@ class RoundContext:
             self.diags.append(at(origin, ERROR, "score-range", f"{label} 是负数；{allowed}"))
             return False
         if value > node.points:
-            self.diags.append(at(origin, ERROR, "score-range",
-                                 f"{label} 分超过该项分值 {format_decimal(node.points)} 分；{allowed}"))
+            self.diags.append(
+                at(origin, ERROR, "score-range", f"{label} 分超过该项分值 {format_decimal(node.points)} 分；{allowed}")
+            )
             return False
         return True
 

@@ -49,6 +49,7 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 class Sheet:
     """One department's score sheet: its file, the department, its rows and where the
     department is declared."""
+
     def __init__(self, path: str, department: str, records: list[Record], origin: Origin):
         self.path = path
         self.department = department  # canonical rubric name when known
@@ -56,8 +57,9 @@ class Sheet:
         self.origin = origin  # where the department is declared
 
 
-def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic],
-                    root: Path | None = None) -> tuple[str, Origin, list[Record], dict] | None:
+def read_yaml_sheet(
+    path: Path, display: str, diags: list[Diagnostic], root: Path | None = None
+) -> tuple[str, Origin, list[Record], dict] | None:
     """(department, its origin, the score rows, the other header fields) of a YAML score
     sheet, or None with the reasons added to ``diags``. ``root``: the project folder, passed on
     to :func:`~builder.yamlio.load_yaml` (the path rule)."""
@@ -79,8 +81,14 @@ def read_yaml_sheet(path: Path, display: str, diags: list[Diagnostic],
     for cval, items in scores.items():
         corigin = Origin(display, *_key_pos(scores, cval))
         if not isinstance(items, dict):
-            diags.append(at(Origin(display, *pos_of(scores, cval)), ERROR, "schema-type",
-                            f"县区“{cval}”下面应当是“考核项编号: 得分”的映射。"))
+            diags.append(
+                at(
+                    Origin(display, *pos_of(scores, cval)),
+                    ERROR,
+                    "schema-type",
+                    f"县区“{cval}”下面应当是“考核项编号: 得分”的映射。",
+                )
+            )
             continue
         for ival, body in items.items():
             iorigin = Origin(display, *_key_pos(items, ival))
@@ -124,8 +132,16 @@ def read_sheets(ctx: RoundContext, folder: Path, display) -> tuple[dict[tuple[st
                 continue  # Excel lock files, hidden files
             if p.is_dir() or p.suffix.lower() not in SUFFIXES:
                 hint = "Excel 97-2003（.xls）格式不支持，请另存为 .xlsx。" if p.suffix.lower() == ".xls" else ""
-                diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                        f"scores/ 中的“{p.name}”不是评价表（.yaml、.csv 或 .xlsx），已忽略。{hint}"))
+                diags.append(
+                    Diagnostic(
+                        shown,
+                        0,
+                        0,
+                        WARNING,
+                        "round-file-unknown",
+                        f"scores/ 中的“{p.name}”不是评价表（.yaml、.csv 或 .xlsx），已忽略。{hint}",
+                    )
+                )
                 continue
             sheet = _read_sheet(ctx, p, shown)
             if sheet is not None:
@@ -153,23 +169,43 @@ def _read_sheet(ctx: RoundContext, p: Path, shown: str) -> Sheet | None:
             return None
         dval = table.meta.get("department")
         if dval is None or not dval.value:
-            diags.append(Diagnostic(shown, 1, 1, ERROR, "sheet-department",
-                                    "评价表没有写评价部门。请在表头上方加一行“评价部门：市××局”。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "sheet-department",
+                    "评价表没有写评价部门。请在表头上方加一行“评价部门：市××局”。",
+                )
+            )
             return None
         department, dorigin, records = dval.value, dval.origin, table.records
         rv = table.meta.get("round")
         round_id, round_origin = (rv.value, rv.origin) if rv else (None, dorigin)
     if round_id and round_id != ctx.meta.id:
-        diags.append(at(round_origin, ERROR, "sheet-round",
-                        f"这张评价表属于考核轮次“{round_id}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。"))
+        diags.append(
+            at(
+                round_origin,
+                ERROR,
+                "sheet-round",
+                f"这张评价表属于考核轮次“{round_id}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。",
+            )
+        )
     if not department:
         return None
     canonical = ctx.dept_names.get(dept_key(department))
     if canonical is None and ctx.dept_names:
         hint = did_you_mean(department, ctx.dept_names.values())
-        diags.append(at(dorigin, ERROR, "sheet-department",
-                        f"评价部门“{department}”不是考核细则“{ctx.rubric.id}”中的评价部门。{hint}".rstrip(),
-                        f"评价部门：{'、'.join(sorted(ctx.dept_names.values()))}。"))
+        diags.append(
+            at(
+                dorigin,
+                ERROR,
+                "sheet-department",
+                f"评价部门“{department}”不是考核细则“{ctx.rubric.id}”中的评价部门。{hint}".rstrip(),
+                f"评价部门：{'、'.join(sorted(ctx.dept_names.values()))}。",
+            )
+        )
     return Sheet(shown, canonical or department, records, dorigin)
 
 
@@ -188,18 +224,30 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if county is None or node is None:
             continue
         if node.rating is not None:
-            ctx.grouped.add(("rating", sheet.path, node.id), lambda rec=rec, node=node: at(
-                rec.origin_of("item"), ERROR, "score-rating-item",
-                f"考核项 {node.id}（{node.title}）按实地核查评价等级（{node.rating}）计分，不在评价表中打分。",
-                "请删除这一行，在 onsite/<县区>.yaml 中填写评价等级。"))
+            ctx.grouped.add(
+                ("rating", sheet.path, node.id),
+                lambda rec=rec, node=node: at(
+                    rec.origin_of("item"),
+                    ERROR,
+                    "score-rating-item",
+                    f"考核项 {node.id}（{node.title}）按实地核查评价等级（{node.rating}）计分，不在评价表中打分。",
+                    "请删除这一行，在 onsite/<县区>.yaml 中填写评价等级。",
+                ),
+            )
             continue
         if known_dept and node.departments and dkey not in {dept_key(d) for d in node.departments}:
             owners = "、".join(node.departments)
-            ctx.grouped.add(("dept", sheet.path, node.id), lambda rec=rec, node=node, owners=owners: at(
-                rec.origin_of("item"), ERROR, "score-department",
-                f"考核项 {node.id}（{node.title}）由{owners}评价，"
-                f"不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
-                f"请删除这一行，或把它交给{owners}的评价表。"))
+            ctx.grouped.add(
+                ("dept", sheet.path, node.id),
+                lambda rec=rec, node=node, owners=owners: at(
+                    rec.origin_of("item"),
+                    ERROR,
+                    "score-department",
+                    f"考核项 {node.id}（{node.title}）由{owners}评价，"
+                    f"不是{sheet.department}的考核项，{sheet.department}不能给它打分。",
+                    f"请删除这一行，或把它交给{owners}的评价表。",
+                ),
+            )
             continue
         pair = (county.id, node.id)
         sorigin = rec.origin_of("score")
@@ -208,10 +256,16 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
             continue  # an unfilled row: reported with the missing pairs
         if pair in seen:
             first = seen[pair]
-            diags.append(at(rec.origin_of("item"), ERROR, "score-duplicate",
-                            f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。"
-                            "每个县区的每个考核项只能打一次分。",
-                            "请删除其中一处。"))
+            diags.append(
+                at(
+                    rec.origin_of("item"),
+                    ERROR,
+                    "score-duplicate",
+                    f"{county.name} 考核项 {node.id} 的得分重复：{first.path} 第 {first.line} 行已经打过分。"
+                    "每个县区的每个考核项只能打一次分。",
+                    "请删除其中一处。",
+                )
+            )
             continue
         seen[pair] = rec.origin_of("item")
         if parsed.error:
@@ -227,14 +281,21 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         if pv is not None:
             pp = parse_score(pv.value)
             if pp.value is not None and pp.value != node.points:
-                ctx.grouped.add(("points", sheet.path, node.id), lambda pv=pv, pp=pp, node=node: at(
-                    pv.origin, WARNING, "sheet-points",
-                    f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，"
-                    f"考核细则中是 {format_decimal(node.points)}；按考核细则计算。"
-                    "表格可能是旧版本，请用 kaohe forms 重新生成。"))
+                ctx.grouped.add(
+                    ("points", sheet.path, node.id),
+                    lambda pv=pv, pp=pp, node=node: at(
+                        pv.origin,
+                        WARNING,
+                        "sheet-points",
+                        f"表中考核项 {node.id} 的分值写的是 {format_decimal(pp.value)}，"
+                        f"考核细则中是 {format_decimal(node.points)}；按考核细则计算。"
+                        "表格可能是旧版本，请用 kaohe forms 重新生成。",
+                    ),
+                )
         remark = rec.get("remark")
-        scores[pair] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
-                                  sheet.department, sorigin)
+        scores[pair] = ScoreEntry(
+            county.id, node.id, value, "" if remark is None else str(remark), sheet.department, sorigin
+        )
 
 
 def _county_of(ctx: RoundContext, rec: Record):
@@ -246,9 +307,15 @@ def _county_of(ctx: RoundContext, rec: Record):
     by_id = ctx.county(cid.value, cid.origin) if cid is not None else None
     by_name = ctx.county(cname.value, cname.origin) if cname is not None else None
     if cid is not None and cname is not None and by_id is not None and by_name is not None and by_id.id != by_name.id:
-        ctx.grouped.add(("mismatch", cid.origin.path, by_id.id, by_name.id), lambda: at(
-            cid.origin, ERROR, "score-county-mismatch",
-            f"县区编号“{by_id.id}”（{by_id.name}）与县区名称“{cname.value}”不一致。请核对是哪个县区。"))
+        ctx.grouped.add(
+            ("mismatch", cid.origin.path, by_id.id, by_name.id),
+            lambda: at(
+                cid.origin,
+                ERROR,
+                "score-county-mismatch",
+                f"县区编号“{by_id.id}”（{by_id.name}）与县区名称“{cname.value}”不一致。请核对是哪个县区。",
+            ),
+        )
         return None
     return by_id or by_name
 
@@ -274,8 +341,7 @@ def _report_missing(ctx: RoundContext, sheets: list[Sheet], seen: dict, folder: 
         if len(per_county) == len(ctx.counties) and len(item_sets) == 1:
             listing = f"全部 {len(ctx.counties)} 个县区均缺少考核项 {'、'.join(next(iter(item_sets)))}"
         else:
-            listing = "；".join(f"{ctx.county_ids[cid].name} {'、'.join(items)}"
-                               for cid, items in per_county.items())
+            listing = "；".join(f"{ctx.county_ids[cid].name} {'、'.join(items)}" for cid, items in per_county.items())
         n = len(missing)
         if sheet is not None:
             where = Origin(sheet.path, sheet.origin.line, sheet.origin.column)

@@ -53,7 +53,15 @@ class Grouped:
         for key, d in self._first.items():
             n = self._count[key]
             if n > 1:
-                d = Diagnostic(d.path, d.line, d.column, d.severity, d.rule, f"{d.message}（同类问题共 {n} 处，只在第一处报告）", d.hint)
+                d = Diagnostic(
+                    d.path,
+                    d.line,
+                    d.column,
+                    d.severity,
+                    d.rule,
+                    f"{d.message}（同类问题共 {n} 处，只在第一处报告）",
+                    d.hint,
+                )
             diags.append(d)
         self._first.clear()
         self._count.clear()

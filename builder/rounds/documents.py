@@ -38,8 +38,16 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
             continue
         shown = display(p)
         if p.is_dir() and p.suffix.lower() in suffixes:
-            ctx.diags.append(Diagnostic(shown, 1, 1, ERROR, "round-file-folder",
-                                        f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "round-file-folder",
+                    f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。",
+                )
+            )
             continue
         if p.is_dir() or p.suffix.lower() not in suffixes:
             ctx.diags.append(
@@ -77,8 +85,16 @@ def load_reports(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
         values, lines, _ = front_matter_values(split_front_matter(text)[0], shown)  # kaohe check reports its form
         for key, expected in (("round", ctx.meta.id), ("county", cid)):
             if key in values and str(values[key]) != expected:
-                ctx.diags.append(Diagnostic(shown, lines.get(key, 1), 1, ERROR, "report-front-matter",
-                                            f"开头的 {key}: {values[key]} 与所在位置不一致，应为 {key}: {expected}。"))
+                ctx.diags.append(
+                    Diagnostic(
+                        shown,
+                        lines.get(key, 1),
+                        1,
+                        ERROR,
+                        "report-front-matter",
+                        f"开头的 {key}: {values[key]} 与所在位置不一致，应为 {key}: {expected}。",
+                    )
+                )
     return reports
 
 
@@ -108,8 +124,16 @@ def _check_images(ctx: RoundContext, p: Path, shown: str, text: str) -> None:
             full = Path(path) if path.startswith("/") else p.parent / path
             bad = check_inside(ctx.root, full, shown) if ctx.root is not None else None
             if bad is not None:
-                ctx.diags.append(Diagnostic(shown, lineno, m.start(1) + 1, ERROR, "path-outside",
-                                            f"图片“{target}”不在项目文件夹里：" + bad.message))
+                ctx.diags.append(
+                    Diagnostic(
+                        shown,
+                        lineno,
+                        m.start(1) + 1,
+                        ERROR,
+                        "path-outside",
+                        f"图片“{target}”不在项目文件夹里：" + bad.message,
+                    )
+                )
 
 
 def load_feedback(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
@@ -161,8 +185,15 @@ def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
             continue
         cval = f.get("county", "str")
         if cval is not None and cval != cid:
-            ctx.diags.append(Diagnostic(shown, *f.pos("county"), ERROR, "contacts-county",
-                                        f"county“{cval}”与文件名“{p.name}”不一致：这里应写 {cid}。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    *f.pos("county"),
+                    ERROR,
+                    "contacts-county",
+                    f"county“{cval}”与文件名“{p.name}”不一致：这里应写 {cid}。",
+                )
+            )
         people = f.get("contacts", "list", required=True, default=[])
         for i, person in enumerate(people):
             pf = Fields(shown, ctx.diags, person, f"第 {i + 1} 位联系人", people, i)
@@ -171,12 +202,22 @@ def load_contacts(ctx: RoundContext, folder: Path, display) -> dict[str, Path]:
             pf.get("name", "str", required=True)
             for key in ("unit", "title", "role"):
                 pf.get(key, "str")
-            for key, rx, example in (("phone", _PHONE, "0395-2928035"), ("mobile", _MOBILE, "13912345678"),
-                                     ("email", _EMAIL, "name@example.com")):
+            for key, rx, example in (
+                ("phone", _PHONE, "0395-2928035"),
+                ("mobile", _MOBILE, "13912345678"),
+                ("email", _EMAIL, "name@example.com"),
+            ):
                 v = pf.get(key, "str")
                 if v is not None and not rx.match(v.strip()):
-                    ctx.diags.append(Diagnostic(shown, *pf.pos(key), WARNING, "contacts-format",
-                                                f"{key}“{v}”的格式看起来不对，应类似 {example}。"))
+                    ctx.diags.append(
+                        Diagnostic(
+                            shown,
+                            *pf.pos(key),
+                            WARNING,
+                            "contacts-format",
+                            f"{key}“{v}”的格式看起来不对，应类似 {example}。",
+                        )
+                    )
             pf.finish()
         f.finish()
     return contacts
@@ -213,7 +254,7 @@ def split_review_id(text: str, county_ids) -> tuple[str, str] | None:
     """``wuyang-1.3`` → ("wuyang", "1.3") for a county of the round (county slugs may contain “-”)."""
     for cid in sorted(county_ids, key=len, reverse=True):
         if text.startswith(cid + "-") and len(text) > len(cid) + 1:
-            return cid, text[len(cid) + 1:]
+            return cid, text[len(cid) + 1 :]
     return None
 
 
@@ -225,8 +266,18 @@ def review_points(county) -> tuple[ReviewPoint, ...]:
     for a in county.areas:
         for it in a.items:
             if it.score < it.item.points:
-                out.append(ReviewPoint(review_id(cid, it.item.id), cid, it.item.id, "item", it.item.title,
-                                       it.score, it.item.points, it.remark))
+                out.append(
+                    ReviewPoint(
+                        review_id(cid, it.item.id),
+                        cid,
+                        it.item.id,
+                        "item",
+                        it.item.title,
+                        it.score,
+                        it.item.points,
+                        it.remark,
+                    )
+                )
     for ln in county.deduction_lines:
         most = ln.raw if ln.cap is None else min(ln.raw, ln.cap)
         out.append(ReviewPoint(review_id(cid, ln.id), cid, ln.id, "deduction", ln.title, ln.amount, most, ln.evidence))

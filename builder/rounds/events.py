@@ -92,10 +92,17 @@ def load_events(ctx: RoundContext, path: Path, shown: str) -> tuple[tuple, tuple
         if county and node and count:
             awards.append(BonusAward(county.id, node.id, count, evidence, origin, description))
         if node is not None and count and count > 1 and not node.per_award:
-            ctx.diags.append(Diagnostic(shown, *ef.pos("count"), WARNING, "event-bonus-once",
-                                        f"加分项“{node.id}”（{node.title}）按原文只加一次（{format_decimal(node.amount)} 分），"
-                                        f"写了 {count} 项也只计一次。",
-                                        "细则中写了 per_award: true（原文“每项加×分”）的加分项才按项数累加。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    *ef.pos("count"),
+                    WARNING,
+                    "event-bonus-once",
+                    f"加分项“{node.id}”（{node.title}）按原文只加一次（{format_decimal(node.amount)} 分），"
+                    f"写了 {count} 项也只计一次。",
+                    "细则中写了 per_award: true（原文“每项加×分”）的加分项才按项数累加。",
+                )
+            )
     deductions = []
     for ef, origin, county, node in entries("deductions", "扣分项", ded_ids):
         count = _count(ctx, ef, shown)
@@ -142,9 +149,17 @@ def _amount(ctx: RoundContext, ef: Fields, shown: str, node) -> Decimal | None |
         )
         return False
     if value <= 0 or value > node.amount:
-        ctx.diags.append(Diagnostic(shown, line, col, ERROR, "event-amount-range",
-                                    f"扣分项“{node.id}”（{node.title}）酌情扣分，每次最多扣 {format_decimal(node.amount)} 分；"
-                                    f"这里写的 {format_decimal(value)} 分不在 0 到 {format_decimal(node.amount)} 之间（不含 0）。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                line,
+                col,
+                ERROR,
+                "event-amount-range",
+                f"扣分项“{node.id}”（{node.title}）酌情扣分，每次最多扣 {format_decimal(node.amount)} 分；"
+                f"这里写的 {format_decimal(value)} 分不在 0 到 {format_decimal(node.amount)} 之间（不含 0）。",
+            )
+        )
         return False
     return value
 

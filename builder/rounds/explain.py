@@ -66,8 +66,10 @@ def explain(results: RoundResults, c: CountyResult) -> str:
                 if ln.count > 1
                 else fmt(item.amount)
             )
-            out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}{capped}    ← "
-                       + "；".join(_where(o) for o in ln.origins))
+            out.append(
+                f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}{capped}    ← "
+                + "；".join(_where(o) for o in ln.origins)
+            )
             if ln.evidence:
                 out.append(f"      依据：{ln.evidence}")
     else:
@@ -83,12 +85,20 @@ def explain(results: RoundResults, c: CountyResult) -> str:
                 capped = f"，复核调整为 {fmt(ln.amount)}"
             events = [e for e in rnd.deduction_events if e.county == c.county.id and e.item == ln.id]
             if any(e.amount is not None for e in events):  # 酌情: each event its own amount
-                terms = " + ".join(f"{fmt(e.amount if e.amount is not None else rule.amount)}"
-                                   + (f" × {e.count}" if e.count > 1 else "") for e in events) + "（酌情扣分）"
+                terms = (
+                    " + ".join(
+                        f"{fmt(e.amount if e.amount is not None else rule.amount)}"
+                        + (f" × {e.count}" if e.count > 1 else "")
+                        for e in events
+                    )
+                    + "（酌情扣分）"
+                )
             else:
                 terms = f"{ln.count} 次 × {fmt(rule.amount)}"
-            out.append(f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}（{limit}{capped}）    ← "
-                       + "；".join(_where(o) for o in ln.origins))
+            out.append(
+                f"  {ln.id} {ln.title}：{terms} = {fmt(ln.raw)}（{limit}{capped}）    ← "
+                + "；".join(_where(o) for o in ln.origins)
+            )
             if ln.evidence:
                 out.append(f"      依据：{ln.evidence}")
     else:

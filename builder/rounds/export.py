@@ -20,8 +20,9 @@ def county_json(c: CountyResult) -> dict:
         "base": format_decimal(c.base),
         "bonus": format_decimal(c.bonus),
         "deductions": format_decimal(c.deductions),
-        "veto": None if c.veto is None else {"id": c.veto.item, "title": c.veto_title,
-                                             "description": c.veto.description},
+        "veto": None
+        if c.veto is None
+        else {"id": c.veto.item, "title": c.veto_title, "description": c.veto.description},
         "total": format_decimal(c.total),
         "grade": c.grade,
         "rank": c.rank,
@@ -74,20 +75,38 @@ def results_text(results: RoundResults) -> str:
         grade = c.grade or "—"
         if c.veto is not None:
             grade += "（否决）"
-        rows.append([rank_text(c.rank), c.county.name, *[format_decimal(a.score) for a in c.areas], format_decimal(c.base), format_decimal(c.bonus),
-                     format_decimal(c.deductions), format_decimal(c.total), grade])
+        rows.append(
+            [
+                rank_text(c.rank),
+                c.county.name,
+                *[format_decimal(a.score) for a in c.areas],
+                format_decimal(c.base),
+                format_decimal(c.bonus),
+                format_decimal(c.deductions),
+                format_decimal(c.total),
+                grade,
+            ]
+        )
     n_areas = len(rubric.areas)
     out.append(table(headers, rows, right={0, *range(2, 2 + n_areas + 4)}))
     out.append("")
     out.append("领域：" + "；".join(f"{a.id} {a.title}（{format_decimal(a.points)}分）" for a in rubric.areas) + "。")
     notes = [f"基本分 {format_decimal(rubric.base_points)} 分"]
     if rubric.bonus.items:
-        notes.append(f"加分上限 {format_decimal(rubric.bonus.cap)} 分" if rubric.bonus.cap is not None else "加分不设上限")
+        notes.append(
+            f"加分上限 {format_decimal(rubric.bonus.cap)} 分" if rubric.bonus.cap is not None else "加分不设上限"
+        )
     if rubric.grades:
-        notes.append("等次：" + "，".join(f"{b.grade} ≥ {format_decimal(b.min)}" for b in rubric.grades[:-1])
-                     + f"，其余为 {rubric.grades[-1].grade}")
-    vetoed_rank = {"last": "被一票否决的县区排在最后，不排名次", "by_total": "被一票否决的县区也按总分排名",
-                   "none": "被一票否决的县区不排名次"}[rnd.veto_rank]
+        notes.append(
+            "等次："
+            + "，".join(f"{b.grade} ≥ {format_decimal(b.min)}" for b in rubric.grades[:-1])
+            + f"，其余为 {rubric.grades[-1].grade}"
+        )
+    vetoed_rank = {
+        "last": "被一票否决的县区排在最后，不排名次",
+        "by_total": "被一票否决的县区也按总分排名",
+        "none": "被一票否决的县区不排名次",
+    }[rnd.veto_rank]
     out.append("；".join(notes) + f"。排名按总分从高到低，总分相同名次相同；{vetoed_rank}。")
     for c in results.counties:
         if c.veto is not None:
@@ -109,17 +128,34 @@ def explain_json(c: CountyResult) -> dict:
     out = county_json(c)
     out["items"] = [
         {
-            "id": i.item.id, "title": i.item.title, "area": a.area.id, "points": format_decimal(i.item.points),
-            "score": format_decimal(i.score), "level": i.level, "remark": i.remark, "source": _origin(i.origin),
+            "id": i.item.id,
+            "title": i.item.title,
+            "area": a.area.id,
+            "points": format_decimal(i.item.points),
+            "score": format_decimal(i.score),
+            "level": i.level,
+            "remark": i.remark,
+            "source": _origin(i.origin),
             "self_score": None if i.self_score is None else format_decimal(i.self_score),
             "delta": None if i.delta is None else format_decimal(i.delta),
         }
-        for a in c.areas for i in a.items
+        for a in c.areas
+        for i in a.items
     ]
     for key, lines in (("bonus_lines", c.bonus_lines), ("deduction_lines", c.deduction_lines)):
-        out[key] = [{"id": ln.id, "title": ln.title, "count": ln.count, "raw": format_decimal(ln.raw), "amount": format_decimal(ln.amount),
-                     "cap": None if ln.cap is None else format_decimal(ln.cap), "evidence": ln.evidence,
-                     "sources": [_origin(o) for o in ln.origins]} for ln in lines]
+        out[key] = [
+            {
+                "id": ln.id,
+                "title": ln.title,
+                "count": ln.count,
+                "raw": format_decimal(ln.raw),
+                "amount": format_decimal(ln.amount),
+                "cap": None if ln.cap is None else format_decimal(ln.cap),
+                "evidence": ln.evidence,
+                "sources": [_origin(o) for o in ln.origins],
+            }
+            for ln in lines
+        ]
     if c.veto is not None:
         out["veto"]["source"] = _origin(c.veto.origin)
     return out

@@ -107,11 +107,18 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     text_cell(ws, 2, 1, f"评价部门：{dept}")
     text_cell(ws, 3, 1, f"考核轮次：{meta.id}")
-    shared = "；与其他部门共同评价的考核项，由其中一个部门填写即可" if any(len(n.departments) > 1 for n in items) else ""
+    shared = (
+        "；与其他部门共同评价的考核项，由其中一个部门填写即可" if any(len(n.departments) > 1 for n in items) else ""
+    )
     no_dept = "；请先在上面“评价部门：”后填写本部门名称" if not dept else ""
-    text_cell(ws, 4, 1, "说明：请在“实际得分”列填写 0 到该项分值之间的数字（可有小数，如 4.5），"
-                  "“评价说明”需客观说明工作中的优势不足和改进建议；请不要修改表头和前六列，"
-                  f"不要增删行{shared}{no_dept}。填好后交市质强办。")
+    text_cell(
+        ws,
+        4,
+        1,
+        "说明：请在“实际得分”列填写 0 到该项分值之间的数字（可有小数，如 4.5），"
+        "“评价说明”需客观说明工作中的优势不足和改进建议；请不要修改表头和前六列，"
+        f"不要增删行{shared}{no_dept}。填好后交市质强办。",
+    )
     ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=ncol)
     ws.cell(4, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[4].height = 48
@@ -143,10 +150,17 @@ def _workbook(meta, rubric, dept: str, items: list[Node]) -> bytes:
             key = fmt(node.points)
             if key not in validations:
                 dv = DataValidation(
-                    type="decimal", operator="between", formula1="0", formula2=key, allow_blank=True,
-                    showErrorMessage=True, errorTitle="得分超出范围",
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=key,
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="得分超出范围",
                     error=f"本项分值 {key} 分：实际得分应为 0 到 {key} 之间的数字。",
-                    showInputMessage=True, promptTitle="实际得分", prompt=f"填写 0 到 {key} 之间的数字",
+                    showInputMessage=True,
+                    promptTitle="实际得分",
+                    prompt=f"填写 0 到 {key} 之间的数字",
                 )
                 ws.add_data_validation(dv)
                 validations[key] = dv

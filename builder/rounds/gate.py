@@ -64,19 +64,40 @@ def gate(project, rnd: Round) -> GateResult:
             waiver = next((i for i, w in enumerate(rnd.waivers) if w.covers(cid, d.rule, d.line)), None)
             if waiver is not None:
                 used.add(waiver)
-                result.diagnostics.append(Diagnostic(
-                    d.path, d.line, d.column, INFO, "gate-waived",
-                    f"{name}自评报告的检查结果已豁免（{d.rule}）：{d.message} 豁免理由：{rnd.waivers[waiver].reason}"))
+                result.diagnostics.append(
+                    Diagnostic(
+                        d.path,
+                        d.line,
+                        d.column,
+                        INFO,
+                        "gate-waived",
+                        f"{name}自评报告的检查结果已豁免（{d.rule}）：{d.message} 豁免理由：{rnd.waivers[waiver].reason}",
+                    )
+                )
                 continue
-            result.diagnostics.append(Diagnostic(
-                d.path, d.line, d.column, ERROR, "gate-report",
-                f"{name}的自评报告没有通过模板检查（{d.rule}）：{d.message}",
-                "本轮次已审定或已发布，自评报告必须通过 kaohe check 才能公开。请修改报告；"
-                "确需按原样发布的，在 round.yaml 的 waivers 中写明县区、规则和理由（见 content/README.md）。",
-                d.source_line))
+            result.diagnostics.append(
+                Diagnostic(
+                    d.path,
+                    d.line,
+                    d.column,
+                    ERROR,
+                    "gate-report",
+                    f"{name}的自评报告没有通过模板检查（{d.rule}）：{d.message}",
+                    "本轮次已审定或已发布，自评报告必须通过 kaohe check 才能公开。请修改报告；"
+                    "确需按原样发布的，在 round.yaml 的 waivers 中写明县区、规则和理由（见 content/README.md）。",
+                    d.source_line,
+                )
+            )
     for i, w in enumerate(rnd.waivers):
         if i not in used:
-            result.diagnostics.append(Diagnostic(
-                yaml_path, w.yaml_line or 1, 1, WARNING, "gate-waiver-unused",
-                f"豁免（{w.county}，{w.rule}{f'，第 {w.line} 行' if w.line else ''}）没有对应的检查结果，可以删除。"))
+            result.diagnostics.append(
+                Diagnostic(
+                    yaml_path,
+                    w.yaml_line or 1,
+                    1,
+                    WARNING,
+                    "gate-waiver-unused",
+                    f"豁免（{w.county}，{w.rule}{f'，第 {w.line} 行' if w.line else ''}）没有对应的检查结果，可以删除。",
+                )
+            )
     return result

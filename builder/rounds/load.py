@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
+from ..season.appeals import load_decisions
 from .context import RoundContext
 from .departments import load_sheets
 from .diag import ERROR, WARNING
@@ -25,7 +26,6 @@ from .meta import load_round_meta
 from .model import Onsite, Round
 from .onsite import load_ratings
 from .selfscores import load_self_scores
-from ..season.appeals import load_decisions
 
 KNOWN_ENTRIES = {
     "round.yaml": "轮次信息",
@@ -57,18 +57,39 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     rubric_path = project.rubric_path(meta.rubric_id)
     if not rubric_path.is_file():
         hint = did_you_mean(meta.rubric_id, project.rubric_ids())
-        diags.append(Diagnostic(meta.yaml_path, *meta.rubric_pos, ERROR, "round-rubric",
-                                f"找不到考核细则“{meta.rubric_id}”（应为 rubrics/{meta.rubric_id}.yaml）。{hint}".rstrip()))
+        diags.append(
+            Diagnostic(
+                meta.yaml_path,
+                *meta.rubric_pos,
+                ERROR,
+                "round-rubric",
+                f"找不到考核细则“{meta.rubric_id}”（应为 rubrics/{meta.rubric_id}.yaml）。{hint}".rstrip(),
+            )
+        )
         return None, _sorted(diags)
     rubric, rdiags = project.load_rubric(meta.rubric_id)
     diags.extend(rdiags)
     if rubric is None:
-        diags.append(Diagnostic(meta.yaml_path, *meta.rubric_pos, ERROR, "round-rubric",
-                                f"考核细则“{meta.rubric_id}”有错误（见上），无法计算本轮次。请先修正考核细则。"))
+        diags.append(
+            Diagnostic(
+                meta.yaml_path,
+                *meta.rubric_pos,
+                ERROR,
+                "round-rubric",
+                f"考核细则“{meta.rubric_id}”有错误（见上），无法计算本轮次。请先修正考核细则。",
+            )
+        )
         return None, _sorted(diags)
     if meta.year and rubric.year and meta.year != rubric.year:
-        diags.append(Diagnostic(meta.yaml_path, *meta.rubric_pos, WARNING, "round-rubric-year",
-                                f"本轮次是 {meta.year} 年度，但考核细则“{rubric.id}”是 {rubric.year} 年度的。请确认引用的细则是否正确。"))
+        diags.append(
+            Diagnostic(
+                meta.yaml_path,
+                *meta.rubric_pos,
+                WARNING,
+                "round-rubric-year",
+                f"本轮次是 {meta.year} 年度，但考核细则“{rubric.id}”是 {rubric.year} 年度的。请确认引用的细则是否正确。",
+            )
+        )
 
     folder = meta.path
     ctx = RoundContext(meta, rubric, diags)
@@ -76,9 +97,17 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
         if p.name in KNOWN_ENTRIES or p.name.startswith("."):
             continue
         hint = did_you_mean(p.name, KNOWN_ENTRIES)
-        diags.append(Diagnostic(display(p), 0, 0, WARNING, "round-file-unknown",
-                                f"轮次文件夹中的“{p.name}”不是本工具认识的文件，已忽略。{hint}".rstrip(),
-                                "认识的文件：" + "、".join(f"{k}（{v}）" for k, v in KNOWN_ENTRIES.items())))
+        diags.append(
+            Diagnostic(
+                display(p),
+                0,
+                0,
+                WARNING,
+                "round-file-unknown",
+                f"轮次文件夹中的“{p.name}”不是本工具认识的文件，已忽略。{hint}".rstrip(),
+                "认识的文件：" + "、".join(f"{k}（{v}）" for k, v in KNOWN_ENTRIES.items()),
+            )
+        )
     scores = load_sheets(ctx, folder / "scores", display)
     onsite = None
     if meta.onsite is not None:
@@ -99,15 +128,35 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     if any(d.is_error for d in diags):
         return None, _sorted(diags)
     rnd = Round(
-        id=meta.id, path=folder, rubric=rubric, year=meta.year, title=meta.title, organiser=meta.organiser,
-        status=meta.status, publish=meta.publish, counties=meta.counties, notification=meta.notification,
-        published_date=meta.published_date, sample=meta.sample, description=meta.description,
+        id=meta.id,
+        path=folder,
+        rubric=rubric,
+        year=meta.year,
+        title=meta.title,
+        organiser=meta.organiser,
+        status=meta.status,
+        publish=meta.publish,
+        counties=meta.counties,
+        notification=meta.notification,
+        published_date=meta.published_date,
+        sample=meta.sample,
+        description=meta.description,
         publish_docx=meta.publish_docx,
-        scores=dict(sorted(scores.items())), self_scores=dict(sorted(self_scores.items())),
-        ratings=dict(sorted(ratings.items())), bonus_awards=awards, deduction_events=deductions,
-        veto_events=vetoes, reports=reports, feedback=feedback, contacts=contacts,
-        decisions=decisions, veto_rank=meta.veto_rank, deadline=meta.deadline, review_notice=meta.review_notice,
-        waivers=meta.waivers, onsite=onsite,
+        scores=dict(sorted(scores.items())),
+        self_scores=dict(sorted(self_scores.items())),
+        ratings=dict(sorted(ratings.items())),
+        bonus_awards=awards,
+        deduction_events=deductions,
+        veto_events=vetoes,
+        reports=reports,
+        feedback=feedback,
+        contacts=contacts,
+        decisions=decisions,
+        veto_rank=meta.veto_rank,
+        deadline=meta.deadline,
+        review_notice=meta.review_notice,
+        waivers=meta.waivers,
+        onsite=onsite,
     )
     return rnd, _sorted(diags)
 
@@ -119,9 +168,16 @@ def _load_onsite(project, meta, rubric, folder, diags, display) -> Onsite | None
     diags.extend(odiags)
     if orubric is None:
         hint = did_you_mean(part.rubric_id, project.rubric_ids())
-        diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-rubric",
-                                f"找不到实地核查的考核细则“{part.rubric_id}”（应为 rubrics/{part.rubric_id}.yaml），"
-                                f"或该细则有错误（见上）。{hint}".rstrip()))
+        diags.append(
+            Diagnostic(
+                meta.yaml_path,
+                *part.rubric_pos,
+                ERROR,
+                "round-onsite-rubric",
+                f"找不到实地核查的考核细则“{part.rubric_id}”（应为 rubrics/{part.rubric_id}.yaml），"
+                f"或该细则有错误（见上）。{hint}".rstrip(),
+            )
+        )
         return None
     octx = RoundContext(meta, orubric, diags)
     ratings = load_ratings(octx, folder / "onsite", display)
@@ -130,14 +186,28 @@ def _load_onsite(project, meta, rubric, folder, diags, display) -> Onsite | None
     known = {n.id for _, n in rubric.nodes()}
     for item, targets in part.informs.items():
         if item not in rated:
-            diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-informs",
-                                    f"onsite.informs 中的“{item}”不是实地核查细则“{orubric.id}”中按评价等级计分的考核项。"
-                                    f"{did_you_mean(item, rated)}".rstrip()))
+            diags.append(
+                Diagnostic(
+                    meta.yaml_path,
+                    *part.rubric_pos,
+                    ERROR,
+                    "round-onsite-informs",
+                    f"onsite.informs 中的“{item}”不是实地核查细则“{orubric.id}”中按评价等级计分的考核项。"
+                    f"{did_you_mean(item, rated)}".rstrip(),
+                )
+            )
         for t in targets:
             if t not in known:
-                diags.append(Diagnostic(meta.yaml_path, *part.rubric_pos, ERROR, "round-onsite-informs",
-                                        f"onsite.informs 中“{item}”所对应的“{t}”不是考核细则“{rubric.id}”中的考核领域、指标或考核项。"
-                                        f"{did_you_mean(t, known)}".rstrip()))
+                diags.append(
+                    Diagnostic(
+                        meta.yaml_path,
+                        *part.rubric_pos,
+                        ERROR,
+                        "round-onsite-informs",
+                        f"onsite.informs 中“{item}”所对应的“{t}”不是考核细则“{rubric.id}”中的考核领域、指标或考核项。"
+                        f"{did_you_mean(t, known)}".rstrip(),
+                    )
+                )
     return Onsite(part, orubric, dict(sorted(ratings.items())))
 
 

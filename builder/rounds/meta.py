@@ -59,8 +59,9 @@ def round_ids(content_dir: Path) -> list[str]:
     return sorted(p.name for p in content_dir.iterdir() if (p / "round.yaml").is_file())
 
 
-def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), *,
-                    partial: bool = False, root: Path | None = None) -> tuple[RoundMeta | None, list[Diagnostic]]:
+def load_round_meta(
+    content_dir: Path, round_id: str, display=lambda p: str(p), *, partial: bool = False, root: Path | None = None
+) -> tuple[RoundMeta | None, list[Diagnostic]]:
     """Read and validate ``content_dir/round_id/round.yaml``. Never raises for bad input.
 
     ``root`` is the project folder (default: the parent of ``content_dir``); round.yaml
@@ -74,8 +75,16 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     yaml_path = folder / "round.yaml"
     if not SLUG_RE.match(round_id) or not yaml_path.is_file():
         hint = did_you_mean(round_id, round_ids(content_dir))
-        return None, [Diagnostic(display(content_dir), 0, 0, ERROR, "round-unknown",
-                                 f"找不到考核轮次“{round_id}”（应有 content/{round_id}/round.yaml）。{hint}".rstrip())]
+        return None, [
+            Diagnostic(
+                display(content_dir),
+                0,
+                0,
+                ERROR,
+                "round-unknown",
+                f"找不到考核轮次“{round_id}”（应有 content/{round_id}/round.yaml）。{hint}".rstrip(),
+            )
+        ]
     shown = display(yaml_path)
     root = root if root is not None else content_dir.parent
     doc = load_yaml(yaml_path, shown, root=root)
@@ -89,34 +98,72 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         return None, diags
     rid = f.get("id", "str", default=round_id)
     if rid != round_id:
-        diags.append(Diagnostic(shown, *f.pos("id"), ERROR, "round-id-folder",
-                                f"id“{rid}”与所在文件夹“{round_id}”不一致。请改成一致。"))
+        diags.append(
+            Diagnostic(
+                shown, *f.pos("id"), ERROR, "round-id-folder", f"id“{rid}”与所在文件夹“{round_id}”不一致。请改成一致。"
+            )
+        )
     rubric_id = f.get("rubric", "str", required=True, default="")
     if "rubric" in f.m and not RUBRIC_ID_RE.match(rubric_id or ""):
-        diags.append(Diagnostic(shown, *f.pos("rubric"), ERROR, "round-rubric",
-                                f"rubric“{rubric_id}”不是考核细则编号。这里只写 rubrics/ 文件夹中细则文件的编号"
-                                "（文件名去掉 .yaml，只用小写英文字母、数字和横线，如 luohe-2022），不能为空，也不能写路径。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("rubric"),
+                ERROR,
+                "round-rubric",
+                f"rubric“{rubric_id}”不是考核细则编号。这里只写 rubrics/ 文件夹中细则文件的编号"
+                "（文件名去掉 .yaml，只用小写英文字母、数字和横线，如 luohe-2022），不能为空，也不能写路径。",
+            )
+        )
         rubric_id = ""
     year = f.get("year", "int", required=True, default=0)
     if "year" in f.m and isinstance(year, int) and not YEAR_MIN.value <= year <= YEAR_MAX.value:
-        diags.append(Diagnostic(shown, *f.pos("year"), ERROR, "round-year",
-                                f"考核年度 {year} 不对：{YEAR_MIN.label}，{YEAR_MAX.label}。请写四位数的年份，如 2022。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("year"),
+                ERROR,
+                "round-year",
+                f"考核年度 {year} 不对：{YEAR_MIN.label}，{YEAR_MAX.label}。请写四位数的年份，如 2022。",
+            )
+        )
         year = 0
     title = f.get("title", "str", required=True, default="")
     organiser = f.get("organiser", "str", required=True, default="")
     status = f.get("status", "str", required=True, default="draft")
     if status not in STATUSES:
-        diags.append(Diagnostic(shown, *f.pos("status"), ERROR, "round-status",
-                                f"status 只能是 draft（草稿）、approved（已审定）或 published（已发布），现在是“{status}”。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("status"),
+                ERROR,
+                "round-status",
+                f"status 只能是 draft（草稿）、approved（已审定）或 published（已发布），现在是“{status}”。",
+            )
+        )
     publish = f.get("publish", "str", default="grades")
     if publish not in PUBLISH_LEVELS:
-        diags.append(Diagnostic(shown, *f.pos("publish"), ERROR, "round-publish",
-                                f"publish 只能是 grades（只公布等次）、scores（公布等次和得分）或 ranks（另公布排名），现在是“{publish}”。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("publish"),
+                ERROR,
+                "round-publish",
+                f"publish 只能是 grades（只公布等次）、scores（公布等次和得分）或 ranks（另公布排名），现在是“{publish}”。",
+            )
+        )
     veto_rank = f.get("veto_rank", "str", default="last")
     if veto_rank not in VETO_RANKS:
-        diags.append(Diagnostic(shown, *f.pos("veto_rank"), ERROR, "round-veto-rank",
-                                f"veto_rank 只能是 last（被一票否决的县区排在最后、不写名次）、by_total（按总分排名）"
-                                f"或 none（不写名次、按总分位置列出），现在是“{veto_rank}”。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("veto_rank"),
+                ERROR,
+                "round-veto-rank",
+                f"veto_rank 只能是 last（被一票否决的县区排在最后、不写名次）、by_total（按总分排名）"
+                f"或 none（不写名次、按总分位置列出），现在是“{veto_rank}”。",
+            )
+        )
         veto_rank = "last"
     deadline = f.get("deadline", "date")
     review_notice = f.get("review_notice", "bool", default=False)
@@ -129,7 +176,9 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     county_lines: dict[str, int] = {}
     raw = f.get("counties", "list", required=True, default=[])
     if not raw and "counties" in f.m:
-        diags.append(Diagnostic(shown, *f.pos("counties"), ERROR, "round-counties", "counties 为空：请列出被考核的县（区）。"))
+        diags.append(
+            Diagnostic(shown, *f.pos("counties"), ERROR, "round-counties", "counties 为空：请列出被考核的县（区）。")
+        )
     for i, item in enumerate(raw):
         cf = Fields(shown, diags, item, f"第 {i + 1} 个被考核单位", raw, i)
         if not cf.ok:
@@ -140,16 +189,38 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
         cf.finish()
         line, col = pos_of(raw, i)
         if cid and not SLUG_RE.match(cid):
-            diags.append(Diagnostic(shown, *cf.pos("id"), ERROR, "round-county-id",
-                                    f"单位编号“{cid}”只能用小写英文字母（拼音）、数字和横线，例如 wuyang。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *cf.pos("id"),
+                    ERROR,
+                    "round-county-id",
+                    f"单位编号“{cid}”只能用小写英文字母（拼音）、数字和横线，例如 wuyang。",
+                )
+            )
         if kind not in KINDS:
-            diags.append(Diagnostic(shown, *cf.pos("kind"), ERROR, "round-county-kind",
-                                    f"kind 只能是 {'、'.join(KINDS)}，现在是“{kind}”。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *cf.pos("kind"),
+                    ERROR,
+                    "round-county-kind",
+                    f"kind 只能是 {'、'.join(KINDS)}，现在是“{kind}”。",
+                )
+            )
         if not cid:
             continue  # reported as missing above
         if cid in county_lines:
-            diags.append(Diagnostic(shown, line, col, ERROR, "round-county-duplicate",
-                                    f"单位编号“{cid}”重复（第 {county_lines[cid]} 行已使用）。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    col,
+                    ERROR,
+                    "round-county-duplicate",
+                    f"单位编号“{cid}”重复（第 {county_lines[cid]} 行已使用）。",
+                )
+            )
             continue
         county_lines[cid] = line
         counties.append(County(cid, name, kind))
@@ -160,10 +231,32 @@ def load_round_meta(content_dir: Path, round_id: str, display=lambda p: str(p), 
     f.finish()
     if any(d.is_error for d in diags) and not partial:
         return None, diags
-    return RoundMeta(round_id, folder, shown, rubric_id, year, title, organiser, status, publish, tuple(counties),
-                     notification, published_date, sample, description, county_lines,
-                     f.pos("rubric") if "rubric" in f.m else (1, 1), veto_rank, deadline, review_notice,
-                     f.pos("status") if "status" in f.m else (1, 1), publish_docx, root, waivers, onsite), diags
+    return RoundMeta(
+        round_id,
+        folder,
+        shown,
+        rubric_id,
+        year,
+        title,
+        organiser,
+        status,
+        publish,
+        tuple(counties),
+        notification,
+        published_date,
+        sample,
+        description,
+        county_lines,
+        f.pos("rubric") if "rubric" in f.m else (1, 1),
+        veto_rank,
+        deadline,
+        review_notice,
+        f.pos("status") if "status" in f.m else (1, 1),
+        publish_docx,
+        root,
+        waivers,
+        onsite,
+    ), diags
 
 
 def _waivers(shown: str, diags: list[Diagnostic], f: Fields, county_lines: dict) -> tuple[Waiver, ...]:
@@ -181,12 +274,26 @@ def _waivers(shown: str, diags: list[Diagnostic], f: Fields, county_lines: dict)
         wf.finish()
         at_line = pos_of(raw, i)[0]
         if county and county not in county_lines:
-            diags.append(Diagnostic(shown, *wf.pos("county"), ERROR, "round-waiver-county",
-                                    f"豁免中的县区“{county}”不在本轮次的 counties 中。{did_you_mean(county, county_lines)}".rstrip()))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *wf.pos("county"),
+                    ERROR,
+                    "round-waiver-county",
+                    f"豁免中的县区“{county}”不在本轮次的 counties 中。{did_you_mean(county, county_lines)}".rstrip(),
+                )
+            )
             continue
         if "reason" in wf.m and not reason.strip():
-            diags.append(Diagnostic(shown, *wf.pos("reason"), ERROR, "round-waiver-reason",
-                                    "豁免必须写明理由（reason），例如“经市质强办审定，该县区案例篇幅特殊，同意发布”。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *wf.pos("reason"),
+                    ERROR,
+                    "round-waiver-reason",
+                    "豁免必须写明理由（reason），例如“经市质强办审定，该县区案例篇幅特殊，同意发布”。",
+                )
+            )
             continue
         if county and rule and reason:
             out.append(Waiver(county, rule, line, reason.strip(), at_line))
@@ -224,8 +331,15 @@ def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notificatio
     if code:
         m = DOC_CODE_RE.match(code.strip())
         if not m:
-            diags.append(Diagnostic(shown, *n.pos("doc_number"), ERROR, "round-doc-number",
-                                    f"发文字号“{code}”格式不对，应写成“漯质强办〔2023〕1号”这样：机关代字、〔年份〕、序号、号。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *n.pos("doc_number"),
+                    ERROR,
+                    "round-doc-number",
+                    f"发文字号“{code}”格式不对，应写成“漯质强办〔2023〕1号”这样：机关代字、〔年份〕、序号、号。",
+                )
+            )
         else:
             prefix, year, num = m.group("prefix"), int(m.group("year")), int(m.group("num"))
     title = n.get("title", "str", required=True, default="")
@@ -241,10 +355,18 @@ def _notification(shown: str, diags: list[Diagnostic], f: Fields) -> Notificatio
     if feedback:
         m = DOC_CODE_RE.match(feedback.strip())
         if not m:
-            diags.append(Diagnostic(shown, *n.pos("feedback_number"), ERROR, "round-doc-number",
-                                    f"反馈的发文字号“{feedback}”格式不对，应写成“漯质强办函〔2023〕9号”这样：机关代字、〔年份〕、序号、号。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    *n.pos("feedback_number"),
+                    ERROR,
+                    "round-doc-number",
+                    f"反馈的发文字号“{feedback}”格式不对，应写成“漯质强办函〔2023〕9号”这样：机关代字、〔年份〕、序号、号。",
+                )
+            )
         else:
             feedback_code = f"{m.group('prefix')}\u3014{int(m.group('year'))}\u3015{int(m.group('num'))}号"
     n.finish()
-    return Notification(organ, prefix, year, num, title, date, to, cc, printer, printed, signature, requirements,
-                        feedback_code)
+    return Notification(
+        organ, prefix, year, num, title, date, to, cc, printer, printed, signature, requirements, feedback_code
+    )

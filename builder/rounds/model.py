@@ -123,9 +123,9 @@ class Round:
     scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     self_scores: dict = field(default_factory=dict)  # (county_id, item_id) -> ScoreEntry
     ratings: dict = field(default_factory=dict)  # (county_id, item_id) -> RatingEntry
-    bonus_awards: tuple["BonusAward", ...] = ()
-    deduction_events: tuple["DeductionEvent", ...] = ()
-    veto_events: tuple["VetoEvent", ...] = ()
+    bonus_awards: tuple[BonusAward, ...] = ()
+    deduction_events: tuple[DeductionEvent, ...] = ()
+    veto_events: tuple[VetoEvent, ...] = ()
     reports: dict = field(default_factory=dict)  # county_id -> Path of the self-report (.md)
     feedback: dict = field(default_factory=dict)  # county_id -> Path of the feedback (.md)
     # Contacts are private: the model only knows where they are, never their content.
@@ -133,9 +133,9 @@ class Round:
     veto_rank: str = "last"  # one of VETO_RANKS
     deadline: _dt.date | None = None  # 评价表报送截止日期 (kaohe status)
     review_notice: bool = False  # round.yaml review_notice: show the 复核说明 (upheld appeals) on the published page
-    decisions: tuple["Decision", ...] = ()  # the office's 复核 decisions (appeals/decisions.yaml)
+    decisions: tuple[Decision, ...] = ()  # the office's 复核 decisions (appeals/decisions.yaml)
     waivers: tuple[Waiver, ...] = ()  # checker findings waived for publication (gate.py)
-    onsite: "Onsite | None" = None  # the on-site check of this round, when it has its own rubric
+    onsite: Onsite | None = None  # the on-site check of this round, when it has its own rubric
 
     def county(self, county_id: str) -> County | None:
         return next((c for c in self.counties if c.id == county_id), None)

@@ -58,7 +58,10 @@ def parse_score(raw) -> Parsed:
     if not stripped:
         return Parsed(None, empty=True)
     if len(stripped) > NUMBER_MAX_LITERAL.value:
-        return Parsed(None, error=f"“{_short(stripped)}”太长，不是分数（{NUMBER_MAX_LITERAL.label}）。请填写考核细则中的分数，如 4.5。")
+        return Parsed(
+            None,
+            error=f"“{_short(stripped)}”太长，不是分数（{NUMBER_MAX_LITERAL.label}）。请填写考核细则中的分数，如 4.5。",
+        )
     norm = unicodedata.normalize("NFKC", stripped)
     norm = norm.replace("。", ".").replace(" ", "")
     had_fen = norm.endswith("分")
@@ -82,7 +85,9 @@ def parse_score(raw) -> Parsed:
             what.append("全角字符")
         if had_fen:
             what.append("末尾的“分”")
-        note = f"已把“{stripped}”读作 {norm}（去掉了{'和'.join(what) or '多余的字符'}）。建议直接填写半角数字，如 {norm}。"
+        note = (
+            f"已把“{stripped}”读作 {norm}（去掉了{'和'.join(what) or '多余的字符'}）。建议直接填写半角数字，如 {norm}。"
+        )
     return Parsed(value, note=note)
 
 

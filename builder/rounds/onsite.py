@@ -36,8 +36,16 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
             if p.name.startswith(("~$", ".")):
                 continue
             if p.is_dir() or p.suffix.lower() not in (".yaml", ".yml"):
-                ctx.diags.append(Diagnostic(shown, 0, 0, WARNING, "round-file-unknown",
-                                            f"onsite/ 中的“{p.name}”不是实地核查评价表（<县区编号>.yaml），已忽略。"))
+                ctx.diags.append(
+                    Diagnostic(
+                        shown,
+                        0,
+                        0,
+                        WARNING,
+                        "round-file-unknown",
+                        f"onsite/ 中的“{p.name}”不是实地核查评价表（<县区编号>.yaml），已忽略。",
+                    )
+                )
                 continue
             county = ctx.county(p.stem, Origin(shown, 0, 0))
             if county is None:
@@ -52,12 +60,28 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
             continue
         if c.id in present:
             path = next(display(p) for p in sorted(folder.iterdir()) if p.stem == c.id)
-            ctx.diags.append(Diagnostic(path, 1, 1, ERROR, "onsite-missing",
-                                        f"{c.name}缺少 {len(missing)} 个实地核查考核项的评价等级：{'、'.join(missing)}。"))
+            ctx.diags.append(
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    ERROR,
+                    "onsite-missing",
+                    f"{c.name}缺少 {len(missing)} 个实地核查考核项的评价等级：{'、'.join(missing)}。",
+                )
+            )
         else:
-            ctx.diags.append(Diagnostic(ctx.meta.yaml_path, ctx.meta.county_lines.get(c.id, 1), 1, ERROR, "onsite-missing",
-                                        f"没有{c.name}的实地核查评价表（onsite/{c.id}.yaml），缺少 {len(missing)} 个考核项的评价等级：{'、'.join(missing)}。",
-                                        f"考核细则“{ctx.rubric.id}”中这些考核项按评价等级计分，请新建 onsite/{c.id}.yaml。"))
+            ctx.diags.append(
+                Diagnostic(
+                    ctx.meta.yaml_path,
+                    ctx.meta.county_lines.get(c.id, 1),
+                    1,
+                    ERROR,
+                    "onsite-missing",
+                    f"没有{c.name}的实地核查评价表（onsite/{c.id}.yaml），缺少 {len(missing)} 个考核项的评价等级：{'、'.join(missing)}。",
+                    f"考核细则“{ctx.rubric.id}”中这些考核项按评价等级计分，请新建 onsite/{c.id}.yaml。",
+                )
+            )
     return out
 
 
@@ -72,8 +96,15 @@ def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) 
         return
     cval = f.get("county", "str")
     if cval is not None and cval != county.id:
-        diags.append(Diagnostic(shown, *f.pos("county"), ERROR, "onsite-county",
-                                f"county“{cval}”与文件名“{p.name}”不一致：这里应写 {county.id}。"))
+        diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("county"),
+                ERROR,
+                "onsite-county",
+                f"county“{cval}”与文件名“{p.name}”不一致：这里应写 {county.id}。",
+            )
+        )
     ratings = f.get("ratings", "map", required=True, default=LMap())
     f.finish()
     for ival, body in ratings.items():
@@ -90,8 +121,14 @@ def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) 
         else:
             level, remark, lorigin = ("" if body is None else str(body)), "", iorigin
         if node.rating is None:
-            diags.append(at(iorigin, ERROR, "onsite-not-rated",
-                            f"考核项 {node.id}（{node.title}）不按评价等级计分，由{'、'.join(node.departments) or '评价部门'}在评价表中打分。"))
+            diags.append(
+                at(
+                    iorigin,
+                    ERROR,
+                    "onsite-not-rated",
+                    f"考核项 {node.id}（{node.title}）不按评价等级计分，由{'、'.join(node.departments) or '评价部门'}在评价表中打分。",
+                )
+            )
             continue
         seen.add((county.id, node.id))
         scale = ctx.rubric.rating_scales[node.rating]
@@ -100,8 +137,14 @@ def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) 
         score = scale.score(level, node.points)
         if score is None:
             hint = did_you_mean(level, labels)
-            diags.append(at(lorigin, ERROR, "onsite-level",
-                            f"{county.name} 考核项 {node.id} 的评价等级“{level}”不是可选等级。{hint}".rstrip(),
-                            f"可选等级：{'、'.join(labels)}。"))
+            diags.append(
+                at(
+                    lorigin,
+                    ERROR,
+                    "onsite-level",
+                    f"{county.name} 考核项 {node.id} 的评价等级“{level}”不是可选等级。{hint}".rstrip(),
+                    f"可选等级：{'、'.join(labels)}。",
+                )
+            )
             continue
         out[(county.id, node.id)] = RatingEntry(county.id, node.id, level, score, remark, lorigin)

@@ -44,5 +44,6 @@ def rank_order(entries: Sequence[tuple[K, Decimal, bool]], veto_rank: str = "las
         order = sorted(range(len(entries)), key=lambda i: (-entries[i][1], i))
         return [(entries[i][0], ranked.get(entries[i][0])) for i in order]
     vetoed = sorted((i for i, e in enumerate(entries) if e[2]), key=lambda i: (-entries[i][1], i))
-    return [(k, r) for k, r in competition_ranks([(k, t) for k, t, v in entries if not v])] + \
-        [(entries[i][0], None) for i in vetoed]
+    return [(k, r) for k, r in competition_ranks([(k, t) for k, t, v in entries if not v])] + [
+        (entries[i][0], None) for i in vetoed
+    ]

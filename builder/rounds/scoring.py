@@ -61,15 +61,29 @@ def compute(rnd: Round) -> RoundResults:
         veto = vetoes[county.id][0] if vetoes[county.id] else None
         veto_rule = rubric.veto(veto.item) if veto else None
         grade = veto_rule.grade if veto_rule else band_grade
-        selfs = [rnd.self_scores[(county.id, leaf.id)] for leaf in rubric.leaves()
-                 if (county.id, leaf.id) in rnd.self_scores]
+        selfs = [
+            rnd.self_scores[(county.id, leaf.id)] for leaf in rubric.leaves() if (county.id, leaf.id) in rnd.self_scores
+        ]
         self_base = sum((s.score for s in selfs), ZERO) if selfs else None
-        unranked.append(CountyResult(
-            county=county, areas=areas, base=base, bonus=bonus, bonus_lines=bonus_lines,
-            deductions=deducted, deduction_lines=deduction_lines, veto=veto,
-            veto_title=veto_rule.title if veto_rule else "", total=total, grade=grade, rank=0,
-            self_base=self_base, veto_grade=veto_rule.grade if veto_rule else None, band_grade=band_grade,
-        ))
+        unranked.append(
+            CountyResult(
+                county=county,
+                areas=areas,
+                base=base,
+                bonus=bonus,
+                bonus_lines=bonus_lines,
+                deductions=deducted,
+                deduction_lines=deduction_lines,
+                veto=veto,
+                veto_title=veto_rule.title if veto_rule else "",
+                total=total,
+                grade=grade,
+                rank=0,
+                self_base=self_base,
+                veto_grade=veto_rule.grade if veto_rule else None,
+                band_grade=band_grade,
+            )
+        )
     order = rank_order([(i, r.total, r.veto is not None) for i, r in enumerate(unranked)], rnd.veto_rank)
     counties = tuple(replace(unranked[i], rank=rank) for i, rank in order)
     pos = {d.id: i for i, d in enumerate(rnd.decisions)}
@@ -94,11 +108,18 @@ def _area(rnd: Round, county_id: str, area, upheld: dict, changes: list) -> Area
             changes.append(ReviewChange(d.id, county_id, leaf.id, "item", leaf.title, score, d.score, d.reason))
             score, origin = d.score, d.origin
             remark = f"{remark}（复核调整：{d.reason}）" if remark else f"复核调整：{d.reason}"
-        items.append(ItemResult(
-            leaf, score, remark, origin,
-            self_score=own.score if own else None, self_remark=own.remark if own else "",
-            level=level, self_origin=own.origin if own else None,
-        ))
+        items.append(
+            ItemResult(
+                leaf,
+                score,
+                remark,
+                origin,
+                self_score=own.score if own else None,
+                self_remark=own.remark if own else "",
+                level=level,
+                self_origin=own.origin if own else None,
+            )
+        )
     return AreaResult(area, sum((i.score for i in items), ZERO), tuple(items))
 
 
@@ -128,8 +149,19 @@ def _bonus_lines(rnd: Round, awards) -> tuple[Line, ...]:
             cap = bonus.cap if cap is None else min(cap, bonus.cap)
             amount = min(amount, overall_left)
             overall_left -= amount
-        lines.append(Line(item.id, item.title, count, amount, raw, _join(a.evidence for a in got),
-                          tuple(a.origin for a in got), cap=cap, capped=amount < raw))
+        lines.append(
+            Line(
+                item.id,
+                item.title,
+                count,
+                amount,
+                raw,
+                _join(a.evidence for a in got),
+                tuple(a.origin for a in got),
+                cap=cap,
+                capped=amount < raw,
+            )
+        )
     return tuple(lines)
 
 
@@ -155,8 +187,20 @@ def _deduction_lines(rnd: Round, events, upheld: dict, changes: list) -> tuple[L
                 _join([evidence, f"复核调整为扣{_fmt(d.score)}分：{d.reason}"]),
                 origins + (d.origin,),
             )
-            lines.append(Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=False,
-                              reviewed=True))
+            lines.append(
+                Line(
+                    rule.id,
+                    rule.title,
+                    count,
+                    amount,
+                    raw,
+                    evidence,
+                    origins,
+                    cap=rule.cap,
+                    capped=False,
+                    reviewed=True,
+                )
+            )
             continue
         lines.append(
             Line(rule.id, rule.title, count, amount, raw, evidence, origins, cap=rule.cap, capped=amount < raw)

@@ -73,8 +73,16 @@ def load_self_scores(ctx: RoundContext, folder: Path, display) -> dict[tuple[str
         if county is None:
             continue
         if county.id in done:
-            ctx.diags.append(Diagnostic(shown, 0, 0, ERROR, "self-score-duplicate-file",
-                                        f"{county.name}已有自评打分表 {done[county.id]}，每个县区只能有一份。"))
+            ctx.diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    ERROR,
+                    "self-score-duplicate-file",
+                    f"{county.name}已有自评打分表 {done[county.id]}，每个县区只能有一份。",
+                )
+            )
             continue
         done[county.id] = shown
         records = _read(ctx, p, shown, county)
@@ -130,8 +138,14 @@ def _read(ctx: RoundContext, p: Path, shown: str, county) -> list[Record] | None
     if cv is not None and cv.value:
         named = ctx.county(cv.value, cv.origin)
         if named is not None and named.id != county.id:
-            diags.append(at(cv.origin, ERROR, "self-score-county",
-                            f"表中写的县区是{named.name}，但文件名是“{p.name}”（{county.name}）。请核对。"))
+            diags.append(
+                at(
+                    cv.origin,
+                    ERROR,
+                    "self-score-county",
+                    f"表中写的县区是{named.name}，但文件名是“{p.name}”（{county.name}）。请核对。",
+                )
+            )
     return table.records
 
 
@@ -145,8 +159,14 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
         if node is None:
             continue
         if node.id in seen:
-            ctx.diags.append(at(rec.origin_of("item"), ERROR, "self-score-duplicate",
-                                f"考核项 {node.id} 的自评得分重复（第 {seen[node.id].line} 行已填写）。"))
+            ctx.diags.append(
+                at(
+                    rec.origin_of("item"),
+                    ERROR,
+                    "self-score-duplicate",
+                    f"考核项 {node.id} 的自评得分重复（第 {seen[node.id].line} 行已填写）。",
+                )
+            )
             continue
         parsed = parse_score(rec.get("score"))
         sorigin = rec.origin_of("score")
@@ -164,8 +184,9 @@ def _check(ctx: RoundContext, county, records: list[Record], shown: str, out: di
         if not ctx.check_range(value, node, sorigin, county, "自评得分"):
             continue
         remark = rec.get("remark")
-        out[(county.id, node.id)] = ScoreEntry(county.id, node.id, value, "" if remark is None else str(remark),
-                                               county.name, sorigin)
+        out[(county.id, node.id)] = ScoreEntry(
+            county.id, node.id, value, "" if remark is None else str(remark), county.name, sorigin
+        )
     missing = [n.id for n in ctx.leaves.values() if n.id not in seen]
     if missing:
         ctx.diags.append(

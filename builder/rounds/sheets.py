@@ -102,8 +102,9 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def read_table(path: Path, display: str, columns: Columns, diags: list[Diagnostic],
-               root: Path | None = None) -> Table | None:
+def read_table(
+    path: Path, display: str, columns: Columns, diags: list[Diagnostic], root: Path | None = None
+) -> Table | None:
     """Read a ``.csv`` or ``.xlsx`` file. Returns None when it cannot be read at all.
 
     ``root``: the project folder; a file that really lies outside it is refused (:mod:`builder.paths`).
@@ -141,9 +142,18 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
         for fields in reader:
             end = reader.line_num
             if len(fields) > CSV_MAX_COLUMNS.value:
-                diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv-columns",
-                                        f"这一行有 {len(fields)} 列，超过上限：{CSV_MAX_COLUMNS.label}。"
-                                        "评价表只有几列：请检查分隔符（逗号）是否写错，或是否放错了文件。", source_line=""))
+                diags.append(
+                    Diagnostic(
+                        display,
+                        start,
+                        1,
+                        ERROR,
+                        "sheet-csv-columns",
+                        f"这一行有 {len(fields)} 列，超过上限：{CSV_MAX_COLUMNS.label}。"
+                        "评价表只有几列：请检查分隔符（逗号）是否写错，或是否放错了文件。",
+                        source_line="",
+                    )
+                )
                 return None
             line_text = lines[start - 1] if start - 1 < len(lines) else ""
             offsets = _field_offsets(line_text, delimiter) if end == start else []
@@ -158,12 +168,22 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
             start = end + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv-field",
-                                    f"这一行有一个单元格太长，超过上限：{CSV_MAX_FIELD.label}。"
-                                    "请检查引号是否成对（一个没有配对的引号会把后面所有的内容读进同一个单元格）。", source_line=""))
+            diags.append(
+                Diagnostic(
+                    display,
+                    start,
+                    1,
+                    ERROR,
+                    "sheet-csv-field",
+                    f"这一行有一个单元格太长，超过上限：{CSV_MAX_FIELD.label}。"
+                    "请检查引号是否成对（一个没有配对的引号会把后面所有的内容读进同一个单元格）。",
+                    source_line="",
+                )
+            )
             return None
-        diags.append(Diagnostic(display, start, 1, ERROR, "sheet-csv",
-                                f"CSV 格式错误（{exc}）。请检查这一行的引号是否成对。"))
+        diags.append(
+            Diagnostic(display, start, 1, ERROR, "sheet-csv", f"CSV 格式错误（{exc}）。请检查这一行的引号是否成对。")
+        )
         return None
     return out
 
@@ -196,15 +216,29 @@ def _xlsx_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow
     ws = next((s for s in sheets if s.title == SHEET_NAME), sheets[0])
     for other in sheets:
         if other is not ws and other.cells:
-            diags.append(Diagnostic(display, 0, 0, WARNING, "sheet-extra",
-                                    f"工作簿中的工作表“{other.title}”没有读取：只读取工作表“{ws.title}”。"))
+            diags.append(
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    WARNING,
+                    "sheet-extra",
+                    f"工作簿中的工作表“{other.title}”没有读取：只读取工作表“{ws.title}”。",
+                )
+            )
     bad = False
     for r, c, formula in ws.formulas:
         bad = True
         shown = formula if len(formula) <= 30 else formula[:30] + "……"
-        diags.append(at(Origin(display, r, c, ws.title), ERROR, "sheet-formula",
-                        f"单元格是公式（={shown}），不是填写的数值。",
-                        "评价表只接受数值：请选中这些单元格，复制后在 Excel 中“选择性粘贴-数值”（WPS：“粘贴为数值”），再保存。"))
+        diags.append(
+            at(
+                Origin(display, r, c, ws.title),
+                ERROR,
+                "sheet-formula",
+                f"单元格是公式（={shown}），不是填写的数值。",
+                "评价表只接受数值：请选中这些单元格，复制后在 Excel 中“选择性粘贴-数值”（WPS：“粘贴为数值”），再保存。",
+            )
+        )
     if bad:
         return None
     by_row: dict[int, list[tuple[Any, Origin, int]]] = {}
@@ -265,8 +299,16 @@ def _parse(rows: list[RawRow], display: str, columns: Columns, diags: list[Diagn
             continue
         table.records.append(Record(origin, values))
     if header_map is None:
-        diags.append(Diagnostic(display, 1, 1, ERROR, "sheet-header",
-                                f"表格中没有找到表头行。表头应包括：{'、'.join(columns.names.values())}。"))
+        diags.append(
+            Diagnostic(
+                display,
+                1,
+                1,
+                ERROR,
+                "sheet-header",
+                f"表格中没有找到表头行。表头应包括：{'、'.join(columns.names.values())}。",
+            )
+        )
         table.ok = False
     return table
 
@@ -289,8 +331,9 @@ def _preamble(table: Table, cells: list[tuple[Any, Origin, int]]) -> bool:
     return len(cells) == 1  # a title or a note
 
 
-def _header(table: Table, origin: Origin, cells, columns: Columns, by_header: dict[str, str],
-            diags: list[Diagnostic]) -> dict | None:
+def _header(
+    table: Table, origin: Origin, cells, columns: Columns, by_header: dict[str, str], diags: list[Diagnostic]
+) -> dict | None:
     table.header = origin
     mapping: dict = {}
     seen: dict[str, Origin] = {}
@@ -300,9 +343,15 @@ def _header(table: Table, origin: Origin, cells, columns: Columns, by_header: di
         key = by_header.get(name)
         if key is None:
             hint = did_you_mean(name, by_header)
-            diags.append(at(o, ERROR, "sheet-header",
-                            f"表头“{_cell_text(v)}”不是本表的列名。{hint}".rstrip(),
-                            f"表头只能是：{'、'.join(columns.names.values())}。请不要修改表头行；如果改过，请按原样恢复。"))
+            diags.append(
+                at(
+                    o,
+                    ERROR,
+                    "sheet-header",
+                    f"表头“{_cell_text(v)}”不是本表的列名。{hint}".rstrip(),
+                    f"表头只能是：{'、'.join(columns.names.values())}。请不要修改表头行；如果改过，请按原样恢复。",
+                )
+            )
             ok = False
             continue
         if key in seen:
@@ -316,7 +365,14 @@ def _header(table: Table, origin: Origin, cells, columns: Columns, by_header: di
         if not any(k in seen for k in group):
             missing.append("或".join(columns.names[k] for k in group))
     if missing:
-        diags.append(at(origin, ERROR, "sheet-header", f"表头缺少列：{'、'.join(missing)}。",
-                        f"表头应包括：{'、'.join(columns.names.values())}。请不要修改表头行；如果改过，请按原样恢复。"))
+        diags.append(
+            at(
+                origin,
+                ERROR,
+                "sheet-header",
+                f"表头缺少列：{'、'.join(missing)}。",
+                f"表头应包括：{'、'.join(columns.names.values())}。请不要修改表头行；如果改过，请按原样恢复。",
+            )
+        )
         ok = False
     return mapping if ok else None

@@ -77,7 +77,10 @@ def rubric_to_json(r: Rubric) -> dict:
         "veto": [{"id": v.id, "title": v.title, "grade": v.grade} for v in r.vetoes],
         "grades": [{"grade": b.grade, "min": format_decimal(b.min)} for b in r.grades],
         "rating_scales": {
-            s.id: {"levels": [{"label": lv.label, "value": format_decimal(lv.value)} for lv in s.levels], "max": format_decimal(s.max)}
+            s.id: {
+                "levels": [{"label": lv.label, "value": format_decimal(lv.value)} for lv in s.levels],
+                "max": format_decimal(s.max),
+            }
             for s in r.rating_scales.values()
         },
     }
@@ -87,7 +90,8 @@ def rubric_to_text(r: Rubric) -> str:
     """Return the rubric as the indented tree ``kaohe rubric show`` prints: items, points, departments."""
     lines = [
         f"{r.title}（{r.id}）",
-        f"基本分 {format_decimal(r.base_points)} 分" + (f"，加分上限 {format_decimal(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
+        f"基本分 {format_decimal(r.base_points)} 分"
+        + (f"，加分上限 {format_decimal(r.bonus.cap)} 分" if r.bonus.cap is not None else ""),
     ]
     for a in r.areas:
         for depth, n in a.walk():
@@ -101,13 +105,21 @@ def rubric_to_text(r: Rubric) -> str:
     if r.bonus.items:
         lines.append("加分项" + (f"（合计不超过 {format_decimal(r.bonus.cap)} 分）" if r.bonus.cap is not None else ""))
         for i in r.bonus.items:
-            each = f"每项加 {format_decimal(i.amount)} 分" if i.per_award else f"加 {format_decimal(i.amount)} 分（只计一次）"
+            each = (
+                f"每项加 {format_decimal(i.amount)} 分"
+                if i.per_award
+                else f"加 {format_decimal(i.amount)} 分（只计一次）"
+            )
             lines.append(f"  {i.id} {i.title}  {each}")
     if r.deductions:
         lines.append("扣分项")
         for d in r.deductions:
             cap = f"最高扣 {format_decimal(d.cap)} 分" if d.cap is not None else "不设上限"
-            each = f"每次酌情扣分，最多 {format_decimal(d.amount)} 分" if d.discretionary else f"每次扣 {format_decimal(d.amount)} 分"
+            each = (
+                f"每次酌情扣分，最多 {format_decimal(d.amount)} 分"
+                if d.discretionary
+                else f"每次扣 {format_decimal(d.amount)} 分"
+            )
             lines.append(f"  {d.id} {d.title}  {each}，{cap}")
     for v in r.vetoes:
         lines.append(f"否决项 {v.id}：{v.title} → {v.grade}级")

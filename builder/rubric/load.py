@@ -60,7 +60,9 @@ class _Ctx:
         return value
 
 
-def load_rubric(path: Path, display: str | None = None, root: Path | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
+def load_rubric(
+    path: Path, display: str | None = None, root: Path | None = None
+) -> tuple[Rubric | None, list[Diagnostic]]:
     """Load and validate one rubric file. Returns (rubric or None, diagnostics).
 
     ``root``: the project folder; a rubric file that really lies outside it (a symlink) is
@@ -132,10 +134,25 @@ def load_rubric(path: Path, display: str | None = None, root: Path | None = None
     if any(d.is_error for d in ctx.diags):
         return None, ctx.diags
     rubric = Rubric(
-        id=rid, title=title, path=display, base_points=base_points, areas=areas, bonus=bonus,
-        deductions=deductions, vetoes=vetoes, grades=grades, grade_rule=grade_rule,
-        rating_scales=scales, source=source, issuer=issuer, year=year, note=note,
-        date=rdate, sample=sample, explanation=explanation, grades_explanation=grades_explanation,
+        id=rid,
+        title=title,
+        path=display,
+        base_points=base_points,
+        areas=areas,
+        bonus=bonus,
+        deductions=deductions,
+        vetoes=vetoes,
+        grades=grades,
+        grade_rule=grade_rule,
+        rating_scales=scales,
+        source=source,
+        issuer=issuer,
+        year=year,
+        note=note,
+        date=rdate,
+        sample=sample,
+        explanation=explanation,
+        grades_explanation=grades_explanation,
     )
     return rubric, ctx.diags
 
@@ -145,8 +162,11 @@ def _source(ctx: _Ctx, f: Fields) -> Source | None:
     if raw is None:
         return None
     s = Fields(ctx.path, ctx.diags, raw, "来源 source")
-    src = Source(file=s.get("file", "str", required=True, default=""), title=s.get("title", "str", default=""),
-                 section=s.get("section", "str", default=""))
+    src = Source(
+        file=s.get("file", "str", required=True, default=""),
+        title=s.get("title", "str", default=""),
+        section=s.get("section", "str", default=""),
+    )
     s.finish()
     return src
 
@@ -175,8 +195,13 @@ def _scales(ctx: _Ctx, f: Fields) -> dict[str, RatingScale]:
                     "rubric-scale",
                     f"评价等级 {sid} 中“{lv.label}”的分值 {fmt(lv.value)} 不在 0 到 {fmt(mx)} 之间。",
                 )
-        out[str(sid)] = RatingScale(str(sid), s.get("title", "str", default=""), tuple(levels), mx or Decimal(1),
-                                    s.get("note", "str", default=""))
+        out[str(sid)] = RatingScale(
+            str(sid),
+            s.get("title", "str", default=""),
+            tuple(levels),
+            mx or Decimal(1),
+            s.get("note", "str", default=""),
+        )
         s.finish()
     return out
 
@@ -252,15 +277,27 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
         if declared is not None and children and len(children) == len(children_raw) and declared != total:
             pl, pc = f.pos("points")
             ctx.error(
-                pl, pc, "rubric-sum",
+                pl,
+                pc,
+                "rubric-sum",
                 f"{label}的分值写的是 {fmt(declared)} 分，但下级合计 {fmt(total)} 分。请核对下级各项分值或这里的小计。",
             )
         points = declared if declared is not None else total
         f.finish()
         if declared is not None and declared <= 0:
             ctx.error(*f.pos("points"), "rubric-points-positive", f"{label}的分值必须大于 0。")
-        return Node(nid, title, points, declared, children, guidance=guidance, section=section, note=note, line=line,
-                    explanation=explanation)
+        return Node(
+            nid,
+            title,
+            points,
+            declared,
+            children,
+            guidance=guidance,
+            section=section,
+            note=note,
+            line=line,
+            explanation=explanation,
+        )
 
     if declared is None and "points" not in f.m:
         ctx.error(line, col, "schema-missing", f"{label}缺少分值“points”（最末一级考核项必须有分值）。")
@@ -274,14 +311,21 @@ def _node(ctx: _Ctx, raw, container, index, scales, what) -> Node | None:
             f"{label}引用的评价等级“{rating}”没有在 rating_scales 中定义。{did_you_mean(rating, scales)}".rstrip(),
         )
     node = Node(
-        nid, title, declared or Decimal(0), declared,
+        nid,
+        title,
+        declared or Decimal(0),
+        declared,
         criterion=f.get("criterion", "str", default=""),
         departments=tuple(f.get("departments", "strlist", default=[])),
         offices=tuple(f.get("offices", "strlist", default=[])),
         methods=tuple(f.get("methods", "strlist", default=[])),
         evidence=f.get("evidence", "bool", default=True),
         guidance=f.get("guidance", "str", default=""),
-        rating=rating, section=section, note=note, line=line, explanation=explanation,
+        rating=rating,
+        section=section,
+        note=note,
+        line=line,
+        explanation=explanation,
     )
     f.finish()
     return node
@@ -354,9 +398,16 @@ def _bonus_item(ctx: _Ctx, raw, container, index, group) -> BonusItem | None:
     amount = f.get("amount", "decimal", required=True, default=Decimal(0))
     if amount is not None and amount <= 0 and "amount" in f.m:
         ctx.error(*f.pos("amount"), "rubric-points-positive", f"加分项“{title}”每项加分必须大于 0。")
-    item = BonusItem(iid, title, amount, group, tuple(f.get("departments", "strlist", default=[])),
-                     f.get("section", "str", default=""), pos_of(container, index)[0],
-                     per_award=f.get("per_award", "bool", default=False))
+    item = BonusItem(
+        iid,
+        title,
+        amount,
+        group,
+        tuple(f.get("departments", "strlist", default=[])),
+        f.get("section", "str", default=""),
+        pos_of(container, index)[0],
+        per_award=f.get("per_award", "bool", default=False),
+    )
     f.finish()
     return item
 
@@ -387,12 +438,21 @@ def _deductions(ctx: _Ctx, f: Fields) -> tuple[Deduction, ...]:
             ctx.error(
                 *df.pos("cap"), "rubric-cap", f"扣分项“{title}”的上限 {fmt(cap)} 分小于每次扣分 {fmt(amount)} 分。"
             )
-        out.append(Deduction(did, title, amount, None if uncapped else cap,
-                             tuple(df.get("departments", "strlist", default=[])),
-                             df.get("description", "str", default=""), df.get("section", "str", default=""), line,
-                             df.get("note", "str", default=""),
-                             discretionary=df.get("discretionary", "bool", default=False),
-                             explanation=df.get("explanation", "str", default="")))
+        out.append(
+            Deduction(
+                did,
+                title,
+                amount,
+                None if uncapped else cap,
+                tuple(df.get("departments", "strlist", default=[])),
+                df.get("description", "str", default=""),
+                df.get("section", "str", default=""),
+                line,
+                df.get("note", "str", default=""),
+                discretionary=df.get("discretionary", "bool", default=False),
+                explanation=df.get("explanation", "str", default=""),
+            )
+        )
         df.finish()
     return tuple(out)
 
@@ -409,9 +469,18 @@ def _vetoes(ctx: _Ctx, f: Fields, grades: tuple[Band, ...]) -> tuple[Veto, ...]:
         grade = vf.get("grade", "str", required=True, default="D")
         if grades and grade not in {b.grade for b in grades}:
             ctx.error(*vf.pos("grade"), "rubric-veto-grade", f"否决项“{title}”的等次“{grade}”不在等次表中。")
-        out.append(Veto(vid, title, grade, vf.get("description", "str", default=""),
-                        tuple(vf.get("departments", "strlist", default=[])), vf.get("section", "str", default=""),
-                        pos_of(raw, i)[0], vf.get("note", "str", default=""),
-                        vf.get("explanation", "str", default="")))
+        out.append(
+            Veto(
+                vid,
+                title,
+                grade,
+                vf.get("description", "str", default=""),
+                tuple(vf.get("departments", "strlist", default=[])),
+                vf.get("section", "str", default=""),
+                pos_of(raw, i)[0],
+                vf.get("note", "str", default=""),
+                vf.get("explanation", "str", default=""),
+            )
+        )
         vf.finish()
     return tuple(out)

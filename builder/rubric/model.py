@@ -198,10 +198,12 @@ class Rubric:
     issuer: str = ""
     year: int | None = None
     note: str = ""  # editorial, never published
-    date: "_dt.date | None" = None  # the rubric's own date (印发日期 of its source document)
+    date: _dt.date | None = None  # the rubric's own date (印发日期 of its source document)
     explanation: str = ""  # 说明 for the public, about the whole rubric
     sample: bool = False  # a fictional rubric (示例数据): labelled on its page
-    grades_explanation: str = ""  # 说明 for the public under the grade bands (how 89.5 is graded, where the bands come from)
+    grades_explanation: str = (
+        ""  # 说明 for the public under the grade bands (how 89.5 is graded, where the bands come from)
+    )
 
     def leaves(self) -> Iterator[Node]:
         """Yield every scored item of the rubric, in rubric order."""

@@ -77,8 +77,14 @@ def baseline_points(rnd_scores: dict, deduction_events, rubric, county_ids) -> d
     for (cid, iid), entry in rnd_scores.items():
         leaf = leaves.get(iid)
         if leaf is not None and entry.score < leaf.points:
-            out[review_id(cid, iid)] = {"county": cid, "ref": iid, "kind": "item", "title": leaf.title,
-                                        "max": leaf.points, "score": entry.score}
+            out[review_id(cid, iid)] = {
+                "county": cid,
+                "ref": iid,
+                "kind": "item",
+                "title": leaf.title,
+                "max": leaf.points,
+                "score": entry.score,
+            }
     raw: dict[tuple[str, str], Decimal] = {}
     for e in deduction_events:
         rule = rubric.deduction(e.item)
@@ -90,8 +96,14 @@ def baseline_points(rnd_scores: dict, deduction_events, rubric, county_ids) -> d
     for (cid, did), amount in raw.items():
         rule = rubric.deduction(did)
         most = amount if rule.cap is None else min(amount, rule.cap)
-        out[review_id(cid, did)] = {"county": cid, "ref": did, "kind": "deduction", "title": rule.title,
-                                    "max": most, "score": most}
+        out[review_id(cid, did)] = {
+            "county": cid,
+            "ref": did,
+            "kind": "deduction",
+            "title": rule.title,
+            "max": most,
+            "score": most,
+        }
     return out
 
 
@@ -109,8 +121,15 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
     f.get("round", "str")
     rid = f.m.get("round")
     if rid is not None and rid != ctx.meta.id:
-        ctx.diags.append(Diagnostic(shown, *f.pos("round"), ERROR, "appeal-round",
-                                    f"这份复核决定属于考核轮次“{rid}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。"))
+        ctx.diags.append(
+            Diagnostic(
+                shown,
+                *f.pos("round"),
+                ERROR,
+                "appeal-round",
+                f"这份复核决定属于考核轮次“{rid}”，不是“{ctx.meta.id}”。请放到正确的轮次文件夹。",
+            )
+        )
     raw = f.get("decisions", "list", required=True, default=[])
     f.finish()
     known = baseline_points(scores, deduction_events, ctx.rubric, ctx.county_ids)
@@ -148,8 +167,14 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
             ctx.diags.append(at(where, ERROR, "appeal-unknown-id", _unknown_id_message(did, known, ctx)))
             continue
         if dec not in UPHELD:
-            ctx.diags.append(at(Origin(shown, *df.pos("decision")), ERROR, "appeal-decision",
-                                f"decision 只能是 upheld（采纳，改分）或 rejected（驳回），现在是“{dec}”。"))
+            ctx.diags.append(
+                at(
+                    Origin(shown, *df.pos("decision")),
+                    ERROR,
+                    "appeal-decision",
+                    f"decision 只能是 upheld（采纳，改分）或 rejected（驳回），现在是“{dec}”。",
+                )
+            )
             continue
         upheld = UPHELD[dec]
         if not reason.strip():
@@ -189,8 +214,14 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
                 )
                 continue
             if score == point["score"]:
-                ctx.diags.append(at(sp, WARNING, "appeal-score-same",
-                                    f"复核编号“{did}”采纳了申请，但复核后的分数 {fmt(score)} 与原来相同；结果不变。"))
+                ctx.diags.append(
+                    at(
+                        sp,
+                        WARNING,
+                        "appeal-score-same",
+                        f"复核编号“{did}”采纳了申请，但复核后的分数 {fmt(score)} 与原来相同；结果不变。",
+                    )
+                )
         elif score is not None:
             ctx.diags.append(
                 at(
@@ -201,8 +232,18 @@ def load_decisions(ctx, path: Path, shown: str, scores: dict, deduction_events) 
                 )
             )
             continue
-        out.append(Decision(did, point["county"], point["ref"], point["kind"], upheld, score if upheld else None,
-                            reason.strip(), Origin(shown, line, col)))
+        out.append(
+            Decision(
+                did,
+                point["county"],
+                point["ref"],
+                point["kind"],
+                upheld,
+                score if upheld else None,
+                reason.strip(),
+                Origin(shown, line, col),
+            )
+        )
     return tuple(out)
 
 
@@ -258,8 +299,14 @@ def build_forms(results, organiser: str) -> list[tuple[str, str, bytes]]:
         ws.row_dimensions[4].height = 36
         widths = [13, 9, 30, 8, 8, 34, 9, 8, 30, 20]
         header(ws, HEADER_ROW, HEADER, widths)
-        dv = DataValidation(type="list", formula1=f'"{ACCEPT},{DISPUTE}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="意见", error=f"请选择“{ACCEPT}”或“{DISPUTE}”。")
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{ACCEPT},{DISPUTE}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="意见",
+            error=f"请选择“{ACCEPT}”或“{DISPUTE}”。",
+        )
         ws.add_data_validation(dv)
         for r, p in enumerate(points, start=HEADER_ROW + 1):
             values = [p.id, KIND_ZH[p.kind], p.title, p.max, p.score, p.remark]
@@ -360,8 +407,9 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
             continue
         rv = table.meta.get("round")
         if rv is not None and str(rv.value).strip() != rnd.id:
-            diags.append(at(rv.origin, ERROR, "appeal-round",
-                            f"这张复核申请表属于考核轮次“{rv.value}”，不是“{rnd.id}”。"))
+            diags.append(
+                at(rv.origin, ERROR, "appeal-round", f"这张复核申请表属于考核轮次“{rv.value}”，不是“{rnd.id}”。")
+            )
             continue
         for rec in table.records:
             raw_id = rec.get("id")
@@ -375,20 +423,39 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
                     msg = f"复核编号“{rid}”是{names[point.county].name}的，不在{county.name}的复核申请表中。"
                 else:
                     msg = f"{county.name}的反馈中没有复核编号“{rid}”。{did_you_mean(rid, mine)}".rstrip()
-                diags.append(at(rec.origin_of("id"), ERROR, "appeal-unknown-id", msg,
-                                "请不要修改“复核编号”列；需要重新填写时用 kaohe appeals --forms 重新生成。"))
+                diags.append(
+                    at(
+                        rec.origin_of("id"),
+                        ERROR,
+                        "appeal-unknown-id",
+                        msg,
+                        "请不要修改“复核编号”列；需要重新填写时用 kaohe appeals --forms 重新生成。",
+                    )
+                )
                 continue
             opinion = str(rec.get("opinion") or "").strip()
             if opinion in ("", ACCEPT):
                 continue
             if opinion != DISPUTE:
-                diags.append(at(rec.origin_of("opinion"), ERROR, "appeal-opinion",
-                                f"复核编号“{rid}”的意见只能填“{ACCEPT}”或“{DISPUTE}”，现在是“{opinion}”。"))
+                diags.append(
+                    at(
+                        rec.origin_of("opinion"),
+                        ERROR,
+                        "appeal-opinion",
+                        f"复核编号“{rid}”的意见只能填“{ACCEPT}”或“{DISPUTE}”，现在是“{opinion}”。",
+                    )
+                )
                 continue
             reason = str(rec.get("reason") or "").strip()
             if not reason:
-                diags.append(at(rec.origin_of("opinion"), ERROR, "appeal-reason",
-                                f"复核编号“{rid}”有异议，但没有写理由。请在“理由”列写明。"))
+                diags.append(
+                    at(
+                        rec.origin_of("opinion"),
+                        ERROR,
+                        "appeal-reason",
+                        f"复核编号“{rid}”有异议，但没有写理由。请在“理由”列写明。",
+                    )
+                )
                 continue
             claim = None
             if rec.get("claim") is not None:
@@ -410,8 +477,9 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
                         )
                     )
                     continue
-            out.append(Reply(rid, county.id, True, claim, reason, str(rec.get("evidence") or "").strip(),
-                             rec.origin_of("id")))
+            out.append(
+                Reply(rid, county.id, True, claim, reason, str(rec.get("evidence") or "").strip(), rec.origin_of("id"))
+            )
     return out
 
 

@@ -110,16 +110,32 @@ def read_records(round_dir: Path, display) -> tuple[list[Record], list[Diagnosti
     if folder.is_dir():
         for p in sorted(folder.iterdir()):
             if not NAME_RE.match(p.name) and not p.name.startswith("."):
-                diags.append(Diagnostic(display(p), 0, 0, WARNING, "audit-file-unknown",
-                                        f"audit/ 中的“{p.name}”不是审计记录（0001.json 这样的文件名），已忽略。"))
+                diags.append(
+                    Diagnostic(
+                        display(p),
+                        0,
+                        0,
+                        WARNING,
+                        "audit-file-unknown",
+                        f"audit/ 中的“{p.name}”不是审计记录（0001.json 这样的文件名），已忽略。",
+                    )
+                )
     prev: Record | None = None
     expected = 1
     for seq, p in record_paths(round_dir):
         shown = display(p)
         if seq != expected:
-            diags.append(Diagnostic(shown, 0, 0, ERROR, "audit-gap",
-                                    f"审计记录编号不连续：应有 {expected:04d}.json，下一条却是 {p.name}。"
-                                    "记录被删除或改名过，审计链断开。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    ERROR,
+                    "audit-gap",
+                    f"审计记录编号不连续：应有 {expected:04d}.json，下一条却是 {p.name}。"
+                    "记录被删除或改名过，审计链断开。",
+                )
+            )
         expected = seq + 1
         try:
             if p.stat().st_size > MAX_RECORD_BYTES:
@@ -128,14 +144,30 @@ def read_records(round_dir: Path, display) -> tuple[list[Record], list[Diagnosti
             body = json.loads(data.decode("utf-8"))
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             line = getattr(exc, "lineno", 0) or 0
-            diags.append(Diagnostic(shown, line, getattr(exc, "colno", 0) or 0, ERROR, "audit-unreadable",
-                                    f"审计记录 {p.name} 无法读取（不是完整的 JSON 文件）：它被改动或损坏过。",
-                                    "审计记录只能由 kaohe 写入；请从备份或版本库恢复这个文件。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    getattr(exc, "colno", 0) or 0,
+                    ERROR,
+                    "audit-unreadable",
+                    f"审计记录 {p.name} 无法读取（不是完整的 JSON 文件）：它被改动或损坏过。",
+                    "审计记录只能由 kaohe 写入；请从备份或版本库恢复这个文件。",
+                )
+            )
             prev = None
             continue
         if not isinstance(body, dict) or body.get("kaohe_audit") != FORMAT:
-            diags.append(Diagnostic(shown, 1, 1, ERROR, "audit-format",
-                                    f"{p.name} 不是 kaohe 的审计记录（缺少 \"kaohe_audit\": {FORMAT}）。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "audit-format",
+                    f'{p.name} 不是 kaohe 的审计记录（缺少 "kaohe_audit": {FORMAT}）。',
+                )
+            )
             prev = None
             continue
         rec = Record(seq, p, body, hashlib.sha256(data).hexdigest())
@@ -148,12 +180,22 @@ def read_records(round_dir: Path, display) -> tuple[list[Record], list[Diagnosti
         if seq == 1 and body.get("prev") is not None:
             problems.append("第一条记录的 prev 应为空")
         elif prev is not None and body.get("prev") != want_prev:
-            problems.append(f"它记下的上一条记录校验值与 {prev.path.name} 的实际校验值不符："
-                            f"{prev.path.name} 在 {p.name} 写入之后被改动或替换过")
+            problems.append(
+                f"它记下的上一条记录校验值与 {prev.path.name} 的实际校验值不符："
+                f"{prev.path.name} 在 {p.name} 写入之后被改动或替换过"
+            )
         if problems:
-            diags.append(Diagnostic(shown, 1, 1, ERROR, "audit-tampered",
-                                    f"审计记录 {p.name} 未通过校验：" + "；".join(problems) + "。",
-                                    "审计记录只能由 kaohe 写入；请从备份或版本库恢复，或查明是谁改动的。"))
+            diags.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "audit-tampered",
+                    f"审计记录 {p.name} 未通过校验：" + "；".join(problems) + "。",
+                    "审计记录只能由 kaohe 写入；请从备份或版本库恢复，或查明是谁改动的。",
+                )
+            )
         records.append(rec)
         prev = rec
     return records, diags
@@ -234,12 +276,19 @@ def set_status_text(text: str, new: str) -> str | None:
     m = _STATUS_LINE.search(text)
     if m is None:
         return None
-    return text[: m.start(2)] + new + text[m.end(2):]
+    return text[: m.start(2)] + new + text[m.end(2) :]
 
 
 def decisions_json(decisions) -> list[dict]:
     """Return review decisions as the audit record stores them (scores as strings)."""
     from ..formats import format_decimal
 
-    return [{"id": d.id, "decision": "upheld" if d.upheld else "rejected",
-             "score": None if d.score is None else format_decimal(d.score), "reason": d.reason} for d in decisions]
+    return [
+        {
+            "id": d.id,
+            "decision": "upheld" if d.upheld else "rejected",
+            "score": None if d.score is None else format_decimal(d.score),
+            "reason": d.reason,
+        }
+        for d in decisions
+    ]

@@ -19,21 +19,23 @@ def snapshot(results) -> dict:
     rnd = results.round
     counties = []
     for c in results.counties:
-        counties.append({
-            "id": c.county.id,
-            "name": c.county.name,
-            "items": {it.item.id: format_decimal(it.score) for a in c.areas for it in a.items},
-            "areas": {a.area.id: format_decimal(a.score) for a in c.areas},
-            "bonus_lines": {ln.id: format_decimal(ln.amount) for ln in c.bonus_lines},
-            "deduction_lines": {ln.id: format_decimal(ln.amount) for ln in c.deduction_lines},
-            "base": format_decimal(c.base),
-            "bonus": format_decimal(c.bonus),
-            "deductions": format_decimal(c.deductions),
-            "total": format_decimal(c.total),
-            "grade": c.grade,
-            "rank": c.rank,
-            "veto": c.veto.item if c.veto is not None else None,
-        })
+        counties.append(
+            {
+                "id": c.county.id,
+                "name": c.county.name,
+                "items": {it.item.id: format_decimal(it.score) for a in c.areas for it in a.items},
+                "areas": {a.area.id: format_decimal(a.score) for a in c.areas},
+                "bonus_lines": {ln.id: format_decimal(ln.amount) for ln in c.bonus_lines},
+                "deduction_lines": {ln.id: format_decimal(ln.amount) for ln in c.deduction_lines},
+                "base": format_decimal(c.base),
+                "bonus": format_decimal(c.bonus),
+                "deductions": format_decimal(c.deductions),
+                "total": format_decimal(c.total),
+                "grade": c.grade,
+                "rank": c.rank,
+                "veto": c.veto.item if c.veto is not None else None,
+            }
+        )
     titles = {n.id: n.title for n in rnd.rubric.leaves()}
     titles.update({d.id: d.title for d in rnd.rubric.deductions})
     titles.update({b.id: b.title for b in rnd.rubric.bonus.items})
@@ -143,18 +145,24 @@ def render(changes: list[CountyChange], titles: dict) -> str:
                 delta = f"（{'+' if d > 0 else ''}{format_decimal(d)}）"
             out.append(f"  {KIND_ZH[kind]} {key} {titles.get(key, '')}：{_show(u)} → {_show(v)}{delta}")
         x, y = ch.before, ch.after
-        out.append(f"  总分：{_show(x.get('total'))} → {_show(y.get('total'))}"
-                   f"；等次：{_show(x.get('grade'))} → {_show(y.get('grade'))}"
-                   f"；名次：{_rank(x.get('rank'))} → {_rank(y.get('rank'))}"
-                   + ("" if ch.moved else "（总分、等次、名次不变）"))
+        out.append(
+            f"  总分：{_show(x.get('total'))} → {_show(y.get('total'))}"
+            f"；等次：{_show(x.get('grade'))} → {_show(y.get('grade'))}"
+            f"；名次：{_rank(x.get('rank'))} → {_rank(y.get('rank'))}"
+            + ("" if ch.moved else "（总分、等次、名次不变）")
+        )
     return "\n".join(out)
 
 
 def to_json(changes: list[CountyChange]) -> list[dict]:
     """Return county changes as JSON-ready data, for ``kaohe diff --format json``."""
-    return [{
-        "id": ch.id, "name": ch.name,
-        "scores": [{"kind": k, "id": i, "before": u, "after": v} for k, i, u, v in ch.scores],
-        "before": {k: ch.before.get(k) for k in ("base", "bonus", "deductions", "total", "grade", "rank")},
-        "after": {k: ch.after.get(k) for k in ("base", "bonus", "deductions", "total", "grade", "rank")},
-    } for ch in changes]
+    return [
+        {
+            "id": ch.id,
+            "name": ch.name,
+            "scores": [{"kind": k, "id": i, "before": u, "after": v} for k, i, u, v in ch.scores],
+            "before": {k: ch.before.get(k) for k in ("base", "bonus", "deductions", "total", "grade", "rank")},
+            "after": {k: ch.after.get(k) for k in ("base", "bonus", "deductions", "total", "grade", "rank")},
+        }
+        for ch in changes
+    ]

@@ -34,15 +34,31 @@ def build(results) -> bytes:
     header(ws, 3, cols, [7, 12, 20, 9, 8, 8, 9, 7, 50])
     for r, c in enumerate(results.counties, start=4):
         veto = f"{c.veto_title}：{c.veto.description}" if c.veto is not None else ""
-        for col, v in enumerate([c.rank if c.rank is not None else "不排名", c.county.id, c.county.name, c.base,
-                                 c.bonus, c.deductions, c.total, c.grade or "", veto], start=1):
+        for col, v in enumerate(
+            [
+                c.rank if c.rank is not None else "不排名",
+                c.county.id,
+                c.county.name,
+                c.base,
+                c.bonus,
+                c.deductions,
+                c.total,
+                c.grade or "",
+                veto,
+            ],
+            start=1,
+        ):
             put(ws, r, col, v, wrap=col == 9)
     a4_landscape(ws, "3:3")
 
     wa = wb.create_sheet("领域得分")
     put(wa, 1, 1, f"{rnd.title} 各考核领域得分{flags}", bold=True)
-    header(wa, 3, ["排名", "县区", *[f"{a.id} {a.title}（{format_decimal(a.points)}分）" for a in rubric.areas], "基本分"],
-           [7, 20, *[16] * len(rubric.areas), 9])
+    header(
+        wa,
+        3,
+        ["排名", "县区", *[f"{a.id} {a.title}（{format_decimal(a.points)}分）" for a in rubric.areas], "基本分"],
+        [7, 20, *[16] * len(rubric.areas), 9],
+    )
     for r, c in enumerate(results.counties, start=4):
         put(wa, r, 1, c.rank if c.rank is not None else "不排名")
         put(wa, r, 2, c.county.name)
@@ -64,8 +80,17 @@ def build(results) -> bytes:
                 for it in a.items:
                     entry = rnd.scores.get((c.county.id, it.item.id))
                     dept = entry.department if entry is not None else "、".join(it.item.departments)
-                    yield [c.county.id, c.county.name, a.area.title, it.item.id, it.item.title, it.item.points,
-                           it.score, dept, it.remark] + ([it.level or ""] if rated else [])
+                    yield [
+                        c.county.id,
+                        c.county.name,
+                        a.area.title,
+                        it.item.id,
+                        it.item.title,
+                        it.item.points,
+                        it.score,
+                        dept,
+                        it.remark,
+                    ] + ([it.level or ""] if rated else [])
 
     append_rows(wi, rows())
     a4_landscape(wi, "3:3")

@@ -93,8 +93,11 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
         if not dept:
             continue
         key = dept_key(dept)
-        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
-                for s in sheets if dept_key(s.department) == key]
+        mine = [
+            SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
+            for s in sheets
+            if dept_key(s.department) == key
+        ]
         missing = [(c.id, n.id) for n in items for c in meta.counties if (c.id, n.id) not in scores]
         ds = DepartmentStatus(dept, items, mine, len(items) * len(meta.counties), missing)
         ds.state = "missing" if not mine and missing else ("partial" if missing else "complete")
@@ -103,15 +106,19 @@ def collect(meta, rubric, display, today: _dt.date) -> RoundStatus:
     if unowned:  # any department may score them: one line for all of them
         ids = {n.id for n in unowned}
         holders = {e.origin.path for e in scores.values() if e.item in ids}
-        mine = [SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
-                for s in sheets if s.path in holders]
+        mine = [
+            SheetStatus(s.path, filled_by_sheet.get(s.path, 0), empty_by_sheet[s.path])
+            for s in sheets
+            if s.path in holders
+        ]
         missing = [(c.id, n.id) for n in unowned for c in meta.counties if (c.id, n.id) not in scores]
         ds = DepartmentStatus(NO_OWNER, unowned, mine, len(unowned) * len(meta.counties), missing)
         ds.state = "missing" if not mine and missing else ("partial" if missing else "complete")
         out.append(ds)
     unknown = [s.path for s in sheets if known and dept_key(s.department) not in known]
-    return RoundStatus(meta.id, meta.title, meta.counties, out, unowned, meta.deadline, today, errors, unknown,
-                       meta.sample)
+    return RoundStatus(
+        meta.id, meta.title, meta.counties, out, unowned, meta.deadline, today, errors, unknown, meta.sample
+    )
 
 
 def _empty_rows(sheet, ctx, scores) -> list[tuple[str, str]]:
@@ -137,15 +144,20 @@ def status_json(st: RoundStatus) -> dict:
         "deadline": st.deadline.isoformat() if st.deadline else None,
         "days_left": st.days_left,
         "errors": st.errors,
-        "departments": [{
-            "department": d.department,
-            "state": d.state,
-            "expected": d.expected,
-            "filled": d.expected - len(d.missing),
-            "sheets": [{"path": s.path, "filled": s.filled,
-                        "empty": [{"county": c, "item": i} for c, i in s.empty]} for s in d.sheets],
-            "missing": [{"county": c, "county_name": names[c], "item": i} for c, i in d.missing],
-        } for d in st.departments],
+        "departments": [
+            {
+                "department": d.department,
+                "state": d.state,
+                "expected": d.expected,
+                "filled": d.expected - len(d.missing),
+                "sheets": [
+                    {"path": s.path, "filled": s.filled, "empty": [{"county": c, "item": i} for c, i in s.empty]}
+                    for s in d.sheets
+                ],
+                "missing": [{"county": c, "county_name": names[c], "item": i} for c, i in d.missing],
+            }
+            for d in st.departments
+        ],
         "unowned_items": [{"id": n.id, "title": n.title} for n in st.unowned],
         "unknown_sheets": st.unknown_sheets,
     }
@@ -174,9 +186,13 @@ def render(st: RoundStatus, console) -> None:
     left = st.days_left
     when = ""
     if st.deadline is not None and left is not None:
-        when = (f"，截止 {st.deadline.isoformat()}，还剩 {left} 天" if left > 0 else
-                f"，截止 {st.deadline.isoformat()}，今天截止" if left == 0 else
-                f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天")
+        when = (
+            f"，截止 {st.deadline.isoformat()}，还剩 {left} 天"
+            if left > 0
+            else f"，截止 {st.deadline.isoformat()}，今天截止"
+            if left == 0
+            else f"，截止 {st.deadline.isoformat()}，已超过 {-left} 天"
+        )
     done = sum(1 for d in st.departments if d.state == "complete")
     console.print(
         f"{st.title}（{st.round_id}）评价表报送情况：{done}/{len(st.departments)} 个部门已完成{when}", soft_wrap=True
@@ -189,16 +205,25 @@ def render(st: RoundStatus, console) -> None:
     table.add_column("还缺")
     for d in st.departments:
         files = "、".join(s.path.rsplit("/", 1)[-1] for s in d.sheets) or (
-            "—（共同评价项已由其他部门填写）" if d.state == "complete" else "—")
+            "—（共同评价项已由其他部门填写）" if d.state == "complete" else "—"
+        )
         state = STATE_ZH[d.state]
         style = {"missing": "bold red", "partial": "yellow", "complete": "green"}[d.state]
-        table.add_row(d.department, f"[{style}]{state}[/]", files, f"{d.expected - len(d.missing)}/{d.expected}",
-                      _missing_text(d, st.counties))
+        table.add_row(
+            d.department,
+            f"[{style}]{state}[/]",
+            files,
+            f"{d.expected - len(d.missing)}/{d.expected}",
+            _missing_text(d, st.counties),
+        )
     console.print(table)
     if st.unowned:
         ids = "、".join(n.id for n in st.unowned)
-        console.print(f"没有评价部门的考核项 {len(st.unowned)} 项（细则中没有写 departments，任何部门都可以打分，"
-                      f"表中记为“{NO_OWNER}”）：{ids}", soft_wrap=True)
+        console.print(
+            f"没有评价部门的考核项 {len(st.unowned)} 项（细则中没有写 departments，任何部门都可以打分，"
+            f"表中记为“{NO_OWNER}”）：{ids}",
+            soft_wrap=True,
+        )
     for p in st.unknown_sheets:
         console.print(f"[yellow]{p}：评价部门不是本细则的评价部门，没有计入。[/]", soft_wrap=True)
     if st.errors:
@@ -222,8 +247,9 @@ def reminder_xlsx(st: RoundStatus, year: int | None, organiser: str) -> bytes:
     header(ws, 3, ["评价部门", "状态", "已填", "应填", "还缺（项）"], [24, 10, 8, 8, 10])
     row = 4
     for d in st.late:
-        for col, v in enumerate([d.department, STATE_ZH[d.state], d.expected - len(d.missing), d.expected,
-                                 len(d.missing)], start=1):
+        for col, v in enumerate(
+            [d.department, STATE_ZH[d.state], d.expected - len(d.missing), d.expected, len(d.missing)], start=1
+        ):
             put(ws, row, col, v)
         row += 1
     a4_landscape(ws, "3:3")

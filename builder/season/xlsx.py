@@ -92,7 +92,7 @@ def a4_landscape(ws, title_rows: str | None = None) -> None:
 
 def sheet_title(name: str) -> str:
     """A legal, ≤ 31-character worksheet name."""
-    for ch in '[]:*?/\\':
+    for ch in "[]:*?/\\":
         name = name.replace(ch, "_")
     return name[:31] or "Sheet"
 

@@ -34,6 +34,7 @@ log = logging.getLogger("mkdocs.plugins.kaohe")
 class StagingError(Exception):
     """``site/`` cannot be replaced (read-only, not a folder …); the message is for the user."""
 
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -85,8 +86,10 @@ class AtomicSite:
         if self.final.is_dir():
             for folder in (self.final, *(p for p in self.final.rglob("*") if p.is_dir() and not p.is_symlink())):
                 if not _can_write(folder):
-                    raise StagingError(f"{folder} 是只读的，生成的网站无法替换它（{self.final} 保持原样）。"
-                                       f"请先恢复写入权限（例如 chmod -R u+w {self.final}）后重新生成。")
+                    raise StagingError(
+                        f"{folder} 是只读的，生成的网站无法替换它（{self.final} 保持原样）。"
+                        f"请先恢复写入权限（例如 chmod -R u+w {self.final}）后重新生成。"
+                    )
 
     def begin(self) -> str:
         """Prepare the empty temporary folder; returns it (the ``site_dir`` for MkDocs).
@@ -96,8 +99,9 @@ class AtomicSite:
         try:
             self.temp.mkdir(parents=True)
         except OSError as exc:
-            raise StagingError(f"无法在 {self.final.parent} 中生成网站（{exc.strerror}）。"
-                               "请检查这个文件夹的写入权限和剩余空间。") from None
+            raise StagingError(
+                f"无法在 {self.final.parent} 中生成网站（{exc.strerror}）。请检查这个文件夹的写入权限和剩余空间。"
+            ) from None
         return str(self.temp)
 
     def staging(self, purpose: str = "stage") -> Path:
@@ -177,6 +181,7 @@ def _can_write(folder: Path) -> bool:
 
 def _remove(path: Path) -> None:
     """Remove a folder of ours, also where it was made read-only; never raises."""
+
     def retry(func, p, _exc):
         try:
             os.chmod(os.path.dirname(p) or ".", 0o700)

@@ -92,6 +92,7 @@ class BuildOptions:
 
 class ConfigError(DiagnosticError):
     """A configuration problem (``mkdocs.yml``, folders) that stops the build before it starts."""
+
     pass
 
 
@@ -124,18 +125,31 @@ def read_config(project: Project, config_file: Path | None = None, **overrides) 
         try:
             day = _dt.date.fromisoformat(str(day))
         except ValueError:
-            raise ConfigError([Diagnostic(project.display(path), 1, 1, ERROR, "site-config",
-                                          f"kaohe 的 date“{day}”格式不对，应写成 2023-06-30。")]) from None
-    return dataclasses.replace(SiteConfig(
-        site_name=str(data.get("site_name") or SiteConfig.site_name),
-        site_url=str(data.get("site_url") or ""),
-        docs_dir=str(data.get("docs_dir") or SiteConfig.docs_dir),
-        site_dir=str(data.get("site_dir") or SiteConfig.site_dir),
-        publisher=str(opts.get("publisher") or ""),
-        date=day or None,
-        drafts=bool(opts.get("drafts", False)),
-        pdfs=bool(opts.get("pdfs", True)),
-    ), **overrides)
+            raise ConfigError(
+                [
+                    Diagnostic(
+                        project.display(path),
+                        1,
+                        1,
+                        ERROR,
+                        "site-config",
+                        f"kaohe 的 date“{day}”格式不对，应写成 2023-06-30。",
+                    )
+                ]
+            ) from None
+    return dataclasses.replace(
+        SiteConfig(
+            site_name=str(data.get("site_name") or SiteConfig.site_name),
+            site_url=str(data.get("site_url") or ""),
+            docs_dir=str(data.get("docs_dir") or SiteConfig.docs_dir),
+            site_dir=str(data.get("site_dir") or SiteConfig.site_dir),
+            publisher=str(opts.get("publisher") or ""),
+            date=day or None,
+            drafts=bool(opts.get("drafts", False)),
+            pdfs=bool(opts.get("pdfs", True)),
+        ),
+        **overrides,
+    )
 
 
 # ───────────────────────────── the build ─────────────────────────────
@@ -181,6 +195,7 @@ class Result:
 
 def resolve_options(config: SiteConfig, options: BuildOptions) -> BuildOptions:
     """``options`` with every ``None`` replaced: environment switch, else mkdocs.yml."""
+
     def pick(given, name, default):
         return given if given is not None else _env.enabled(name, default)
 
@@ -216,8 +231,16 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     if errors:
         raise DiagnosticError(errors)
     warnings = [d for d in site.diagnostics if d.severity == WARNING]
-    plan = P.plan(site, P.SiteOptions(site_name=config.site_name, publisher=config.publisher, date=config.date,
-                                      drafts=bool(opts.drafts), pdfs=bool(opts.pdfs)))
+    plan = P.plan(
+        site,
+        P.SiteOptions(
+            site_name=config.site_name,
+            publisher=config.publisher,
+            date=config.date,
+            drafts=bool(opts.drafts),
+            pdfs=bool(opts.pdfs),
+        ),
+    )
     notes = [d for d in site.diagnostics if d.rule == "gate-waived"]
     return Build(project, config, opts, site, plan, store, warnings=warnings, notes=notes, search=list(plan.search))
 
@@ -232,15 +255,16 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
     written: dict[str, str] = {}
     with Progress(enabled=bool(build.options.progress)) as progress:
         build.progress = progress
-        for name, writer in (outputs if outputs is not None else OUTPUTS):
+        for name, writer in outputs if outputs is not None else OUTPUTS:
             try:
                 files = writer(build, out)
             except DiagnosticError as exc:
                 raise OutputError(name, exc.diagnostics) from None
             for rel in files:
                 if rel in written:
-                    raise DiagnosticError([Diagnostic(rel, 0, 0, ERROR, "site-duplicate",
-                                                      f"“{written[rel]}”和“{name}”都要生成 {rel}。")])
+                    raise DiagnosticError(
+                        [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
+                    )
                 written[rel] = name
         build.progress = None
     _write_build_log(build)
@@ -256,8 +280,14 @@ class StrictError(DiagnosticError):
 class OutputError(DiagnosticError):
     """An output failed; ``what`` says which, in words for the user (``PDF``, ``网页`` …)."""
 
-    LABELS = {"pdfs": "PDF ", "pages": "网页", "handwritten": "网页", "search": "搜索索引", "opendata": "开放数据",
-              "checkpage": "检查自评报告页面"}
+    LABELS = {
+        "pdfs": "PDF ",
+        "pages": "网页",
+        "handwritten": "网页",
+        "search": "搜索索引",
+        "opendata": "开放数据",
+        "checkpage": "检查自评报告页面",
+    }
 
     def __init__(self, name: str, diagnostics):
         super().__init__(diagnostics)
@@ -265,8 +295,13 @@ class OutputError(DiagnosticError):
         self.what = self.LABELS.get(name, name)
 
 
-def build(project: Project, options: BuildOptions = BuildOptions(), *, config_file: Path | None = None,
-          site_dir: Path | None = None) -> Result:
+def build(
+    project: Project,
+    options: BuildOptions = BuildOptions(),
+    *,
+    config_file: Path | None = None,
+    site_dir: Path | None = None,
+) -> Result:
     """``kaohe build``: :func:`prepare` and :func:`generate` into a staging folder next to
     ``site/``, then swap it in. Raises DiagnosticError (``site/`` untouched) or
     :class:`~builder.site.atomic.StagingError` (``site/`` cannot be replaced; nothing left behind).
@@ -335,8 +370,9 @@ class Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
         from rich.progress import Progress as RichProgress
 
-        with RichProgress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                          console=Console(stderr=True), transient=True) as bar:
+        with RichProgress(
+            TextColumn(description), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+        ) as bar:
             task = bar.add_task("", total=total)
             yield lambda: bar.advance(task)
 
@@ -425,8 +461,13 @@ class _LinkFinder(HTMLParser):
         a = dict(attrs)
         if tag == "main":
             self.in_main += 1
-        if tag == "a" and self.in_main and not any(x for _, x in self.stack) and a.get("href") \
-                and "data-print-url" not in a:
+        if (
+            tag == "a"
+            and self.in_main
+            and not any(x for _, x in self.stack)
+            and a.get("href")
+            and "data-print-url" not in a
+        ):
             raw = self.get_starttag_text() or ""
             line, col = self.getpos()
             self.found.append((self.starts[line - 1] + col + len(raw) - 1, raw, a["href"]))
@@ -471,12 +512,12 @@ def print_addresses(html: str, page_url: str, site_url: str) -> str:
                 continue
             target = "" if target == "." else target
             if target == "index.html" or target.endswith("/index.html"):
-                target = target[:-len("index.html")]
+                target = target[: -len("index.html")]
             elif parts.path.endswith("/") and not target.endswith("/"):
                 target += "/"
             target += f"#{parts.fragment}" if parts.fragment else ""
             where = base + target if base else (f"本站：{target}" if target else "本站首页")
-        if where == html[end + 1:end + 1 + len(where)]:  # the link's text is its address
+        if where == html[end + 1 : end + 1 + len(where)]:  # the link's text is its address
             continue
         out.append(html[last:end])
         out.append(f' data-print-url="{_html.escape(where)}"')
@@ -490,13 +531,19 @@ def theme_env(project: Project) -> jinja2.Environment:
     (the shared macros). Filters: ``url`` (relative to the page being rendered), ``num``,
     ``cndate``, ``pct``."""
     themes = project.root / "themes"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(themes / "kaohe"), str(themes)]),
-                             autoescape=True, auto_reload=False, undefined=jinja2.Undefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(themes / "kaohe"), str(themes)]),
+        autoescape=True,
+        auto_reload=False,
+        undefined=jinja2.Undefined,
+    )
 
     @jinja2.pass_context
     def url(ctx, value):
         page = ctx.get("kh")
-        return file_friendly(relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else ""))
+        return file_friendly(
+            relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
+        )
 
     env.filters.update(url=url, num=format_decimal, cndate=format_cn_date, pct=P.pct)
     return env
@@ -529,8 +576,9 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
         key = cache.key(spec) if cache is not None else None
         html = cache.get(key) if key else None
         if html is None:
-            html = print_addresses(env.get_template(spec.template).render(kh=spec, kh_site=kh_site), spec.url,
-                                   build.config.site_url)
+            html = print_addresses(
+                env.get_template(spec.template).render(kh=spec, kh_site=kh_site), spec.url, build.config.site_url
+            )
             if key:
                 cache.put(key, html)
             if cache is not None:
@@ -548,14 +596,22 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
 def _settings(build: Build) -> dict:
     """The settings a page depends on, as plain data (a part of every page's cache key)."""
     c = build.config
-    return {"config": {**c.__dict__, "date": c.date.isoformat() if c.date else None},
-            "options": {"drafts": build.options.drafts, "pdfs": build.options.pdfs}}
+    return {
+        "config": {**c.__dict__, "date": c.date.isoformat() if c.date else None},
+        "options": {"drafts": build.options.drafts, "pdfs": build.options.pdfs},
+    }
 
 
 def _kh_site(build: Build) -> dict:
-    return {"nav": build.plan.nav, "name": build.config.site_name, "publisher": build.plan.publisher,
-            "date": build.plan.site_date, "url": build.config.site_url, "root_path": _root_path(build.config.site_url),
-            "about": (build.project.root / build.config.docs_dir / "about.md").is_file()}
+    return {
+        "nav": build.plan.nav,
+        "name": build.config.site_name,
+        "publisher": build.plan.publisher,
+        "date": build.plan.site_date,
+        "url": build.config.site_url,
+        "root_path": _root_path(build.config.site_url),
+        "about": (build.project.root / build.config.docs_dir / "about.md").is_file(),
+    }
 
 
 def _root_path(site_url: str) -> str:
@@ -586,7 +642,7 @@ def _md_url(rel: str) -> str:
     """``about.md`` → ``about/``, ``index.md`` → ``""``, ``a/index.md`` → ``a/``."""
     stem = rel[:-3]
     if stem == "index" or stem.endswith("/index"):
-        return stem[:-len("index")]
+        return stem[: -len("index")]
     return stem + "/"
 
 
@@ -612,8 +668,16 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
             errors.append(bad)
             continue
         if url in generated:
-            errors.append(Diagnostic(shown, 1, 1, ERROR, "site-page-clash",
-                                     f"这个页面与自动生成的页面（{url or '首页'}）重名，请改名或删除该文件。"))
+            errors.append(
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    ERROR,
+                    "site-page-clash",
+                    f"这个页面与自动生成的页面（{url or '首页'}）重名，请改名或删除该文件。",
+                )
+            )
             continue
         diags: list[Diagnostic] = []
         text = read_text(path, shown, diags)
@@ -632,17 +696,20 @@ def write_handwritten(build: Build, out: Path) -> list[str]:
         m = _LEADING_H1.match(body)
         if m:  # the theme prints the title as <h1>
             title = title or _html.unescape(_TAG.sub("", m.group(1))).strip()
-            body = body[m.end():]
+            body = body[m.end() :]
         title = title or path.stem
         try:
             spec = P.handwritten_spec(url, title, meta, build.plan)
         except ValueError as e:
-            errors.append(Diagnostic(shown, 1, 1, ERROR, "site-page-date",
-                                     f"开头的 date 格式不对（{e}），应写成 2023-06-30。"))
+            errors.append(
+                Diagnostic(shown, 1, 1, ERROR, "site-page-date", f"开头的 date 格式不对（{e}），应写成 2023-06-30。")
+            )
             continue
         spec.data["html"] = body
         rel = _page_path(url)
-        html = print_addresses(env.get_template(spec.template).render(kh=spec, kh_site=kh_site), url, build.config.site_url)
+        html = print_addresses(
+            env.get_template(spec.template).render(kh=spec, kh_site=kh_site), url, build.config.site_url
+        )
         _write(out / rel, html.encode("utf-8"))
         build.search.append(P.SearchDoc(url, title, "页面", _html.unescape(_TAG.sub(" ", body))))
         build.sitemap.append((url, spec.meta.date))
@@ -684,12 +751,22 @@ def _rewrite_md_links(tokens, path: Path, docs: Path, shown: str, warnings: list
             target = Path(os.path.normpath(path.parent / parts.path))
             if not target.is_file() or not target.is_relative_to(docs):
                 line = (tok.map[0] + 1) if tok.map else 1
-                warnings.append(Diagnostic(shown, line, 1, WARNING, "site-link-missing",
-                                           f"链接的页面“{parts.path}”不存在。请检查文件名，或删除这个链接。"))
+                warnings.append(
+                    Diagnostic(
+                        shown,
+                        line,
+                        1,
+                        WARNING,
+                        "site-link-missing",
+                        f"链接的页面“{parts.path}”不存在。请检查文件名，或删除这个链接。",
+                    )
+                )
                 continue
             url = _md_url(target.relative_to(docs).as_posix())
             page_url = _md_url(path.relative_to(docs).as_posix())
-            child.attrSet("href", file_friendly(relative_url(url, page_url)) + (f"#{parts.fragment}" if parts.fragment else ""))
+            child.attrSet(
+                "href", file_friendly(relative_url(url, page_url)) + (f"#{parts.fragment}" if parts.fragment else "")
+            )
 
 
 def write_theme_assets(build: Build, out: Path) -> list[str]:
@@ -699,8 +776,11 @@ def write_theme_assets(build: Build, out: Path) -> list[str]:
     for path in sorted(p for p in theme.rglob("*") if p.is_file()):
         rel = path.relative_to(theme).as_posix()
         low = rel.lower()
-        if any(part.startswith(".") for part in rel.split("/")) or low.endswith((".html", ".py", ".pyc")) \
-                or "readme" in low:
+        if (
+            any(part.startswith(".") for part in rel.split("/"))
+            or low.endswith((".html", ".py", ".pyc"))
+            or "readme" in low
+        ):
             continue
         _copy(path, out / rel)
         written.append(rel)
@@ -747,9 +827,14 @@ def write_pdfs(build: Build, out: Path) -> list[str]:
 
         cache = PdfCache(build.project, build.cache)
     paths = render_rounds_pdfs(
-        build.site.rounds, build.project, out,
+        build.site.rounds,
+        build.project,
+        out,
         kinds=lambda r: ("notification", "report") if r.round.publish == "grades" else None,
-        progress=bool(build.options.progress), warnings=build.warnings, cache=cache)
+        progress=bool(build.options.progress),
+        warnings=build.warnings,
+        cache=cache,
+    )
     if cache is not None:
         build.stats["pdf"] = cache.stats.as_dict()
     return [p.relative_to(out).as_posix() for p in paths]
@@ -773,8 +858,7 @@ def write_docx(build: Build, out: Path) -> list[str]:
 def write_sitemap(build: Build, out: Path) -> list[str]:
     """``sitemap.xml`` (and ``.gz``): every page with its date when ``site_url`` is set,
     else an empty list (a sitemap needs absolute URLs)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     base = build.config.site_url.rstrip("/") + "/" if build.config.site_url else ""
     if base:
         for url, day in sorted(build.sitemap):
@@ -824,8 +908,16 @@ def failure_diagnostics(exc: BaseException, project: Project) -> list[Diagnostic
         where = exc.filename or exc.name or "themes/kaohe"
         with contextlib.suppress(ValueError):
             where = project.display(Path(where))
-        return [Diagnostic(where, exc.lineno or 1, 1, ERROR, "theme-syntax",
-                           f"网站模板有语法错误（{exc.message}）。请检查这一行的 {{% %}} 和 {{{{ }}}} 是否成对。")]
+        return [
+            Diagnostic(
+                where,
+                exc.lineno or 1,
+                1,
+                ERROR,
+                "theme-syntax",
+                f"网站模板有语法错误（{exc.message}）。请检查这一行的 {{% %}} 和 {{{{ }}}} 是否成对。",
+            )
+        ]
     return [Diagnostic("", 0, 0, ERROR, "build-failed", f"生成网站时出错：{type(exc).__name__}: {exc}")]
 
 
@@ -881,12 +973,19 @@ def error_page(diagnostics: list[Diagnostic], *, site_name: str = SiteConfig.sit
     buf = io.StringIO()
     render_text(diagnostics, stream=buf)
     errors = sum(1 for d in diagnostics if d.is_error)
-    return _ERROR_PAGE.render(site_name=site_name, what=what, text=buf.getvalue().rstrip("\n"), mark=ERROR_MARK,
-                              count=errors or len(diagnostics), errors=errors)
+    return _ERROR_PAGE.render(
+        site_name=site_name,
+        what=what,
+        text=buf.getvalue().rstrip("\n"),
+        mark=ERROR_MARK,
+        count=errors or len(diagnostics),
+        errors=errors,
+    )
 
 
-def write_error_site(diagnostics: list[Diagnostic], out: Path, pages=(), *, site_name: str = SiteConfig.site_name,
-                     what: str = "网站") -> list[str]:
+def write_error_site(
+    diagnostics: list[Diagnostic], out: Path, pages=(), *, site_name: str = SiteConfig.site_name, what: str = "网站"
+) -> list[str]:
     """For a preview (``mkdocs serve``) whose build failed: the error page at ``index.html``,
     ``404.html`` (what a server shows for any other address) and every page of ``pages``
     (the HTML files of the last good build, so that the page the browser shows becomes the
@@ -919,8 +1018,12 @@ def _write_build_log(build: Build) -> None:
     store = build.cache
     if not store.enabled:
         return
-    data = {"pdf": build.stats.get("pdf"), "pages": build.stats.get("pages"),
-            "rounds_reused": sorted(store.stats.rounds_reused), "corrupt": store.stats.corrupt}
+    data = {
+        "pdf": build.stats.get("pdf"),
+        "pages": build.stats.get("pages"),
+        "rounds_reused": sorted(store.stats.rounds_reused),
+        "corrupt": store.stats.corrupt,
+    }
     try:
         target = store.root.parent / "last-build.json"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -935,9 +1038,20 @@ def _check_docs_dir(docs_dir: Path, project: Project) -> None:
     docs = docs_dir.resolve()
     content = project.content_dir.resolve()
     inside_round = docs.is_relative_to(content) and any(
-        (p / "round.yaml").is_file() for p in [docs, *docs.parents] if p.is_relative_to(content))
+        (p / "round.yaml").is_file() for p in [docs, *docs.parents] if p.is_relative_to(content)
+    )
     if docs == content or content.is_relative_to(docs) or inside_round:
-        raise ConfigError([Diagnostic("mkdocs.yml", 1, 1, ERROR, "site-docs-dir",
-                                      f"mkdocs.yml 的 docs_dir（{project.display(docs_dir)}）不能是 content/ 或包含考核轮次的"
-                                      "文件夹：其中所有文件都会被复制到网站里，联系人名单等不公开的文件会被发布。"
-                                      "请使用 content/pages/ 这样只放网页文章的文件夹。")])
+        raise ConfigError(
+            [
+                Diagnostic(
+                    "mkdocs.yml",
+                    1,
+                    1,
+                    ERROR,
+                    "site-docs-dir",
+                    f"mkdocs.yml 的 docs_dir（{project.display(docs_dir)}）不能是 content/ 或包含考核轮次的"
+                    "文件夹：其中所有文件都会被复制到网站里，联系人名单等不公开的文件会被发布。"
+                    "请使用 content/pages/ 这样只放网页文章的文件夹。",
+                )
+            ]
+        )

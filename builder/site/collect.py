@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import ERROR, Diagnostic
 from ..project import Project
+from ..rounds.gate import applies as gate_applies
+from ..rounds.gate import findings as gate_findings
+from ..rounds.gate import gate
 from ..rounds.meta import load_round_meta, round_ids
-from ..rounds.gate import applies as gate_applies, findings as gate_findings, gate
 from ..rounds.model import RoundResults
 from ..rubric.model import Rubric
 
@@ -93,9 +95,16 @@ def collect(project: Project, *, drafts: bool = False, cache=None) -> SiteData:
             hidden.append(rid)
             continue
         if rid in RESERVED_IDS:
-            site.diagnostics.append(Diagnostic(project.display(project.content_dir / rid / "round.yaml"), 1, 1, ERROR,
-                                               "site-round-id",
-                                               f"轮次编号“{rid}”与网站自用的地址重名，请换一个编号（文件夹名和 id 一起改）。"))
+            site.diagnostics.append(
+                Diagnostic(
+                    project.display(project.content_dir / rid / "round.yaml"),
+                    1,
+                    1,
+                    ERROR,
+                    "site-round-id",
+                    f"轮次编号“{rid}”与网站自用的地址重名，请换一个编号（文件夹名和 id 一起改）。",
+                )
+            )
             continue
         rnd, diags, results = load_computed(project, rid, cache)
         site.diagnostics.extend(diags)

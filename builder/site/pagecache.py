@@ -38,6 +38,7 @@ CODE_NOT_USED = ("pdf", "checker", "cli")  # subpackages a page does not depend 
 
 class Unhashable(TypeError):
     """A value in page data that is not plain data, so the page cannot be keyed (it is rendered)."""
+
     pass
 
 
@@ -83,9 +84,11 @@ class Plain:
         if t in self._fields:
             shape = self._fields[t]
         else:
-            shape = self._fields[t] = ((f"{t.__module__}.{t.__qualname__}",
-                                        tuple(f.name for f in dataclasses.fields(obj)))
-                                       if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else None)
+            shape = self._fields[t] = (
+                (f"{t.__module__}.{t.__qualname__}", tuple(f.name for f in dataclasses.fields(obj)))
+                if dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+                else None
+            )
         if shape is not None:
             parts = [shape[0], *(self(getattr(obj, name)) for name in shape[1])]
         elif t is list or t is tuple:
@@ -125,8 +128,14 @@ class PageCache:
             self.plain.known(results.round, Hasher(digest, "round").hexdigest())
             for cr in results.counties:
                 self.plain.known(cr, Hasher(digest, "county-result", cr.county.id).hexdigest())
-        self.salt = Hasher("kaohe-page", code_digest(CODE_NOT_USED), _versions(), tree_digest(project.root / "themes"),
-                           settings, self.plain(kh_site)).hexdigest()
+        self.salt = Hasher(
+            "kaohe-page",
+            code_digest(CODE_NOT_USED),
+            _versions(),
+            tree_digest(project.root / "themes"),
+            settings,
+            self.plain(kh_site),
+        ).hexdigest()
 
     def key(self, spec) -> str | None:
         """The key of a page, or None when its data is not plain (then it is rendered)."""
@@ -169,16 +178,27 @@ class MarkdownMemo:
         rec = self.store.get("md", key) if self.store is not None else None
         if rec is not None:
             try:
-                found = usermd.Rendered(rec["html"], rec["title"], tuple(usermd.Section(*s) for s in rec["sections"]),
-                                        tuple((int(a), b, c) for a, b, c in rec["toc"]))
+                found = usermd.Rendered(
+                    rec["html"],
+                    rec["title"],
+                    tuple(usermd.Section(*s) for s in rec["sections"]),
+                    tuple((int(a), b, c) for a, b, c in rec["toc"]),
+                )
             except (KeyError, TypeError, ValueError):
                 found = None
         if found is None:
             found = usermd.render(text, **options)
             if self.store is not None:
-                self.store.put("md", key, {"html": found.html, "title": found.title,
-                                           "sections": [list(dataclasses.astuple(s)) for s in found.sections],
-                                           "toc": [list(t) for t in found.toc]})
+                self.store.put(
+                    "md",
+                    key,
+                    {
+                        "html": found.html,
+                        "title": found.title,
+                        "sections": [list(dataclasses.astuple(s)) for s in found.sections],
+                        "toc": [list(t) for t in found.toc],
+                    },
+                )
         if len(self.memory) > 20000:
             self.memory.clear()
         self.memory[key] = found

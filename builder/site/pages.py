@@ -29,12 +29,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..checkpage.page import plan_page as plan_check_page
 from ..rounds.model import CountyResult, Round, RoundResults
 from ..rubric.model import Node, Rubric
-from . import usermd
 from .collect import SiteData, round_date
 from .pagecache import render_markdown
-from ..checkpage.page import plan_page as plan_check_page
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定，尚未发布", "published": "已发布"}
 PUBLISH_LABELS = {"grades": "公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
@@ -167,9 +166,18 @@ def review_notice(res: RoundResults) -> list[dict]:
     if not (r.review_notice and r.is_published):
         return []
     names = {c.id: c.name for c in r.counties}
-    return [{"county": names.get(ch.county, ch.county), "kind": "扣分项" if ch.kind == "deduction" else "考核项",
-             "ref": ch.ref, "title": ch.title, "before": ch.before, "after": ch.after, "reason": ch.reason}
-            for ch in res.review_changes]
+    return [
+        {
+            "county": names.get(ch.county, ch.county),
+            "kind": "扣分项" if ch.kind == "deduction" else "考核项",
+            "ref": ch.ref,
+            "title": ch.title,
+            "before": ch.before,
+            "after": ch.after,
+            "reason": ch.reason,
+        }
+        for ch in res.review_changes
+    ]
 
 
 def tied_ranks(res: RoundResults) -> set[int]:
@@ -243,27 +251,79 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
         if res.round.onsite is not None:  # the on-site part of a round is rated against its own rubric
             used_by.setdefault(res.round.onsite.rubric.id, []).append(res.round)
 
-    pages.append(PageSpec("", "home", "home.html",
-                          DocMeta(opts.site_name, site_date, publisher,
-                                  description="历年质量工作考核结果、考核细则和自评报告。",
-                                  sample=any(s["round"].sample for s in summaries[:1]),
-                                  draft=summaries[0]["draft"] if summaries else ""),
-                          (), {"rounds": summaries, "latest": summaries[0] if summaries else None,
-                               "rubrics": site.rubrics, "check_url": check.url if check is not None else None}))
-    pages.append(PageSpec("rounds/", "rounds", "rounds.html",
-                          DocMeta("考核结果", site_date, publisher, description="历年质量工作考核结果一览。",
-                                  sample=any(s["round"].sample for s in summaries)),
-                          home, {"rounds": summaries}))
-    pages.append(PageSpec("rubrics/", "rubrics", "rubrics.html",
-                          DocMeta("考核细则", site_date, publisher, description="各年度质量工作考核细则（考核要点）。"),
-                          home, {"rubrics": [{"rubric": rb, "url": rubric_url(rb.id), "used_by": used_by.get(rb.id, [])}
-                                             for rb in site.rubrics]}))
+    pages.append(
+        PageSpec(
+            "",
+            "home",
+            "home.html",
+            DocMeta(
+                opts.site_name,
+                site_date,
+                publisher,
+                description="历年质量工作考核结果、考核细则和自评报告。",
+                sample=any(s["round"].sample for s in summaries[:1]),
+                draft=summaries[0]["draft"] if summaries else "",
+            ),
+            (),
+            {
+                "rounds": summaries,
+                "latest": summaries[0] if summaries else None,
+                "rubrics": site.rubrics,
+                "check_url": check.url if check is not None else None,
+            },
+        )
+    )
+    pages.append(
+        PageSpec(
+            "rounds/",
+            "rounds",
+            "rounds.html",
+            DocMeta(
+                "考核结果",
+                site_date,
+                publisher,
+                description="历年质量工作考核结果一览。",
+                sample=any(s["round"].sample for s in summaries),
+            ),
+            home,
+            {"rounds": summaries},
+        )
+    )
+    pages.append(
+        PageSpec(
+            "rubrics/",
+            "rubrics",
+            "rubrics.html",
+            DocMeta("考核细则", site_date, publisher, description="各年度质量工作考核细则（考核要点）。"),
+            home,
+            {
+                "rubrics": [
+                    {"rubric": rb, "url": rubric_url(rb.id), "used_by": used_by.get(rb.id, [])} for rb in site.rubrics
+                ]
+            },
+        )
+    )
     # the page a web server shows for a missing address (404.html at the site's root)
-    pages.append(PageSpec("404.html", "404", "404.html",
-                          DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。"), (), {}))
-    pages.append(PageSpec("search/", "search", "search.html",
-                          DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
-                          home, {}))
+    pages.append(
+        PageSpec(
+            "404.html",
+            "404",
+            "404.html",
+            DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。"),
+            (),
+            {},
+        )
+    )
+    pages.append(
+        PageSpec(
+            "search/",
+            "search",
+            "search.html",
+            DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
+            home,
+            {},
+        )
+    )
 
     if check is not None:
         pages.append(check)
@@ -275,21 +335,36 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
     for rb in site.rubrics:
         users = used_by.get(rb.id, [])
         # the rubric's own date (印发日期), never a round's: none when the source states none
-        pages.append(PageSpec(
-            rubric_url(rb.id), "rubric", "rubric.html",
-            DocMeta(rb.title, rb.date, rb.issuer or publisher,
-                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。", sample=rb.sample),
-            home + (("考核细则", "rubrics/"),),
-            {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users],
-             "tree": rubric_rows(rb)}))
+        pages.append(
+            PageSpec(
+                rubric_url(rb.id),
+                "rubric",
+                "rubric.html",
+                DocMeta(
+                    rb.title,
+                    rb.date,
+                    rb.issuer or publisher,
+                    description=f"{rb.title}：考核领域、考核项、分值、评价部门和评分标准。",
+                    sample=rb.sample,
+                ),
+                home + (("考核细则", "rubrics/"),),
+                {"rubric": rb, "used_by": [{"round": u, "url": round_url(u)} for u in users], "tree": rubric_rows(rb)},
+            )
+        )
         search.extend(rubric_search_docs(rb))
 
     nav = [("首页", ""), ("考核结果", "rounds/"), ("考核细则", "rubrics/"), ("站内搜索", "search/")]
     return Plan(pages, search, nav, site_date, publisher)
 
 
-def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list[SearchDoc],
-                 findings: dict | None = None, histories: dict | None = None) -> None:
+def _round_pages(
+    s: dict,
+    opts: SiteOptions,
+    pages: list[PageSpec],
+    search: list[SearchDoc],
+    findings: dict | None = None,
+    histories: dict | None = None,
+) -> None:
     """The round's pages. ``findings``: county id → checker findings of its report (draft
     previews only, :mod:`builder.rounds.gate`), listed on the report page."""
     res: RoundResults = s["results"]
@@ -300,27 +375,45 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
     notification_pdf = f"{r.id}/notification.pdf" if (opts.pdfs and n is not None) else None
     order = public_order(res)
     ties = tied_ranks(res) if ranks else set()
-    pages.append(PageSpec(round_url(r), "round", "round.html", _round_meta(r), crumbs, {
-        **s,
-        "show_scores": scores,
-        "show_ranks": ranks,
-        "rows": order,
-        "areas": r.rubric.areas,
-        "ties": ties,
-        "rubric_url": rubric_url(r.rubric.id),
-        "notification": n,
-        "notification_pdf": notification_pdf,
-        # open data (builder/opendata.py), written by the build under <round>/data/
-        "data_files": [("CSV（UTF-8，Excel 可直接打开）", f"{r.id}/data/results.csv"),
-                       ("Excel（XLSX）", f"{r.id}/data/results.xlsx"),
-                       ("JSON", f"{r.id}/data/results.json"),
-                       ("数据说明（datapackage.json，Frictionless Data Package）", f"{r.id}/data/datapackage.json")],
-        "review_notice": review_notice(res),
-    }))
+    pages.append(
+        PageSpec(
+            round_url(r),
+            "round",
+            "round.html",
+            _round_meta(r),
+            crumbs,
+            {
+                **s,
+                "show_scores": scores,
+                "show_ranks": ranks,
+                "rows": order,
+                "areas": r.rubric.areas,
+                "ties": ties,
+                "rubric_url": rubric_url(r.rubric.id),
+                "notification": n,
+                "notification_pdf": notification_pdf,
+                # open data (builder/opendata.py), written by the build under <round>/data/
+                "data_files": [
+                    ("CSV（UTF-8，Excel 可直接打开）", f"{r.id}/data/results.csv"),
+                    ("Excel（XLSX）", f"{r.id}/data/results.xlsx"),
+                    ("JSON", f"{r.id}/data/results.json"),
+                    ("数据说明（datapackage.json，Frictionless Data Package）", f"{r.id}/data/datapackage.json"),
+                ],
+                "review_notice": review_notice(res),
+            },
+        )
+    )
     announce = "；".join(f"{g['grade']}级：" + "、".join(c.county.name for c in g["counties"]) for g in s["groups"])
-    search.append(SearchDoc(round_url(r), r.title, "考核结果",
-                            "\n".join(x for x in (r.description, announce, n.title if n else "") if x),
-                            r.sample, not r.is_published))
+    search.append(
+        SearchDoc(
+            round_url(r),
+            r.title,
+            "考核结果",
+            "\n".join(x for x in (r.description, announce, n.title if n else "") if x),
+            r.sample,
+            not r.is_published,
+        )
+    )
 
     crumbs_c = crumbs + ((r.title, round_url(r)),)
     for cr in order:
@@ -329,47 +422,79 @@ def _round_pages(s: dict, opts: SiteOptions, pages: list[PageSpec], search: list
         feedback = render_markdown(fb_text, top_level=3, anchor_prefix="f") if fb_text else None
         rep_text = _read(r.reports.get(cid))
         report = render_markdown(rep_text, top_level=2, take_title=True) if rep_text else None
-        report_title = (report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告")
+        report_title = report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告"
         title = f"{cr.county.name}考核结果"
         pdfs = []
         if opts.pdfs and scores:  # the feedback PDF states the scores: not public for a grades-only round
             pdfs.append(("考核结果反馈（PDF）", f"{r.id}/{cid}/feedback.pdf"))
             if report is not None:
                 pdfs.append(("自评报告（PDF）", f"{r.id}/{cid}/report.pdf"))
-        pages.append(PageSpec(county_url(r, cid), "county", "county.html",
-                              _round_meta(r, f"{r.title}：{title}",
-                                          description=f"{cr.county.name}在{r.title}中的考核结果。"),
-                              crumbs_c, {
-                                  "round": r, "results": res, "cr": cr, "county": cr.county,
-                                  "show_scores": scores, "show_ranks": ranks,
-                                  "tied": cr.rank in ties,
-                                  "count": len(res.counties),
-                                  "feedback": feedback,
-                                  "report_url": report_url(r, cid) if report is not None else None,
-                                  "report_title": report_title,
-                                  "pdfs": pdfs,
-                                  "onsite": onsite_rows(r, cr) if scores else [],
-                                  "history": county_history(r, cr, (histories or {}).get(history_key(r, cid), [])),
-                                  "round_url": round_url(r),
-                                  "rubric_url": rubric_url(r.rubric.id),
-                              }))
+        pages.append(
+            PageSpec(
+                county_url(r, cid),
+                "county",
+                "county.html",
+                _round_meta(r, f"{r.title}：{title}", description=f"{cr.county.name}在{r.title}中的考核结果。"),
+                crumbs_c,
+                {
+                    "round": r,
+                    "results": res,
+                    "cr": cr,
+                    "county": cr.county,
+                    "show_scores": scores,
+                    "show_ranks": ranks,
+                    "tied": cr.rank in ties,
+                    "count": len(res.counties),
+                    "feedback": feedback,
+                    "report_url": report_url(r, cid) if report is not None else None,
+                    "report_title": report_title,
+                    "pdfs": pdfs,
+                    "onsite": onsite_rows(r, cr) if scores else [],
+                    "history": county_history(r, cr, (histories or {}).get(history_key(r, cid), [])),
+                    "round_url": round_url(r),
+                    "rubric_url": rubric_url(r.rubric.id),
+                },
+            )
+        )
         text = f"{cr.county.name} {cr.grade + '级' if cr.grade else ''}"
         if feedback is not None:
             text += "\n" + feedback.text
-        search.append(SearchDoc(county_url(r, cid), f"{cr.county.name}考核结果", f"县区结果 · {r.title}", text,
-                                r.sample, not r.is_published))
+        search.append(
+            SearchDoc(
+                county_url(r, cid),
+                f"{cr.county.name}考核结果",
+                f"县区结果 · {r.title}",
+                text,
+                r.sample,
+                not r.is_published,
+            )
+        )
         if report is not None:
-            pages.append(PageSpec(report_url(r, cid), "report", "report.html",
-                                  _round_meta(r, report_title, doc_code=False,
-                                              description=f"{cr.county.name}报送的{r.year}年度质量工作自评报告。"),
-                                  crumbs_c + ((cr.county.name, county_url(r, cid)),), {
-                                      "round": r, "county": cr.county, "report": report,
-                                      "county_url": county_url(r, cid),
-                                      "pdf": f"{r.id}/{cid}/report.pdf" if opts.pdfs else None,
-                                      "findings": [
-                                          {"line": f.line, "severity": f.severity, "rule": f.rule, "message": f.message}
-                                          for f in (findings or {}).get(cid, ())],
-                                  }))
+            pages.append(
+                PageSpec(
+                    report_url(r, cid),
+                    "report",
+                    "report.html",
+                    _round_meta(
+                        r,
+                        report_title,
+                        doc_code=False,
+                        description=f"{cr.county.name}报送的{r.year}年度质量工作自评报告。",
+                    ),
+                    crumbs_c + ((cr.county.name, county_url(r, cid)),),
+                    {
+                        "round": r,
+                        "county": cr.county,
+                        "report": report,
+                        "county_url": county_url(r, cid),
+                        "pdf": f"{r.id}/{cid}/report.pdf" if opts.pdfs else None,
+                        "findings": [
+                            {"line": f.line, "severity": f.severity, "rule": f.rule, "message": f.message}
+                            for f in (findings or {}).get(cid, ())
+                        ],
+                    },
+                )
+            )
             for sec in report.sections:
                 url = report_url(r, cid) + (f"#{sec.anchor}" if sec.anchor else "")
                 title_ = f"{report_title}" + (f" · {sec.title}" if sec.title else "")
@@ -412,16 +537,29 @@ def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
     rows = []
     for rnd, c in entries:
         # a page shows no more than its own round publishes (a grades-only page: grades only)
-        rows.append({"year": rnd.year, "title": rnd.title, "url": county_url(rnd, c.county.id), "grade": c.grade,
-                     "total": c.total if shows_scores(rnd) and shows_scores(r) else None,
-                     "max": rnd.rubric.base_points,
-                     "rank": c.rank if shows_ranks(rnd) and shows_ranks(r) else None, "count": len(rnd.counties),
-                     "veto": c.veto is not None and shows_scores(rnd), "current": rnd.id == r.id, "round": rnd})
+        rows.append(
+            {
+                "year": rnd.year,
+                "title": rnd.title,
+                "url": county_url(rnd, c.county.id),
+                "grade": c.grade,
+                "total": c.total if shows_scores(rnd) and shows_scores(r) else None,
+                "max": rnd.rubric.base_points,
+                "rank": c.rank if shows_ranks(rnd) and shows_ranks(r) else None,
+                "count": len(rnd.counties),
+                "veto": c.veto is not None and shows_scores(rnd),
+                "current": rnd.id == r.id,
+                "round": rnd,
+            }
+        )
     here = next(i for i, row in enumerate(rows) if row["current"])
     # a streak: consecutive years with the same grade, ending with this round
     n = 1
-    while here - n >= 0 and rows[here - n]["grade"] == rows[here]["grade"] and \
-            rows[here - n]["year"] == rows[here]["year"] - n:
+    while (
+        here - n >= 0
+        and rows[here - n]["grade"] == rows[here]["grade"]
+        and rows[here - n]["year"] == rows[here]["year"] - n
+    ):
         n += 1
     grade = rows[here]["grade"]
     streak = f"连续{n}年{grade}级" if grade and n >= 2 else ""
@@ -437,13 +575,31 @@ def county_history(r: Round, cr: CountyResult, entries: list) -> dict | None:
                 if old is None:
                     unmatched += 1
                     continue
-                items.append({"id": it.item.id, "title": it.item.title, "before": old.score, "now": it.score,
-                              "delta": it.score - old.score, "max": it.item.points})
-        compare = {"year": prev_round.year, "matched": items, "unmatched": unmatched,
-                   "changed": [x for x in items if x["delta"]]}
+                items.append(
+                    {
+                        "id": it.item.id,
+                        "title": it.item.title,
+                        "before": old.score,
+                        "now": it.score,
+                        "delta": it.score - old.score,
+                        "max": it.item.points,
+                    }
+                )
+        compare = {
+            "year": prev_round.year,
+            "matched": items,
+            "unmatched": unmatched,
+            "changed": [x for x in items if x["delta"]],
+        }
     points = [row for row in rows if row["total"] is not None]
-    return {"rows": rows, "points": points if len(points) >= 2 else [], "streak": streak, "compare": compare,
-            "totals": shows_scores(r), "ranks": shows_ranks(r)}
+    return {
+        "rows": rows,
+        "points": points if len(points) >= 2 else [],
+        "streak": streak,
+        "compare": compare,
+        "totals": shows_scores(r),
+        "ranks": shows_ranks(r),
+    }
 
 
 def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
@@ -466,10 +622,24 @@ def onsite_rows(r: Round, cr: CountyResult) -> list[dict]:
                 if node is None:
                     continue
                 got = sum((scores.get(lf.id, Decimal(0)) for lf in node.leaves()), Decimal(0))
-                informs.append({"node": node, "score": got, "max": node.points,
-                                "url": rubric_url(r.rubric.id) + "#" + node_anchor(node.id)})
-            rows.append({"item": leaf, "area": area, "level": entry.level, "remark": entry.remark,
-                         "url": rubric_url(r.onsite.rubric.id) + "#" + node_anchor(leaf.id), "informs": informs})
+                informs.append(
+                    {
+                        "node": node,
+                        "score": got,
+                        "max": node.points,
+                        "url": rubric_url(r.rubric.id) + "#" + node_anchor(node.id),
+                    }
+                )
+            rows.append(
+                {
+                    "item": leaf,
+                    "area": area,
+                    "level": entry.level,
+                    "remark": entry.remark,
+                    "url": rubric_url(r.onsite.rubric.id) + "#" + node_anchor(leaf.id),
+                    "informs": informs,
+                }
+            )
     return rows
 
 
@@ -480,10 +650,19 @@ def handwritten_spec(url: str, title: str, meta: dict, plan_: Plan) -> PageSpec:
         day = _dt.date.fromisoformat(day)
     if isinstance(day, _dt.datetime):
         day = day.date()
-    return PageSpec(url, "page", "main.html", DocMeta(
-        title=title, date=day or plan_.site_date, organ=str(meta.get("organ") or plan_.publisher),
-        doc_code=str(meta.get("doc_number") or ""), description=str(meta.get("description") or "")),
-        (("首页", ""),))
+    return PageSpec(
+        url,
+        "page",
+        "main.html",
+        DocMeta(
+            title=title,
+            date=day or plan_.site_date,
+            organ=str(meta.get("organ") or plan_.publisher),
+            doc_code=str(meta.get("doc_number") or ""),
+            description=str(meta.get("description") or ""),
+        ),
+        (("首页", ""),),
+    )
 
 
 # ───────────────────────────── rubric pages ─────────────────────────────
@@ -502,8 +681,9 @@ def rubric_rows(rb: Rubric) -> list[dict]:
         shared = len(ratings) == 1 and None not in ratings
         here = shared and not stated
         scale = rb.rating_scales.get(node.rating if node.is_leaf else next(iter(ratings))) if here else None
-        rows.append({"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf,
-                     "scale": scale})
+        rows.append(
+            {"depth": depth, "node": node, "anchor": node_anchor(node.id), "leaf": node.is_leaf, "scale": scale}
+        )
         for c in node.children:
             walk(c, depth + 1, stated or here)
 
@@ -514,31 +694,68 @@ def rubric_rows(rb: Rubric) -> list[dict]:
 
 def _leaf_text(n: Node) -> str:
     # public fields only: never ``note`` or ``grade_rule`` (editorial remarks)
-    parts = [n.criterion, n.guidance, n.explanation, "、".join(n.departments), "、".join(n.offices), "、".join(n.methods)]
+    parts = [
+        n.criterion,
+        n.guidance,
+        n.explanation,
+        "、".join(n.departments),
+        "、".join(n.offices),
+        "、".join(n.methods),
+    ]
     return "\n".join(p for p in parts if p)
 
 
 def rubric_search_docs(rb: Rubric) -> list[SearchDoc]:
     url = rubric_url(rb.id)
-    docs = [SearchDoc(url, rb.title, "考核细则",
-                      "\n".join(x for x in (rb.issuer, rb.explanation, rb.grades_explanation) if x))]
+    docs = [
+        SearchDoc(
+            url, rb.title, "考核细则", "\n".join(x for x in (rb.issuer, rb.explanation, rb.grades_explanation) if x)
+        )
+    ]
     for a in rb.areas:
         for _, n in a.walk():
             if not n.is_leaf and (n.guidance or n.explanation):
-                docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.title} · {rb.title}", "考核细则",
-                                      "\n".join(x for x in (n.guidance, n.explanation) if x)))
+                docs.append(
+                    SearchDoc(
+                        f"{url}#{node_anchor(n.id)}",
+                        f"{n.title} · {rb.title}",
+                        "考核细则",
+                        "\n".join(x for x in (n.guidance, n.explanation) if x),
+                    )
+                )
             if n.is_leaf:
-                docs.append(SearchDoc(f"{url}#{node_anchor(n.id)}", f"{n.id} {n.title} · {rb.title}", "考核细则",
-                                      f"{a.title}\n{_leaf_text(n)}"))
+                docs.append(
+                    SearchDoc(
+                        f"{url}#{node_anchor(n.id)}",
+                        f"{n.id} {n.title} · {rb.title}",
+                        "考核细则",
+                        f"{a.title}\n{_leaf_text(n)}",
+                    )
+                )
     for i in rb.bonus.items:
-        docs.append(SearchDoc(f"{url}#{node_anchor(i.id)}", f"加分项 {i.title} · {rb.title}", "考核细则",
-                              "、".join(i.departments)))
+        docs.append(
+            SearchDoc(
+                f"{url}#{node_anchor(i.id)}", f"加分项 {i.title} · {rb.title}", "考核细则", "、".join(i.departments)
+            )
+        )
     for d in rb.deductions:
-        docs.append(SearchDoc(f"{url}#{node_anchor(d.id)}", f"扣分项 {d.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (d.description, d.explanation, "、".join(d.departments)) if x)))
+        docs.append(
+            SearchDoc(
+                f"{url}#{node_anchor(d.id)}",
+                f"扣分项 {d.title} · {rb.title}",
+                "考核细则",
+                "\n".join(x for x in (d.description, d.explanation, "、".join(d.departments)) if x),
+            )
+        )
     for v in rb.vetoes:
-        docs.append(SearchDoc(f"{url}#{node_anchor(v.id)}", f"否决项 {v.title} · {rb.title}", "考核细则",
-                              "\n".join(x for x in (v.description, v.explanation, "、".join(v.departments)) if x)))
+        docs.append(
+            SearchDoc(
+                f"{url}#{node_anchor(v.id)}",
+                f"否决项 {v.title} · {rb.title}",
+                "考核细则",
+                "\n".join(x for x in (v.description, v.explanation, "、".join(v.departments)) if x),
+            )
+        )
     if rb.sample:  # a fictional rubric version: its results say 示例数据 like its pages
         docs = [SearchDoc(d.url, d.title, d.kind, d.text, sample=True) for d in docs]
     return docs

@@ -51,6 +51,7 @@ if not _preview_log.handlers:
 
 class KaoheConfig(Config):
     """The options of the ``kaohe`` plugin in ``mkdocs.yml`` (see DESIGN §4)."""
+
     drafts = c.Type(bool, default=False)
     pdfs = c.Type(bool, default=True)
     publisher = c.Type(str, default="")
@@ -61,6 +62,7 @@ class KaoheConfig(Config):
 class KaohePlugin(BasePlugin[KaoheConfig]):
     """The MkDocs adapter: runs :func:`builder.site.build.generate` into a staging folder and
     hands MkDocs the files; the site is swapped in whole or not at all."""
+
     staging = atomic = None
 
     def on_startup(self, *, command, dirty) -> None:
@@ -73,7 +75,11 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.on_build_error(error=None)
         self.project = Project(Path(self.config.project_dir or os.path.dirname(config.config_file_path or ".") or "."))
         config.theme.static_templates.clear()  # sitemap.xml comes from the pipeline
-        if not getattr(self, "serve", False) and not getattr(self, "dirty", False) and env.enabled("KAOHE_ATOMIC", True):
+        if (
+            not getattr(self, "serve", False)
+            and not getattr(self, "dirty", False)
+            and env.enabled("KAOHE_ATOMIC", True)
+        ):
             self.atomic = (config.site_dir, AtomicSite(config.site_dir))
             self._guard(self.atomic[1].check_writable)
             config.site_dir = self._guard(self.atomic[1].begin)
@@ -90,9 +96,13 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         strict = bool(config.strict) and log.isEnabledFor(logging.WARNING)
         pdfs = False if getattr(self, "serve", False) and env.flag("KAOHE_PDFS") is None else None
         try:
-            settings = B.read_config(self.project, Path(config.config_file_path or "mkdocs.yml"),
-                                     site_name=config.site_name, site_url=config.site_url or "",
-                                     docs_dir=os.path.relpath(config.docs_dir, self.project.root))
+            settings = B.read_config(
+                self.project,
+                Path(config.config_file_path or "mkdocs.yml"),
+                site_name=config.site_name,
+                site_url=config.site_url or "",
+                docs_dir=os.path.relpath(config.docs_dir, self.project.root),
+            )
             build = B.prepare(self.project, settings, B.BuildOptions(strict=strict, pdfs=pdfs))
             self.result = B.generate(build, self.staging)
         except Exception as e:
@@ -100,10 +110,14 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                 return self._preview_error(e, config)
             self.on_build_error(error=e)
             if isinstance(e, B.StrictError):
-                raise PluginError("有警告，按 --strict 的要求网站没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)) from None
+                raise PluginError(
+                    "有警告，按 --strict 的要求网站没有生成（site/ 保持原样）：\n" + _format(e.diagnostics)
+                ) from None
             if isinstance(e, DiagnosticError):
-                raise PluginError(f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n"
-                                  + _format(e.diagnostics)) from None
+                raise PluginError(
+                    f"{getattr(e, 'what', '网站')}没有生成（site/ 保持原样）。请按下面的提示修改：\n"
+                    + _format(e.diagnostics)
+                ) from None
             raise
         self.pages = [f for f in self.result.files if f.endswith(".html")]  # for a later preview error
         self._log_result(build)
@@ -120,7 +134,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             _preview_log.error("", exc_info=e)
         _remove(self.staging)
         self.staging.mkdir(parents=True)
-        files = B.write_error_site(diags, self.staging, getattr(self, "pages", ()), site_name=config.site_name, what=what)
+        files = B.write_error_site(
+            diags, self.staging, getattr(self, "pages", ()), site_name=config.site_name, what=what
+        )
         self.result = B.Result(files, [], None)
 
     def _log_result(self, build) -> None:
@@ -137,8 +153,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
 
     def on_files(self, files, *, config):
         """The generated files, for MkDocs to copy into its site folder."""
-        return Files([_Output(rel, str(self.staging), config.site_dir, use_directory_urls=False)
-                      for rel in self.result.files])
+        return Files(
+            [_Output(rel, str(self.staging), config.site_dir, use_directory_urls=False) for rel in self.result.files]
+        )
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config):
@@ -177,6 +194,7 @@ class _Output(File):
 
 def _name_site_dir(temp: str, final: str) -> None:
     """MkDocs names the folder it writes into: let it say ``site/``, not the temporary folder."""
+
     def rename(record) -> bool:
         if isinstance(record.msg, str):
             record.msg = record.msg.replace(temp, final)

@@ -44,8 +44,15 @@ def load_computed(project, round_id: str, store: BuildCache | None):
     folder = project.content_dir / round_id
     key = None
     if store is not None and store.enabled:
-        key = Hasher("round", code_digest(CODE_NOT_USED), tree_digest(project.rubrics_dir), str(project.root),
-                     os.getcwd(), round_id, tree_digest(folder, names_only=_MD.match)).hexdigest()
+        key = Hasher(
+            "round",
+            code_digest(CODE_NOT_USED),
+            tree_digest(project.rubrics_dir),
+            str(project.root),
+            os.getcwd(),
+            round_id,
+            tree_digest(folder, names_only=_MD.match),
+        ).hexdigest()
         found = _cached(project, folder, store, key)
         if found is not None:
             return found
@@ -56,8 +63,11 @@ def load_computed(project, round_id: str, store: BuildCache | None):
     if key is not None and store is not None:
         kept = [d for d in diags if not _about_documents(d, folder)]
         try:
-            data = json.dumps({"results": to_plain(results), "diagnostics": [d.to_json() for d in kept]},
-                              ensure_ascii=False, separators=(",", ":"))
+            data = json.dumps(
+                {"results": to_plain(results), "diagnostics": [d.to_json() for d in kept]},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
         except (NotPlain, RecursionError):
             return rnd, diags, results
         blob = store.put_blob(data.encode("utf-8"))
@@ -78,8 +88,18 @@ def _cached(project, folder: Path, store: BuildCache, key: str):
     try:
         body = json.loads(data)
         results = from_plain(body["results"])
-        kept = [Diagnostic(str(d["path"]), int(d["line"]), int(d["column"]), str(d["severity"]), str(d["rule"]),
-                           str(d["message"]), d.get("hint")) for d in body["diagnostics"]]
+        kept = [
+            Diagnostic(
+                str(d["path"]),
+                int(d["line"]),
+                int(d["column"]),
+                str(d["severity"]),
+                str(d["rule"]),
+                str(d["message"]),
+                d.get("hint"),
+            )
+            for d in body["diagnostics"]
+        ]
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return None  # not what this code writes: load afresh
     finally:

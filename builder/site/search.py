@@ -44,8 +44,9 @@ BLOCK_DOCS = 4  # documents per document block (a page of results loads up to 11
 TITLE = "\u0001"  # prefix of title keys
 
 _WS = re.compile(r"\s+")
-_FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-              for c in range(r[0], r[1] + 1)}
+_FULLWIDTH = {
+    c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)
+}
 
 
 def fold(text: str) -> str:
@@ -138,12 +139,15 @@ def index_files(docs: list[SearchDoc]) -> dict[str, str]:
     for k in sorted(encoded):
         base = k[1:] if k.startswith(TITLE) else k
         buckets[fnv1a(base) % shards][k] = encoded[k]
-    files = {"search/search-index.js": "window.KAOHE_SEARCH=" + json.dumps(
-        {"version": 2, "docs": len(rows), "shards": shards, "block": BLOCK_DOCS}, separators=(",", ":")) + ";\n"}
+    files = {
+        "search/search-index.js": "window.KAOHE_SEARCH="
+        + json.dumps({"version": 2, "docs": len(rows), "shards": shards, "block": BLOCK_DOCS}, separators=(",", ":"))
+        + ";\n"
+    }
     for h, bucket in enumerate(buckets):
         files[f"search/k/{h}.js"] = _js("KAOHE_SEARCH_KEYS", h, bucket)
     for b in range(0, len(rows), BLOCK_DOCS):
-        files[f"search/d/{b // BLOCK_DOCS}.js"] = _js("KAOHE_SEARCH_DOCS", b // BLOCK_DOCS, rows[b:b + BLOCK_DOCS])
+        files[f"search/d/{b // BLOCK_DOCS}.js"] = _js("KAOHE_SEARCH_DOCS", b // BLOCK_DOCS, rows[b : b + BLOCK_DOCS])
     return files
 
 
@@ -166,7 +170,7 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
         h = fnv1a(k) % shards
         if h not in loaded:
             text = files[f"search/k/{h}.js"]
-            loaded[h] = json.loads(text[text.index(",") + 1:text.rindex(")")])
+            loaded[h] = json.loads(text[text.index(",") + 1 : text.rindex(")")])
     sets, titles = [], []
     for t in terms:
         chars = list(t)
@@ -186,7 +190,7 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
     blocks: set[int] = set()
     shown, nxt, need = 0, 0, page_size + 1
     while shown < need and nxt < len(cand):
-        batch = cand[nxt:nxt + need - shown]
+        batch = cand[nxt : nxt + need - shown]
         nxt += len(batch)
         for i in batch:
             blocks.add(i // block)
@@ -194,8 +198,11 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
             hay = fold(title + " " + text)
             if all(t in hay for t in terms):
                 shown += 1
-    paths = ["search/search-index.js"] + [f"search/k/{h}.js" for h in sorted(loaded)] + \
-            [f"search/d/{b}.js" for b in sorted(blocks)]
+    paths = (
+        ["search/search-index.js"]
+        + [f"search/k/{h}.js" for h in sorted(loaded)]
+        + [f"search/d/{b}.js" for b in sorted(blocks)]
+    )
     return {"files": paths, "bytes": sum(len(files[p].encode("utf-8")) for p in paths), "candidates": len(cand)}
 
 
@@ -212,4 +219,4 @@ def _decode(s: str) -> list[int]:
 
 def _rows(files: dict[str, str], b: int) -> list:
     text = files[f"search/d/{b}.js"]
-    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return json.loads(text[text.index(",") + 1 : text.rindex(")")])

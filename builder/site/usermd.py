@@ -30,6 +30,7 @@ _SAFE_SCHEMES = ("http", "https")
 @dataclass(frozen=True)
 class Section:
     """A part of a user's Markdown under one heading, as plain text (for the search index)."""
+
     anchor: str  # id of the heading ("" for text before the first heading)
     title: str
     text: str
@@ -38,6 +39,7 @@ class Section:
 @dataclass(frozen=True)
 class Rendered:
     """User Markdown rendered for the public site: safe HTML, its title, sections and table of contents."""
+
     html: str
     title: str | None  # the leading level-1 heading, when taken out
     sections: tuple[Section, ...]
@@ -122,7 +124,7 @@ def render(text: str, *, top_level: int = 2, take_title: bool = False, anchor_pr
         first = next((i for i, t in enumerate(tokens) if t.type != "hr"), None)
         if first is not None and tokens[first].type == "heading_open" and tokens[first].tag == "h1":
             title = _inline_text(tokens[first + 1]).strip() or None
-            del tokens[first:first + 3]
+            del tokens[first : first + 3]
 
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     heading_offset = top_level - min(levels) if levels else 0
@@ -175,6 +177,7 @@ def render(text: str, *, top_level: int = 2, take_title: bool = False, anchor_pr
     html = _html(out)
     # Wide tables scroll sideways on a phone; a scrollable region must be reachable by keyboard.
     # (User text cannot produce a literal "<table>": raw HTML is escaped.)
-    html = html.replace("<table>", '<div class="table-wrap" role="region" tabindex="0" aria-label="表格">'
-                                   "<table>").replace("</table>", "</table></div>")
+    html = html.replace(
+        "<table>", '<div class="table-wrap" role="region" tabindex="0" aria-label="表格"><table>'
+    ).replace("</table>", "</table></div>")
     return Rendered(html, title, tuple(sections), tuple(toc))

@@ -75,8 +75,9 @@ def docx_rel_path(rel_pdf: str) -> str:
     return rel_pdf[: -len(".pdf")] + ".docx" if rel_pdf.endswith(".pdf") else rel_pdf + ".docx"
 
 
-def round_docx(results, project, county: str | None = None,
-               kinds: tuple[str, ...] | None = None) -> list[tuple[str, bytes]]:
+def round_docx(
+    results, project, county: str | None = None, kinds: tuple[str, ...] | None = None
+) -> list[tuple[str, bytes]]:
     """(relative path, .docx bytes) of the 通报 (when the round has a ``notification``
     section and no county is asked for) and of every county's feedback letter, in the
     order of :func:`builder.pdf.documents.round_docs`; ``kinds`` limits them to some of
@@ -93,13 +94,18 @@ def round_docx(results, project, county: str | None = None,
     # lacks stay as they are (the office's fonts may have them).
     renderer = Renderer(project, resolved_fonts={})
     specs = documents.round_specs(results, project, county=county, kinds=KINDS if kinds is None else kinds)
-    return [(docx_rel_path(spec.rel_path),
-             document_docx(renderer.html(spec).translate(PRINT_EQUIVALENTS), spec.context["doc"]))
-            for spec in specs]
+    return [
+        (
+            docx_rel_path(spec.rel_path),
+            document_docx(renderer.html(spec).translate(PRINT_EQUIVALENTS), spec.context["doc"]),
+        )
+        for spec in specs
+    ]
 
 
-def write_round_docx(results, project, out_dir: Path, county: str | None = None,
-                     kinds: tuple[str, ...] | None = None) -> list[Path]:
+def write_round_docx(
+    results, project, out_dir: Path, county: str | None = None, kinds: tuple[str, ...] | None = None
+) -> list[Path]:
     """Write :func:`round_docx` under ``out_dir`` (``<round>/notification.docx``,
     ``<round>/<county>/feedback.docx``); returns the paths. Every document is made before
     any is written, each is written to a temporary file and renamed into place."""
@@ -156,8 +162,18 @@ _STYLES = {
 }
 # Styles set with no letter-spacing (print.css: letter-spacing 0), all others get
 # BODY_TRACKING like the PDF's body text.
-_UNTRACKED = {"发文机关标志", "发文字号", "公文标题", "附件标题", "表格标题", "表格文字", "表注", "版记", "页码",
-              "页眉说明"}
+_UNTRACKED = {
+    "发文机关标志",
+    "发文字号",
+    "公文标题",
+    "附件标题",
+    "表格标题",
+    "表格文字",
+    "表注",
+    "版记",
+    "页码",
+    "页眉说明",
+}
 _JC = {"both": "both", "center": "center", "left": "left", "right": "right"}
 
 
@@ -238,8 +254,22 @@ class _Writer:
         sp.set(qn("w:lineRule"), "exact")
         _no_hanging_punctuation(ppr)
 
-    def _ppr(self, el, *, jc=None, first_chars=0, line=None, outline=None, grid=True, before=None, after=None,
-             left=None, right=None, hanging=None, keep_next=False):
+    def _ppr(
+        self,
+        el,
+        *,
+        jc=None,
+        first_chars=0,
+        line=None,
+        outline=None,
+        grid=True,
+        before=None,
+        after=None,
+        left=None,
+        right=None,
+        hanging=None,
+        keep_next=False,
+    ):
         """Paragraph properties on a style or paragraph element (twips; None = leave)."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -636,8 +666,13 @@ class _Writer:
         if cc:
             label = cc[0].find_class("label")
             names = cc[0].find_class("names")
-            lines.append(("cc", (label[0].text_content() if label else "").strip(),
-                          (names[0].text_content() if names else "").strip()))
+            lines.append(
+                (
+                    "cc",
+                    (label[0].text_content() if label else "").strip(),
+                    (names[0].text_content() if names else "").strip(),
+                )
+            )
         if printed:
             parts = [s.text_content().strip() for s in printed[0] if s.tag == "span"]
             lines.append(("printed", parts[0] if parts else "", parts[1] if len(parts) > 1 else ""))
@@ -647,9 +682,16 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         tblpr = table._tbl.tblPr
         pos = OxmlElement("w:tblpPr")
-        for k, v in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", "0"), ("bottomFromText", "0"),
-                     ("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpXSpec", "center"),
-                     ("tblpYSpec", "bottom")):
+        for k, v in (
+            ("leftFromText", "0"),
+            ("rightFromText", "0"),
+            ("topFromText", "0"),
+            ("bottomFromText", "0"),
+            ("vertAnchor", "margin"),
+            ("horzAnchor", "margin"),
+            ("tblpXSpec", "center"),
+            ("tblpYSpec", "bottom"),
+        ):
             pos.set(qn(f"w:{k}"), v)
         tblpr.insert(0, pos)
         _table_width(tblpr)
@@ -694,8 +736,14 @@ class _Writer:
                     cell.width = Twips(wv)
                     p = cell.paragraphs[0]
                     self.set_style(p, "版记")
-                    self._ppr(p._p, before=pad, after=pad, left=one if side == "left" else 0,
-                              right=one if side == "right" else 0, jc=side)
+                    self._ppr(
+                        p._p,
+                        before=pad,
+                        after=pad,
+                        left=one if side == "left" else 0,
+                        right=one if side == "right" else 0,
+                        jc=side,
+                    )
                     self.run(p, text)
         # Word wants a paragraph after a table at the end of the body: the smallest one.
         self.para("红色分隔线")
@@ -721,8 +769,9 @@ class _Writer:
             if name in WORD_ALT_NAMES:
                 etree.SubElement(font, qn("w:altName")).set(qn("w:val"), WORD_ALT_NAMES[name])
             etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")
-            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "roman" if "宋" in name and "仿" not in name
-                                                        else "modern")
+            etree.SubElement(font, qn("w:family")).set(
+                qn("w:val"), "roman" if "宋" in name and "仿" not in name else "modern"
+            )
             etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -750,17 +799,102 @@ class _Writer:
 
 # --------------------------------------------------------------------------- XML helpers
 
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
-              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
-_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
-                "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+_RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+_TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+]
 
 
 def _order(el, order: list[str]) -> None:

@@ -56,8 +56,18 @@ _OFF = ("0", "false", "off", "none")
 class WordParagraph:
     """One Word paragraph as shown (automatic number included) with its runs' boldness."""
 
-    __slots__ = ("pieces", "style", "level", "title", "label", "label_bold", "list_number", "bullet", "images",
-                 "number")
+    __slots__ = (
+        "pieces",
+        "style",
+        "level",
+        "title",
+        "label",
+        "label_bold",
+        "list_number",
+        "bullet",
+        "images",
+        "number",
+    )
 
     def __init__(self, pieces: list[tuple[str, bool]], style: str | None = None):
         self.pieces = pieces  # (text, bold); "\n" for a line break
@@ -236,7 +246,7 @@ def _without_table_styles(raw: bytes) -> bytes:
         end = raw.find(closing, m.end())
         if end < 0 or m.group(0).endswith(b"/>"):
             continue
-        out.append(raw[pos:m.start()])
+        out.append(raw[pos : m.start()])
         pos = end + len(closing)
     if not out:
         return raw
@@ -260,12 +270,46 @@ def _bold_of(rpr) -> bool | None:
 
 # --- the body -------------------------------------------------------------------------------
 
-_SKIP_IN_RUN = frozenset({"delText", "instrText", "delInstrText", "footnoteReference", "endnoteReference",
-                          "commentReference", "annotationRef", "rPr", "lastRenderedPageBreak", "fldChar",
-                          "separator", "continuationSeparator", "footnoteRef", "endnoteRef"})
+_SKIP_IN_RUN = frozenset(
+    {
+        "delText",
+        "instrText",
+        "delInstrText",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "annotationRef",
+        "rPr",
+        "lastRenderedPageBreak",
+        "fldChar",
+        "separator",
+        "continuationSeparator",
+        "footnoteRef",
+        "endnoteRef",
+    }
+)
 # containers whose content is part of the paragraph (tracked insertions count)
-_TRANSPARENT = frozenset({"ins", "moveTo", "hyperlink", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple",
-                          "bdo", "dir", "oMath", "oMathPara", "e", "num", "den", "sub", "sup"})
+_TRANSPARENT = frozenset(
+    {
+        "ins",
+        "moveTo",
+        "hyperlink",
+        "smartTag",
+        "customXml",
+        "sdt",
+        "sdtContent",
+        "fldSimple",
+        "bdo",
+        "dir",
+        "oMath",
+        "oMathPara",
+        "e",
+        "num",
+        "den",
+        "sub",
+        "sup",
+    }
+)
 
 
 class _Reader:
@@ -559,8 +603,9 @@ def document_blocks(report: WordReport) -> list[tuple]:
             if para.level or para.title:
                 block = Block("heading", text.strip(), para.number, 1, md_level=min(para.level or 1, 6))
             elif para.is_list:
-                block = Block("item", text, para.number, 1, bold=bold, lead=lead,
-                              item_number=para.list_number if k == 0 else None)
+                block = Block(
+                    "item", text, para.number, 1, bold=bold, lead=lead, item_number=para.list_number if k == 0 else None
+                )
             else:
                 block = Block("para", text, para.number, 1, bold=bold, lead=lead)
             out.append((block, (para, pieces)))

@@ -23,8 +23,19 @@ from .read import WordParagraph, WordReport, WordTable, document_blocks
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>&!|~])")
 _LINE_START = re.compile(r"^([#>+=-]|\d{1,9}[.)])")
-_EXT = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "gif": "gif", "bmp": "bmp", "emf": "emf", "wmf": "wmf",
-        "tif": "tif", "tiff": "tif", "svg": "svg", "webp": "webp"}
+_EXT = {
+    "png": "png",
+    "jpeg": "jpg",
+    "jpg": "jpg",
+    "gif": "gif",
+    "bmp": "bmp",
+    "emf": "emf",
+    "wmf": "wmf",
+    "tif": "tif",
+    "tiff": "tif",
+    "svg": "svg",
+    "webp": "webp",
+}
 
 
 def escape(text: str) -> str:
@@ -38,7 +49,7 @@ def _line_start(text: str) -> str:
     m = _LINE_START.match(text)
     if m:
         mark = m.group(1)
-        text = (mark[:-1] + "\\" + mark[-1]) + text[len(mark):] if mark[-1] in ".)" else "\\" + text
+        text = (mark[:-1] + "\\" + mark[-1]) + text[len(mark) :] if mark[-1] in ".)" else "\\" + text
     return text
 
 
@@ -55,15 +66,16 @@ def _inline(pieces: list[tuple[str, bool]]) -> str:
     for text, bold in merged:
         if bold and text.strip():
             lead = text[: len(text) - len(text.lstrip())]
-            tail = text[len(text.rstrip()):]
+            tail = text[len(text.rstrip()) :]
             out.append(f"{escape(lead)}**{escape(text.strip())}**{escape(tail)}")
         else:
             out.append(escape(text))
     return "".join(out)
 
 
-def to_markdown(report: WordReport, template, round_id: str, county_id: str,
-                image_folder: str | None = None) -> tuple[str, dict[str, bytes]]:
+def to_markdown(
+    report: WordReport, template, round_id: str, county_id: str, image_folder: str | None = None
+) -> tuple[str, dict[str, bytes]]:
     """(Markdown text, {file name in ``image_folder``: bytes}) for a read .docx."""
     from .read import word_document
 
@@ -75,8 +87,9 @@ def to_markdown(report: WordReport, template, round_id: str, county_id: str,
     # they are, so the checker sees them as it saw them in Word (a point “（一）……。” stays a point)
     level_of: dict[int, int] = {st.heading.index: st.level for st in outline.structure if st.match is not None}
     case_idx = {c.heading.index for c in outline.cases if c.heading is not None}
-    top_md = min((doc.blocks[i].md_level for i, lv in level_of.items() if lv == 1 and doc.blocks[i].md_level),
-                 default=None)
+    top_md = min(
+        (doc.blocks[i].md_level for i, lv in level_of.items() if lv == 1 and doc.blocks[i].md_level), default=None
+    )
     lines = ["---", f"round: {round_id}", f"county: {county_id}", "---", ""]
     images: dict[str, bytes] = {}
     done_images: set[int] = set()
@@ -96,7 +109,7 @@ def to_markdown(report: WordReport, template, round_id: str, county_id: str,
             depth = 2 if i == outline.annex_index else (3 if i in case_idx else level_of[i] + 1)
             if h is not None and h.form == "run-in":
                 lead = h.text
-                rest = block.text[len(block.lead or ""):] if block.lead else ""
+                rest = block.text[len(block.lead or "") :] if block.lead else ""
                 lines += [f"{'#' * depth} {_line_text(lead)}", ""]
                 if rest.strip():
                     lines += [_line_start(escape(rest.strip())), ""]

@@ -68,8 +68,21 @@ def _roman(n: int, upper: bool) -> str:
     if n <= 0 or n >= 4000:
         return str(n)
     out = []
-    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for v, s in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= v:
             out.append(s)
             n -= v
@@ -83,8 +96,14 @@ def _table(chars: str, n: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     """One counter in a numbering format (unknown formats fall back to decimal)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
-               "japaneseCounting", "koreanCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "japaneseCounting",
+        "koreanCounting",
+    ):
         return _cn_counting(n)
     if fmt == "chineseLegalSimplified":
         return _cn_counting(n, _CN_LEGAL, "拾", "佰", "仟")

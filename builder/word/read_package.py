@@ -126,9 +126,11 @@ def refuse_reason(data: bytes) -> WordError | None:
 def too_large(size: int) -> WordError:
     """The error for a file over :data:`MAX_FILE_BYTES` (checked before it is read)."""
     mb = size / (1024 * 1024)
-    return WordError("io-docx-too-large",
-                     f"文件太大（{mb:.1f} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）。自评报告一般不到 1 MB；"
-                     "请压缩或删去报告中的大图片（在 Word 中选中图片→“图片格式”→“压缩图片”）后再检查。")
+    return WordError(
+        "io-docx-too-large",
+        f"文件太大（{mb:.1f} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）。自评报告一般不到 1 MB；"
+        "请压缩或删去报告中的大图片（在 Word 中选中图片→“图片格式”→“压缩图片”）后再检查。",
+    )
 
 
 class Package:
@@ -151,8 +153,9 @@ class Package:
         if "word/document.xml" not in self.infos:
             main = self._main_part_name()
             if main is None:
-                raise WordError("io-docx-not-word",
-                                "这个压缩文件里没有 Word 正文（word/document.xml），不是 Word 文档。" + SAVE_AS)
+                raise WordError(
+                    "io-docx-not-word", "这个压缩文件里没有 Word 正文（word/document.xml），不是 Word 文档。" + SAVE_AS
+                )
             self.main = main
         else:
             self.main = "word/document.xml"
@@ -209,15 +212,19 @@ class Package:
 
 
 def _corrupt() -> WordError:
-    return WordError("io-docx-corrupt",
-                     "Word 文件已损坏或不完整（可能没有下载或复制完）。请重新保存或重新下载这份文件；"
-                     "如果 Word 能打开它，请在 Word 中“另存为”一份新的 .docx 再检查。")
+    return WordError(
+        "io-docx-corrupt",
+        "Word 文件已损坏或不完整（可能没有下载或复制完）。请重新保存或重新下载这份文件；"
+        "如果 Word 能打开它，请在 Word 中“另存为”一份新的 .docx 再检查。",
+    )
 
 
 def _bomb() -> WordError:
-    return WordError("io-docx-too-large",
-                     "Word 文件解压后过大（可能是损坏的或恶意构造的文件），已停止读取。请在 Word 中另存为新的 .docx，"
-                     "或删去其中的大图片后再检查。")
+    return WordError(
+        "io-docx-too-large",
+        "Word 文件解压后过大（可能是损坏的或恶意构造的文件），已停止读取。请在 Word 中另存为新的 .docx，"
+        "或删去其中的大图片后再检查。",
+    )
 
 
 _DTD_MESSAGE = "Word 文件中含有不允许的 XML 声明（DOCTYPE/ENTITY），已拒绝读取。请在 Word 中另存为新的 .docx 再检查。"
@@ -267,7 +274,7 @@ def local(tag) -> str:
     if not isinstance(tag, str):
         return ""
     i = tag.rfind("}")
-    return tag[i + 1:] if i >= 0 else tag
+    return tag[i + 1 :] if i >= 0 else tag
 
 
 def attr(el, name: str, default: str | None = None) -> str | None:

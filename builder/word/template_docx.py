@@ -48,8 +48,9 @@ def _fonts(style, east_asia: str, size: int, bold: bool = False) -> None:
     rfonts.set(qn("w:hAnsi"), "Times New Roman")
 
 
-def template_docx(template, year: int, county_name: str | None = None, county_kind: str | None = None,
-                  item_titles: dict | None = None) -> bytes:
+def template_docx(
+    template, year: int, county_name: str | None = None, county_kind: str | None = None, item_titles: dict | None = None
+) -> bytes:
     """The .docx bytes of the template for one county (or, without a county, with ×× for its name)."""
     import datetime
 

@@ -53,6 +53,5 @@ def where_missing(report: Report, section: Section) -> tuple[int, int, str]:
     return report.doc.front_matter.body_line, 1, "正文中"
 
 
-
 def _within(s: Section, parent: Section) -> bool:
     return any(s is c or _within(s, c) for c in parent.children)

@@ -19,5 +19,6 @@ def check(report):
     """
     for c in report.outline.cases:
         if c.heading is not None and not c.has_content:
-            yield report.diag(id, severity, c.line, c.column,
-                              f"典型案例“{c.heading.text}”下面没有内容。请填写案例，或删除这个标题。")
+            yield report.diag(
+                id, severity, c.line, c.column, f"典型案例“{c.heading.text}”下面没有内容。请填写案例，或删除这个标题。"
+            )

@@ -21,9 +21,14 @@ def check(report):
     """
     for k, c in enumerate(report.outline.cases, 1):
         if c.heading is None:
-            yield report.diag(id, severity, c.line, c.column,
-                              f"附件中的典型案例没有标题。请在每个案例前单独一{report.doc.unit}写标题，"
-                              f"如“{heading_hint(report, '###', '案例一：某某企业质量提升做法')}”。")
+            yield report.diag(
+                id,
+                severity,
+                c.line,
+                c.column,
+                f"附件中的典型案例没有标题。请在每个案例前单独一{report.doc.unit}写标题，"
+                f"如“{heading_hint(report, '###', '案例一：某某企业质量提升做法')}”。",
+            )
         elif not c.title:
             yield report.diag(
                 id,

@@ -28,7 +28,12 @@ def check(report):
     for b in report.blocks[: report.outline.body_end]:
         running += chars(b.text)
         if running > limit:
-            yield report.diag(id, severity, b.line, b.column,
-                              f"正文（附件之前，含标题）共 {total} 字，超过了 {limit} 字的上限，多了 {total - limit} 字"
-                              f"（从这一{report.doc.unit}起超出）。请精简正文；典型案例放在附件中，不计入字数。")
+            yield report.diag(
+                id,
+                severity,
+                b.line,
+                b.column,
+                f"正文（附件之前，含标题）共 {total} 字，超过了 {limit} 字的上限，多了 {total - limit} 字"
+                f"（从这一{report.doc.unit}起超出）。请精简正文；典型案例放在附件中，不计入字数。",
+            )
             return

@@ -80,5 +80,10 @@ def check(report):
         if item.isdigit() and (item in numbers or any(p.search(t) for p in _number_patterns(item) for t in texts)):
             continue
         name = f"第 {item} 项“{title}”" if title else f"第 {item} 项"
-        yield report.diag(id, severity, line, col,
-                          f"{req.what}{name}没有在报告中自评。请在{where}中逐项写明完成情况（写出“第{item}项”或指标名称）。")
+        yield report.diag(
+            id,
+            severity,
+            line,
+            col,
+            f"{req.what}{name}没有在报告中自评。请在{where}中逐项写明完成情况（写出“第{item}项”或指标名称）。",
+        )

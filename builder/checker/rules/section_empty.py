@@ -23,5 +23,10 @@ def check(report):
             continue
         if m.section.children:
             continue  # a section with subsections: they are reported (empty or missing) instead
-        yield report.diag(id, severity, m.heading.line, m.heading.column,
-                          f"{quoted(m.section, report.year)}下面没有内容。请在这个标题下面填写这一节的内容。")
+        yield report.diag(
+            id,
+            severity,
+            m.heading.line,
+            m.heading.column,
+            f"{quoted(m.section, report.year)}下面没有内容。请在这个标题下面填写这一节的内容。",
+        )

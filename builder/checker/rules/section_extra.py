@@ -19,5 +19,10 @@ def check(report):
     """
     tops = "；".join(s.heading(report.year) for s in report.template.sections)
     for h in report.outline.extras:
-        yield report.diag(id, severity, h.line, h.column,
-                          f"“{h.text}”不是模板中的一级标题（模板依次为：{tops}）。如无必要请删除，或把内容并入相关章节。")
+        yield report.diag(
+            id,
+            severity,
+            h.line,
+            h.column,
+            f"“{h.text}”不是模板中的一级标题（模板依次为：{tops}）。如无必要请删除，或把内容并入相关章节。",
+        )

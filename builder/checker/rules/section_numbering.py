@@ -28,13 +28,17 @@ def check(report):
         if m is not None:
             want = m.section.number
             if num is None:
-                yield report.diag(id, severity, h.line, h.column,
-                                  f"标题缺少编号，应写作“{m.section.heading(year)}”。")
+                yield report.diag(id, severity, h.line, h.column, f"标题缺少编号，应写作“{m.section.heading(year)}”。")
                 prev[level] = want
             elif num.level != level:
-                yield report.diag(id, severity, h.line, h.column,
-                                  f"编号格式不对：这是{'一级' if level == 1 else '二级'}标题，应写作"
-                                  f"“{numbering_label(level, want)}”，现在是“{written}”。")
+                yield report.diag(
+                    id,
+                    severity,
+                    h.line,
+                    h.column,
+                    f"编号格式不对：这是{'一级' if level == 1 else '二级'}标题，应写作"
+                    f"“{numbering_label(level, want)}”，现在是“{written}”。",
+                )
                 prev[level] = want
             elif num.value not in (want, expected_seq):
                 yield report.diag(
@@ -50,8 +54,13 @@ def check(report):
                 prev[level] = num.value
         elif num is not None:
             if num.value != expected_seq:
-                yield report.diag(id, severity, h.line, h.column,
-                                  f"编号不连续：这里应为“{numbering_label(level, expected_seq)}”，现在是“{written}”。")
+                yield report.diag(
+                    id,
+                    severity,
+                    h.line,
+                    h.column,
+                    f"编号不连续：这里应为“{numbering_label(level, expected_seq)}”，现在是“{written}”。",
+                )
             prev[level] = num.value
         else:
             prev[level] = expected_seq

@@ -27,8 +27,14 @@ def check(report):
         if m.heading is None or m.in_order:
             continue
         i = flat.index(m.section)
-        after = next((s for s in reversed(flat[:i])
-                      if (x := o.match_of(s)) and x.heading is not None and x.in_order), None)
+        after = next(
+            (s for s in reversed(flat[:i]) if (x := o.match_of(s)) and x.heading is not None and x.in_order), None
+        )
         where = f"移到{quoted(after, year)}之后" if after else "移到标题之后、最前面"
-        yield report.diag(id, severity, m.heading.line, m.heading.column,
-                          f"{quoted(m.section, year)}的位置不对，请{where}。模板的顺序是：{order}。")
+        yield report.diag(
+            id,
+            severity,
+            m.heading.line,
+            m.heading.column,
+            f"{quoted(m.section, year)}的位置不对，请{where}。模板的顺序是：{order}。",
+        )

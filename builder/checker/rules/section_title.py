@@ -19,5 +19,10 @@ def check(report):
     """
     for m in report.outline.matches:
         if m.heading is not None and m.fuzzy:
-            yield report.diag(id, severity, m.heading.line, m.heading.column,
-                              f"标题应按模板写作“{m.section.heading(report.year)}”，现在是“{m.heading.text}”。")
+            yield report.diag(
+                id,
+                severity,
+                m.heading.line,
+                m.heading.column,
+                f"标题应按模板写作“{m.section.heading(report.year)}”，现在是“{m.heading.text}”。",
+            )

@@ -37,5 +37,10 @@ def check(report):
     b = report.blocks[o.title_index]
     got = o.title_text
     if norm_title(got) != norm_title(expected):
-        yield report.diag(id, severity, b.line, b.column,
-                          f"标题应为“{expected}”，现在是“{got}”。请按模板改正标题（县区名称、“人民政府”或“管委会”、年度）。")
+        yield report.diag(
+            id,
+            severity,
+            b.line,
+            b.column,
+            f"标题应为“{expected}”，现在是“{got}”。请按模板改正标题（县区名称、“人民政府”或“管委会”、年度）。",
+        )

@@ -16,7 +16,7 @@ def _years(report, line: int, text: str, where: str):
     for m in YEAR_RE.finditer(nfkc(text)):
         y = int(m.group(1))
         if y != report.year:
-            col = report.column_of(line, m.group(1), 0) or report.column_of(line, text[m.start():m.end()], 1)
+            col = report.column_of(line, m.group(1), 0) or report.column_of(line, text[m.start() : m.end()], 1)
             yield report.diag(
                 id,
                 severity,
