@@ -143,8 +143,8 @@ class SourceCache:
 
 def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[Diagnostic]:
     """``diags`` sorted, with at most ``limit`` (default :data:`builder.limits.DIAGNOSTICS_PER_FILE`)
-    per file: errors first, then warnings and notes, and one closing note per file saying
-    how many more there were, so that a broken file cannot print megabytes."""
+    per file: errors first, then warnings and notes, and one closing note per file (after the
+    ones kept) saying how many more there were, so that a broken file cannot print megabytes."""
     from .limits import DIAGNOSTICS_PER_FILE
 
     limit = DIAGNOSTICS_PER_FILE.value if limit is None else limit
@@ -152,15 +152,16 @@ def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[
     for d in diags:
         by_path.setdefault(d.path, []).append(d)
     out: list[Diagnostic] = []
-    for path, items in by_path.items():
+    for path in sorted(by_path):
+        items = by_path[path]
         if len(items) <= limit:
-            out.extend(items)
+            out.extend(sorted(items, key=Diagnostic.sort_key))
             continue
         items.sort(key=lambda d: (_SEVERITY_ORDER.get(d.severity, 9), d.sort_key()))
         kept, rest = items[:limit], items[limit:]
-        out.extend(kept)
+        out.extend(sorted(kept, key=Diagnostic.sort_key))
         errors = sum(1 for d in rest if d.is_error)
-        out.append(
+        out.append(  # last of its file: it speaks of the problems listed above it
             Diagnostic(
                 path,
                 0,
@@ -171,7 +172,7 @@ def cap_per_file(diags: Iterable[Diagnostic], limit: int | None = None) -> list[
                 "请先修改上面列出的问题，再重新检查。",
             )
         )
-    return sorted(out, key=Diagnostic.sort_key)
+    return out
 
 
 def render_text(diags: Iterable[Diagnostic], labels: dict[str, str] = LABELS_EN, stream=None) -> None:

@@ -200,3 +200,18 @@ def test_python_m_and_console_script_agree(name):
     a = run("check", "--format", "json", FIXTURES / name)
     b = subprocess.run([exe, "check", "--format", "json", FIXTURES / name], cwd=ROOT, capture_output=True, text=True)
     assert (a.returncode, a.stdout) == (b.returncode, b.stdout)
+
+
+def test_a_report_full_of_placeholders_prints_fifty_findings_and_a_count(tmp_path):
+    """The text output is capped per file (the JSON keeps every finding); the count comes last."""
+    body = "\n\n".join("××县的工作【填写】" for _ in range(300))
+    report = tmp_path / "r.md"
+    report.write_text(f"---\nround: luohe-2022\ncounty: wuyang\n---\n# 舞阳县人民政府2022年度质量工作考核自评报告\n\n{body}\n",
+                      encoding="utf-8")
+    p = run("check", report)
+    assert p.returncode == 1
+    assert p.stdout.count("错误[placeholder]") == 50
+    headers = [ln for ln in p.stdout.splitlines() if "[" in ln and "]" in ln and ln.startswith(str(report))]
+    assert "提示[diagnostics-capped]" in headers[-1] and "还有 554 条问题没有列出" in headers[-1]
+    data = json.loads(run("check", report, "--format", "json").stdout)
+    assert len(data["files"][0]["diagnostics"]) == 604 and data["files"][0]["diagnostics"][0]["rule"] != "diagnostics-capped"

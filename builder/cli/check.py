@@ -104,12 +104,14 @@ def _check_glyphs(project, path: Path, result) -> None:
 
 
 def _print_text(results) -> None:
-    from ..diagnostics import LABELS_ZH, SourceCache
+    from ..diagnostics import LABELS_ZH, SourceCache, cap_per_file
+    from ..limits import DIAGNOSTICS_PER_FILE
 
     out = sys.stdout
     sources = SourceCache()  # for findings in other files (round.yaml, the template)
     for r in results:
-        for d in r.diagnostics:
+        capped = len(r.diagnostics) > DIAGNOSTICS_PER_FILE.value  # a report full of placeholders: 50 and a count
+        for d in cap_per_file(r.diagnostics) if capped else r.diagnostics:
             src = d.source_line if d.source_line is not None or d.path == r.path else sources.line(d.path, d.line)
             print(d.format(LABELS_ZH, source=src), file=out)
         print(_summary(r), file=out)

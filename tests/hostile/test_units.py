@@ -96,7 +96,7 @@ def test_cap_per_file():
     ]
     out = cap_per_file(diags)
     a = [d for d in out if d.path == "a.csv"]
-    assert len(a) == 51 and "70 条" in a[0].message and len([d for d in out if d.path == "b.csv"]) == 1
+    assert len(a) == 51 and "70 条" in a[-1].message and len([d for d in out if d.path == "b.csv"]) == 1
 
 
 def test_outside_fifo_is_refused_without_being_opened(tmp_path):
