@@ -81,8 +81,10 @@ def number_problem(value) -> str:
         return ""
     if not value.is_finite():
         return "不是有限的数字"
-    _sign, digits, exp = value.as_tuple()
-    digits = list(digits)
+    _sign, digit_tuple, exp = value.as_tuple()
+    if not isinstance(exp, int):  # 'n', 'N', 'F': NaN and infinity, refused above
+        return "不是有限的数字"
+    digits = list(digit_tuple)
     if not any(digits):
         return ""  # 0, 0.00000: zero however written
     while exp < 0 and len(digits) > 1 and digits[-1] == 0:

@@ -115,7 +115,8 @@ def decode_text(raw: bytes, display: str, diags: list[Diagnostic]) -> str | None
                 1,
                 ERROR,
                 "io-binary",
-                "这不是文本文件（可能是 Word、WPS、Excel 或图片文件）。请把内容保存为 UTF-8 编码的文本文件（报告用 .md）。",
+                "这不是文本文件（可能是 Word、WPS、Excel 或图片文件）。"
+                "请把内容保存为 UTF-8 编码的文本文件（报告用 .md）。",
             )
         )
         return None

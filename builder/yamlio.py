@@ -1,7 +1,8 @@
 """Strict YAML loading that keeps every value's position.
 
 PyYAML parses the text into events (which carry marks); we build plain Python values from
-them ourselves, without recursion and within the budgets of :mod:`builder.limits`, so that duplicate keys are errors (PyYAML silently keeps the last one),
+them ourselves, without recursion and within the budgets of :mod:`builder.limits`, so
+that duplicate keys are errors (PyYAML silently keeps the last one),
 numbers with a fraction become :class:`decimal.Decimal` (never ``float``), and every
 mapping and list remembers where each of its entries was written.
 """
@@ -215,7 +216,8 @@ def _build(events, display: str, diags: list[Diagnostic]):
 
     stack: list[_Frame] = []
     anchors: dict[str, tuple] = {}
-    state = {"root": None, "docs": 0, "nodes": 0, "aliases": 0}
+    state = {"docs": 0, "nodes": 0, "aliases": 0}
+    root: list[Any] = [None]  # the document's value, set by attach() once the stack is empty
 
     def budget(mark, rule: str, message: str):
         raise _Budget(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, rule, message))
@@ -230,7 +232,7 @@ def _build(events, display: str, diags: list[Diagnostic]):
             )
             budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
         if not stack:
-            state["root"] = value
+            root[0] = value
             return
         top = stack[-1]
         top.weight += weight
@@ -291,7 +293,8 @@ def _build(events, display: str, diags: list[Diagnostic]):
             budget(
                 event.start_mark,
                 "yaml-too-deep",
-                f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。",
+                f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。"
+                "考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。",
             )
         value.pos = _pos(event.start_mark)
         stack.append(_Frame(value, event.anchor, event.start_mark))
@@ -341,7 +344,7 @@ def _build(events, display: str, diags: list[Diagnostic]):
                     "yaml-syntax",
                     "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。",
                 )
-    return state["root"]
+    return root[0]
 
 
 def _scalar(tag: str, value: str, style, display: str, diags: list[Diagnostic], mark=None):

@@ -72,11 +72,12 @@ def cmd_build(args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     render_text(result.warnings, stream=sys.stderr)
-    if result.build.notes:  # each waiver of the publication gate, with its reason
+    b = result.build
+    assert b is not None  # build() always has one (only the plugin's preview error site has none)
+    if b.notes:  # each waiver of the publication gate, with its reason
         print("发布检查豁免：", file=sys.stderr)
-        render_text(result.build.notes, stream=sys.stderr)
+        render_text(b.notes, stream=sys.stderr)
     if not args.quiet:
-        b = result.build
         target = args.site_dir or Path(b.config.site_dir)
         pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
         pages = sum(1 for f in result.files if f.endswith(".html"))

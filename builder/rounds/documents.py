@@ -45,7 +45,8 @@ def _per_county(ctx: RoundContext, folder: Path, suffixes: tuple[str, ...], what
                     1,
                     ERROR,
                     "round-file-folder",
-                    f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。请删除或改名这个文件夹，把{what}存为 {p.name} 文件。",
+                    f"{folder.name}/{p.name} 是一个文件夹，不是{what}文件。"
+                    f"请删除或改名这个文件夹，把{what}存为 {p.name} 文件。",
                 )
             )
             continue

@@ -71,7 +71,8 @@ def gate(project, rnd: Round) -> GateResult:
                         d.column,
                         INFO,
                         "gate-waived",
-                        f"{name}自评报告的检查结果已豁免（{d.rule}）：{d.message} 豁免理由：{rnd.waivers[waiver].reason}",
+                        f"{name}自评报告的检查结果已豁免（{d.rule}）："
+                        f"{d.message} 豁免理由：{rnd.waivers[waiver].reason}",
                     )
                 )
                 continue
@@ -97,7 +98,8 @@ def gate(project, rnd: Round) -> GateResult:
                     1,
                     WARNING,
                     "gate-waiver-unused",
-                    f"豁免（{w.county}，{w.rule}{f'，第 {w.line} 行' if w.line else ''}）没有对应的检查结果，可以删除。",
+                    f"豁免（{w.county}，{w.rule}{f'，第 {w.line} 行' if w.line else ''}）"
+                    "没有对应的检查结果，可以删除。",
                 )
             )
     return result

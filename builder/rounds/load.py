@@ -23,7 +23,7 @@ from .diag import ERROR, WARNING
 from .documents import load_contacts, load_feedback, load_reports
 from .events import load_events
 from .meta import load_round_meta
-from .model import Onsite, Round
+from .model import Onsite, OnsitePart, Round
 from .onsite import load_ratings
 from .selfscores import load_self_scores
 
@@ -87,7 +87,8 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
                 *meta.rubric_pos,
                 WARNING,
                 "round-rubric-year",
-                f"本轮次是 {meta.year} 年度，但考核细则“{rubric.id}”是 {rubric.year} 年度的。请确认引用的细则是否正确。",
+                f"本轮次是 {meta.year} 年度，"
+                f"但考核细则“{rubric.id}”是 {rubric.year} 年度的。请确认引用的细则是否正确。",
             )
         )
 
@@ -163,7 +164,7 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
 
 def _load_onsite(project, meta, rubric, folder, diags, display) -> Onsite | None:
     """The round's on-site check (``onsite:`` in round.yaml): ratings read against its own rubric."""
-    part = meta.onsite
+    part: OnsitePart = meta.onsite  # not None: the caller checked
     orubric, odiags = project.load_rubric(part.rubric_id) if part.rubric_id else (None, [])
     diags.extend(odiags)
     if orubric is None:

@@ -39,7 +39,7 @@ class RoundMeta:
     sample: bool
     description: str
     county_lines: dict  # county id -> line in round.yaml
-    rubric_pos: tuple = (1, 1)  # line, column of ``rubric:`` in round.yaml
+    rubric_pos: tuple[int, int] = (1, 1)  # line, column of ``rubric:`` in round.yaml
     veto_rank: str = "last"  # last | by_total | none (ranking.py)
     deadline: _dt.date | None = None  # 评价表报送截止日期, for kaohe status
     review_notice: bool = False  # publish a 复核说明 of the upheld appeals on the round page
@@ -149,7 +149,8 @@ def load_round_meta(
                 *f.pos("publish"),
                 ERROR,
                 "round-publish",
-                f"publish 只能是 grades（只公布等次）、scores（公布等次和得分）或 ranks（另公布排名），现在是“{publish}”。",
+                "publish 只能是 grades（只公布等次）、scores（公布等次和得分）"
+                f"或 ranks（另公布排名），现在是“{publish}”。",
             )
         )
     veto_rank = f.get("veto_rank", "str", default="last")

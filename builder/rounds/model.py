@@ -101,7 +101,7 @@ class OnsitePart:
     title: str = "实地核查"
     description: str = ""
     informs: dict = field(default_factory=dict)
-    rubric_pos: tuple = (1, 1)
+    rubric_pos: tuple[int, int] = (1, 1)
 
 
 @dataclass(frozen=True)

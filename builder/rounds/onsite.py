@@ -78,7 +78,8 @@ def load_ratings(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, st
                     1,
                     ERROR,
                     "onsite-missing",
-                    f"没有{c.name}的实地核查评价表（onsite/{c.id}.yaml），缺少 {len(missing)} 个考核项的评价等级：{'、'.join(missing)}。",
+                    f"没有{c.name}的实地核查评价表（onsite/{c.id}.yaml），"
+                    f"缺少 {len(missing)} 个考核项的评价等级：{'、'.join(missing)}。",
                     f"考核细则“{ctx.rubric.id}”中这些考核项按评价等级计分，请新建 onsite/{c.id}.yaml。",
                 )
             )
@@ -126,7 +127,8 @@ def _read(ctx: RoundContext, p: Path, shown: str, county, out: dict, seen: set) 
                     iorigin,
                     ERROR,
                     "onsite-not-rated",
-                    f"考核项 {node.id}（{node.title}）不按评价等级计分，由{'、'.join(node.departments) or '评价部门'}在评价表中打分。",
+                    f"考核项 {node.id}（{node.title}）不按评价等级计分，"
+                    f"由{'、'.join(node.departments) or '评价部门'}在评价表中打分。",
                 )
             )
             continue

@@ -262,7 +262,7 @@ def _parse(rows: list[RawRow], display: str, columns: Columns, diags: list[Diagn
     table = Table(display)
     by_header = columns.by_header()
     header_map: dict[int, str] | None = None  # column (or csv field index) -> key
-    col_key: dict[tuple, str] = {}
+    col_key: dict[int, str] = {}
     last_fill: dict[str, Value] = {}
     for origin, cells in rows:
         if not cells:

@@ -18,6 +18,7 @@ diagnostic (sheet and cell); nothing here raises for bad input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import posixpath
 import re
@@ -235,10 +236,8 @@ class _Reader:
             if name == "cellXfs":
                 in_xfs = ev == "start"
             elif ev == "end" and name == "numFmt":
-                try:
+                with contextlib.suppress(ValueError):
                     custom[int(el.get("numFmtId", "-1"))] = el.get("formatCode", "")
-                except ValueError:
-                    pass
             elif ev == "end" and name == "xf" and in_xfs:
                 try:
                     fid = int(el.get("numFmtId", "0"))
@@ -308,7 +307,8 @@ class _Reader:
                 self.cell_error(
                     origin,
                     "sheet-unreadable",
-                    f"单元格指向不存在的共享字符串（第 {v[:12]} 个，文件中只有 {len(self.strings)} 个）：文件已损坏。{RESAVE}",
+                    f"单元格指向不存在的共享字符串（第 {v[:12]} 个，"
+                    f"文件中只有 {len(self.strings)} 个）：文件已损坏。{RESAVE}",
                 )
                 return
         elif t == "b":

@@ -190,7 +190,7 @@ class Result:
 
     files: list[str]
     warnings: list[Diagnostic]
-    build: Build
+    build: Build | None  # None only for the error site of a failed ``mkdocs serve`` build (plugin)
 
 
 def resolve_options(config: SiteConfig, options: BuildOptions) -> BuildOptions:
@@ -498,7 +498,7 @@ def print_addresses(html: str, page_url: str, site_url: str) -> str:
     finder.close()
     base = site_url.rstrip("/") + "/" if site_url else ""
     out, last = [], 0
-    for end, raw, href in finder.found:
+    for end, _raw, href in finder.found:
         parts = urlsplit(href)
         if parts.scheme in ("http", "https"):
             where = href
@@ -924,6 +924,8 @@ def failure_diagnostics(exc: BaseException, project: Project) -> list[Diagnostic
 #: The marker of an error page (its reload script looks for it).
 ERROR_MARK = "kaohe-build-error"
 
+# A Jinja comment "{#" at a line's end and "#}" at the next one's start drops the line break
+# between them: long lines are split without changing the page.
 _ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -932,22 +934,27 @@ _ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
 <meta name="robots" content="noindex, nofollow">
 <title>网站没有生成 - {{ site_name }}</title>
 <style>
-body { margin: 0; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; line-height: 1.7; color: #1a1a1a; }
+body { margin: 0; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; {#
+#}line-height: 1.7; color: #1a1a1a; }
 header { background: #a1262b; color: #fff; padding: 0.8rem 1rem; }
 header p { margin: 0; font-weight: bold; }
 main { max-width: 72rem; margin: 0 auto; padding: 0 1rem 2rem; }
 h1 { font-size: 1.4rem; }
 pre { background: #f3f5f8; border: 1px solid #c9d1dc; border-left: 4px solid #a1262b; padding: 0.8rem; overflow-x: auto;
-      white-space: pre-wrap; overflow-wrap: anywhere; font-family: "Noto Sans Mono CJK SC", "Noto Sans Mono", monospace; font-size: 0.9rem; }
+      white-space: pre-wrap; overflow-wrap: anywhere; {#
+#}font-family: "Noto Sans Mono CJK SC", "Noto Sans Mono", monospace; font-size: 0.9rem; }
 </style>
 </head>
 <body id="{{ mark }}">
 <header><p>{{ site_name }}（本机预览）</p></header>
 <main>
 <h1>{{ what }}没有生成：请按下面的提示修改</h1>
-<p>预览时发现 {{ count }} 个{{ "错误" if errors else "问题（按 --strict 的要求，警告也不生成网站）" }}，网站没有更新。下面的提示与命令行窗口中的相同。改好并保存文件后，本页会自动刷新。</p>
+<p>预览时发现 {{ count }} 个{{ "错误" if errors else "问题（按 --strict 的要求，警告也不生成网站）" }}，网站没有更新。{#
+#}下面的提示与命令行窗口中的相同。改好并保存文件后，本页会自动刷新。</p>
 <pre>{{ text }}</pre>
-<p>这个页面只在 <code>mkdocs serve</code> 预览时出现，正式生成（<code>kaohe build</code>、<code>mkdocs build</code>）遇到错误时不会生成网站，<code>site/</code> 保持原样。</p>
+<p>这个页面只在 <code>mkdocs serve</code> 预览时出现，{#
+#}正式生成（<code>kaohe build</code>、<code>mkdocs build</code>）遇到错误时不会生成网站，{#
+#}<code>site/</code> 保持原样。</p>
 </main>
 <script>
 /* Reload once the page at this address is no longer an error page (the build was fixed). */

@@ -91,7 +91,8 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         Chinese message (under ``--strict`` warnings too), ``site/`` left as it was."""
         site = AtomicSite(self.atomic[0] if self.atomic else config.site_dir)
         site.sweep()
-        self.staging = self._guard(site.staging)
+        staging: Path = self._guard(site.staging)
+        self.staging = staging
         # MkDocs' --strict counts the warnings it shows: none under -q (the level is ERROR then).
         strict = bool(config.strict) and log.isEnabledFor(logging.WARNING)
         pdfs = False if getattr(self, "serve", False) and env.flag("KAOHE_PDFS") is None else None
@@ -104,10 +105,10 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                 docs_dir=os.path.relpath(config.docs_dir, self.project.root),
             )
             build = B.prepare(self.project, settings, B.BuildOptions(strict=strict, pdfs=pdfs))
-            self.result = B.generate(build, self.staging)
+            self.result = B.generate(build, staging)
         except Exception as e:
             if getattr(self, "serve", False):  # show it in the browser, don't leave it waiting
-                return self._preview_error(e, config)
+                return self._preview_error(e, config, staging)
             self.on_build_error(error=e)
             if isinstance(e, B.StrictError):
                 raise PluginError(
@@ -122,7 +123,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         self.pages = [f for f in self.result.files if f.endswith(".html")]  # for a later preview error
         self._log_result(build)
 
-    def _preview_error(self, e: Exception, config) -> None:
+    def _preview_error(self, e: Exception, config, staging: Path) -> None:
         """``mkdocs serve``: the build failed. The pages of the last good build (and the home
         page, 404.html) become an error page with the diagnostics (core: :func:`B.write_error_site`),
         so the browser reloads into it — MkDocs itself would hold every request until a build
@@ -132,11 +133,9 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
         _preview_log.error(f"{what}没有生成，浏览器中显示下面的错误。请按提示修改：\n" + _format(diags))
         if not isinstance(e, DiagnosticError):
             _preview_log.error("", exc_info=e)
-        _remove(self.staging)
-        self.staging.mkdir(parents=True)
-        files = B.write_error_site(
-            diags, self.staging, getattr(self, "pages", ()), site_name=config.site_name, what=what
-        )
+        _remove(staging)
+        staging.mkdir(parents=True)
+        files = B.write_error_site(diags, staging, getattr(self, "pages", ()), site_name=config.site_name, what=what)
         self.result = B.Result(files, [], None)
 
     def _log_result(self, build) -> None:

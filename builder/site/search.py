@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from itertools import pairwise
 
 from .pages import SearchDoc
 
@@ -164,7 +165,7 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
     need: list[str] = []
     for t in terms:
         chars = list(t)
-        need += chars if len(chars) == 1 else [a + b for a, b in zip(chars, chars[1:])]
+        need += chars if len(chars) == 1 else [a + b for a, b in pairwise(chars)]
     loaded: dict[int, dict] = {}
     for k in need:
         h = fnv1a(k) % shards
@@ -174,7 +175,7 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
     sets, titles = [], []
     for t in terms:
         chars = list(t)
-        ks = chars if len(chars) == 1 else [a + b for a, b in zip(chars, chars[1:])]
+        ks = chars if len(chars) == 1 else [a + b for a, b in pairwise(chars)]
         ids = tids = None
         for k in ks:
             got = set(_decode(loaded[fnv1a(k) % shards].get(k, "")))
@@ -184,13 +185,13 @@ def query_payload(files: dict[str, str], query: str, page_size: int = 10) -> dic
         sets.append(ids or set())
         titles.append(tids or set())
     cand = set.intersection(*sets) if sets else set()
-    cand = sorted(cand, key=lambda i: (-sum(i in ts for ts in titles), i))
+    ranked = sorted(cand, key=lambda i: (-sum(i in ts for ts in titles), i))
     # as search.js fill(): check just as many candidates as the page still needs (page_size + 1,
     # to know whether there is a next page), batch after batch
     blocks: set[int] = set()
-    shown, nxt, need = 0, 0, page_size + 1
-    while shown < need and nxt < len(cand):
-        batch = cand[nxt : nxt + need - shown]
+    shown, nxt, wanted = 0, 0, page_size + 1
+    while shown < wanted and nxt < len(ranked):
+        batch = ranked[nxt : nxt + wanted - shown]
         nxt += len(batch)
         for i in batch:
             blocks.add(i // block)
