@@ -166,6 +166,27 @@ def make_project(tmp: Path) -> Path:
     return root
 
 
+def example_project(tmp: Path) -> Path:
+    """A copy of the repository's example project (rubrics, content, themes, mkdocs.yml) in
+    ``tmp/project``; returns its root."""
+    root = tmp / "project"
+    root.mkdir()
+    for name in ("rubrics", "content", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def results_json(root: Path, rid: str) -> dict:
+    """``kaohe results RID --format json`` run in ``root``: county id → the county's object."""
+    import json
+
+    p = subprocess.run([sys.executable, "-m", "builder", "results", rid, "--format", "json"], cwd=root,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return {c["id"]: c for c in json.loads(p.stdout)["counties"]}
+
+
 def build(root: Path, out: Path, *, strict: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``mkdocs build`` in ``root`` into ``out``; returns the finished process."""
     e = dict(os.environ)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import html as htmlmod
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from builder.project import Project
-from site_support import REPO, build
+from site_support import REPO, build, example_project
 
 pytestmark = pytest.mark.slow
 
@@ -37,11 +36,7 @@ def _flat(text: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("official")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr

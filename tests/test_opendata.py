@@ -7,16 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from site_support import REPO, build, make_project
+from site_support import build, example_project, make_project, results_json
 
 pytestmark = pytest.mark.slow
 
@@ -24,22 +21,14 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("opendata")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr
     return root, out
 
 
-def _results(root: Path, rid: str) -> dict:
-    p = subprocess.run([sys.executable, "-m", "builder", "results", rid, "--format", "json"], cwd=root,
-                       capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, p.stderr
-    return {c["id"]: c for c in json.loads(p.stdout)["counties"]}
+_results = results_json
 
 
 def _csv(path: Path) -> list[dict]:

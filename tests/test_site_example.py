@@ -7,7 +7,6 @@ import gzip
 import html as htmlmod
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_support import REPO, build, search_docs, site_files
+from site_support import build, example_project, search_docs, site_files
 
 pytestmark = pytest.mark.slow
 
@@ -23,11 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("example")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out, env={"KAOHE_PDFS": "1"})
     assert p.returncode == 0, p.stderr

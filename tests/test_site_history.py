@@ -5,16 +5,12 @@ has a table equivalent."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from site_support import REPO, build
+from site_support import build, example_project, results_json
 
 pytestmark = pytest.mark.slow
 
@@ -22,11 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("history")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr
@@ -34,10 +26,7 @@ def example(tmp_path_factory):
 
 
 def _totals(root: Path, rid: str) -> dict:
-    p = subprocess.run([sys.executable, "-m", "builder", "results", rid, "--format", "json"], cwd=root,
-                       capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, p.stderr
-    return {c["id"]: (c["total"], c["grade"], c["rank"]) for c in json.loads(p.stdout)["counties"]}
+    return {cid: (c["total"], c["grade"], c["rank"]) for cid, c in results_json(root, rid).items()}
 
 
 def _history(page: str) -> str:

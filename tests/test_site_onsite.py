@@ -6,16 +6,14 @@ in the feedback PDF (a real WeasyPrint PDF, read back)."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from builder.project import Project
 from builder.rounds import compute, load_round
-from site_support import REPO, build, search_text
+from site_support import REPO, build, example_project, search_text
 
 pytestmark = pytest.mark.slow
 
@@ -23,11 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("onsite")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -20,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from site_support import REPO, build  # noqa: E402
+from site_support import build, example_project  # noqa: E402
 from test_site_browser import _page, _serve, browser  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,11 +30,7 @@ BASELINE = json.loads((Path(__file__).with_name("search_baseline.json")).read_te
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("search")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr

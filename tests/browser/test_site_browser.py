@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from site_support import REPO, build, make_project, require  # noqa: E402
+from site_support import REPO, build, example_project, make_project, require  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -88,11 +87,7 @@ def base_url(tmp_path_factory):
 def example_url(tmp_path_factory):
     """The repository's own example content, built and served the same way."""
     tmp = tmp_path_factory.mktemp("example")
-    root = tmp / "project"
-    root.mkdir()
-    for name in ("rubrics", "content", "themes"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = example_project(tmp)
     out = tmp / "site"
     p = build(root, out)
     assert p.returncode == 0, p.stderr
