@@ -31,6 +31,7 @@ repeated on a hit, so a cached build prints what a fresh one prints.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from importlib import metadata
 from pathlib import Path
@@ -220,18 +221,12 @@ class PdfCache:
         return out
 
     def _diag(self, j: dict) -> Diagnostic:
-        path = j.get("path", "")
-        if j.get("in_project"):
-            path = self.project.display(self.project.root / path)
-        return Diagnostic(
-            path,
-            j.get("line", 0),
-            j.get("column", 0),
-            j.get("severity", "warning"),
-            j.get("rule", ""),
-            j.get("message", ""),
-            j.get("hint"),
+        d = Diagnostic.from_json(
+            {"path": "", "line": 0, "column": 0, "severity": "warning", "rule": "", "message": "", **j}
         )
+        if j.get("in_project"):
+            return dataclasses.replace(d, path=self.project.display(self.project.root / d.path))
+        return d
 
 
 def referenced_files(html: str, base_dir: Path) -> dict[str, str]:
