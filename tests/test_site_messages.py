@@ -63,24 +63,22 @@ def test_text_is_the_terminal_form(tmp_path, monkeypatch):
     assert M.text([]) == ""
 
 
-def test_a_failure_ends_with_the_count_and_what_was_not_generated(tmp_path, monkeypatch):
+def test_a_failure_is_summed_up_in_one_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mkdocs.yml").write_text("site_name: [考核\n", encoding="utf-8")
     with pytest.raises(B.ConfigError) as caught:
         B.read_config(Project(tmp_path), tmp_path / "mkdocs.yml")
     [d] = caught.value.diagnostics
-    assert d.path == "mkdocs.yml" and d.rule == "yaml-syntax"
-    summary = "共 1 个错误，网站没有生成（site/ 保持原样）。请按上面的提示修改后重新生成。"
-    assert M.failure(caught.value) == M.text([d]) + summary
-    assert M.failure(caught.value).startswith("mkdocs.yml:1:")
+    assert d.path == "mkdocs.yml" and d.rule == "yaml-syntax" and d.is_error
+    assert M.failure(caught.value) == "共 1 个错误，网站没有生成（site/ 保持原样）。请按提示修改后重新生成。"
 
     # An output names itself; only errors are counted.
     warning = Diagnostic("content/x/report.md", 3, 1, WARNING, "w", "提醒")
     error = Diagnostic("content/x/report.md", 5, 1, ERROR, "pdf-render", "PDF 排版失败。")
     exc = B.OutputError("pdfs", [error, warning])
-    assert M.failure(exc) == (
-        M.text([warning, error]) + "共 1 个错误，PDF 没有生成（site/ 保持原样）。请按上面的提示修改后重新生成。"
-    )
+    assert M.failure(exc) == "共 1 个错误，PDF 没有生成（site/ 保持原样）。请按提示修改后重新生成。"
+    strict = B.StrictError([warning, warning])
+    assert M.failure(strict) == "有 2 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
 
 
 def test_finished_lines_of_a_real_build(in_project, tmp_path):
@@ -126,13 +124,15 @@ def test_a_strict_failure_says_the_same_in_both(in_project, tmp_path):
     with pytest.raises(B.StrictError) as caught:
         B.build(Project(in_project), B.BuildOptions(strict=True, pdfs=False), site_dir=tmp_path / "site")
     [warning] = caught.value.diagnostics
-    expected = M.text([warning]) + "有 1 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
-    assert M.failure(caught.value) == expected
-    assert "content/pages/notice.md:" in expected and "old.md" in expected
+    summary, details = M.failure(caught.value), M.text([warning])
+    assert summary == "有 1 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
+    assert details.startswith("content/pages/notice.md:") and "old.md" in details
+    # kaohe build: the diagnostics, then the summary as the last line.
     cli = _run(in_project, "builder", "build", "--strict", "-q", "-d", str(tmp_path / "k"))
-    assert cli.returncode == 1 and cli.stderr == expected + "\n"
+    assert cli.returncode == 1 and cli.stderr == details + summary + "\n"
+    # mkdocs build: the summary on MkDocs' ERROR line, then each diagnostic at the start of a line.
     mk = _run(in_project, "mkdocs", "build", "--strict", "-d", str(tmp_path / "m"))
-    assert mk.returncode == 1 and f"ERROR   -  {expected}\n" in mk.stderr
+    assert mk.returncode == 1 and f"ERROR   -  {summary}\n{details}" in mk.stderr
     assert not (tmp_path / "k").exists() and not (tmp_path / "m").exists()
 
 

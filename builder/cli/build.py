@@ -59,7 +59,7 @@ def cmd_build(args) -> int:
     try:
         result = build(project, options, site_dir=args.site_dir)
     except DiagnosticError as exc:
-        print(messages.failure(exc), file=sys.stderr)
+        print(messages.text(exc.diagnostics) + messages.failure(exc), file=sys.stderr)
         return 1
     except StagingError as exc:
         print(str(exc), file=sys.stderr)

@@ -1,7 +1,7 @@
 """What a build of the site tells its user, in one wording for ``kaohe build`` (:mod:`builder.cli.build`)
 and for ``mkdocs build`` / ``mkdocs serve`` (the plugin, :mod:`builder.site.plugin`):
 
-* :func:`failure` — why the build stopped (its diagnostics and one closing line);
+* :func:`failure` — why the build stopped, in one line next to its diagnostics (:func:`text`);
 * :func:`finished` — what a finished build wants the user to know (warnings, notes, each
   waiver of the publication gate, the rounds it left out);
 * :func:`written` — where a finished build put the site, with its number of pages and PDFs;
@@ -37,15 +37,16 @@ def what(exc: BaseException) -> str:
 
 
 def failure(exc: DiagnosticError) -> str:
-    """Why a build stopped: its diagnostics, then one line that counts them, says what was not
-    generated and that ``site/`` was kept. A :class:`~builder.site.build.StrictError` counts
-    its warnings (``--strict``), any other :class:`DiagnosticError` its errors."""
+    """The one line that says why a build stopped: how many warnings (a
+    :class:`~builder.site.build.StrictError`, ``--strict``) or errors (any other
+    :class:`DiagnosticError`) it had, what was not generated and that ``site/`` was kept.
+    It does not say where the diagnostics are: ``kaohe build`` prints it after them (the last
+    line in the terminal), ``mkdocs build`` before them (the line MkDocs marks ``ERROR``, so
+    that each diagnostic starts its own line)."""
     if isinstance(exc, B.StrictError):
-        last = f"有 {len(exc.diagnostics)} 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
-    else:
-        errors = sum(1 for d in exc.diagnostics if d.is_error)
-        last = f"共 {errors} 个错误，{what(exc)}没有生成（site/ 保持原样）。请按上面的提示修改后重新生成。"
-    return text(exc.diagnostics) + last
+        return f"有 {len(exc.diagnostics)} 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
+    errors = sum(1 for d in exc.diagnostics if d.is_error)
+    return f"共 {errors} 个错误，{what(exc)}没有生成（site/ 保持原样）。请按提示修改后重新生成。"
 
 
 def finished(result: B.Result) -> list[tuple[int, str]]:

@@ -80,7 +80,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
                 print("ERROR   -  " + text, file=sys.stderr, flush=True)
                 return
             if isinstance(e, DiagnosticError):
-                raise PluginError(messages.failure(e)) from None
+                raise PluginError(messages.failure(e) + "\n" + messages.text(e.diagnostics).rstrip()) from None
             raise
         for level, text in messages.finished(self.result):
             log.log(level, text)
