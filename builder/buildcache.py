@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import env as _env
+from .files import file_digest, sha256, write_atomic
 
 if TYPE_CHECKING:
     from .rounds.model import RoundResults
@@ -39,13 +40,6 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 DEFAULT_MAX_MB = 2048
 _PKG = Path(__file__).resolve().parent
-
-
-def sha256(data: bytes | str) -> str:
-    """The SHA-256 hex digest of ``data`` (a str is hashed as its UTF-8 bytes)."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
 
 
 class Hasher:
@@ -69,15 +63,6 @@ class Hasher:
     def hexdigest(self) -> str:
         """The hex digest of the parts added so far."""
         return self._h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, or ``"missing"``."""
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return "missing"
 
 
 def tree_digest(
@@ -276,13 +261,8 @@ def _canonical(body) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only or full disk: the build goes on without caching
+    with contextlib.suppress(OSError):  # a read-only or full disk: the build goes on without caching
+        write_atomic(path, data, durable=False)
 
 
 def _unlink(path: Path) -> None:

@@ -174,17 +174,18 @@ class PdfCache:
         self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
 
     # ── the hooks of render_all ──
-    def take_cached(self, jobs: list, doc_keys: dict[str, str] | None = None):
-        """Split prepared jobs into (jobs to render, {rel_path: (PDF bytes, warnings)} found
-        by their step-2 key). Remembers the keys of the jobs to render for :meth:`keep`."""
-        todo, found = [], {}
+    def take_cached(self, jobs: list, doc_keys: dict[str, str] | None, found) -> list:
+        """The prepared jobs that must be rendered; each job found by its step-2 key is handed
+        to ``found(rel_path, pdf_bytes, warnings)`` at once (not kept). Remembers the keys
+        of the jobs to render for :meth:`keep`."""
+        todo = []
         self._pending = {}
         for job in jobs:
             key, assets = self.job_key(job)
             doc_key = (doc_keys or {}).get(job.rel_path)
             hit = self.lookup(key)
             if hit is not None:
-                found[job.rel_path] = hit
+                found(job.rel_path, *hit)
                 self.stats.hits += 1
                 self.stats.reused.append(job.rel_path)
                 if doc_key:
@@ -193,7 +194,7 @@ class PdfCache:
                 todo.append(job)
                 self.stats.misses += 1
                 self._pending[job.rel_path] = (key, assets, doc_key)
-        return todo, found
+        return todo
 
     def keep(self, rel_path: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
         """Store a PDF rendered for a job of :meth:`take_cached`."""
