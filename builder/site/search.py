@@ -34,10 +34,13 @@ exist here (the loader does not read them), draft rounds only when drafts are bu
 from __future__ import annotations
 
 import base64
-import functools
 import json
+import operator
 import re
-from itertools import pairwise
+import sys
+from collections import defaultdict, deque
+from collections.abc import Callable
+from itertools import chain, pairwise, repeat
 
 from .pages import SearchDoc
 
@@ -46,32 +49,24 @@ BLOCK_DOCS = 4  # documents per document block (a page of results loads up to 11
 TITLE = "\u0001"  # prefix of title keys
 
 _WS = re.compile(r"\s+")
-_FULLWIDTH = {
-    c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)
+# Full-width digits and letters to half-width, then A–Z to a–z, in one table; applied only to
+# the runs of characters it changes, since str.translate with a dict costs a lookup per
+# character and most of the text is Chinese.
+_FOLD = {c: c + 32 for c in range(0x41, 0x5B)} | {
+    c: c - 0xFEE0 + (32 if r == 0xFF21 else 0)
+    for r, last in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for c in range(r, last + 1)
 }
+_FOLD_RUN = re.compile("[A-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m[0].translate(_FOLD)
 
 
 def fold(text: str) -> str:
     """The folding the page script applies to queries (search.js ``fold``)."""
-    return _WS.sub(" ", text.translate(_FULLWIDTH)).translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {c: c + 32 for c in range(0x41, 0x5B)}
-
-
-def keys(text: str) -> set[str]:
-    """Every character and every pair of adjacent characters of folded ``text``, no whitespace."""
-    out: set[str] = set()
-    prev = ""
-    for ch in fold(text):
-        if ch == " ":
-            prev = ""
-            continue
-        out.add(ch)
-        if prev:
-            out.add(prev + ch)
-        prev = ch
-    return out
+    return _FOLD_RUN.sub(_fold_run, _WS.sub(" ", text))
 
 
 def fnv1a(key: str) -> int:
@@ -84,7 +79,6 @@ def fnv1a(key: str) -> int:
     return h
 
 
-@functools.cache  # a round's deltas are few distinct numbers, each used thousands of times
 def _b36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     if n == 0:
@@ -96,18 +90,57 @@ def _b36(n: int) -> str:
     return s
 
 
-def _postings(ids: list[int], n_docs: int) -> str:
-    """Base-36 deltas joined by ``,``; for a key in many documents (质量, 20) a bitmap is shorter:
-    ``~`` and the base64 of one bit per document, bit i of byte i // 8 for document i."""
-    deltas = ",".join([_b36(b - a) for a, b in zip([0, *ids], ids, strict=False)])
-    if len(ids) * 8 > n_docs:  # cheap test first: a bitmap costs n_docs / 6 characters
-        bits = bytearray((n_docs + 7) // 8)
-        for i in ids:
-            bits[i >> 3] |= 1 << (i & 7)
-        bitmap = "~" + base64.b64encode(bytes(bits)).decode("ascii")
-        if len(bitmap) < len(deltas):
-            return bitmap
-    return deltas
+# Keys are collected as integers: a character as its code point, a bigram as the 64-bit
+# number its two UTF-32 code units make (see _codes). Sets and dicts of such numbers are
+# built by C loops over a memoryview, where building one- and two-character strings would
+# cost an allocation and a string hash per character of the text; the few thousand distinct
+# keys are turned back into strings once, at the end (_bigram).
+def _codes(folded: str) -> tuple[set[int], set[int]]:
+    """(characters, bigrams) of ``folded`` as integers; both include those with a space, which
+    :func:`index_files` drops (keys never hold whitespace)."""
+    units = memoryview(folded.encode("utf-32-le"))
+    n = len(folded)
+    bigrams = set(units[: n // 2 * 8].cast("Q"))  # pairs at even positions: (0,1), (2,3), …
+    bigrams.update(units[4 : 4 + (n - 1) // 2 * 8].cast("Q"))  # and at odd ones: (1,2), …
+    return set(units.cast("I")), bigrams
+
+
+def _bigram(code: int) -> str:
+    return code.to_bytes(8, sys.byteorder).decode("utf-32-le")
+
+
+def _append(postings: defaultdict[int, list[int]], codes: set[int], doc: int) -> None:
+    # postings[code].append(doc) for every code, looped in C
+    deque(map(list.append, map(postings.__getitem__, codes), repeat(doc)), maxlen=0)
+
+
+def _encoder(n_docs: int) -> Callable[[list[int]], str]:
+    """The postings of one key: base-36 deltas joined by ``,``; for a key in many documents
+    (质量, 20) a bitmap is shorter: ``~`` and the base64 of one bit per document, bit i of
+    byte i // 8 for document i. The bitmap wins when shorter than the deltas, and is
+    considered only for a key in more than one document in eight."""
+    b36 = [_b36(i) for i in range(n_docs + 1)]
+    n_bytes = (n_docs + 7) // 8
+    bitmap_len = 1 + 4 * ((n_bytes + 2) // 3)
+
+    def deltas(ids: list[int]) -> str:
+        return ",".join(map(b36.__getitem__, map(operator.sub, ids, chain((0,), ids))))
+
+    def encode(ids: list[int]) -> str:
+        if len(ids) * 8 <= n_docs:
+            return deltas(ids)
+        if 2 * len(ids) - 1 <= bitmap_len:  # else the deltas, a digit and a comma each, are longer
+            text = deltas(ids)
+            if len(text) <= bitmap_len:
+                return text
+        # the digits of the binary number sum(2**i for i in ids), most significant first; its
+        # little-endian bytes hold document i in bit i % 8 of byte i // 8
+        bits = bytearray(b"0") * n_docs
+        deque(map(bits.__setitem__, ids, repeat(ord("1"))), maxlen=0)
+        bits.reverse()
+        return "~" + base64.b64encode(int(bits, 2).to_bytes(n_bytes, "little")).decode("ascii")
+
+    return encode
 
 
 def _js(call: str, *args) -> str:
@@ -122,14 +155,35 @@ def index_files(docs: list[SearchDoc]) -> dict[str, str]:
     rows = []
     for d in sorted(docs, key=lambda d: (d.url, d.title)):
         flags = ("s" if d.sample else "") + ("d" if d.draft else "")
-        rows.append([d.url, d.title, d.kind, flags, _WS.sub(" ", d.text).strip()])
-    postings: dict[str, list[int]] = {}
+        rows.append([d.url, d.title, d.kind, flags, " ".join(d.text.split())])  # as _WS.sub(" ", …).strip(), faster
+    chars: defaultdict[int, list[int]] = defaultdict(list)
+    bigrams: defaultdict[int, list[int]] = defaultdict(list)
+    title_chars: defaultdict[int, list[int]] = defaultdict(list)
+    title_bigrams: defaultdict[int, list[int]] = defaultdict(list)
     for i, (_, title, _, _, text) in enumerate(rows):
-        for k in keys(title) | keys(text):
-            postings.setdefault(k, []).append(i)
-        for k in keys(title):
-            postings.setdefault(TITLE + k, []).append(i)
-    encoded = {k: _postings(v, len(rows)) for k, v in postings.items()}
+        title = fold(title)
+        # the text's spaces are folded already; a space between title and text adds only keys
+        # with a space, so this gives the keys of the title and those of the text
+        got_chars, got_bigrams = _codes(title + " " + _FOLD_RUN.sub(_fold_run, text))
+        _append(chars, got_chars, i)
+        _append(bigrams, got_bigrams, i)
+        got_chars, got_bigrams = _codes(title)
+        _append(title_chars, got_chars, i)
+        _append(title_bigrams, got_bigrams, i)
+    postings: dict[str, list[int]] = {}
+    for prefix, char_postings, bigram_postings in (("", chars, bigrams), (TITLE, title_chars, title_bigrams)):
+        for key, ids in chain(
+            ((chr(code), ids) for code, ids in char_postings.items()),
+            ((_bigram(code), ids) for code, ids in bigram_postings.items()),
+        ):
+            if " " in key:
+                continue
+            key = prefix + key
+            if key in postings:  # a text bigram U+0001 x is also title key x: one list, as before
+                ids = sorted(postings[key] + ids)
+            postings[key] = ids
+    encode = _encoder(len(rows))
+    encoded = {k: encode(v) for k, v in postings.items()}
     total = sum(len(k.encode()) + len(v) + 6 for k, v in encoded.items())
     shards = 1
     while total / shards > SHARD_BYTES:
