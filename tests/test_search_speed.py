@@ -17,7 +17,6 @@ import random
 import re
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -119,7 +118,8 @@ def spec_index_files(docs: list[P.SearchDoc]) -> dict[str, str]:
     for h, bucket in enumerate(buckets):
         files[f"search/k/{h}.js"] = spec_js("KAOHE_SEARCH_KEYS", h, bucket)
     for b in range(0, len(rows), BLOCK_DOCS):
-        files[f"search/d/{b // BLOCK_DOCS}.js"] = spec_js("KAOHE_SEARCH_DOCS", b // BLOCK_DOCS, rows[b : b + BLOCK_DOCS])
+        block = rows[b : b + BLOCK_DOCS]
+        files[f"search/d/{b // BLOCK_DOCS}.js"] = spec_js("KAOHE_SEARCH_DOCS", b // BLOCK_DOCS, block)
     return files
 
 
