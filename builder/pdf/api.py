@@ -145,6 +145,10 @@ def render_rounds_pdfs(
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     order: list[str] = []
     doc_keys: dict[str, str] = {}
+    if pc is not None:
+        from . import titles
+
+        titles.load_words(pc.store)
     with StagedFiles() as staged:  # every PDF is written at once, put in place at the end
         notes: list[Diagnostic] = []
         for results in many:
@@ -193,6 +197,8 @@ def render_rounds_pdfs(
         if warnings is not None:
             warnings.extend(notes)
         staged.commit()
+    if pc is not None:
+        titles.keep_words(pc.store)
     return [out_dir / rel for rel in order]
 
 
