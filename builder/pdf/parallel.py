@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import resource
 import sys
 import time
 from collections import deque
@@ -42,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from .. import env
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..env import peak_kib
 from ..files import StagedFiles
 
 if TYPE_CHECKING:
@@ -116,20 +116,7 @@ def _run(job, renderer=None):
     except DiagnosticError as exc:
         pdf, diags = None, exc.diagnostics
     gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next document
-    return job.rel_path, pdf, diags, (os.getpid(), _peak_kib(), time.process_time() - cpu)
-
-
-def _peak_kib() -> int:
-    """Peak resident memory of this process in KiB. VmHWM, not ru_maxrss: on Linux a
-    spawned process inherits its parent's ru_maxrss across exec."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return job.rel_path, pdf, diags, (os.getpid(), peak_kib(), time.process_time() - cpu)
 
 
 def default_jobs(n_docs: int) -> int:
