@@ -321,10 +321,15 @@ def bench(args) -> dict:
         if with_pdfs:
             runs = args.runs if n <= 100 else args.big_runs
             r = Result("cold", n)
+            peaks = []
             for i in range(runs):
                 clean(project)
                 log(f"N={n}: cold build with PDFs ({i + 1}/{runs})")
                 r.runs.append(mkdocs(project))
+                peaks.append(last_build(project).get("peak_mib", {}))
+            if peaks and peaks[-1]:
+                p = peaks[-1]
+                r.note = f"peak RSS of the build process {p.get('build')} MiB, of each PDF worker {p.get('pdf_workers')} MiB"
             results.append(r)
             r = Result("rebuild", n)
             rendered = []

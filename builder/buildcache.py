@@ -297,11 +297,20 @@ def to_plain(obj) -> object:
 
     seen: dict[int, int] = {}
     keep: list = []
+    names: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass → (its tag, its field names)
 
     def enc(o):
         t = type(o)
         if o is None or t is bool or t is int or t is str:
             return o
+        known = names.get(t)
+        if known is not None:
+            ref = seen.get(id(o))
+            if ref is not None:
+                return ["R", ref]
+            seen[id(o)] = len(seen)
+            keep.append(o)
+            return ["O", known[0], [enc(getattr(o, f)) for f in known[1]]]
         if t is Decimal:
             return ["D", str(o)]
         if t is _dt.date:
@@ -317,12 +326,8 @@ def to_plain(obj) -> object:
         if t in (set, frozenset):
             return ["S" if t is set else "F", sorted((enc(x) for x in o), key=repr)]
         if dataclasses.is_dataclass(o) and not isinstance(o, type) and t.__module__.startswith(_ALLOWED_MODULES):
-            ref = seen.get(id(o))
-            if ref is not None:
-                return ["R", ref]
-            seen[id(o)] = len(seen)
-            keep.append(o)
-            return ["O", f"{t.__module__}:{t.__qualname__}", [enc(getattr(o, f.name)) for f in dataclasses.fields(o)]]
+            names[t] = (f"{t.__module__}:{t.__qualname__}", tuple(f.name for f in dataclasses.fields(o)))
+            return enc(o)
         raise NotPlain(f"{t.__module__}.{t.__qualname__}")
 
     return enc(obj)

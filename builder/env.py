@@ -63,3 +63,18 @@ def progress_allowed(stream) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def peak_kib() -> int:
+    """Peak resident memory of this process in KiB. VmHWM, not ru_maxrss: on Linux a
+    spawned process inherits its parent's ru_maxrss across exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource  # (not at the top: the browser checker's Python has no such module)
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

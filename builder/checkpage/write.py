@@ -19,7 +19,9 @@ builder/checkpage``, run by ``scripts/bootstrap.sh``), checked against the versi
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 from ..diagnostics import WARNING, Diagnostic
@@ -124,7 +126,6 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     :func:`builder.checkpage.page.plan_page`). Same input, same bytes.
     """
     from ..checker.cache import export_facts
-    from ..cli.new import skeleton
     from .bundle import build_zip, compiled_zip
 
     rounds, notes = offered_rounds(site)
@@ -159,14 +160,45 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     docx = _docx_writer()
     for r in rounds:
         folder = root / TEMPLATES_DIR / r.id
-        word = None if docx is None else docx(r.template, r.info.year, r.titles)
-        for county in r.info.counties:
-            text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
-            put(folder / f"{county.id}.md", text.encode("utf-8"))
-            if word is not None:
-                put(folder / f"{county.id}.docx", word.for_county(county.name, county.kind))
+        with zipfile.ZipFile(io.BytesIO(_round_templates(r, docx, cache))) as z:
+            for info in z.infolist():
+                put(folder / info.filename, z.read(info))
     put(root / "web.config", WEB_CONFIG.encode("utf-8"))
     return sorted(p.relative_to(out_dir).as_posix() for p in written)
+
+
+def _round_templates(r, docx, cache) -> bytes:
+    """Every county's report template of round ``r`` (``<county>.md`` and, with the Word
+    writer, ``<county>.docx``) as one stored zip, kept in the build cache as one blob:
+    a rebuild copies them instead of making 2 × N files again."""
+    from ..buildcache import Hasher, code_digest
+    from ..checker.template import template_to_json
+    from ..cli.new import skeleton
+
+    key = Hasher(
+        "checkpage-templates",
+        code_digest(("pdf", "site", "season")),
+        docx is not None,
+        r.id,
+        template_to_json(r.template),
+        r.info.year,
+        [list(c) for c in r.info.counties],
+        r.titles,
+    ).hexdigest()
+
+    def make() -> bytes:
+        out = io.BytesIO()
+        word = None if docx is None else docx(r.template, r.info.year, r.titles)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            for county in r.info.counties:
+                text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
+                z.writestr(zipfile.ZipInfo(f"{county.id}.md", (1980, 1, 1, 0, 0, 0)), text.encode("utf-8"))
+                if word is not None:
+                    data = word.for_county(county.name, county.kind)
+                    z.writestr(zipfile.ZipInfo(f"{county.id}.docx", (1980, 1, 1, 0, 0, 0)), data)
+        return out.getvalue()
+
+    return cached_bytes(cache, "checkpage-templates", key, make)
 
 
 def cached_bytes(cache, kind: str, key: str, make):

@@ -140,11 +140,15 @@ def render_rounds_pdfs(
 
     pc = _pdf_cache(cache, project, fonts)
     out_dir = Path(out_dir)
-    specs = []
     errors: list[Diagnostic] = []
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     order: list[str] = []
+    todo: list[tuple[RoundResults, str, str | None]] = []
     doc_keys: dict[str, str] = {}
+    if pc is not None:
+        from . import titles
+
+        titles.load_words(pc.store)
     with StagedFiles() as staged:  # every PDF is written at once, put in place at the end
         notes: list[Diagnostic] = []
         for results in many:
@@ -169,19 +173,29 @@ def render_rounds_pdfs(
                         pc.stats.reused.append(rel)
                         continue
                     doc_keys[rel] = key
-                try:
-                    specs.append(documents.doc_spec(results, kind, cid, project))
-                except DiagnosticError as exc:
-                    errors.extend(exc.diagnostics)
+                todo.append((results, kind, cid))
         if errors:
             raise DiagnosticError(errors)
         if warnings is not None and order:
             _say_stand_ins(project, fonts, warnings)
-        if specs:
+
+        def specs():
+            """Each document's template context, made when its turn comes (and then dropped)."""
+            problems: list[Diagnostic] = []
+            for results, kind, cid in todo:
+                try:
+                    yield documents.doc_spec(results, kind, cid, project)
+                except DiagnosticError as exc:
+                    problems.extend(exc.diagnostics)
+            if problems:
+                raise DiagnosticError(problems)
+
+        if todo:
             render_all(
-                specs,
+                specs(),
                 project,
                 out_dir,
+                count=len(todo),
                 jobs=jobs,
                 fonts=fonts,
                 progress=progress,
@@ -193,6 +207,8 @@ def render_rounds_pdfs(
         if warnings is not None:
             warnings.extend(notes)
         staged.commit()
+    if pc is not None:
+        titles.keep_words(pc.store)
     return [out_dir / rel for rel in order]
 
 

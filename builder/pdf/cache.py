@@ -175,30 +175,27 @@ class PdfCache:
         self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
 
     # ── the hooks of render_all ──
-    def take_cached(self, jobs: list, doc_keys: dict[str, str] | None, found) -> list:
-        """The prepared jobs that must be rendered; each job found by its step-2 key is handed
-        to ``found(rel_path, pdf_bytes, warnings)`` at once (not kept). Remembers the keys
-        of the jobs to render for :meth:`keep`."""
-        todo = []
-        self._pending = {}
-        for job in jobs:
-            key, assets = self.job_key(job)
-            doc_key = (doc_keys or {}).get(job.rel_path)
-            hit = self.lookup(key)
-            if hit is not None:
-                found(job.rel_path, *hit)
-                self.stats.hits += 1
-                self.stats.reused.append(job.rel_path)
-                if doc_key:
-                    self.remember_doc(doc_key, key, assets)
-            else:
-                todo.append(job)
-                self.stats.misses += 1
-                self._pending[job.rel_path] = (key, assets, doc_key)
-        return todo
+    def take(self, job, doc_key: str | None, found) -> bool:
+        """Whether the prepared ``job`` is served from the cache by its step-2 key: then
+        ``found(rel_path, pdf_bytes, warnings)`` is called at once (nothing is kept) and
+        True returned; else its keys are remembered for :meth:`keep` and False returned."""
+        if not hasattr(self, "_pending"):
+            self._pending: dict[str, tuple] = {}
+        key, assets = self.job_key(job)
+        hit = self.lookup(key)
+        if hit is None:
+            self.stats.misses += 1
+            self._pending[job.rel_path] = (key, assets, doc_key)
+            return False
+        found(job.rel_path, *hit)
+        self.stats.hits += 1
+        self.stats.reused.append(job.rel_path)
+        if doc_key:
+            self.remember_doc(doc_key, key, assets)
+        return True
 
     def keep(self, rel_path: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
-        """Store a PDF rendered for a job of :meth:`take_cached`."""
+        """Store a PDF rendered for a job :meth:`take` did not serve."""
         pending = getattr(self, "_pending", {}).pop(rel_path, None)
         self.stats.rendered.append(rel_path)
         if pending is None:

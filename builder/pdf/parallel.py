@@ -1,7 +1,8 @@
 """Rendering all documents of a round in a process pool.
 
-Templates are rendered here, in the calling process (cheap, and every template error of
-the round is reported at once before any PDF is made); the WeasyPrint work — subsetting
+Templates are rendered here, in the calling process, one document after the other as the
+workers take them (cheap, and every template error of the round is reported at once,
+before any PDF is put in place); the WeasyPrint work — subsetting
 fonts and laying out pages — runs in worker processes. Workers are started with
 ``spawn`` (no state of the caller is inherited), call ``gc.collect()`` after each
 document and are replaced after :data:`TASKS_PER_CHILD` documents: a long-lived
@@ -9,8 +10,12 @@ WeasyPrint process otherwise keeps growing (940 MiB measured without collection)
 the collection a worker stayed at 186 MiB over 38 documents, as over 12: replacing it
 more often only costs a second of start-up each time.
 
-With ``jobs`` = N the work is shared by N − 1 spawned workers and the calling process
-itself, which starts rendering at once (the workers need a second or so to start).
+With ``jobs`` = N and a small batch (up to :data:`MAIN_RENDERS_UP_TO` documents a
+process) the work is shared by N − 1 spawned workers and the calling process itself, which
+starts rendering at once (the workers need a second or so to start). A larger batch goes
+to N workers while the calling process only prepares, hands out and writes: it never
+loads the fonts or lays out pages, so its memory is that of the site's data (a round of
+1,000 counties). A worker's peak is about 190 MiB.
 
 Each PDF is written as soon as it is made, to a temporary file beside its place, and all
 are renamed into place only when every document succeeded: a failed run leaves the
@@ -31,16 +36,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import resource
 import sys
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import env
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..env import peak_kib
 from ..files import StagedFiles
 
 if TYPE_CHECKING:
@@ -115,20 +121,7 @@ def _run(job, renderer=None):
     except DiagnosticError as exc:
         pdf, diags = None, exc.diagnostics
     gc.collect()  # WeasyPrint's layout trees are cyclic: free them before the next document
-    return job.rel_path, pdf, diags, (os.getpid(), _peak_kib(), time.process_time() - cpu)
-
-
-def _peak_kib() -> int:
-    """Peak resident memory of this process in KiB. VmHWM, not ru_maxrss: on Linux a
-    spawned process inherits its parent's ru_maxrss across exec."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return job.rel_path, pdf, diags, (os.getpid(), peak_kib(), time.process_time() - cpu)
 
 
 def default_jobs(n_docs: int) -> int:
@@ -153,11 +146,18 @@ class Stats:
     cpu_s: dict[int, float] = {}  # CPU seconds spent in rendering per process id
 
 
+# Up to this many documents per process, the calling process renders too (a small round is
+# done sooner); above it, it only prepares, hands out and writes, and holds no fonts or
+# layouts: its memory stays that of the site's data however large the round.
+MAIN_RENDERS_UP_TO = 8
+
+
 def render_all(
-    specs,
+    specs: Iterable,
     project,
     out_root: Path,
     *,
+    count: int,
     jobs: int | None = None,
     fonts=None,
     progress: bool | None = None,
@@ -166,50 +166,49 @@ def render_all(
     doc_keys: dict[str, str] | None = None,
     staged: StagedFiles | None = None,
 ) -> list[Path]:
-    """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
-    :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
-    are taken from it and only the others are rendered (and then stored).
+    """Render and write the documents of ``specs`` (an iterable of ``count``
+    :class:`~builder.pdf.documents.DocSpec`, consumed once: a generator is fine) under
+    ``out_root``; returns the paths, in the order of ``specs``.
 
-    Each PDF is written as soon as it is made, under a temporary name
+    Each spec is prepared (its template rendered) as it comes and handed to a worker at
+    once; with ``cache`` (a :class:`~builder.pdf.cache.PdfCache`), a document whose HTML and
+    assets are unchanged is taken from it instead of being rendered (and the others are
+    stored). Each PDF is written as soon as it is made, under a temporary name
     (:class:`~builder.files.StagedFiles`: no PDF is kept in memory), and all are renamed
-    into place when every document succeeded. With ``staged`` given, the caller commits
-    (it stages more files of the same run); otherwise this function does."""
+    into place when every document succeeded. With ``staged`` given, the caller commits (it
+    stages more files of the same run); otherwise this function does.
+
+    Raises DiagnosticError with every problem found (templates of all documents, then
+    layouts); nothing is then put in place. An iterable that raises DiagnosticError when
+    it ends (after yielding what it could) adds its diagnostics to those.
+    """
     from .render import Renderer
 
     own = staged is None
     sink = StagedFiles() if staged is None else staged
     renderer = Renderer(project, fonts)
     errors: list[Diagnostic] = []
+    notes: list[Diagnostic] = []
+    order: list[str] = []
+    n_jobs = default_jobs(count) if jobs is None else max(1, min(jobs, count or 1))
+    main_renders = n_jobs == 1 or count <= MAIN_RENDERS_UP_TO * n_jobs
+    workers = n_jobs - 1 if main_renders else n_jobs
+    Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
     with contextlib.ExitStack() as stack:
         if own:
             stack.enter_context(sink)  # an exception removes what was staged
         pool: ProcessPoolExecutor | None = None
-        if cache is None and (jobs is None or jobs > 1) and default_jobs(len(specs)) > 1:
-            # Start the workers first: they start up while this process renders the templates.
-            pool = stack.enter_context(_pool(project, renderer, (jobs or default_jobs(len(specs))) - 1))
-        prepared = []
-        for spec in specs:
-            try:
-                prepared.append(renderer.prepare(spec))
-            except DiagnosticError as exc:
-                errors.extend(exc.diagnostics)
-        if errors:
-            raise DiagnosticError(errors)
-        notes: list[Diagnostic] = []
-        everything = [job.rel_path for job in prepared]
+        if workers and cache is None:  # start now: workers start up while templates are rendered
+            pool = stack.enter_context(_pool(project, renderer, workers))
+        pending: deque = deque()
+        inflight: dict = {}
+        bar = stack.enter_context(_Progress(show_progress(progress), count))
 
         def store(rel: str, pdf: bytes, diags: list[Diagnostic]) -> None:
             sink.write(out_root / rel, pdf)
             notes.extend(diags)
 
-        if cache is not None:
-            prepared = cache.take_cached(prepared, doc_keys, store)
-        jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
-        if jobs > 1 and pool is None:
-            pool = stack.enter_context(_pool(project, renderer, jobs - 1))
-        Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
-
-        def collect(outcome):
+        def collect(outcome) -> None:
             rel, pdf, diags, (pid, peak, cpu) = outcome
             if pdf is None:
                 errors.extend(diags)
@@ -222,63 +221,74 @@ def render_all(
             Stats.cpu_s[pid] = Stats.cpu_s.get(pid, 0.0) + cpu
             bar.advance(rel)
 
-        # Biggest documents first for the workers, smallest first for this process (below).
-        pending = deque(sorted(prepared, key=lambda j: -len(j.html)))
-        del prepared
+        def harvest(done) -> None:
+            for fut in done:
+                job = inflight.pop(fut)
+                try:
+                    collect(fut.result())
+                except Exception as exc:  # a worker died (out of memory, killed)
+                    errors.append(
+                        Diagnostic(
+                            job.source,
+                            0,
+                            0,
+                            "error",
+                            "pdf-worker",
+                            f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}",
+                        )
+                    )
+                    bar.advance(job.rel_path)
+
+        def feed() -> None:  # each worker: one document running and one waiting
+            harvest([f for f in list(inflight) if f.done()])
+            while pool is not None and pending and len(inflight) < 2 * workers:
+                job = pending.popleft()
+                inflight[pool.submit(_run, job)] = job
+
+        specs_iter = iter(specs)
+        while True:
+            try:
+                spec = next(specs_iter)
+            except StopIteration:
+                break
+            except DiagnosticError as exc:  # the caller's own problems, told at the end
+                errors.extend(exc.diagnostics)
+                break
+            try:
+                job = renderer.prepare(spec)
+            except DiagnosticError as exc:
+                errors.extend(exc.diagnostics)
+                continue
+            order.append(job.rel_path)
+            if cache is not None and cache.take(job, (doc_keys or {}).get(job.rel_path), store):
+                bar.advance(job.rel_path)
+                continue
+            pending.append(job)
+            if pool is None and workers and not errors and len(pending) > 1:
+                pool = stack.enter_context(_pool(project, renderer, workers))  # a second document to render
+            if not errors:
+                feed()
+        if errors:
+            raise DiagnosticError(errors)  # (leaving the block stops the workers at once)
         # What this process holds now (the round, the site's data) lives until the end: the
         # collection after each document (:func:`_run`) need not walk it again and again.
         gc.freeze()
         stack.callback(gc.unfreeze)
-        with _Progress(show_progress(progress), len(pending)) as bar:
-            if jobs == 1:
-                while pending:
-                    collect(_run(pending.popleft(), renderer))
-            else:
-                from concurrent.futures import FIRST_COMPLETED, wait
-
-                # jobs - 1 workers, and this process renders too: it starts at once.
-                workers = jobs - 1
-                assert pool is not None  # started above whenever jobs > 1
-                inflight: dict = {}
-
-                def feed():  # each worker: one document running and one waiting
-                    while pending and len(inflight) < 2 * workers:
-                        job = pending.popleft()
-                        inflight[pool.submit(_run, job)] = job
-
-                def harvest(done):
-                    for fut in done:
-                        job = inflight.pop(fut)
-                        try:
-                            collect(fut.result())
-                        except Exception as exc:  # a worker died (out of memory, killed)
-                            errors.append(
-                                Diagnostic(
-                                    job.source,
-                                    0,
-                                    0,
-                                    "error",
-                                    "pdf-worker",
-                                    f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}",
-                                )
-                            )
-                            bar.advance(job.rel_path)
-
+        if pool is None or main_renders:
+            while pending:  # the smallest last: the workers are busy with the others
+                collect(_run(pending.pop(), renderer))
                 feed()
-                while pending or inflight:
-                    if pending:
-                        collect(_run(pending.pop(), renderer))
-                        harvest([f for f in list(inflight) if f.done()])
-                    else:
-                        harvest(wait(list(inflight), return_when=FIRST_COMPLETED).done)
-                    feed()
-        if warnings is not None:
-            warnings.extend(notes)
+        while pending or inflight:
+            feed()
+            if inflight:
+                harvest(wait(list(inflight), return_when=FIRST_COMPLETED).done)
         if errors:
             raise DiagnosticError(errors)
+        if warnings is not None:
+            warnings.extend(notes)
         if own:
             sink.commit()
-    return [out_root / rel for rel in everything]
+    return [out_root / rel for rel in order]
 
 
 @contextlib.contextmanager

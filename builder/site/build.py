@@ -859,6 +859,9 @@ def write_pdfs(build: Build, out: Path) -> list[str]:
     )
     if cache is not None:
         build.stats["pdf"] = cache.stats.as_dict()
+    from ..pdf.parallel import Stats
+
+    build.stats["pdf_worker_peaks_mib"] = sorted(kib // 1024 for kib in Stats.peak_kib.values())
     return [p.relative_to(out).as_posix() for p in paths]
 
 
@@ -1047,9 +1050,12 @@ def _write_build_log(build: Build) -> None:
     store = build.cache
     if not store.enabled:
         return
+    from ..env import peak_kib
+
     data = {
         "pdf": build.stats.get("pdf"),
         "pages": build.stats.get("pages"),
+        "peak_mib": {"build": peak_kib() // 1024, "pdf_workers": build.stats.get("pdf_worker_peaks_mib", [])},
         "rounds_reused": sorted(store.stats.rounds_reused),
         "corrupt": store.stats.corrupt,
     }
