@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import env as _env
+from .files import file_digest, sha256, write_atomic
 
 if TYPE_CHECKING:
     from .rounds.model import RoundResults
@@ -39,13 +40,6 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 DEFAULT_MAX_MB = 2048
 _PKG = Path(__file__).resolve().parent
-
-
-def sha256(data: bytes | str) -> str:
-    """The SHA-256 hex digest of ``data`` (a str is hashed as its UTF-8 bytes)."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
 
 
 class Hasher:
@@ -69,15 +63,6 @@ class Hasher:
     def hexdigest(self) -> str:
         """The hex digest of the parts added so far."""
         return self._h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, or ``"missing"``."""
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return "missing"
 
 
 def tree_digest(
@@ -276,13 +261,8 @@ def _canonical(body) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only or full disk: the build goes on without caching
+    with contextlib.suppress(OSError):  # a read-only or full disk: the build goes on without caching
+        write_atomic(path, data, durable=False)
 
 
 def _unlink(path: Path) -> None:
@@ -317,11 +297,20 @@ def to_plain(obj) -> object:
 
     seen: dict[int, int] = {}
     keep: list = []
+    names: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass → (its tag, its field names)
 
     def enc(o):
         t = type(o)
         if o is None or t is bool or t is int or t is str:
             return o
+        known = names.get(t)
+        if known is not None:
+            ref = seen.get(id(o))
+            if ref is not None:
+                return ["R", ref]
+            seen[id(o)] = len(seen)
+            keep.append(o)
+            return ["O", known[0], [enc(getattr(o, f)) for f in known[1]]]
         if t is Decimal:
             return ["D", str(o)]
         if t is _dt.date:
@@ -337,12 +326,8 @@ def to_plain(obj) -> object:
         if t in (set, frozenset):
             return ["S" if t is set else "F", sorted((enc(x) for x in o), key=repr)]
         if dataclasses.is_dataclass(o) and not isinstance(o, type) and t.__module__.startswith(_ALLOWED_MODULES):
-            ref = seen.get(id(o))
-            if ref is not None:
-                return ["R", ref]
-            seen[id(o)] = len(seen)
-            keep.append(o)
-            return ["O", f"{t.__module__}:{t.__qualname__}", [enc(getattr(o, f.name)) for f in dataclasses.fields(o)]]
+            names[t] = (f"{t.__module__}:{t.__qualname__}", tuple(f.name for f in dataclasses.fields(o)))
+            return enc(o)
         raise NotPlain(f"{t.__module__}.{t.__qualname__}")
 
     return enc(obj)

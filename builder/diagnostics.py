@@ -56,6 +56,20 @@ class Diagnostic:
             d["hint"] = self.hint
         return d
 
+    @classmethod
+    def from_json(cls, d: dict) -> Diagnostic:
+        """The diagnostic :meth:`to_json` wrote (KeyError, TypeError or ValueError for
+        anything else: a cache reading it treats that as a miss)."""
+        return cls(
+            str(d["path"]),
+            int(d["line"]),
+            int(d["column"]),
+            str(d["severity"]),
+            str(d["rule"]),
+            str(d["message"]),
+            None if d.get("hint") is None else str(d["hint"]),
+        )
+
     def format(self, labels: dict[str, str] = LABELS_EN, source: str | None = None) -> str:
         """Compiler-style text: header line, then the source line and a caret when known."""
         label = labels.get(self.severity, self.severity)

@@ -119,3 +119,4 @@ def test_a_waiver_without_a_reason_is_an_error(broken, tmp_path):
     v = _validate(scratch, "luohe-2022")
     assert v.returncode == 1
     assert "round-waiver-reason" in v.stdout + v.stderr
+

@@ -273,10 +273,10 @@ def test_status_changes_keep_round_yaml_and_the_chain_consistent(sb, capsys):
     assert run(sb, "publish", ROUND, "--by", "李四", "--why", "发布") == 0
     rec = json.loads((sb.round_dir / "audit" / "0002.json").read_text(encoding="utf-8"))
     assert rec["status"] == {"from": "approved", "to": "published"} and rec["by"] == "李四"
-    from builder.season.files import sha256_file
+    from builder.files import file_sha256
 
-    assert rec["inputs"]["round.yaml"] == sha256_file(sb.round_dir / "round.yaml")
-    assert rec["inputs"]["scores/zhujian.csv"] == sha256_file(sb.round_dir / "scores" / "zhujian.csv")
+    assert rec["inputs"]["round.yaml"] == file_sha256(sb.round_dir / "round.yaml")
+    assert rec["inputs"]["scores/zhujian.csv"] == file_sha256(sb.round_dir / "scores" / "zhujian.csv")
     assert rec["results"]["counties"][0]["total"] and rec["prev"]
     capsys.readouterr()
     assert run(sb, "history", ROUND) == 0
@@ -344,7 +344,7 @@ def test_diff_between_records_score_by_score(sb, capsys):
 def test_write_atomic_leaves_the_old_file_on_failure(tmp_path, monkeypatch):
     import os
 
-    from builder.season.files import write_atomic
+    from builder.files import write_atomic
 
     target = tmp_path / "0001.json"
     target.write_bytes(b"old")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import zipfile
@@ -10,6 +11,8 @@ from pathlib import Path
 from builder.checker import check_file
 from builder.project import Project
 from builder.word.read import read_docx, word_document
+
+from site_support import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +54,58 @@ def test_word_template_fonts_and_reproducible_bytes(tmp_path):
     p = subprocess.run([sys.executable, "-m", "builder", "new", "report", "--round", "luohe-2022", "--county", "kaifaqu",
                         "--format", "docx", "--out", str(a)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 1 and "已存在" in p.stderr
+
+
+def _offered():
+    from builder.checkpage.data import offered_rounds
+    from builder.site.build import BuildOptions, prepare, read_config
+
+    project = Project(ROOT)
+    rounds, _ = offered_rounds(prepare(project, read_config(project), BuildOptions(pdfs=False)).site)
+    assert rounds
+    return rounds
+
+
+def test_county_templates_give_the_bytes_of_template_docx_for_every_county():
+    """The checker page's per-county files: one python-docx document per kind of county with
+    the name put in afterwards must be exactly what ``kaohe new report --format docx`` writes."""
+    from builder.word.template_docx import CountyTemplates, template_docx
+
+    kinds = set()
+    for r in _offered():
+        many = CountyTemplates(r.template, r.info.year, r.titles)
+        for c in r.info.counties:
+            kinds.add(c.kind)
+            assert many.for_county(c.name, c.kind) == template_docx(r.template, r.info.year, c.name, c.kind, r.titles)
+        # a name XML must escape, and one that holds the slot character itself
+        for name in ("A&B<县>", "怪\ue000县"):
+            assert many.for_county(name, "县") == template_docx(r.template, r.info.year, name, "县", r.titles)
+    assert len(kinds) > 1  # 县 and 开发区 choose different government names
+
+
+def test_county_template_is_small_and_opens_in_libreoffice(tmp_path):
+    """No table styles, stylesWithEffects, custom XML or thumbnail from python-docx's default
+    template; LibreOffice still opens it and prints the county's title."""
+    import shutil
+
+    import pdfplumber
+
+    from builder.word.template_docx import CountyTemplates
+
+    r = _offered()[0]
+    c = r.info.counties[0]
+    data = CountyTemplates(r.template, r.info.year, r.titles).for_county(c.name, c.kind)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert len(data) < 20_000 and not [n for n in names if "Effects" in n or "customXml" in n or "thumbnail" in n]
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
+    assert styles.count('w:type="table"') == 1
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        require("LibreOffice is not installed (apt-get install libreoffice-writer)")
+    src = tmp_path / "t.docx"
+    src.write_bytes(data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "t.pdf") as pdf:
+        text = pdf.pages[0].extract_text() or ""
+    assert r.template.expected_title(c.name, c.kind, r.info.year)[:6] in text.replace("\n", "")

@@ -34,6 +34,7 @@ SOURCES = (
     "paths.py",  # the one path rule (textio checks it when given a root)
     "markdown.py",
     "buildcache.py",  # imported by the check cache (not used with the page's facts)
+    "files.py",  # the build cache's writer and hashes
     "env.py",
     "_vendor",  # vendored pure-Python libraries (builder/_vendor/), when present
     "checker",

@@ -7,7 +7,8 @@ other pages, see :mod:`.page`)::
     check/pyodide/pyodide-lock.json        its package list, emptied: nothing is ever fetched from a CDN
     check/py/checker.zip                   the checker's Python (:mod:`.bundle`), compiled to bytecode
     check/facts.json                       the round facts (:func:`builder.checker.cache.export_facts`)
-    check/templates/<round>/<county>.md    each county's report template (``kaohe new report``)
+    check/templates/<round>/<county>.md    each county's report template (``kaohe new report``), and .docx
+                                           beside it (:class:`builder.word.template_docx.CountyTemplates`)
     check/web.config                       MIME types for IIS (.wasm, .mjs); other servers ignore it
 
 Pyodide comes from ``builder/checkpage/node_modules/pyodide`` (``npm ci --prefix
@@ -93,22 +94,18 @@ def compiled_stdlib() -> bytes | None:
 
 
 def _docx_writer():
-    """The Word template writer of ``kaohe new report --format docx`` as
-    ``write(template, round_id, county, year, item_titles) -> bytes``, or None when the Word
-    writer (:mod:`builder.word.template_docx`, python-docx) is not installed."""
+    """The Word writer of ``kaohe new report --format docx``: the class
+    :class:`~builder.word.template_docx.CountyTemplates`, or None when the Word writer
+    (python-docx) is not installed."""
     import importlib.util
 
     if importlib.util.find_spec("docx") is None:
         return None
     try:
-        from ..word.template_docx import template_docx
+        from ..word.template_docx import CountyTemplates
     except ImportError:
         return None
-
-    def write(template, round_id, county, year, titles) -> bytes:
-        return template_docx(template, year, county.name, county.kind, titles)
-
-    return write
+    return CountyTemplates
 
 
 def docx_templates_available() -> bool:
@@ -162,31 +159,14 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     docx = _docx_writer()
     for r in rounds:
         folder = root / TEMPLATES_DIR / r.id
+        word = None if docx is None else docx(r.template, r.info.year, r.titles)
         for county in r.info.counties:
             text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
             put(folder / f"{county.id}.md", text.encode("utf-8"))
-            if docx is not None:
-                put(folder / f"{county.id}.docx", _cached_docx(docx, r, county, cache))
+            if word is not None:
+                put(folder / f"{county.id}.docx", word.for_county(county.name, county.kind))
     put(root / "web.config", WEB_CONFIG.encode("utf-8"))
     return sorted(p.relative_to(out_dir).as_posix() for p in written)
-
-
-def _cached_docx(docx, r, county, cache) -> bytes:
-    """A county's Word template (~0.1 s each with python-docx), from the build cache when its
-    inputs and the code are unchanged."""
-    from ..buildcache import Hasher, code_digest
-    from ..checker.template import template_to_json
-
-    key = Hasher(
-        "checkpage-docx",
-        code_digest(("pdf", "site")),
-        template_to_json(r.template),
-        r.id,
-        list(county),
-        r.info.year,
-        r.titles,
-    ).hexdigest()
-    return cached_bytes(cache, "checkpage-docx", key, lambda: docx(r.template, r.id, county, r.info.year, r.titles))
 
 
 def cached_bytes(cache, kind: str, key: str, make):

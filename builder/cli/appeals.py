@@ -31,12 +31,12 @@ def cmd_appeals(args) -> int:
     :return: the exit code: 0 done, 1 bad input (located messages on stderr, nothing written).
     """
     from ..diagnostics import WARNING, Diagnostic, render_text
+    from ..files import write_atomic
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH
     from ..season import audit
     from ..season.appeals import build_forms, read_forms
     from ..season.compare import compare, render, snapshot, to_json
-    from ..season.files import write_atomic
     from .audit import _chain, _load_round
 
     got = _load_round(args)

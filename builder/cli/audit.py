@@ -78,11 +78,11 @@ def cmd_status_change(args) -> int:
     :return: the exit code: 0 done, 1 refused or bad input (nothing written).
     """
     from ..diagnostics import render_text
+    from ..files import sha256, write_atomic
     from ..rounds import compute
     from ..rounds.export import STATUS_ZH
     from ..season import audit
     from ..season.compare import snapshot
-    from ..season.files import sha256_bytes, write_atomic
 
     got = _load_round(args)
     if got is None:
@@ -121,7 +121,7 @@ def cmd_status_change(args) -> int:
     new_bytes = new_text.encode("utf-8")
     results = compute(replace(rnd, status=target))
     inputs = audit.input_hashes(rnd.path)
-    inputs["round.yaml"] = sha256_bytes(new_bytes)
+    inputs["round.yaml"] = sha256(new_bytes)
     rec = audit.append(
         rnd.path,
         {

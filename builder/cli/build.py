@@ -1,9 +1,10 @@
 """``kaohe build [--strict] [--drafts] [--no-pdfs]``: the results website and its PDFs, into ``site/``.
 
 The pipeline is :mod:`builder.site.build`; ``mkdocs build`` runs the same one through the
-plugin and gives the same bytes. Exit codes: 0 built; 1 the data, a page or a PDF has an
-error, or ``--strict`` and there are warnings (``site/`` is then left as it was); 2 usage;
-130 interrupted (Ctrl-C or SIGTERM; nothing is left behind).
+plugin, gives the same bytes and says the same (:mod:`builder.site.messages`). Exit codes:
+0 built; 1 the data, a page or a PDF has an error, or ``--strict`` and there are warnings
+(``site/`` is then left as it was); 2 usage; 130 interrupted (Ctrl-C or SIGTERM; nothing is
+left behind).
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ def cmd_build(args) -> int:
 
     :return: the exit code: 0 built, 1 errors (or warnings under ``--strict``); ``site/`` is then kept as it was.
     """
-    from ..diagnostics import DiagnosticError, render_text
+    from ..diagnostics import DiagnosticError
     from ..project import Project
+    from ..site import messages
     from ..site.atomic import StagingError
-    from ..site.build import BuildOptions, StrictError, build
+    from ..site.build import BuildOptions, build
 
     project = Project.find(args.project)
     options = BuildOptions(
@@ -56,34 +58,16 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     try:
         result = build(project, options, site_dir=args.site_dir)
-    except StrictError as exc:
-        render_text(exc.diagnostics, stream=sys.stderr)
-        print(f"有 {len(exc.diagnostics)} 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。", file=sys.stderr)
-        return 1
     except DiagnosticError as exc:
-        render_text(exc.diagnostics, stream=sys.stderr)
-        n = sum(1 for d in exc.diagnostics if d.is_error)
-        print(
-            f"共 {n} 个错误，{getattr(exc, 'what', '网站')}没有生成（site/ 保持原样）。请按上面的提示修改后重新生成。",
-            file=sys.stderr,
-        )
+        print(messages.text(exc.diagnostics) + messages.failure(exc), file=sys.stderr)
         return 1
     except StagingError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    render_text(result.warnings, stream=sys.stderr)
-    b = result.build
-    assert b is not None  # build() always has one (only the plugin's preview error site has none)
-    if b.notes:  # each waiver of the publication gate, with its reason
-        print("发布检查豁免：", file=sys.stderr)
-        render_text(b.notes, stream=sys.stderr)
+    for _level, text in messages.finished(result):
+        print(text, file=sys.stderr)
     if not args.quiet:
-        target = args.site_dir or Path(b.config.site_dir)
-        pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
-        pages = sum(1 for f in result.files if f.endswith(".html"))
-        line = f"网站已生成到 {target}/：{pages} 个网页"
-        if pdfs:
-            line += f"、{pdfs} 个 PDF"
-        line += f"，用时 {time.perf_counter() - started:.1f} 秒。"
-        print(line)
+        assert result.build is not None  # build() always has one (only a preview's error site has none)
+        target = args.site_dir or Path(result.build.config.site_dir)
+        print(messages.written(result, target, time.perf_counter() - started))
     return 0

@@ -26,6 +26,7 @@ def cmd_validate(args) -> int:
 
     :return: the exit code: 0 no errors (warnings allowed), 1 errors.
     """
+    from ..buildcache import BuildCache
     from ..diagnostics import has_errors, render_json, render_text
     from ..project import Project
     from ..rounds import list_rounds, load_round
@@ -42,7 +43,7 @@ def cmd_validate(args) -> int:
         rnd, d = load_round(project, rid)
         diags.extend(d)
         if rnd is not None and applies(rnd):  # approved or published: every report must pass the checker
-            g = gate(project, rnd)
+            g = gate(project, rnd, BuildCache.for_project(project))
             diags.extend(g.diagnostics)
             if not g.ok:
                 continue

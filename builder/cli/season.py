@@ -66,7 +66,7 @@ def cmd_status(args) -> int:
 
     :return: the exit code: 0 done, 1 bad input.
     """
-    from ..season.files import write_atomic
+    from ..files import write_atomic
     from ..season.status import collect, reminder_xlsx, render, status_json
 
     got = load_meta_rubric(args)
@@ -96,9 +96,9 @@ def cmd_export(args) -> int:
 
     :return: the exit code: 0 written, 1 bad input.
     """
+    from ..files import write_atomic
     from ..rounds import compute
     from ..season.export import build
-    from ..season.files import write_atomic
     from .audit import _load_round
 
     got = _load_round(args)

@@ -135,61 +135,80 @@ def render_rounds_pdfs(
     ``True`` for the project's build cache, or a :class:`~builder.pdf.cache.PdfCache`
     (whose ``stats`` then say what was rendered and what reused); default: no cache.
     """
-    from .parallel import _write_atomic, render_all
+    from ..files import StagedFiles
+    from .parallel import render_all
 
     pc = _pdf_cache(cache, project, fonts)
     out_dir = Path(out_dir)
-    specs = []
     errors: list[Diagnostic] = []
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     order: list[str] = []
-    ready: dict[str, tuple[bytes, list[Diagnostic]]] = {}
+    todo: list[tuple[RoundResults, str, str | None]] = []
     doc_keys: dict[str, str] = {}
-    for results in many:
-        try:
-            if county is not None:
-                _county(results, county)
-            these = kinds_of(results)
-            docs = documents.round_docs(results, county, None if these is None else tuple(these))
-        except DiagnosticError as exc:
-            errors.extend(exc.diagnostics)
-            continue
-        for kind, cid in docs:
-            rel = documents.doc_rel_path(results, kind, cid)
-            order.append(rel)
-            if pc is not None:
-                key = pc.doc_key(results, kind, cid)
-                found = pc.lookup_doc(key)
-                if found is not None:  # inputs unchanged: not even its template is rendered
-                    ready[rel] = found[1:]
-                    pc.stats.hits += 1
-                    pc.stats.reused.append(rel)
-                    continue
-                doc_keys[rel] = key
+    if pc is not None:
+        from . import titles
+
+        titles.load_words(pc.store)
+    with StagedFiles() as staged:  # every PDF is written at once, put in place at the end
+        notes: list[Diagnostic] = []
+        for results in many:
             try:
-                specs.append(documents.doc_spec(results, kind, cid, project))
+                if county is not None:
+                    _county(results, county)
+                these = kinds_of(results)
+                docs = documents.round_docs(results, county, None if these is None else tuple(these))
             except DiagnosticError as exc:
                 errors.extend(exc.diagnostics)
-    if errors:
-        raise DiagnosticError(errors)
-    if warnings is not None and order:
-        _say_stand_ins(project, fonts, warnings)
-    if specs:
-        render_all(
-            specs,
-            project,
-            out_dir,
-            jobs=jobs,
-            fonts=fonts,
-            progress=progress,
-            warnings=warnings,
-            cache=pc,
-            doc_keys=doc_keys,
-        )
-    for rel, (pdf, diags) in ready.items():
+                continue
+            for kind, cid in docs:
+                rel = documents.doc_rel_path(results, kind, cid)
+                order.append(rel)
+                if pc is not None:
+                    key = pc.doc_key(results, kind, cid)
+                    found = pc.lookup_doc(key)
+                    if found is not None:  # inputs unchanged: not even its template is rendered
+                        staged.write(out_dir / rel, found[1])
+                        notes.extend(found[2])
+                        pc.stats.hits += 1
+                        pc.stats.reused.append(rel)
+                        continue
+                    doc_keys[rel] = key
+                todo.append((results, kind, cid))
+        if errors:
+            raise DiagnosticError(errors)
+        if warnings is not None and order:
+            _say_stand_ins(project, fonts, warnings)
+
+        def specs():
+            """Each document's template context, made when its turn comes (and then dropped)."""
+            problems: list[Diagnostic] = []
+            for results, kind, cid in todo:
+                try:
+                    yield documents.doc_spec(results, kind, cid, project)
+                except DiagnosticError as exc:
+                    problems.extend(exc.diagnostics)
+            if problems:
+                raise DiagnosticError(problems)
+
+        if todo:
+            render_all(
+                specs(),
+                project,
+                out_dir,
+                count=len(todo),
+                jobs=jobs,
+                fonts=fonts,
+                progress=progress,
+                warnings=warnings,
+                cache=pc,
+                doc_keys=doc_keys,
+                staged=staged,
+            )
         if warnings is not None:
-            warnings.extend(diags)
-        _write_atomic(out_dir / rel, pdf)
+            warnings.extend(notes)
+        staged.commit()
+    if pc is not None:
+        titles.keep_words(pc.store)
     return [out_dir / rel for rel in order]
 
 

@@ -31,6 +31,7 @@ repeated on a hit, so a cached build prints what a fresh one prints.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from importlib import metadata
 from pathlib import Path
@@ -174,29 +175,27 @@ class PdfCache:
         self.store.put("doc", doc_key, {"pdf": pdf_key, "assets": assets})
 
     # ── the hooks of render_all ──
-    def take_cached(self, jobs: list, doc_keys: dict[str, str] | None = None):
-        """Split prepared jobs into (jobs to render, {rel_path: (PDF bytes, warnings)} found
-        by their step-2 key). Remembers the keys of the jobs to render for :meth:`keep`."""
-        todo, found = [], {}
-        self._pending = {}
-        for job in jobs:
-            key, assets = self.job_key(job)
-            doc_key = (doc_keys or {}).get(job.rel_path)
-            hit = self.lookup(key)
-            if hit is not None:
-                found[job.rel_path] = hit
-                self.stats.hits += 1
-                self.stats.reused.append(job.rel_path)
-                if doc_key:
-                    self.remember_doc(doc_key, key, assets)
-            else:
-                todo.append(job)
-                self.stats.misses += 1
-                self._pending[job.rel_path] = (key, assets, doc_key)
-        return todo, found
+    def take(self, job, doc_key: str | None, found) -> bool:
+        """Whether the prepared ``job`` is served from the cache by its step-2 key: then
+        ``found(rel_path, pdf_bytes, warnings)`` is called at once (nothing is kept) and
+        True returned; else its keys are remembered for :meth:`keep` and False returned."""
+        if not hasattr(self, "_pending"):
+            self._pending: dict[str, tuple] = {}
+        key, assets = self.job_key(job)
+        hit = self.lookup(key)
+        if hit is None:
+            self.stats.misses += 1
+            self._pending[job.rel_path] = (key, assets, doc_key)
+            return False
+        found(job.rel_path, *hit)
+        self.stats.hits += 1
+        self.stats.reused.append(job.rel_path)
+        if doc_key:
+            self.remember_doc(doc_key, key, assets)
+        return True
 
     def keep(self, rel_path: str, pdf: bytes, diagnostics: list[Diagnostic]) -> None:
-        """Store a PDF rendered for a job of :meth:`take_cached`."""
+        """Store a PDF rendered for a job :meth:`take` did not serve."""
         pending = getattr(self, "_pending", {}).pop(rel_path, None)
         self.stats.rendered.append(rel_path)
         if pending is None:
@@ -219,18 +218,12 @@ class PdfCache:
         return out
 
     def _diag(self, j: dict) -> Diagnostic:
-        path = j.get("path", "")
-        if j.get("in_project"):
-            path = self.project.display(self.project.root / path)
-        return Diagnostic(
-            path,
-            j.get("line", 0),
-            j.get("column", 0),
-            j.get("severity", "warning"),
-            j.get("rule", ""),
-            j.get("message", ""),
-            j.get("hint"),
+        d = Diagnostic.from_json(
+            {"path": "", "line": 0, "column": 0, "severity": "warning", "rule": "", "message": "", **j}
         )
+        if j.get("in_project"):
+            return dataclasses.replace(d, path=self.project.display(self.project.root / d.path))
+        return d
 
 
 def referenced_files(html: str, base_dir: Path) -> dict[str, str]:

@@ -5,14 +5,16 @@ the round is reported at once before any PDF is made); the WeasyPrint work — s
 fonts and laying out pages — runs in worker processes. Workers are started with
 ``spawn`` (no state of the caller is inherited), call ``gc.collect()`` after each
 document and are replaced after :data:`TASKS_PER_CHILD` documents: a long-lived
-WeasyPrint process otherwise keeps growing (940 MiB measured without collection).
+WeasyPrint process otherwise keeps growing (940 MiB measured without collection). With
+the collection a worker stayed at 186 MiB over 38 documents, as over 12: replacing it
+more often only costs a second of start-up each time.
 
 With ``jobs`` = N the work is shared by N − 1 spawned workers and the calling process
 itself, which starts rendering at once (the workers need a second or so to start).
 
-All PDFs are collected first and written only when every document succeeded, each to
-a temporary file that is then renamed: a failed run leaves the previous files as they
-were.
+Each PDF is written as soon as it is made, to a temporary file beside its place, and all
+are renamed into place only when every document succeeded: a failed run leaves the
+previous files as they were, and no finished PDF is held in memory.
 
 Killing a build ends its workers (:func:`_watch_parent`). A worker asks the kernel to
 send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``, through ctypes): that
@@ -33,19 +35,21 @@ import resource
 import sys
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import env
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..files import StagedFiles
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from .render import Renderer
 
-TASKS_PER_CHILD = 12
+TASKS_PER_CHILD = 100
 
 _worker: Renderer | None = None  # the Renderer of a worker process
 
@@ -93,6 +97,7 @@ def _init_worker(root: str, fonts: dict, parent: int | None = None) -> None:
     _worker.stylesheet()
     for font in fonts.values():
         _fonts.backend().covers(font, {0x4E00})
+    gc.freeze()  # the modules and the renderer stay: the collection after each document skips them
 
 
 def _ready() -> int:
@@ -149,58 +154,74 @@ class Stats:
     cpu_s: dict[int, float] = {}  # CPU seconds spent in rendering per process id
 
 
+# Up to this many documents per process, the calling process renders too (a small round is
+# done sooner); above it, it only prepares, hands out and writes, and holds no fonts or
+# layouts: its memory stays that of the site's data however large the round.
+MAIN_RENDERS_UP_TO = 8
+
+
 def render_all(
-    specs,
+    specs: Iterable,
     project,
     out_root: Path,
     *,
+    count: int,
     jobs: int | None = None,
     fonts=None,
     progress: bool | None = None,
     warnings: list[Diagnostic] | None = None,
     cache=None,
     doc_keys: dict[str, str] | None = None,
+    staged: StagedFiles | None = None,
 ) -> list[Path]:
-    """Render and write the documents of ``specs`` under ``out_root``. With ``cache`` (a
-    :class:`~builder.pdf.cache.PdfCache`), documents whose HTML and assets are unchanged
-    are taken from it and only the others are rendered (and then stored)."""
+    """Render and write the documents of ``specs`` (an iterable of ``count``
+    :class:`~builder.pdf.documents.DocSpec`, consumed once: a generator is fine) under
+    ``out_root``; returns the paths, in the order of ``specs``.
+
+    Each spec is prepared (its template rendered) as it comes and handed to a worker at
+    once; with ``cache`` (a :class:`~builder.pdf.cache.PdfCache`), a document whose HTML and
+    assets are unchanged is taken from it instead of being rendered (and the others are
+    stored). Each PDF is written as soon as it is made, under a temporary name
+    (:class:`~builder.files.StagedFiles`: no PDF is kept in memory), and all are renamed
+    into place when every document succeeded. With ``staged`` given, the caller commits (it
+    stages more files of the same run); otherwise this function does.
+
+    Raises DiagnosticError with every problem found (templates of all documents, then
+    layouts); nothing is then put in place. An iterable that raises DiagnosticError when
+    it ends (after yielding what it could) adds its diagnostics to those.
+    """
     from .render import Renderer
 
+    own = staged is None
+    sink = StagedFiles() if staged is None else staged
     renderer = Renderer(project, fonts)
     errors: list[Diagnostic] = []
+    notes: list[Diagnostic] = []
+    order: list[str] = []
+    n_jobs = default_jobs(count) if jobs is None else max(1, min(jobs, count or 1))
+    main_renders = n_jobs == 1 or count <= MAIN_RENDERS_UP_TO * n_jobs
+    workers = n_jobs - 1 if main_renders else n_jobs
+    Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
     with contextlib.ExitStack() as stack:
+        if own:
+            stack.enter_context(sink)  # an exception removes what was staged
         pool: ProcessPoolExecutor | None = None
-        if cache is None and (jobs is None or jobs > 1) and default_jobs(len(specs)) > 1:
-            # Start the workers first: they start up while this process renders the templates.
-            pool = stack.enter_context(_pool(project, renderer, (jobs or default_jobs(len(specs))) - 1))
-        prepared = []
-        for spec in specs:
-            try:
-                prepared.append(renderer.prepare(spec))
-            except DiagnosticError as exc:
-                errors.extend(exc.diagnostics)
-        if errors:
-            raise DiagnosticError(errors)
-        results: dict[str, bytes] = {}
-        notes: list[Diagnostic] = []
-        everything = prepared
-        if cache is not None:
-            prepared, found = cache.take_cached(prepared, doc_keys)
-            for rel, (pdf, diags) in found.items():
-                results[rel] = pdf
-                notes.extend(diags)
-        jobs = default_jobs(len(prepared)) if jobs is None else max(1, min(jobs, len(prepared) or 1))
-        if jobs > 1 and pool is None:
-            pool = stack.enter_context(_pool(project, renderer, jobs - 1))
-        Stats.peak_kib, Stats.documents, Stats.cpu_s = {}, {}, {}
+        if workers and cache is None:  # start now: workers start up while templates are rendered
+            pool = stack.enter_context(_pool(project, renderer, workers))
+        pending: deque = deque()
+        inflight: dict = {}
+        bar = stack.enter_context(_Progress(show_progress(progress), count))
 
-        def collect(outcome):
+        def store(rel: str, pdf: bytes, diags: list[Diagnostic]) -> None:
+            sink.write(out_root / rel, pdf)
+            notes.extend(diags)
+
+        def collect(outcome) -> None:
             rel, pdf, diags, (pid, peak, cpu) = outcome
             if pdf is None:
                 errors.extend(diags)
             else:
-                results[rel] = pdf
-                notes.extend(diags)
+                store(rel, pdf, diags)
                 if cache is not None:
                     cache.keep(rel, pdf, diags)
             Stats.peak_kib[pid] = max(peak, Stats.peak_kib.get(pid, 0))
@@ -208,61 +229,74 @@ def render_all(
             Stats.cpu_s[pid] = Stats.cpu_s.get(pid, 0.0) + cpu
             bar.advance(rel)
 
-        # Biggest documents first for the workers, smallest first for this process (below).
-        pending = deque(sorted(prepared, key=lambda j: -len(j.html)))
-        with _Progress(show_progress(progress), len(prepared)) as bar:
-            if jobs == 1:
-                while pending:
-                    collect(_run(pending.popleft(), renderer))
-            else:
-                from concurrent.futures import FIRST_COMPLETED, wait
+        def harvest(done) -> None:
+            for fut in done:
+                job = inflight.pop(fut)
+                try:
+                    collect(fut.result())
+                except Exception as exc:  # a worker died (out of memory, killed)
+                    errors.append(
+                        Diagnostic(
+                            job.source,
+                            0,
+                            0,
+                            "error",
+                            "pdf-worker",
+                            f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}",
+                        )
+                    )
+                    bar.advance(job.rel_path)
 
-                # jobs - 1 workers, and this process renders too: it starts at once.
-                workers = jobs - 1
-                assert pool is not None  # started above whenever jobs > 1
-                inflight: dict = {}
+        def feed() -> None:  # each worker: one document running and one waiting
+            harvest([f for f in list(inflight) if f.done()])
+            while pool is not None and pending and len(inflight) < 2 * workers:
+                job = pending.popleft()
+                inflight[pool.submit(_run, job)] = job
 
-                def feed():  # each worker: one document running and one waiting
-                    while pending and len(inflight) < 2 * workers:
-                        job = pending.popleft()
-                        inflight[pool.submit(_run, job)] = job
-
-                def harvest(done):
-                    for fut in done:
-                        job = inflight.pop(fut)
-                        try:
-                            collect(fut.result())
-                        except Exception as exc:  # a worker died (out of memory, killed)
-                            errors.append(
-                                Diagnostic(
-                                    job.source,
-                                    0,
-                                    0,
-                                    "error",
-                                    "pdf-worker",
-                                    f"生成 {job.rel_path} 的进程异常退出：{type(exc).__name__}: {exc}",
-                                )
-                            )
-                            bar.advance(job.rel_path)
-
+        specs_iter = iter(specs)
+        while True:
+            try:
+                spec = next(specs_iter)
+            except StopIteration:
+                break
+            except DiagnosticError as exc:  # the caller's own problems, told at the end
+                errors.extend(exc.diagnostics)
+                break
+            try:
+                job = renderer.prepare(spec)
+            except DiagnosticError as exc:
+                errors.extend(exc.diagnostics)
+                continue
+            order.append(job.rel_path)
+            if cache is not None and cache.take(job, (doc_keys or {}).get(job.rel_path), store):
+                bar.advance(job.rel_path)
+                continue
+            pending.append(job)
+            if pool is None and workers and not errors and len(pending) > 1:
+                pool = stack.enter_context(_pool(project, renderer, workers))  # a second document to render
+            if not errors:
                 feed()
-                while pending or inflight:
-                    if pending:
-                        collect(_run(pending.pop(), renderer))
-                        harvest([f for f in list(inflight) if f.done()])
-                    else:
-                        harvest(wait(list(inflight), return_when=FIRST_COMPLETED).done)
-                    feed()
-    if warnings is not None:
-        warnings.extend(notes)
-    if errors:
-        raise DiagnosticError(errors)
-    written = []
-    for job in everything:
-        path = out_root / job.rel_path
-        _write_atomic(path, results[job.rel_path])
-        written.append(path)
-    return written
+        if errors:
+            raise DiagnosticError(errors)  # (leaving the block stops the workers at once)
+        # What this process holds now (the round, the site's data) lives until the end: the
+        # collection after each document (:func:`_run`) need not walk it again and again.
+        gc.freeze()
+        stack.callback(gc.unfreeze)
+        if pool is None or main_renders:
+            while pending:  # the smallest last: the workers are busy with the others
+                collect(_run(pending.pop(), renderer))
+                feed()
+        while pending or inflight:
+            feed()
+            if inflight:
+                harvest(wait(list(inflight), return_when=FIRST_COMPLETED).done)
+        if errors:
+            raise DiagnosticError(errors)
+        if warnings is not None:
+            warnings.extend(notes)
+        if own:
+            sink.commit()
+    return [out_root / rel for rel in order]
 
 
 @contextlib.contextmanager
@@ -289,13 +323,6 @@ def _pool(project, renderer, workers: int):
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 class _Progress:

@@ -16,6 +16,7 @@ Warnings of the checker do not stop publication. Draft previews do not fail: the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import ERROR, INFO, WARNING, Diagnostic
@@ -39,20 +40,63 @@ def applies(rnd: Round) -> bool:
     return rnd.status in GATED_STATUSES
 
 
-def findings(project, rnd: Round) -> dict:
-    """county_id → the checker's diagnostics for that county's report (reports only)."""
+# Subpackages a check does not read (see code_digest).
+_CODE_NOT_USED = ("pdf", "site", "cli", "checkpage", "season")
+
+
+def findings(project, rnd: Round, cache=None) -> dict:
+    """county_id → the checker's diagnostics for that county's report (reports only).
+
+    ``cache``: a :class:`~builder.buildcache.BuildCache`; a report's findings are kept under
+    the hash of its bytes, of everything else the checker reads (the round's folder —
+    other reports by name only —, the rubrics and their templates, the code) and of the
+    path it is shown by, so a rebuild checks again only the reports that changed."""
     from ..checker import check_file
 
+    facts = None
+    if cache is not None and cache.enabled:
+        from ..buildcache import Hasher, code_digest, tree_digest
+
+        others = re.compile(r"^(reports|feedback)/[^/]+\.md$")
+        facts = Hasher(
+            "gate",
+            code_digest(_CODE_NOT_USED),
+            tree_digest(project.rubrics_dir),
+            str(project.root),
+            rnd.id,
+            tree_digest(rnd.path, names_only=others.match),
+        ).hexdigest()
     out = {}
     for cid, path in sorted(rnd.reports.items()):
-        res = check_file(path, project, rnd.id, cid, display=project.display(path))
+        shown = project.display(path)
+        key = None
+        if facts is not None:
+            from ..buildcache import Hasher
+            from ..files import file_digest
+
+            key = Hasher(facts, cid, shown, file_digest(path)).hexdigest()
+            found = _cached(cache.get("gate", key))
+            if found is not None:
+                out[cid] = found
+                continue
+        res = check_file(path, project, rnd.id, cid, display=shown)
         out[cid] = list(res.diagnostics)
+        if key is not None:
+            cache.put("gate", key, {"diagnostics": [d.to_json() for d in res.diagnostics]})
     return out
 
 
-def gate(project, rnd: Round) -> GateResult:
-    """Check every report of ``rnd`` and apply its waivers (see the module doc). Never raises."""
-    result = GateResult(findings=findings(project, rnd))
+def _cached(record) -> list[Diagnostic] | None:
+    try:
+        return [Diagnostic.from_json(d) for d in record["diagnostics"]]
+    except (KeyError, TypeError, ValueError):
+        return None  # absent, or not what this code writes
+
+
+def gate(project, rnd: Round, cache=None) -> GateResult:
+    """Check every report of ``rnd`` and apply its waivers (see the module doc). Never raises.
+    ``cache``: see :func:`findings`."""
+    result = GateResult(findings=findings(project, rnd, cache))
     yaml_path = project.display(rnd.path / "round.yaml")
     used: set[int] = set()
     for cid, diags in result.findings.items():

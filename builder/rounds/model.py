@@ -25,7 +25,7 @@ PUBLISH_LEVELS = ("grades", "scores", "ranks")
 KINDS = ("县", "区", "市", "管委会")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per score: tens of thousands in a round
 class Origin:
     """Where a figure came from: a file and a line (YAML/Markdown) or row (CSV/XLSX)."""
 
@@ -157,7 +157,7 @@ class Onsite:
         return self.part.informs.get(item_id, ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per score: tens of thousands in a round
 class ScoreEntry:
     county: str
     item: str
@@ -241,7 +241,7 @@ class ReviewChange:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per score: tens of thousands in a round
 class ItemResult:
     item: Node
     score: Decimal
@@ -258,7 +258,7 @@ class ItemResult:
         return None if self.self_score is None else self.score - self.self_score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per score: tens of thousands in a round
 class AreaResult:
     area: Node
     score: Decimal

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .. import env
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from .files import sha256_file, write_atomic
+from ..files import file_sha256, write_atomic
 
 FORMAT = 1
 FOLDER = "audit"
@@ -69,7 +69,7 @@ def input_hashes(round_dir: Path) -> dict[str, str]:
         rel = p.relative_to(round_dir).as_posix()
         if rel.split("/")[0] == FOLDER or not p.is_file() or any(part.startswith(".") for part in rel.split("/")):
             continue
-        out[rel] = sha256_file(p)
+        out[rel] = file_sha256(p)
     return out
 
 

@@ -486,6 +486,28 @@ class _LinkFinder(HTMLParser):
                 pass
 
 
+def _outside_tables(html: str) -> str:
+    """``html`` with every table (where links get no address) turned into spaces, line breaks
+    kept, so that offsets stay those of ``html``. A county's page is mostly its score tables:
+    HTMLParser would spend most of its time walking their cells. Nested tables (never written
+    by the theme or Markdown) are left as they are."""
+    out, pos = [], 0
+    lower = html.lower()
+    while (start := lower.find("<table", pos)) >= 0:
+        end = lower.find("</table>", start)
+        if end < 0:
+            break
+        end += len("</table>")
+        if lower.find("<table", start + 6, end) >= 0:  # nested: parse it as it is
+            out.append(html[pos:end])
+        else:
+            out.append(html[pos:start])
+            out.append("\n".join(" " * len(line) for line in html[start:end].split("\n")))
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
 def print_addresses(html: str, page_url: str, site_url: str) -> str:
     """``html`` with ``data-print-url`` on each link of ``<main>`` that leads to another
     document, which the print stylesheet prints after the link (on paper a link cannot be
@@ -494,7 +516,7 @@ def print_addresses(html: str, page_url: str, site_url: str) -> str:
     page is of no use on paper), or, for an outside address (http, https), the address itself.
     Links within the page, in tables and in the lists of contents or results get none."""
     finder = _LinkFinder(html)
-    finder.feed(html)
+    finder.feed(_outside_tables(html))
     finder.close()
     base = site_url.rstrip("/") + "/" if site_url else ""
     out, last = [], 0

@@ -114,9 +114,9 @@ def collect(project: Project, *, drafts: bool = False, cache=None) -> SiteData:
             hidden.append(rid)
             continue
         if drafts:  # a preview shows the checker's findings on the report pages instead of failing
-            site.findings[rid] = gate_findings(project, rnd)
+            site.findings[rid] = gate_findings(project, rnd, cache)
         elif gate_applies(rnd):
-            g = gate(project, rnd)
+            g = gate(project, rnd, cache)
             site.diagnostics.extend(g.diagnostics)
             if not g.ok:
                 continue

@@ -88,18 +88,7 @@ def _cached(project, folder: Path, store: BuildCache, key: str):
     try:
         body = json.loads(data)
         results = from_plain(body["results"])
-        kept = [
-            Diagnostic(
-                str(d["path"]),
-                int(d["line"]),
-                int(d["column"]),
-                str(d["severity"]),
-                str(d["rule"]),
-                str(d["message"]),
-                d.get("hint"),
-            )
-            for d in body["diagnostics"]
-        ]
+        kept = [Diagnostic.from_json(d) for d in body["diagnostics"]]
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return None  # not what this code writes: load afresh
     finally:

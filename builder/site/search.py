@@ -34,6 +34,7 @@ exist here (the loader does not read them), draft rounds only when drafts are bu
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from itertools import pairwise
@@ -83,6 +84,7 @@ def fnv1a(key: str) -> int:
     return h
 
 
+@functools.cache  # a round's deltas are few distinct numbers, each used thousands of times
 def _b36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     if n == 0:
@@ -97,11 +99,7 @@ def _b36(n: int) -> str:
 def _postings(ids: list[int], n_docs: int) -> str:
     """Base-36 deltas joined by ``,``; for a key in many documents (质量, 20) a bitmap is shorter:
     ``~`` and the base64 of one bit per document, bit i of byte i // 8 for document i."""
-    prev, out = 0, []
-    for i in ids:
-        out.append(_b36(i - prev))
-        prev = i
-    deltas = ",".join(out)
+    deltas = ",".join([_b36(b - a) for a, b in zip([0, *ids], ids, strict=False)])
     if len(ids) * 8 > n_docs:  # cheap test first: a bitmap costs n_docs / 6 characters
         bits = bytearray((n_docs + 7) // 8)
         for i in ids:

@@ -109,13 +109,13 @@ def write_round_docx(
     """Write :func:`round_docx` under ``out_dir`` (``<round>/notification.docx``,
     ``<round>/<county>/feedback.docx``); returns the paths. Every document is made before
     any is written, each is written to a temporary file and renamed into place."""
-    from ..pdf.parallel import _write_atomic
+    from ..files import write_atomic
 
     made = round_docx(results, project, county, kinds)
     paths = []
     for rel, data in made:
         path = Path(out_dir) / rel
-        _write_atomic(path, data)
+        write_atomic(path, data, durable=False)
         paths.append(path)
     return paths
 

@@ -48,10 +48,43 @@ def _fonts(style, east_asia: str, size: int, bold: bool = False) -> None:
     rfonts.set(qn("w:hAnsi"), "Times New Roman")
 
 
+# Stands for the county's name in a base document (a private-use character no name contains).
+NAME_SLOT = "\ue000"
+
+
 def template_docx(
     template, year: int, county_name: str | None = None, county_kind: str | None = None, item_titles: dict | None = None
 ) -> bytes:
     """The .docx bytes of the template for one county (or, without a county, with ×× for its name)."""
+    return _fixed_zip(_document(template, year, county_name, county_kind, item_titles))
+
+
+class CountyTemplates:
+    """The template of one round for each of its counties, made fast: python-docx writes one
+    document per kind of county (县, 区 … choose the government's name) with :data:`NAME_SLOT`
+    for the name (~50 ms), and each county's file is that document with its name put in
+    (a few ms). ``for_county`` gives the bytes :func:`template_docx` gives for that county."""
+
+    def __init__(self, template, year: int, item_titles: dict | None = None):
+        self.template, self.year, self.item_titles = template, year, item_titles
+        self._bases: dict[str, list[tuple[str, bytes]]] = {}
+
+    def for_county(self, name: str, kind: str) -> bytes:
+        """The .docx bytes of the template for the county ``name`` of kind ``kind``."""
+        from xml.sax.saxutils import escape
+
+        if NAME_SLOT in name:
+            return template_docx(self.template, self.year, name, kind, self.item_titles)
+        base = self._bases.get(kind)
+        if base is None:
+            data = _document(self.template, self.year, NAME_SLOT, kind, self.item_titles)
+            src = zipfile.ZipFile(io.BytesIO(data))
+            base = self._bases[kind] = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+        slot, filled = NAME_SLOT.encode("utf-8"), escape(name).encode("utf-8")
+        return _zip_parts((n, d.replace(slot, filled) if slot in d else d) for n, d in base)
+
+
+def _document(template, year: int, county_name, county_kind, item_titles) -> bytes:
     import datetime
 
     import docx
@@ -84,6 +117,7 @@ def template_docx(
         f.line_spacing = Pt(28)
         f.keep_with_next = True
     _title_border_off(st["Title"])
+    _trim(d)
     for line in md.split("\n"):
         s = line.strip()
         if not s or s.startswith("<!--") or s == "---" or s.startswith(("round:", "county:")):
@@ -100,7 +134,24 @@ def template_docx(
             d.add_paragraph(s.replace("“### ", "“").replace("“## ", "“"))  # Markdown advice in guidance
     buf = io.BytesIO()
     d.save(buf)
-    return _fixed_zip(buf.getvalue())
+    return buf.getvalue()
+
+
+def _trim(d) -> None:
+    """Leave out what python-docx's default template carries and no county needs: its 100
+    table styles (the default one stays), the Word 2010 ``stylesWithEffects`` copy of the
+    styles, its custom XML item and the thumbnail of an empty page. A file a third the size,
+    and quick to write once per county."""
+    from docx.oxml.ns import qn
+
+    styles = d.styles.element
+    for el in styles.findall(qn("w:style")):
+        if el.get(qn("w:type")) == "table" and el.get(qn("w:default")) != "1":
+            styles.remove(el)
+    for rels in (d.part.rels, d.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml", "thumbnail"):
+                del rels[rid]
 
 
 def _title_border_off(style) -> None:
@@ -117,11 +168,16 @@ def _title_border_off(style) -> None:
 def _fixed_zip(data: bytes) -> bytes:
     """The same parts with fixed timestamps (python-docx stamps the current time)."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    return _zip_parts((info.filename, src.read(info.filename)) for info in src.infolist())
+
+
+def _zip_parts(parts) -> bytes:
+    """A zip of (name, bytes) parts in that order, with fixed timestamps and modes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
+        for name, data in parts:
+            fixed = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            z.writestr(fixed, src.read(info.filename))
+            z.writestr(fixed, data)
     return out.getvalue()

@@ -1,0 +1,153 @@
+"""Writing files that are never seen half-written, and hashing files: one way for all of kaohe.
+
+* :func:`write_atomic` — one file, through a temporary file in the same folder and a rename;
+* :class:`StagedFiles` — many files written as they are made (nothing is held in memory)
+  and put in place together at the end, or not at all (the PDFs of a build);
+* :func:`sha256`, :func:`file_sha256`, :func:`file_digest` — the SHA-256 every cache key,
+  audit record and record of inputs uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_serial = itertools.count()
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<pid>-<n>.tmp`` beside ``path`` (the folder made when missing),
+    opened for writing. (tempfile.mkstemp's random names cost more than the write of a
+    small cache record.)"""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_serial)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o644 & ~_umask())  # as an ordinary file (mkstemp makes it private)
+    return fd, tmp
+
+
+def _umask() -> int:
+    old = os.umask(0o22)
+    os.umask(old)
+    return old
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    A reader sees the old file or the whole new one, never a part. ``durable``: fsync
+    before the rename (an audit record, a reply form); the build cache, which can always
+    be made again, skips it. On any error the temporary file is removed and the exception
+    propagates.
+    """
+    path = Path(path)
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class StagedFiles:
+    """Files written now under temporary names beside their places, renamed into place by
+    :meth:`commit` — or all removed by :meth:`abort` (also on leaving a ``with`` block by an
+    exception), so that a failed run leaves every earlier file as it was and no file's
+    bytes have to be kept in memory until the end."""
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, str] = {}  # final path → temporary file
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Stage ``data`` as the next content of ``path`` (the last write of a path counts)."""
+        path = Path(path)
+        fd, tmp = _temp_beside(path)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self._replace(path, tmp)
+
+    def copy(self, src: Path, path: Path) -> None:
+        """Stage a copy of the file ``src`` as the next content of ``path``."""
+        path = Path(path)
+        fd, tmp = _temp_beside(path)
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self._replace(path, tmp)
+
+    def _replace(self, path: Path, tmp: str) -> None:
+        old = self._staged.pop(path, None)
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+        self._staged[path] = tmp
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place; returns the paths, in the order staged."""
+        done = []
+        for path, tmp in list(self._staged.items()):
+            os.replace(tmp, path)
+            del self._staged[path]
+            done.append(path)
+        return done
+
+    def abort(self) -> None:
+        """Remove every staged file that was not committed."""
+        for tmp in self._staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged.clear()
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def sha256(data: bytes | str) -> str:
+    """The SHA-256 hex digest of ``data`` (a str is hashed as its UTF-8 bytes)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 hex digest of a file's bytes; OSError when it cannot be read."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """:func:`file_sha256`, or ``"missing"`` when there is no such file (a cache key part)."""
+    try:
+        return file_sha256(path)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return "missing"
