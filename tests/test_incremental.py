@@ -262,7 +262,7 @@ def test_a_build_killed_half_way_leaves_the_previous_site_intact(project, tmp_pa
     assert snapshot(root / "site") == before
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow)])
 def test_an_interrupted_build_leaves_no_staging_folder(project, tmp_path, sig):
     root = tmp_path / "p"
     shutil.copytree(project, root)

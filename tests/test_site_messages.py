@@ -162,6 +162,7 @@ def test_the_preview_error_site_replaces_the_last_pages(tmp_path, monkeypatch):
     assert "Traceback (most recent call last)" in text and text.endswith("RuntimeError: boom")
 
 
+@pytest.mark.slow  # three builds; the error site is tested fast above, serve in Chromium in tests/browser
 def test_serve_shows_a_failed_build_in_the_browser_and_recovers(tmp_path, monkeypatch, capfd):
     """What ``mkdocs serve`` does, in this process: a good build, a broken round.yaml (the
     error page at every page, the diagnostics in the terminal, no MkDocs error), fixed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,8 +19,18 @@ def project(tmp_path) -> Path:
     return site_support.make_project(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def _built_once(tmp_path_factory) -> Path:
+    """The small test project after one good site build, made once per test process; read only."""
+    root = site_support.make_project(tmp_path_factory.mktemp("built"))
+    mkdocs(root, timeout=120).expect(0)
+    return root
+
+
 @pytest.fixture
-def built(project) -> tuple[Path, dict]:
-    """The project after one good site build, and the snapshot of its ``site/``."""
-    mkdocs(project, timeout=120).expect(0)
-    return project, snapshot(project / "site")
+def built(tmp_path, _built_once) -> tuple[Path, dict]:
+    """A fresh copy of the project after one good site build (``site/`` as that build made it),
+    and the snapshot of its ``site/``."""
+    root = tmp_path / "project"
+    shutil.copytree(_built_once, root, symlinks=True)
+    return root, snapshot(root / "site")

@@ -110,6 +110,7 @@ cells = st.one_of(
 )
 
 
+@pytest.mark.slow  # the YAML sheets stay fast (same slot, same command); CSV cases in test_corpus.py
 @FUZZ
 @given(
     rows=st.lists(st.lists(cells, max_size=8), max_size=30),
