@@ -180,6 +180,11 @@ class BuildCache:
         _touch(path)
         return data
 
+    def blob_file(self, digest: str) -> Path | None:
+        """The file holding the bytes stored under ``digest``, checked like :meth:`get_blob`
+        (None when disabled, missing or damaged). Never write to it: link or copy it."""
+        return self._blob_path(digest) if self.get_blob(digest) is not None else None
+
     def put_blob(self, data: bytes) -> str:
         """Store ``data`` (when enabled) and return its SHA-256, the key for :meth:`get_blob`."""
         digest = sha256(data)

@@ -101,6 +101,25 @@ class StagedFiles:
             raise
         self._replace(path, tmp)
 
+    def link(self, src: Path, path: Path) -> None:
+        """Stage ``src`` as the next content of ``path`` by a hard link (no bytes copied: a
+        rebuild puts hundreds of unchanged PDFs from the build cache into the new site), or
+        a copy where a link cannot be made (another file system). ``src`` must never be
+        written to in place; the build cache replaces its files, it never rewrites them."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(100):
+            tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_serial)}.tmp")
+            try:
+                os.link(src, tmp)
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+            self._replace(path, tmp)
+            return
+        self.copy(src, path)
+
     def _replace(self, path: Path, tmp: str) -> None:
         old = self._staged.pop(path, None)
         if old is not None:

@@ -57,3 +57,25 @@ def test_hashes(tmp_path):
     assert file_digest(tmp_path / "nope") == "missing"
     with pytest.raises(OSError):
         file_sha256(tmp_path / "nope")
+
+
+def test_staged_link_shares_the_file_and_falls_back_to_a_copy(tmp_path, monkeypatch):
+    import errno
+
+    src = tmp_path / "blob"
+    src.write_bytes(b"%PDF cached")
+    staged = StagedFiles()
+    staged.link(src, tmp_path / "site" / "a.pdf")
+    staged.commit()
+    a = tmp_path / "site" / "a.pdf"
+    assert a.read_bytes() == b"%PDF cached" and a.stat().st_ino == src.stat().st_ino  # no bytes copied
+
+    def cross_device(*_a):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    staged.link(src, tmp_path / "site" / "b.pdf")
+    staged.commit()
+    b = tmp_path / "site" / "b.pdf"
+    assert b.read_bytes() == b"%PDF cached" and b.stat().st_ino != src.stat().st_ino
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["a.pdf", "b.pdf"]

@@ -167,7 +167,7 @@ def render_rounds_pdfs(
                     key = pc.doc_key(results, kind, cid)
                     found = pc.lookup_doc(key)
                     if found is not None:  # inputs unchanged: not even its template is rendered
-                        staged.write(out_dir / rel, found[1])
+                        staged.link(found[1], out_dir / rel)
                         notes.extend(found[2])
                         pc.stats.hits += 1
                         pc.stats.reused.append(rel)

@@ -141,8 +141,8 @@ class PdfCache:
         return key, assets
 
     # ── lookups ──
-    def lookup_doc(self, key: str) -> tuple[str, bytes, list[Diagnostic]] | None:
-        """(step-2 key, PDF bytes, warnings) of a document by its step-1 key, or None."""
+    def lookup_doc(self, key: str) -> tuple[str, Path, list[Diagnostic]] | None:
+        """(step-2 key, the checked file of its PDF, warnings) of a document by its step-1 key, or None."""
         rec = self.store.get("doc", key)
         if rec is None:
             return None
@@ -152,13 +152,14 @@ class PdfCache:
         found = self.lookup(rec.get("pdf", ""))
         return None if found is None else (rec["pdf"], *found)
 
-    def lookup(self, key: str) -> tuple[bytes, list[Diagnostic]] | None:
-        """(PDF bytes, warnings) by the step-2 key, or None (absent or damaged)."""
+    def lookup(self, key: str) -> tuple[Path, list[Diagnostic]] | None:
+        """(the checked file of the PDF in the cache — link or copy it, never write to it —,
+        warnings) by the step-2 key, or None (absent or damaged)."""
         rec = self.store.get("pdf", key) if key else None
         if rec is None:
             return None
-        pdf = self.store.get_blob(str(rec.get("blob", "")))
-        if pdf is None or len(pdf) != rec.get("size"):
+        pdf = self.store.blob_file(str(rec.get("blob", "")))
+        if pdf is None or pdf.stat().st_size != rec.get("size"):
             return None
         return pdf, [self._diag(d) for d in rec.get("diagnostics", [])]
 
@@ -177,7 +178,7 @@ class PdfCache:
     # ── the hooks of render_all ──
     def take(self, job, doc_key: str | None, found) -> bool:
         """Whether the prepared ``job`` is served from the cache by its step-2 key: then
-        ``found(rel_path, pdf_bytes, warnings)`` is called at once (nothing is kept) and
+        ``found(rel_path, pdf_file, warnings)`` is called at once (nothing is kept) and
         True returned; else its keys are remembered for :meth:`keep` and False returned."""
         if not hasattr(self, "_pending"):
             self._pending: dict[str, tuple] = {}

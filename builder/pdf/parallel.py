@@ -208,6 +208,10 @@ def render_all(
             sink.write(out_root / rel, pdf)
             notes.extend(diags)
 
+        def reuse(rel: str, pdf: Path, diags: list[Diagnostic]) -> None:
+            sink.link(pdf, out_root / rel)
+            notes.extend(diags)
+
         def collect(outcome) -> None:
             rel, pdf, diags, (pid, peak, cpu) = outcome
             if pdf is None:
@@ -260,7 +264,7 @@ def render_all(
                 errors.extend(exc.diagnostics)
                 continue
             order.append(job.rel_path)
-            if cache is not None and cache.take(job, (doc_keys or {}).get(job.rel_path), store):
+            if cache is not None and cache.take(job, (doc_keys or {}).get(job.rel_path), reuse):
                 bar.advance(job.rel_path)
                 continue
             pending.append(job)
