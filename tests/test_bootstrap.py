@@ -4,6 +4,8 @@ prints nothing that looks like a failure."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import textwrap
@@ -66,6 +68,7 @@ def test_a_busy_apt_is_waited_for_and_triggers_pending_counts_as_installed(tmp_p
     assert installs and all(line.endswith("fonts-noto-cjk") for line in installs)  # nothing else missing
 
 
+@pytest.mark.slow
 def test_an_apt_lock_that_never_frees_gives_a_chinese_message(tmp_path):
     env, _ = _fake_machine(tmp_path, lock_failures=1000)
     p = _bootstrap(env)

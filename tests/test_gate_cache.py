@@ -8,12 +8,13 @@ from pathlib import Path
 def test_findings_come_from_the_build_cache_until_their_inputs_change(tmp_path, monkeypatch):
     """A rebuild checks again only the reports that changed; a changed template (rubrics/)
     checks every report again; a broken report is never served from the cache."""
+    from site_support import example_project
+
     import builder.checker as checker
     from builder.buildcache import BuildCache
     from builder.project import Project
     from builder.rounds.gate import findings
     from builder.rounds.load import load_round
-    from site_support import example_project
 
     root = example_project(tmp_path)
     project = Project(root)

@@ -83,6 +83,7 @@ def all_pdfs(ids) -> set[str]:
     return {f"{ROUND}/notification.pdf"} | {f"{ROUND}/{c}/{k}.pdf" for c in ids for k in ("feedback", "report")}
 
 
+@pytest.mark.slow
 def test_cold_build_renders_every_pdf_and_a_second_build_none(project, ids):
     first = last_build(project)
     assert set(first["rendered"]) == all_pdfs(ids) and first["reused"] == []
@@ -145,6 +146,7 @@ def test_a_changed_score_rerenders_what_shows_it_and_equals_a_cold_build(project
     assert snapshot(cold / "site") == snapshot(root / "site")
 
 
+@pytest.mark.slow
 def test_reports_are_checked_on_every_build(project, ids, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(project, root)

@@ -26,6 +26,7 @@ def results(tmp_path_factory):
     return make_results(tmp_path_factory.mktemp("round") / "luohe-2022", counties=3)
 
 
+@pytest.mark.slow
 def test_writes_the_documents_of_a_round(project, results, tmp_path):
     paths = render_round_pdfs(results, project, tmp_path, jobs=1)
     rel = sorted(str(p.relative_to(tmp_path)) for p in paths)

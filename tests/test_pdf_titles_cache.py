@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = textwrap.dedent(
@@ -42,6 +44,7 @@ def test_second_process_takes_the_words_from_the_cache_and_breaks_the_same(tmp_p
     assert other[0] is True  # a title not seen before is cut by jieba
 
 
+@pytest.mark.slow
 def test_a_damaged_record_is_ignored(tmp_path):
     title = "关于舞阳县人民政府2022年度质量工作考核结果的反馈"
     first = _run(tmp_path / "c", title)

@@ -159,6 +159,7 @@ def _gbk_project(tmp_path: Path) -> tuple[Path, Path]:
     return root, report
 
 
+@pytest.mark.slow
 def test_a_gbk_report_that_passes_check_builds_its_page(tmp_path):
     root, report = _gbk_project(tmp_path)
     p = subprocess.run([PY, "-m", "builder", "check", str(report)], cwd=root, env=_env(), capture_output=True,

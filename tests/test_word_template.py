@@ -8,11 +8,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+from site_support import require
+
 from builder.checker import check_file
 from builder.project import Project
 from builder.word.read import read_docx, word_document
-
-from site_support import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +84,7 @@ def test_county_templates_give_the_bytes_of_template_docx_for_every_county():
     assert len(kinds) > 1  # 县 and 开发区 choose different government names
 
 
+@pytest.mark.slow
 def test_county_template_is_small_and_opens_in_libreoffice(tmp_path):
     """No table styles, stylesWithEffects, custom XML or thumbnail from python-docx's default
     template; LibreOffice still opens it and prints the county's title."""

@@ -71,6 +71,7 @@ yaml_noise = st.text(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=values, noise=yaml_noise, where=st.integers(min_value=0, max_value=2000))
 def test_yaml_sheet_files(proj, data, noise, where):
