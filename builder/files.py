@@ -20,12 +20,17 @@ from pathlib import Path
 _serial = itertools.count()
 
 
+def _temp_name(path: Path) -> str:
+    """A name ``.<name>.<pid>-<n>.tmp`` beside ``path``, not used before by this process.
+    (tempfile.mkstemp's random names cost more than the write of a small cache record.)"""
+    return os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_serial)}.tmp")
+
+
 def _temp_beside(path: Path) -> tuple[int, str]:
-    """A new file ``.<name>.<pid>-<n>.tmp`` beside ``path`` (the folder made when missing),
-    opened for writing. (tempfile.mkstemp's random names cost more than the write of a
-    small cache record.)"""
+    """A new file beside ``path`` (:func:`_temp_name`; the folder made when missing), opened
+    for writing."""
     for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_serial)}.tmp")
+        tmp = _temp_name(path)
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), tmp
         except FileExistsError:
@@ -43,6 +48,20 @@ def _umask() -> int:
     return old
 
 
+def _filled_temp(path: Path, fill) -> str:
+    """A temporary file beside ``path`` that ``fill(file)`` has written; removed again when
+    ``fill`` fails (the exception propagates)."""
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fill(f)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
@@ -52,13 +71,15 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     propagates.
     """
     path = Path(path)
-    fd, tmp = _temp_beside(path)
+
+    def fill(f) -> None:
+        f.write(data)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+
+    tmp = _filled_temp(path, fill)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -78,28 +99,17 @@ class StagedFiles:
     def write(self, path: Path, data: bytes) -> None:
         """Stage ``data`` as the next content of ``path`` (the last write of a path counts)."""
         path = Path(path)
-        fd, tmp = _temp_beside(path)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self._replace(path, tmp)
+        self._replace(path, _filled_temp(path, lambda f: f.write(data)))
 
     def copy(self, src: Path, path: Path) -> None:
         """Stage a copy of the file ``src`` as the next content of ``path``."""
         path = Path(path)
-        fd, tmp = _temp_beside(path)
-        os.close(fd)
-        try:
-            shutil.copyfile(src, tmp)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self._replace(path, tmp)
+
+        def fill(f) -> None:
+            with open(src, "rb") as s:
+                shutil.copyfileobj(s, f)
+
+        self._replace(path, _filled_temp(path, fill))
 
     def link(self, src: Path, path: Path) -> None:
         """Stage ``src`` as the next content of ``path`` by a hard link (no bytes copied: a
@@ -109,7 +119,7 @@ class StagedFiles:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(100):
-            tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_serial)}.tmp")
+            tmp = _temp_name(path)
             try:
                 os.link(src, tmp)
             except FileExistsError:
