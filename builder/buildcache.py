@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +94,17 @@ def tree_digest(
 
 
 _code_digests: dict[tuple[str, ...], str] = {}
+
+
+_DOCUMENTS = re.compile(r"^(reports|feedback)/[^/]+\.md$")
+
+
+def round_digest(folder: Path) -> str:
+    """:func:`tree_digest` of a round's folder in which the counties' reports and feedback
+    (``reports/*.md``, ``feedback/*.md``) count by their names only: the key part of
+    anything made from the round's data but not from every county's own text (the computed
+    round, a county's documents, the facts of the publication gate)."""
+    return tree_digest(folder, names_only=_DOCUMENTS.match)
 
 
 def code_digest(exclude: tuple[str, ...] = ()) -> str:

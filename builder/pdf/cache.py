@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
-from ..buildcache import BuildCache, Hasher, code_digest, file_digest, tree_digest
+from ..buildcache import BuildCache, Hasher, code_digest, file_digest, round_digest, tree_digest
 from ..diagnostics import Diagnostic
 
 CODE_NOT_USED = ("site", "checker", "cli")  # subpackages a PDF does not depend on
@@ -115,10 +115,7 @@ class PdfCache:
         if rid not in self._rounds:
             if self._rubrics is None:
                 self._rubrics = tree_digest(self.project.rubrics_dir)
-            others = re.compile(r"^(reports|feedback)/[^/]+\.md$")
-            self._rounds[rid] = Hasher(
-                rid, self._rubrics, tree_digest(results.round.path, names_only=others.match)
-            ).hexdigest()
+            self._rounds[rid] = Hasher(rid, self._rubrics, round_digest(results.round.path)).hexdigest()
         return self._rounds[rid]
 
     def doc_key(self, results, kind: str, county: str | None) -> str:

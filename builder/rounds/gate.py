@@ -16,7 +16,6 @@ Warnings of the checker do not stop publication. Draft previews do not fail: the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import ERROR, INFO, WARNING, Diagnostic
@@ -51,29 +50,25 @@ def findings(project, rnd: Round, cache=None) -> dict:
     the hash of its bytes, of everything else the checker reads (the round's folder —
     other reports by name only —, the rubrics and their templates, the code) and of the
     path it is shown by, so a rebuild checks again only the reports that changed."""
+    from ..buildcache import Hasher, code_digest, round_digest, tree_digest
     from ..checker import check_file
+    from ..files import file_digest
 
     facts = None
     if cache is not None and cache.enabled:
-        from ..buildcache import Hasher, code_digest, tree_digest
-
-        others = re.compile(r"^(reports|feedback)/[^/]+\.md$")
         facts = Hasher(
             "gate",
             code_digest(_CODE_NOT_USED),
             tree_digest(project.rubrics_dir),
             str(project.root),
             rnd.id,
-            tree_digest(rnd.path, names_only=others.match),
+            round_digest(rnd.path),
         ).hexdigest()
     out = {}
     for cid, path in sorted(rnd.reports.items()):
         shown = project.display(path)
         key = None
         if facts is not None:
-            from ..buildcache import Hasher
-            from ..files import file_digest
-
             key = Hasher(facts, cid, shown, file_digest(path)).hexdigest()
             found = _cached(cache.get("gate", key))
             if found is not None:

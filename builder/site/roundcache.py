@@ -25,15 +25,13 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 from pathlib import Path
 
-from ..buildcache import BuildCache, Hasher, NotPlain, code_digest, from_plain, to_plain, tree_digest
+from ..buildcache import BuildCache, Hasher, NotPlain, code_digest, from_plain, round_digest, to_plain, tree_digest
 from ..diagnostics import Diagnostic
 
 CODE_NOT_USED = ("pdf", "site", "checker", "cli")
 _DOCS = ("reports", "feedback")
-_MD = re.compile(r"^(reports|feedback)/[^/]+\.md$")
 
 
 def load_computed(project, round_id: str, store: BuildCache | None):
@@ -51,7 +49,7 @@ def load_computed(project, round_id: str, store: BuildCache | None):
             str(project.root),
             os.getcwd(),
             round_id,
-            tree_digest(folder, names_only=_MD.match),
+            round_digest(folder),
         ).hexdigest()
         found = _cached(project, folder, store, key)
         if found is not None:
