@@ -881,11 +881,20 @@ def write_search(build: Build, out: Path) -> list[str]:
 def write_open_data(build: Build, out: Path) -> list[str]:
     """Each shown round's results as open data under ``<round>/data/`` (:mod:`builder.opendata`):
     CSV, XLSX, JSON and datapackage.json, what the round publishes only."""
+    from ..buildcache import Hasher, cached_bytes, code_digest
+    from ..files import pack_files, unpack_files
     from ..opendata import round_files
 
     written = []
+    known = {id(results): digest for results, digest in build.cache.known_values.values()}
     for res in build.site.rounds:
-        for name, data in round_files(res).items():
+        files = None
+        if id(res) in known:  # the computed round is in the build cache: so are its files
+            key = Hasher("opendata", code_digest(("pdf", "site", "checkpage", "season", "cli")), known[id(res)])
+            files = unpack_files(
+                cached_bytes(build.cache, "opendata", key.hexdigest(), lambda res=res: pack_files(round_files(res)))
+            )
+        for name, data in (files if files is not None else round_files(res)).items():
             rel = f"{res.round.id}/data/{name}"
             _write(out / rel, data)
             written.append(rel)
