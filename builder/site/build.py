@@ -256,22 +256,42 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
     with ``strict``, when there are warnings (then after every output ran, so that all of
     them are reported).
     """
+    from .. import forked
+
     written: dict[str, str] = {}
-    outputs = outputs if outputs is not None else OUTPUTS
-    with Progress(enabled=bool(build.options.progress)) as progress:
-        build.progress = progress
-        for name, writer in outputs:
-            try:
-                files = writer(build, out)
-            except DiagnosticError as exc:
-                raise OutputError(name, exc.diagnostics) from None
-            for rel in files:
-                if rel in written:
-                    raise DiagnosticError(
-                        [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
-                    )
-                written[rel] = name
-        build.progress = None
+
+    def record(name: str, files: list[str]) -> None:
+        for rel in files:
+            if rel in written:
+                raise DiagnosticError(
+                    [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
+                )
+            written[rel] = name
+
+    running: list[tuple[str, forked.Forked]] = []
+    try:
+        with Progress(enabled=bool(build.options.progress)) as progress:
+            build.progress = progress
+            for name, writer in outputs if outputs is not None else OUTPUTS:
+                child = forked.start(writer, build, out) if name in DETACHED else None
+                if child is not None:
+                    running.append((name, child))
+                    continue
+                try:
+                    files = writer(build, out)
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+            build.progress = None
+            for name, child in running:
+                try:
+                    files = child.result()
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+    finally:
+        for _, child in running:
+            child.cancel()
     _write_build_log(build)
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
@@ -972,6 +992,10 @@ def write_check_page(build: Build, out: Path) -> list[str]:
 
     return write(build.site, out, build.warnings, cache=build.cache)
 
+
+#: Outputs that change nothing but their own files: each runs in a forked copy of the build
+#: (builder/forked.py), on another core, while the outputs after it run here.
+DETACHED = frozenset({"search"})
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
