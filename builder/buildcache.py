@@ -403,13 +403,17 @@ def from_plain(data) -> object:
     objects: list = []
     classes: dict[str, tuple] = {}  # tag → (class, field names, whether they live in the instance's __dict__)
     setattr_ = object.__setattr__
+    containers = {"T": tuple, "L": list, "S": set, "F": frozenset}
 
     def cls_of(name: str):
         if name not in classes:
             module, _, qual = name.partition(":")
             if not module.startswith(_ALLOWED_MODULES) or "." in qual:
                 raise ValueError(f"class not allowed: {name}")
-            cls = getattr(importlib.import_module(module), qual, None)
+            try:
+                cls = getattr(importlib.import_module(module), qual, None)
+            except ImportError:
+                cls = None
             if cls is None or not dataclasses.is_dataclass(cls):
                 raise ValueError(f"not a model class: {name}")
             names = tuple(f.name for f in dataclasses.fields(cls))
@@ -438,20 +442,13 @@ def from_plain(data) -> object:
             else:
                 deque(map(setattr_, repeat(obj), names, values), maxlen=0)
             return obj
-        if tag == "T" or tag == "L" or tag == "S" or tag == "F":
+        make = containers.get(tag)
+        if make is not None:
             values = [
                 v if type(v) is not list else objects[v[1]] if v[0] == "R" else Decimal(v[1]) if v[0] == "D" else dec(v)
                 for v in body
             ]
-            return (
-                tuple(values)
-                if tag == "T"
-                else values
-                if tag == "L"
-                else set(values)
-                if tag == "S"
-                else frozenset(values)
-            )
+            return values if make is list else make(values)
         if tag == "R":
             return objects[body]
         if tag == "D":
@@ -465,4 +462,7 @@ def from_plain(data) -> object:
         raise ValueError(f"unknown tag {tag!r}")
 
     with paused_gc():
-        return data if type(data) is not list else dec(data)
+        try:
+            return data if type(data) is not list else dec(data)
+        except (TypeError, KeyError, IndexError, AttributeError) as exc:  # a list of another shape
+            raise ValueError(f"not what to_plain writes: {exc!r}") from exc
