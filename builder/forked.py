@@ -19,7 +19,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,6 +43,47 @@ class ChildFailed(RuntimeError):
     """A forked child ended without its results (killed, or out of memory)."""
 
 
+class Forked(Generic[R]):
+    """``fn(*args)`` computed in a forked copy of this process (see :func:`start`)."""
+
+    def __init__(self, fn: Callable[..., R], *args):
+        ctx = multiprocessing.get_context("fork")
+        self._receive, send = ctx.Pipe(duplex=False)
+        self._child = ctx.Process(target=_child, args=(fn, args, send), daemon=True)
+        self._child.start()
+        send.close()
+
+    def result(self) -> R:
+        """Wait for the child and return what ``fn`` returned, or raise what it raised
+        (:class:`ChildFailed` when it died)."""
+        try:
+            try:
+                ok, value = self._receive.recv()
+            except EOFError:
+                ok, value = False, ChildFailed(f"forked process {self._child.pid} ended without its results")
+            except Exception as exc:  # what it sent does not unpickle
+                ok, value = False, ChildFailed(f"forked process {self._child.pid} sent what cannot be read: {exc!r}")
+        finally:
+            self.cancel()
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child (when it still runs) and release it."""
+        if self._child.is_alive():
+            self._child.kill()
+        self._child.join()
+        self._receive.close()
+
+
+def start(fn: Callable[..., R], *args) -> Forked | None:
+    """``fn(*args)`` started in a forked copy of this process, to run while this one goes on;
+    None when :func:`can_fork` says no (then the caller runs it itself). ``fn``'s result
+    must pickle; its effects on memory stay in the child, its files stay."""
+    return Forked(fn, *args) if can_fork() and usable_cpus() > 1 else None
+
+
 def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_share: int = 32) -> list[R]:
     """``fn(items)``, computed as ``fn`` of interleaved shares of ``items`` (``items[k::jobs]``),
     share 0 here and the others in forked children, and put back in the order of ``items``.
@@ -56,44 +97,32 @@ def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_s
     jobs = min(usable_cpus(), len(items) // max(1, min_share))
     if jobs < 2 or not can_fork():
         return fn(items)
-    ctx = multiprocessing.get_context("fork")
-    children = []
+    children: list[Forked] = []
     try:
         for k in range(1, jobs):
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child, args=(fn, items[k::jobs], send), daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
+            children.append(Forked(fn, items[k::jobs]))
         shares = [fn(items[0::jobs])]
         failure: BaseException | None = None
-        for child, receive in children:
+        for child in children:
             try:
-                ok, value = receive.recv()
-            except EOFError:
-                ok, value = False, ChildFailed(f"forked process {child.pid} ended without its results")
-            except Exception as exc:  # what it sent does not unpickle
-                ok, value = False, ChildFailed(f"forked process {child.pid} sent what cannot be read: {exc!r}")
-            if not ok and failure is None:
-                failure = value
-            shares.append(value if ok else [])
+                shares.append(child.result())
+            except BaseException as exc:
+                failure = failure or exc
+                shares.append([])
         if failure is not None:
             raise failure
     finally:
-        for child, receive in children:
-            if child.is_alive():
-                child.kill()
-            child.join()
-            receive.close()
+        for child in children:
+            child.cancel()
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
     for k, share in enumerate(shares):
         out[k::jobs] = share
     return out
 
 
-def _child(fn, share, send) -> None:
+def _child(fn, args, send) -> None:
     try:
-        result = (True, fn(share))
+        result = (True, fn(*args))
     except BaseException as exc:  # sent to the parent, which raises it
         result = (False, exc)
     try:

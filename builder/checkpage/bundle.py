@@ -205,7 +205,7 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     (or from the compilation :func:`start_compiled_zip` started); ``data`` itself when Node or
     Pyodide is missing or the compiler fails (the page then compiles the sources in the
     browser: slower, the same findings)."""
-    from .write import cached_bytes
+    from ..buildcache import cached_bytes
 
     found = _compile_key(data)
     if found is None:

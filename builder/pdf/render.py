@@ -140,6 +140,9 @@ class Renderer:
         extra_roots: list[Path] | None = None,
         resolved_fonts: dict | None = None,
     ):
+        from .weasy import load
+
+        load()
         self.project = project
         self.theme_dir = project.root / THEME_DIR
         if not (self.theme_dir / "print.css").is_file():

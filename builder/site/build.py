@@ -256,22 +256,42 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
     with ``strict``, when there are warnings (then after every output ran, so that all of
     them are reported).
     """
+    from .. import forked
+
     written: dict[str, str] = {}
-    outputs = outputs if outputs is not None else OUTPUTS
-    with Progress(enabled=bool(build.options.progress)) as progress:
-        build.progress = progress
-        for name, writer in outputs:
-            try:
-                files = writer(build, out)
-            except DiagnosticError as exc:
-                raise OutputError(name, exc.diagnostics) from None
-            for rel in files:
-                if rel in written:
-                    raise DiagnosticError(
-                        [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
-                    )
-                written[rel] = name
-        build.progress = None
+
+    def record(name: str, files: list[str]) -> None:
+        for rel in files:
+            if rel in written:
+                raise DiagnosticError(
+                    [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
+                )
+            written[rel] = name
+
+    running: list[tuple[str, forked.Forked]] = []
+    try:
+        with Progress(enabled=bool(build.options.progress)) as progress:
+            build.progress = progress
+            for name, writer in outputs if outputs is not None else OUTPUTS:
+                child = forked.start(writer, build, out) if name in DETACHED else None
+                if child is not None:
+                    running.append((name, child))
+                    continue
+                try:
+                    files = writer(build, out)
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+            build.progress = None
+            for name, child in running:
+                try:
+                    files = child.result()
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+    finally:
+        for _, child in running:
+            child.cancel()
     _write_build_log(build)
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
@@ -881,11 +901,20 @@ def write_search(build: Build, out: Path) -> list[str]:
 def write_open_data(build: Build, out: Path) -> list[str]:
     """Each shown round's results as open data under ``<round>/data/`` (:mod:`builder.opendata`):
     CSV, XLSX, JSON and datapackage.json, what the round publishes only."""
+    from ..buildcache import Hasher, cached_bytes, code_digest
+    from ..files import pack_files, unpack_files
     from ..opendata import round_files
 
     written = []
+    known = {id(results): digest for results, digest in build.cache.known_values.values()}
     for res in build.site.rounds:
-        for name, data in round_files(res).items():
+        files = None
+        if id(res) in known:  # the computed round is in the build cache: so are its files
+            key = Hasher("opendata", code_digest(("pdf", "site", "checkpage", "season", "cli")), known[id(res)])
+            files = unpack_files(
+                cached_bytes(build.cache, "opendata", key.hexdigest(), lambda res=res: pack_files(round_files(res)))
+            )
+        for name, data in (files if files is not None else round_files(res)).items():
             rel = f"{res.round.id}/data/{name}"
             _write(out / rel, data)
             written.append(rel)
@@ -963,6 +992,10 @@ def write_check_page(build: Build, out: Path) -> list[str]:
 
     return write(build.site, out, build.warnings, cache=build.cache)
 
+
+#: Outputs that change nothing but their own files: each runs in a forked copy of the build
+#: (builder/forked.py), on another core, while the outputs after it run here.
+DETACHED = frozenset({"search"})
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
