@@ -18,7 +18,6 @@ with :func:`render_html`.
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -122,54 +121,13 @@ def blank_comments(text: str) -> str:
     return "\n".join(lines)
 
 
-# Tokens of parse(..., shared=True), by the text given to the parser (always make_parser()'s).
-_shared: dict[str, list] = {}
-_shared_chars = 0
-_sharing = False
-SHARED_MAX_CHARS = 4_000_000  # ~75 MB of tokens; then the memo starts again empty
-
-
-def share_tokens(on: bool = True) -> None:
-    """Whether :func:`parse` keeps shared tokens for a later reader of the same text.
-
-    Off unless a process turns it on: kept tokens cost memory and garbage-collector time
-    (~10 % of a ``kaohe check`` of 300 reports), which pays only where the same text is read
-    twice — the site build, whose publication gate checks each report before its page
-    renders it (:mod:`builder.site.pagecache` turns it on).
-    """
-    global _sharing, _shared_chars
-    _sharing = on
-    if not on:
-        _shared.clear()
-        _shared_chars = 0
-
-
-def parse(text: str, *, shared: bool = False) -> list:
+def parse(text: str) -> list:
     """Parse a Markdown document (front matter allowed) into markdown-it tokens.
 
     Token ``map``s are 0-based line ranges of ``text`` itself (front matter included).
-
-    ``shared``: the tokens may be another reader's: while :func:`share_tokens` is on, the
-    same text gives the same list, parsed once. The caller must then change neither the
-    list nor its tokens (nor their ``attrs``, ``children``, ``map``): it copies what it
-    changes (``copy.copy`` and a new ``attrs`` or ``children``), as :func:`render_html`
-    does. Without ``shared`` the tokens are the caller's own.
     """
-    global _shared_chars
     _, body = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
-    body = blank_comments(body)
-    if not shared:
-        return make_parser().parse(body)
-    tokens = _shared.get(body)
-    if tokens is None:
-        tokens = make_parser().parse(body)
-        if _sharing:
-            if _shared_chars + len(body) > SHARED_MAX_CHARS:
-                _shared.clear()
-                _shared_chars = 0
-            _shared[body] = tokens
-            _shared_chars += len(body)
-    return tokens
+    return make_parser().parse(blank_comments(body))
 
 
 def _safe_children(children: list) -> list:
@@ -184,16 +142,13 @@ def _safe_children(children: list) -> list:
         elif tok.type == "link_close" and drop_depth:
             drop_depth -= 1
             continue
-        elif tok.type == "image":
-            if not is_safe_url(tok.attrGet("src") or ""):
-                from markdown_it.token import Token
+        elif tok.type == "image" and not is_safe_url(tok.attrGet("src") or ""):
+            from markdown_it.token import Token
 
-                alt = Token("text", "", 0)
-                alt.content = "".join(c.content for c in (tok.children or []))
-                out.append(alt)
-                continue
-            tok = copy.copy(tok)  # markdown-it's renderer writes the image's "alt" into its attrs
-            tok.attrs = dict(tok.attrs)
+            alt = Token("text", "", 0)
+            alt.content = "".join(c.content for c in (tok.children or []))
+            out.append(alt)
+            continue
         out.append(tok)
     return out
 
@@ -201,10 +156,11 @@ def _safe_children(children: list) -> list:
 def render_html(tokens: list) -> str:
     """HTML for parsed tokens; raw HTML is escaped and unsafe link targets dropped.
 
-    The tokens are not modified (they may be :func:`parse`'s shared ones). Tokens from
-    :func:`parse` hold no raw HTML (the parser has HTML off), but tokens from elsewhere are
-    made safe the same way.
+    The tokens are not modified. Tokens from :func:`parse` hold no raw HTML (the parser
+    has HTML off), but tokens from elsewhere are made safe the same way.
     """
+    import copy
+
     from markdown_it.token import Token
 
     md = make_parser()

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..markdown import FrontMatter, parse, split_front_matter
+from ..markdown import FrontMatter, blank_comments, make_parser, split_front_matter
 from .text import Numbering, norm, norm_title, split_numbering
 
 # A plain paragraph line can be a heading when it is short and is not a sentence.
@@ -87,18 +87,15 @@ class Document:
 
 
 def parse_document(text: str) -> Document:
-    """Parse a report (front matter allowed). Never raises for any input text.
-
-    The markdown-it tokens are :func:`builder.markdown.parse`'s shared ones, only read: in a
-    site build the report's page is rendered from them without parsing it again.
-    """
+    """Parse a report (front matter allowed). Never raises for any input text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
-    fm, _ = split_front_matter(text)
+    fm, body = split_front_matter(text)
     lines = text.split("\n")
     doc = Document(text, lines, fm)
-    _Builder(doc).run(parse(text, shared=True))
+    tokens = make_parser().parse(blank_comments(body))
+    _Builder(doc).run(tokens)
     _find_headings(doc)
     return doc
 

@@ -17,9 +17,7 @@ site-wide data, the theme and the code. :class:`PageCache` keys it by the SHA-25
 
 Data of a type :func:`plain` does not know makes the page uncachable: it is rendered.
 :class:`MarkdownMemo` keeps :func:`builder.site.usermd.render` results (a pure function of
-the text and the options) in memory — across ``mkdocs serve`` rebuilds — and on disk. Importing
-this module turns on :func:`builder.markdown.share_tokens`: a report's page is rendered from
-the tokens the checker parsed for the publication gate.
+the text and the options) in memory — across ``mkdocs serve`` rebuilds — and on disk.
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ from importlib import metadata
 from pathlib import PurePath
 
 from ..buildcache import BuildCache, Hasher, code_digest, tree_digest
-from ..markdown import share_tokens
 from . import usermd
 
 CODE_NOT_USED = ("pdf", "checker", "cli")  # subpackages a page does not depend on
@@ -209,9 +206,6 @@ class MarkdownMemo:
 
 
 MEMO = MarkdownMemo()
-# A process that renders pages renders the reports the publication gate has just checked
-# (builder.site.collect runs the gate before the pages): the site reads the checker's tokens.
-share_tokens()
 
 
 def render_markdown(text: str, **options) -> usermd.Rendered:

@@ -1,7 +1,7 @@
 """User Markdown (self-reports, feedback) rendered for the public site, safely.
 
-The text is parsed once with markdown-it-py (the parser the template checker reads, whose
-tokens it shares) and copies of the tokens are adjusted before rendering:
+The text is parsed once with markdown-it-py (the parser the template checker reads) and the
+tokens are adjusted before rendering:
 
 * raw HTML never passes through: the parser treats it as text, so ``<script>`` shows as text;
 * links keep only ``http``/``https`` targets and in-page anchors; ``javascript:``, ``data:``,
@@ -64,9 +64,7 @@ def safe_href(href: str) -> bool:
 
 
 def _clean_inline(children: list[Token]) -> list[Token]:
-    """Drop unsafe links (keeping their text) and turn images into their alt text.
-
-    A new list; the tokens given are not changed (a kept link is copied to get its ``rel``)."""
+    """Drop unsafe links (keeping their text) and turn images into their alt text."""
     out: list[Token] = []
     dropped = 0  # depth of link_open tokens dropped, to drop the matching link_close
     stack: list[bool] = []
@@ -77,7 +75,7 @@ def _clean_inline(children: list[Token]) -> list[Token]:
             stack.append(keep)
             if keep:
                 if not href.startswith("#"):
-                    tok = tok.copy(attrs={**tok.attrs, "rel": "noopener noreferrer"})
+                    tok.attrSet("rel", "noopener noreferrer")
                 out.append(tok)
             else:
                 dropped += 1
@@ -119,17 +117,14 @@ def render(text: str, *, top_level: int = 2, take_title: bool = False, anchor_pr
 
     ``top_level``: the level the highest remaining heading is moved to (2 under a page title,
     3 inside a section of a page); the others keep their distance from it, at most 6.
-
-    The text's tokens are :func:`builder.markdown.parse`'s shared ones (the checker has
-    read them): every token this changes is a copy.
     """
-    tokens = _tokens(text, shared=True)
+    tokens = _tokens(text)
     title: str | None = None
     if take_title:
         first = next((i for i, t in enumerate(tokens) if t.type != "hr"), None)
         if first is not None and tokens[first].type == "heading_open" and tokens[first].tag == "h1":
             title = _inline_text(tokens[first + 1]).strip() or None
-            tokens = tokens[:first] + tokens[first + 3 :]
+            del tokens[first : first + 3]
 
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     heading_offset = top_level - min(levels) if levels else 0
@@ -157,10 +152,12 @@ def render(text: str, *, top_level: int = 2, take_title: bool = False, anchor_pr
             level = max(1, min(int(tok.tag[1]) + heading_offset, 6))
             n += 1
             anchor = f"{anchor_prefix}{n}"
-            tok = tok.copy(tag=f"h{level}", attrs={**tok.attrs, "id": anchor})
+            tok.tag = f"h{level}"
+            tok.attrSet("id", anchor)
             inline = tokens[i + 1]
-            inline = inline.copy(children=_clean_inline(inline.children or []))
-            close = tokens[i + 2].copy(tag=f"h{level}")
+            close = tokens[i + 2]
+            close.tag = f"h{level}"
+            inline.children = _clean_inline(inline.children or [])
             htext = _inline_text(inline).strip()
             sections.append(Section(cur_anchor, cur_title, "\n".join(cur_text).strip()))
             cur_anchor, cur_title, cur_text = anchor, htext, []
@@ -169,7 +166,7 @@ def render(text: str, *, top_level: int = 2, take_title: bool = False, anchor_pr
             i += 3
             continue
         if tok.type == "inline":
-            tok = tok.copy(children=_clean_inline(tok.children or []))
+            tok.children = _clean_inline(tok.children or [])
             cur_text.append(_inline_text(tok))
         elif tok.type in ("code_block", "fence"):
             cur_text.append(tok.content)
