@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -156,7 +157,8 @@ def test_unknown_county(project, results, tmp_path):
 
 def _kaohe(*args, cwd=REPO):
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(REPO)})
+                          env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(REPO),
+                               "PYTHONPYCACHEPREFIX": os.environ["PYTHONPYCACHEPREFIX"]})  # conftest.py
 
 
 @pytest.mark.slow
