@@ -36,6 +36,7 @@ the file's other sections are kept.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -105,6 +106,9 @@ def snapshot(work: Path, package: Path | None = None) -> None:
     dst = work / "pkg"
     shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(package or ROOT / "builder", dst / "builder", ignore=shutil.ignore_patterns("__pycache__"))
+    # Compiled once, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as on the CI
+    # machines) every process would compile all of builder/ again, which MkDocs never does.
+    compileall.compile_dir(str(dst / "builder"), quiet=1)
     _PYTHONPATH = str(dst)
 
 

@@ -273,6 +273,20 @@ class BuildCache:
         return removed
 
 
+def cached_bytes(cache: BuildCache | None, kind: str, key: str, make):
+    """``make()`` (bytes, or None for nothing to keep), from the build cache's ``kind`` record
+    ``key`` when it was made before; ``cache`` may be None."""
+    if cache is not None:
+        found = cache.get(kind, key)
+        blob = cache.get_blob(found["blob"]) if found and isinstance(found.get("blob"), str) else None
+        if blob is not None:
+            return blob
+    data = make()
+    if cache is not None and data is not None:
+        cache.put(kind, key, {"blob": cache.put_blob(data)})
+    return data
+
+
 def _canonical(body) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 

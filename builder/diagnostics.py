@@ -115,6 +115,16 @@ class DiagnosticError(Exception):
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self):  # pickles with its subclasses' own attributes (for forked.split_map)
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(cls, args, state):
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
 
 def has_errors(diags: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diags)

@@ -180,3 +180,28 @@ def file_digest(path: Path) -> str:
         return file_sha256(path)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return "missing"
+
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def pack_files(files: dict[str, bytes]) -> bytes:
+    """``{name: bytes}`` as one uncompressed zip (same files, same bytes: fixed dates), for a
+    cache record that stands for many files; :func:`unpack_files` reads it back."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, data in files.items():
+            z.writestr(zipfile.ZipInfo(name, _ZIP_DATE), data)
+    return out.getvalue()
+
+
+def unpack_files(data: bytes) -> dict[str, bytes]:
+    """The ``{name: bytes}`` that :func:`pack_files` packed, in their order."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {info.filename: z.read(info) for info in z.infolist()}

@@ -22,7 +22,7 @@ from builder.site import build as B
 from builder.site import messages as M
 
 PY = sys.executable
-PLUGIN_MAX_LINES = 110
+PLUGIN_MAX_LINES = 107
 HEAD = "网站没有生成，浏览器中显示下面的错误。请按提示修改："  # a failed preview, in the terminal
 
 

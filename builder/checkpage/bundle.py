@@ -14,6 +14,7 @@ the same files (sorted names, fixed dates and modes).
 
 from __future__ import annotations
 
+import atexit
 import importlib.metadata as md
 import io
 import shutil
@@ -95,11 +96,24 @@ def bundle_files() -> list[tuple[str, Path]]:
     return sorted(dict(files).items())
 
 
+_ZIPS: dict[tuple, bytes] = {}  # build_zip's result by its files' names, sizes and times
+
+
 def build_zip() -> bytes:
-    """The zip of :func:`bundle_files` (deterministic bytes)."""
+    """The zip of :func:`bundle_files` (deterministic bytes); made once per process while the
+    files keep their sizes and modification times."""
+    files = bundle_files()
+    stamp = tuple((name, path.stat().st_size, path.stat().st_mtime_ns) for name, path in files)
+    if stamp not in _ZIPS:
+        _ZIPS.clear()
+        _ZIPS[stamp] = _zip(files)
+    return _ZIPS[stamp]
+
+
+def _zip(files: list[tuple[str, Path]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, path in bundle_files():
+        for name, path in files:
             info = zipfile.ZipInfo(name, _DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -107,17 +121,14 @@ def build_zip() -> bytes:
     return buf.getvalue()
 
 
-def compiled_zip(data: bytes, cache=None) -> bytes:
-    """``data`` (a zip from :func:`build_zip`) with its modules compiled to bytecode by Pyodide's
-    Python (``precompile.mjs`` under Node), from the build cache when it was compiled before;
-    ``data`` itself when Node or Pyodide is missing or the compiler fails (the page then
-    compiles the sources in the browser: slower, the same findings)."""
+def _compile_key(data: bytes) -> tuple[str, Path, str] | None:
+    """(node, precompile.mjs, cache key) for compiling ``data``; None without Node or Pyodide."""
     from ..buildcache import Hasher, sha256
-    from .write import HERE, cached_bytes, pinned_version, runtime_problem
+    from .write import HERE, pinned_version, runtime_problem
 
     node = shutil.which("node")
     if node is None or runtime_problem() is not None:
-        return data
+        return None
     script = HERE / "precompile.mjs"
     key = Hasher(
         "checkpage-pyc",
@@ -126,15 +137,83 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
         sha256((HERE / "precompile.py").read_bytes()),
         sha256(data),
     ).hexdigest()
-    return cached_bytes(cache, "checkpage-pyc", key, lambda: _run(node, script, data)) or data
+    return node, script, key
 
 
-def _run(node: str, script: Path, data: bytes) -> bytes | None:
-    with tempfile.TemporaryDirectory(prefix="kaohe-pyc-") as tmp:
-        src, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
-        src.write_bytes(data)
+class _Compilation:
+    """``precompile.mjs`` running under Node on ``data`` in a temporary folder (no thread: the
+    process runs on another core while the build goes on)."""
+
+    def __init__(self, node: str, script: Path, data: bytes):
+        self.tmp = Path(tempfile.mkdtemp(prefix="kaohe-pyc-"))
+        (self.tmp / "in.zip").write_bytes(data)
         try:
-            p = subprocess.run([node, str(script), str(src), str(out)], capture_output=True, timeout=300)
+            self.proc: subprocess.Popen | None = subprocess.Popen(
+                [node, str(script), str(self.tmp / "in.zip"), str(self.tmp / "out.zip")],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            self.proc = None
+
+    def result(self, timeout: float = 300) -> bytes | None:
+        """The compiled zip, or None when the compiler failed or took longer than ``timeout`` s."""
+        try:
+            if self.proc is None or self.proc.wait(timeout) != 0:
+                return None
+            return (self.tmp / "out.zip").read_bytes()
         except (OSError, subprocess.TimeoutExpired):
             return None
-        return out.read_bytes() if p.returncode == 0 and out.is_file() else None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# Compilations started ahead of need (see start_compiled_zip), by cache key.
+_STARTED: dict[str, _Compilation] = {}
+
+
+@atexit.register
+def _stop_started() -> None:
+    while _STARTED:
+        _STARTED.popitem()[1].close()
+
+
+def start_compiled_zip(cache=None) -> None:
+    """Start compiling the zip of :func:`build_zip` in the background when the build cache does
+    not hold it yet, so that Node runs on another core while the build goes on;
+    :func:`compiled_zip` then waits for it (a compilation nobody asked for is stopped when
+    the process ends). Does nothing without Node or Pyodide."""
+    data = build_zip()
+    found = _compile_key(data)
+    if found is None:
+        return
+    node, script, key = found
+    if key not in _STARTED and not (cache is not None and cache.enabled and cache.get("checkpage-pyc", key)):
+        _STARTED[key] = _Compilation(node, script, data)
+
+
+def compiled_zip(data: bytes, cache=None) -> bytes:
+    """``data`` (a zip from :func:`build_zip`) with its modules compiled to bytecode by Pyodide's
+    Python (``precompile.mjs`` under Node), from the build cache when it was compiled before
+    (or from the compilation :func:`start_compiled_zip` started); ``data`` itself when Node or
+    Pyodide is missing or the compiler fails (the page then compiles the sources in the
+    browser: slower, the same findings)."""
+    from ..buildcache import cached_bytes
+
+    found = _compile_key(data)
+    if found is None:
+        return data
+    node, script, key = found
+
+    def make() -> bytes | None:
+        started = _STARTED.pop(key, None) or _Compilation(node, script, data)
+        return started.result()
+
+    return cached_bytes(cache, "checkpage-pyc", key, make) or data

@@ -19,12 +19,11 @@ builder/checkpage``, run by ``scripts/bootstrap.sh``), checked against the versi
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
 from pathlib import Path
 
 from ..diagnostics import WARNING, Diagnostic
+from ..files import pack_files, unpack_files
 from .data import PAGE_URL, TEMPLATES_DIR, offered_rounds
 
 HERE = Path(__file__).resolve().parent
@@ -160,9 +159,8 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     docx = _docx_writer()
     for r in rounds:
         folder = root / TEMPLATES_DIR / r.id
-        with zipfile.ZipFile(io.BytesIO(_round_templates(r, docx, cache))) as z:
-            for info in z.infolist():
-                put(folder / info.filename, z.read(info))
+        for name, data in unpack_files(_round_templates(r, docx, cache)).items():
+            put(folder / name, data)
     put(root / "web.config", WEB_CONFIG.encode("utf-8"))
     return sorted(p.relative_to(out_dir).as_posix() for p in written)
 
@@ -171,7 +169,7 @@ def _round_templates(r, docx, cache) -> bytes:
     """Every county's report template of round ``r`` (``<county>.md`` and, with the Word
     writer, ``<county>.docx``) as one stored zip, kept in the build cache as one blob:
     a rebuild copies them instead of making 2 × N files again."""
-    from ..buildcache import Hasher, code_digest
+    from ..buildcache import Hasher, cached_bytes, code_digest
     from ..checker.template import template_to_json
     from ..cli.new import skeleton
 
@@ -187,32 +185,16 @@ def _round_templates(r, docx, cache) -> bytes:
     ).hexdigest()
 
     def make() -> bytes:
-        out = io.BytesIO()
+        files = {}
         word = None if docx is None else docx(r.template, r.info.year, r.titles)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-            for county in r.info.counties:
-                text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
-                z.writestr(zipfile.ZipInfo(f"{county.id}.md", (1980, 1, 1, 0, 0, 0)), text.encode("utf-8"))
-                if word is not None:
-                    data = word.for_county(county.name, county.kind)
-                    z.writestr(zipfile.ZipInfo(f"{county.id}.docx", (1980, 1, 1, 0, 0, 0)), data)
-        return out.getvalue()
+        for county in r.info.counties:
+            text = skeleton(r.template, r.id, county, r.info.year, f"{county.id}.md", r.titles)
+            files[f"{county.id}.md"] = text.encode("utf-8")
+            if word is not None:
+                files[f"{county.id}.docx"] = word.for_county(county.name, county.kind)
+        return pack_files(files)
 
     return cached_bytes(cache, "checkpage-templates", key, make)
-
-
-def cached_bytes(cache, kind: str, key: str, make):
-    """``make()`` (bytes, or None for nothing to keep), from the build cache's ``kind`` record
-    ``key`` when it was made before; ``cache`` may be None."""
-    if cache is not None:
-        found = cache.get(kind, key)
-        blob = cache.get_blob(found["blob"]) if found and isinstance(found.get("blob"), str) else None
-        if blob is not None:
-            return blob
-    data = make()
-    if cache is not None and data is not None:
-        cache.put(kind, key, {"blob": cache.put_blob(data)})
-    return data
 
 
 def _json(data) -> bytes:

@@ -20,7 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .weasy import load
+
+load()
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 ASSET_TYPES = {
     ".css": "text/css",

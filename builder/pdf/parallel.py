@@ -127,8 +127,9 @@ def _run(job, renderer=None):
 def default_jobs(n_docs: int) -> int:
     """How many processes render ``n_docs`` documents: the usable CPUs, at most one per document,
     at least one."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cpus, n_docs))
+    from ..forked import usable_cpus
+
+    return max(1, min(usable_cpus(), n_docs))
 
 
 def show_progress(progress: bool | None) -> bool:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as _dt
+import functools
 import gzip
 import html as _html
 import io
@@ -224,6 +225,9 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
     from .pagecache import MEMO
 
     MEMO.store = store if store.enabled else None
+    from ..checkpage.bundle import start_compiled_zip
+
+    start_compiled_zip(store)  # Node compiles the checker page's Python on another core meanwhile
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
     site = collect(project, drafts=bool(opts.drafts), cache=store)
@@ -252,21 +256,42 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
     with ``strict``, when there are warnings (then after every output ran, so that all of
     them are reported).
     """
+    from .. import forked
+
     written: dict[str, str] = {}
-    with Progress(enabled=bool(build.options.progress)) as progress:
-        build.progress = progress
-        for name, writer in outputs if outputs is not None else OUTPUTS:
-            try:
-                files = writer(build, out)
-            except DiagnosticError as exc:
-                raise OutputError(name, exc.diagnostics) from None
-            for rel in files:
-                if rel in written:
-                    raise DiagnosticError(
-                        [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
-                    )
-                written[rel] = name
-        build.progress = None
+
+    def record(name: str, files: list[str]) -> None:
+        for rel in files:
+            if rel in written:
+                raise DiagnosticError(
+                    [Diagnostic(rel, 0, 0, ERROR, "site-duplicate", f"“{written[rel]}”和“{name}”都要生成 {rel}。")]
+                )
+            written[rel] = name
+
+    running: list[tuple[str, forked.Forked]] = []
+    try:
+        with Progress(enabled=bool(build.options.progress)) as progress:
+            build.progress = progress
+            for name, writer in outputs if outputs is not None else OUTPUTS:
+                child = forked.start(writer, build, out) if name in DETACHED else None
+                if child is not None:
+                    running.append((name, child))
+                    continue
+                try:
+                    files = writer(build, out)
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+            build.progress = None
+            for name, child in running:
+                try:
+                    files = child.result()
+                except DiagnosticError as exc:
+                    raise OutputError(name, exc.diagnostics) from None
+                record(name, files)
+    finally:
+        for _, child in running:
+            child.cancel()
     _write_build_log(build)
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
@@ -371,10 +396,20 @@ class Progress:
         from rich.progress import Progress as RichProgress
 
         with RichProgress(
-            TextColumn(description), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+            TextColumn(description),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            auto_refresh=False,  # no refresh thread: the page renderer forks (builder.forked)
         ) as bar:
             task = bar.add_task("", total=total)
-            yield lambda: bar.advance(task)
+
+            def advance() -> None:
+                bar.advance(task)
+                bar.refresh()
+
+            yield advance
 
 
 # ───────────────────────────── rendering ─────────────────────────────
@@ -515,12 +550,17 @@ def print_addresses(html: str, page_url: str, site_url: str) -> str:
     (``本站：luohe-2022/wuyang/report/`` when ``site_url`` is not set: a path relative to the
     page is of no use on paper), or, for an outside address (http, https), the address itself.
     Links within the page, in tables and in the lists of contents or results get none."""
-    finder = _LinkFinder(html)
-    finder.feed(_outside_tables(html))
+    first, last_main = html.find("<main"), html.rfind("</main>")
+    if first < 0 or last_main < 0:
+        return html
+    main = html[first : last_main + len("</main>")]  # (the header and footer hold no link of <main>)
+    finder = _LinkFinder(main)
+    finder.feed(_outside_tables(main))
     finder.close()
     base = site_url.rstrip("/") + "/" if site_url else ""
     out, last = [], 0
     for end, _raw, href in finder.found:
+        end += first
         parts = urlsplit(href)
         if parts.scheme in ("http", "https"):
             where = href
@@ -563,12 +603,20 @@ def theme_env(project: Project) -> jinja2.Environment:
     @jinja2.pass_context
     def url(ctx, value):
         page = ctx.get("kh")
-        return file_friendly(
-            relative_url(str(value), page.url if page is not None and page is not jinja2.Undefined else "")
-        )
+        path, sep, frag = str(value).partition("#")
+        if sep and not path:
+            return sep + frag
+        return _page_link(path, page.url if page is not None and page is not jinja2.Undefined else "") + sep + frag
 
     env.filters.update(url=url, num=format_decimal, cndate=format_cn_date, pct=P.pct)
     return env
+
+
+@functools.lru_cache(maxsize=8192)
+def _page_link(path: str, page_url: str) -> str:
+    """The ``url`` filter for a target without its fragment (which neither function below
+    changes): a county page links to each of the rubric's 56 items on one rubric page."""
+    return file_friendly(relative_url(path, page_url))
 
 
 def _page_path(url: str) -> str:
@@ -594,25 +642,54 @@ def write_pages(build: Build, out: Path) -> list[str]:
 
 
 def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
-    for spec in build.plan.pages:
+    """Write every page of the plan: from the page cache, or rendered (by :func:`split_map`,
+    in this process and forked copies of it when there are many)."""
+    from ..forked import split_map
+
+    specs = build.plan.pages
+    todo: list[tuple[P.PageSpec, str | None]] = []
+    for spec in specs:
         key = cache.key(spec) if cache is not None else None
         html = cache.get(key) if key else None
         if html is None:
+            todo.append((spec, key))
+        else:
+            cache.reused.append(spec.url)
+            _write(out / _page_path(spec.url), html.encode("utf-8"))
+            tick()
+
+    me, ticked = os.getpid(), [0]
+
+    def render(share) -> list[int]:
+        stored = []
+        for spec, key in share:
+            before = cache.store.stats.stored if cache is not None else 0
             html = print_addresses(
                 env.get_template(spec.template).render(kh=spec, kh_site=kh_site), spec.url, build.config.site_url
             )
             if key:
                 cache.put(key, html)
-            if cache is not None:
-                cache.rendered.append(spec.url)
-        else:
-            cache.reused.append(spec.url)
-        rel = _page_path(spec.url)
-        _write(out / rel, html.encode("utf-8"))
+            _write(out / _page_path(spec.url), html.encode("utf-8"))
+            stored.append(cache.store.stats.stored - before if cache is not None else 0)
+            if os.getpid() == me:  # (a forked child's bar would be a second one on the terminal)
+                tick()
+                ticked[0] += 1
+        return stored
+
+    for name in sorted({spec.template for spec, _ in todo}):
+        env.get_template(name)  # compiled once, before any fork
+    if cache is not None:
+        before = cache.store.stats.stored
+        cache.store.stats.stored = before + sum(split_map(render, todo))  # (children count theirs too)
+        cache.rendered.extend(spec.url for spec, _ in todo)
+    else:
+        split_map(render, todo)
+    for _ in range(len(todo) - ticked[0]):  # the children's pages, once they are all written
+        tick()
+    for spec in specs:
         if spec.kind != "404":  # the error page is no page of the site's map
             build.sitemap.append((spec.url, spec.meta.date))
-        written.append(rel)
-        tick()
+        written.append(_page_path(spec.url))
 
 
 def _settings(build: Build) -> dict:
@@ -824,11 +901,20 @@ def write_search(build: Build, out: Path) -> list[str]:
 def write_open_data(build: Build, out: Path) -> list[str]:
     """Each shown round's results as open data under ``<round>/data/`` (:mod:`builder.opendata`):
     CSV, XLSX, JSON and datapackage.json, what the round publishes only."""
+    from ..buildcache import Hasher, cached_bytes, code_digest
+    from ..files import pack_files, unpack_files
     from ..opendata import round_files
 
     written = []
+    known = {id(results): digest for results, digest in build.cache.known_values.values()}
     for res in build.site.rounds:
-        for name, data in round_files(res).items():
+        files = None
+        if id(res) in known:  # the computed round is in the build cache: so are its files
+            key = Hasher("opendata", code_digest(("pdf", "site", "checkpage", "season", "cli")), known[id(res)])
+            files = unpack_files(
+                cached_bytes(build.cache, "opendata", key.hexdigest(), lambda res=res: pack_files(round_files(res)))
+            )
+        for name, data in (files if files is not None else round_files(res)).items():
             rel = f"{res.round.id}/data/{name}"
             _write(out / rel, data)
             written.append(rel)
@@ -906,6 +992,10 @@ def write_check_page(build: Build, out: Path) -> list[str]:
 
     return write(build.site, out, build.warnings, cache=build.cache)
 
+
+#: Outputs that change nothing but their own files: each runs in a forked copy of the build
+#: (builder/forked.py), on another core, while the outputs after it run here.
+DETACHED = frozenset({"search"})
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [

@@ -49,6 +49,12 @@ def failure(exc: DiagnosticError) -> str:
     return f"共 {errors} 个错误，{what(exc)}没有生成（site/ 保持原样）。请按提示修改后重新生成。"
 
 
+def report(exc: DiagnosticError) -> str:
+    """:func:`failure` and then the diagnostics (:func:`text`): what ``mkdocs build`` says
+    when a build stopped."""
+    return failure(exc) + "\n" + text(exc.diagnostics).rstrip()
+
+
 def finished(result: B.Result) -> list[tuple[int, str]]:
     """What a finished build reports, in this order, each with its logging level (the plugin
     logs them, ``kaohe build`` prints them): its warnings (WARNING), its notes (INFO — MkDocs'

@@ -75,13 +75,11 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             settings = B.read_config(self.project, yml, site_name=config.site_name, site_url=url, docs_dir=docs)
             self.result = B.generate(B.prepare(self.project, settings, options), self.staging)
         except Exception as e:
-            if self.serve:  # the browser shows it; not in MkDocs' log, where --strict would abort the build
-                self.result, text = messages.preview_error(e, self.project, self.staging, self.result, config.site_name)
-                print("ERROR   -  " + text, file=sys.stderr, flush=True)
-                return
-            if isinstance(e, DiagnosticError):
-                raise PluginError(messages.failure(e) + "\n" + messages.text(e.diagnostics).rstrip()) from None
-            raise
+            if not self.serve:
+                raise (PluginError(messages.report(e)) if isinstance(e, DiagnosticError) else e) from None
+            # the browser shows it; not in MkDocs' log, where --strict would abort the build
+            self.result, text = messages.preview_error(e, self.project, self.staging, self.result, config.site_name)
+            return print("ERROR   -  " + text, file=sys.stderr, flush=True)
         for level, text in messages.finished(self.result):
             log.log(level, text)
 
@@ -96,8 +94,7 @@ class KaohePlugin(BasePlugin[KaoheConfig]):
             log.info(messages.written(self.result, config.site_dir))
         self.on_build_error(error=None)  # the staging folder (a committed site has nothing left to abort)
 
-    def on_build_error(self, *, error):
-        """MkDocs calls it when any step fails: remove the staging folder and the unfinished site."""
+    def on_build_error(self, *, error):  # any step failed: remove the staging folder and the unfinished site
         if self.staging is not None:
             _remove(self.staging)
         if self.atomic is not None:

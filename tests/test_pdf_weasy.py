@@ -1,0 +1,60 @@
+"""builder/pdf/weasy.py: WeasyPrint imported with the library search short-cut, and again
+with the real search when the short-cut does not open the libraries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(code: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_weasyprint_loads_and_the_library_search_is_given_back():
+    p = run(
+        """
+        import ctypes.util
+        real = ctypes.util.find_library
+        from builder.pdf.weasy import load
+        load()
+        import weasyprint
+        pdf = weasyprint.HTML(string="<p>质量</p>").write_pdf()
+        print(ctypes.util.find_library is real, pdf[:5].decode())
+        """
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["True", "%PDF-"]
+
+
+def test_when_the_short_cut_fails_the_import_is_made_again():
+    p = run(
+        """
+        import ctypes.util, sys
+        real = ctypes.util.find_library
+        seen = []
+
+        class FailOnce:  # the first import of WeasyPrint's library loader fails, as without the search
+            def find_spec(self, name, path=None, target=None):
+                if name == "weasyprint.text.ffi" and not seen:
+                    seen.append(ctypes.util.find_library is real)
+                    raise OSError("cannot load library 'gobject-2.0-0'")
+                return None
+
+        sys.meta_path.insert(0, FailOnce())
+        from builder.pdf.weasy import load
+        load()
+        import weasyprint
+        print(seen, ctypes.util.find_library is real, bool(weasyprint.HTML(string="<p>x</p>").write_pdf()))
+        """
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["[False]", "True", "True"]
