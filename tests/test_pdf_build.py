@@ -99,6 +99,7 @@ def test_same_input_same_bytes_and_dates_from_the_round(project, results):
     assert str(info["/Producer"]).startswith("WeasyPrint")
 
 
+@pytest.mark.slow  # two renders; the fast run keeps test_same_input_same_bytes_and_dates_from_the_round
 def test_source_date_epoch_when_the_round_has_no_date(project, tmp_path, monkeypatch):
     results = make_results(tmp_path / "luohe-2022", counties=1, dates=False)
     from builder.pdf import render_feedback
