@@ -24,10 +24,12 @@ This module is part of the core: it imports neither MkDocs nor WeasyPrint.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -312,8 +314,27 @@ def _touch(path: Path) -> None:
 _ALLOWED_MODULES = ("builder.rounds.", "builder.rubric.")
 
 
+@contextlib.contextmanager
+def paused_gc():
+    """Run the block with the cyclic garbage collector paused (restored after, also when it
+    raises). For code that builds a large graph without reference cycles, such as loading a
+    round (tens of thousands of rows, origins and scores) or :func:`to_plain` and
+    :func:`from_plain` of its results: otherwise the collector walks the growing graph again
+    and again, about a third of the time, and finds nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class NotPlain(TypeError):
     """A value :func:`to_plain` cannot write (it is then simply not cached)."""
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})  # written as they are
 
 
 def to_plain(obj) -> object:
@@ -324,44 +345,60 @@ def to_plain(obj) -> object:
     import dataclasses
     import datetime as _dt
     from decimal import Decimal
+    from operator import attrgetter
     from pathlib import PurePath
 
     seen: dict[int, int] = {}
-    keep: list = []
-    names: dict[type, tuple[str, tuple[str, ...]]] = {}  # dataclass → (its tag, its field names)
+    keep: list = []  # the objects numbered in ``seen``, kept alive so that no id() is reused
+    classes: dict[type, tuple[str, Callable]] = {}  # dataclass → (its tag, the getter of its fields)
+    scalars = _SCALARS
 
+    # In the lists below, a scalar and a Decimal (most values) are written in place, anything
+    # else by enc(): the same expression in each rather than a function, one call fewer a value.
     def enc(o):
         t = type(o)
-        if o is None or t is bool or t is int or t is str:
-            return o
-        known = names.get(t)
+        known = classes.get(t)
         if known is not None:
-            ref = seen.get(id(o))
+            i = id(o)
+            ref = seen.get(i)
             if ref is not None:
                 return ["R", ref]
-            seen[id(o)] = len(seen)
+            seen[i] = len(keep)
             keep.append(o)
-            return ["O", known[0], [enc(getattr(o, f)) for f in known[1]]]
+            return [
+                "O",
+                known[0],
+                [v if type(v) in scalars else ["D", str(v)] if type(v) is Decimal else enc(v) for v in known[1](o)],
+            ]
+        if t in scalars:
+            return o
         if t is Decimal:
             return ["D", str(o)]
+        if t is tuple or t is list:
+            return [
+                "T" if t is tuple else "L",
+                [v if type(v) in scalars else ["D", str(v)] if type(v) is Decimal else enc(v) for v in o],
+            ]
+        if t is dict:
+            return [
+                "M",
+                [[k if type(k) in scalars else enc(k), v if type(v) in scalars else enc(v)] for k, v in o.items()],
+            ]
         if t is _dt.date:
             return ["d", o.isoformat()]
-        if t is tuple:
-            return ["T", [enc(x) for x in o]]
-        if t is list:
-            return ["L", [enc(x) for x in o]]
-        if t is dict:
-            return ["M", [[enc(k), enc(v)] for k, v in o.items()]]
         if isinstance(o, PurePath):
             return ["P", str(o)]
         if t in (set, frozenset):
             return ["S" if t is set else "F", sorted((enc(x) for x in o), key=repr)]
         if dataclasses.is_dataclass(o) and not isinstance(o, type) and t.__module__.startswith(_ALLOWED_MODULES):
-            names[t] = (f"{t.__module__}:{t.__qualname__}", tuple(f.name for f in dataclasses.fields(o)))
+            names = tuple(f.name for f in dataclasses.fields(o))
+            getter = attrgetter(*names) if len(names) > 1 else lambda o: tuple(getattr(o, n) for n in names)
+            classes[t] = (f"{t.__module__}:{t.__qualname__}", getter)
             return enc(o)
         raise NotPlain(f"{t.__module__}.{t.__qualname__}")
 
-    return enc(obj)
+    with paused_gc():
+        return enc(obj)
 
 
 def from_plain(data) -> object:
@@ -370,53 +407,76 @@ def from_plain(data) -> object:
     import dataclasses
     import datetime as _dt
     import importlib
+    import inspect
+    from collections import deque
     from decimal import Decimal
+    from itertools import repeat
     from pathlib import Path as _Path
+    from types import MemberDescriptorType
 
     objects: list = []
-    classes: dict[str, tuple] = {}
+    classes: dict[str, tuple] = {}  # tag → (class, field names, whether they live in the instance's __dict__)
+    setattr_ = object.__setattr__
+    containers = {"T": tuple, "L": list, "S": set, "F": frozenset}
 
     def cls_of(name: str):
         if name not in classes:
             module, _, qual = name.partition(":")
             if not module.startswith(_ALLOWED_MODULES) or "." in qual:
                 raise ValueError(f"class not allowed: {name}")
-            cls = getattr(importlib.import_module(module), qual, None)
+            try:
+                cls = getattr(importlib.import_module(module), qual, None)
+            except ImportError:
+                cls = None
             if cls is None or not dataclasses.is_dataclass(cls):
                 raise ValueError(f"not a model class: {name}")
-            classes[name] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            slotted = any(isinstance(inspect.getattr_static(cls, n, None), MemberDescriptorType) for n in names)
+            classes[name] = (cls, names, not slotted)
         return classes[name]
 
+    # In the lists below, a value is read in place when it is a scalar (itself), a reference
+    # or a Decimal (most of the rest), and by dec() otherwise. The same expression stands in
+    # each list rather than in a function: one call fewer for each of 70,000 containers.
     def dec(d):
-        if not isinstance(d, list):
-            return d
         tag, body = d[0], d[1]
-        if tag == "D":
-            return Decimal(body)
-        if tag == "d":
-            return _dt.date.fromisoformat(body)
-        if tag == "T":
-            return tuple(dec(x) for x in body)
-        if tag == "L":
-            return [dec(x) for x in body]
-        if tag == "M":
-            return {dec(k): dec(v) for k, v in body}
-        if tag == "P":
-            return _Path(body)
-        if tag in ("S", "F"):
-            return (set if tag == "S" else frozenset)(dec(x) for x in body)
-        if tag == "R":
-            return objects[body]
         if tag == "O":
-            cls, names = cls_of(body)
+            cls, names, has_dict = classes.get(body) or cls_of(body)
             values = d[2]
             if len(values) != len(names):
                 raise ValueError(f"fields of {body} changed")
             obj = cls.__new__(cls)
-            objects.append(obj)
-            for name, value in zip(names, values, strict=True):
-                object.__setattr__(obj, name, dec(value))
+            objects.append(obj)  # before its fields: a reference inside them may name it
+            values = [
+                v if type(v) is not list else objects[v[1]] if v[0] == "R" else Decimal(v[1]) if v[0] == "D" else dec(v)
+                for v in values
+            ]
+            if has_dict:
+                obj.__dict__.update(zip(names, values, strict=True))
+            else:
+                deque(map(setattr_, repeat(obj), names, values), maxlen=0)
             return obj
+        make = containers.get(tag)
+        if make is not None:
+            values = [
+                v if type(v) is not list else objects[v[1]] if v[0] == "R" else Decimal(v[1]) if v[0] == "D" else dec(v)
+                for v in body
+            ]
+            return values if make is list else make(values)
+        if tag == "R":
+            return objects[body]
+        if tag == "D":
+            return Decimal(body)
+        if tag == "M":
+            return {(k if type(k) is not list else dec(k)): (v if type(v) is not list else dec(v)) for k, v in body}
+        if tag == "d":
+            return _dt.date.fromisoformat(body)
+        if tag == "P":
+            return _Path(body)
         raise ValueError(f"unknown tag {tag!r}")
 
-    return dec(data)
+    with paused_gc():
+        try:
+            return data if type(data) is not list else dec(data)
+        except (TypeError, KeyError, IndexError, AttributeError) as exc:  # a list of another shape
+            raise ValueError(f"not what to_plain writes: {exc!r}") from exc

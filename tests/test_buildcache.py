@@ -35,6 +35,10 @@ def test_a_computed_round_round_trips_as_json_and_shared_objects_stay_shared():
     ["O", "builder.rounds.model:County", ["a"]],  # fields that do not match the class
     ["X", 1],                                     # an unknown tag
     ["O", "builder.rounds.model:os.path", []],    # not a plain class name
+    ["O", "builder.rounds.nothing:County", []],   # a module that is not there
+    [["T"], []],                                  # a tag that is not a string
+    ["T", [["R", 7]]],                            # a reference to no object
+    ["O", "builder.rounds.model:County", 3],      # fields that are not a list
 ])
 def test_reading_back_refuses_anything_it_would_not_write(data):
     with pytest.raises(ValueError):

@@ -52,6 +52,35 @@ def test_negative_score_in_csv(sb):
     assert "负数" in d.message and "西城区" in d.message
 
 
+@pytest.mark.parametrize("line", ["west,西城区,2,  -1,", '"west","西城区",2,  -1,', 'west,"西城区","2",  -1,"x"'])
+def test_the_caret_is_on_the_value_with_or_without_quotes_and_spaces(sb, line):
+    sb.edit("scores/zhujian.csv", "west,西城区,2,20,", line)
+    rnd, diags = sb.load()
+    (d,) = errors(diags)
+    assert d.rule == "score-range" and d.line == 5 and d.column == line.index("-1") + 1
+
+
+def test_a_score_written_alike_on_several_rows_is_reported_on_each(sb):
+    # each sheet reads a score text once; every row it stands on still gets its own message
+    sb.edit("scores/zhujian.csv", "east,东城区,2,18,", "east,东城区,2,１８分,")
+    sb.edit("scores/zhujian.csv", "west,西城区,2,20,", "west,西城区,2,１８分,")
+    sb.edit("scores/zhujian.csv", "east,东城区,5,0.2,", "east,东城区,5,优,")
+    sb.edit("scores/zhujian.csv", "west,西城区,5,0.2,", "west,西城区,5,优,")
+    rnd, diags = sb.load()
+    assert [(d.rule, d.line) for d in errors(diags)] == [("score-number", 4), ("score-number", 6)]
+    notes = [d for d in diags if d.rule == "score-normalised"]
+    assert [n.line for n in notes] == [3, 5] and "东城区" in notes[0].message
+    assert "西城区" in notes[1].message and "18" in notes[1].message
+
+
+def test_an_unknown_item_on_several_rows_is_one_message_with_its_count(sb):
+    sb.edit("scores/zhujian.csv", "east,东城区,2,18,", "east,东城区,22,18,")
+    sb.edit("scores/zhujian.csv", "west,西城区,2,20,", "west,西城区,22,20,")
+    rnd, diags = sb.load()
+    (d,) = errors(diags, "round-unknown-item")
+    assert d.line == 3 and "共 2 处" in d.message
+
+
 def test_non_numeric_score(sb):
     sb.edit("scores/shichang.yaml", '"3": 35', '"3": 优秀')
     rnd, diags = sb.load()

@@ -21,11 +21,12 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..fields import Fields, did_you_mean
 from ..formats import format_decimal
+from ..rubric.model import Node
 from ..yamlio import LMap, load_yaml, pos_of
 from .context import RoundContext, dept_key
 from .diag import ERROR, INFO, WARNING, at
 from .model import Origin, ScoreEntry
-from .numbers import parse_score
+from .numbers import Parsed, parse_score
 from .sheets import Columns, Record, Value, read_table
 
 COLUMNS = Columns(
@@ -213,6 +214,11 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
     diags = ctx.diags
     dkey = dept_key(sheet.department)
     known_dept = not ctx.dept_names or dkey in ctx.dept_names
+    # Every county's rows repeat the same item ids and score texts: each is resolved once
+    # per sheet (an unknown item is looked up, and counted, on every row as before).
+    leaves: dict[tuple[type, object], Node] = {}
+    not_ours: dict[str, bool] = {}
+    parsed_of: dict[tuple[type, object], Parsed] = {}
     for rec in sheet.records:
         county = _county_of(ctx, rec)
         ival = rec.get("item")
@@ -220,7 +226,12 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
             if rec.get("score") is not None:
                 diags.append(at(rec.origin, ERROR, "score-no-item", "这一行有得分但没有考核项编号。请填写考核项编号。"))
             continue
-        node = ctx.leaf(ival, rec.origin_of("item"))
+        ikey = _memo_key(ival)
+        node = leaves.get(ikey) if ikey is not None else None
+        if node is None:
+            node = ctx.leaf(ival, rec.origin_of("item"))
+            if node is not None and ikey is not None:
+                leaves[ikey] = node
         if county is None or node is None:
             continue
         if node.rating is not None:
@@ -235,7 +246,10 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
                 ),
             )
             continue
-        if known_dept and node.departments and dkey not in {dept_key(d) for d in node.departments}:
+        other = not_ours.get(node.id)
+        if other is None:
+            other = not_ours[node.id] = bool(node.departments) and dkey not in {dept_key(d) for d in node.departments}
+        if known_dept and other:
             owners = "、".join(node.departments)
             ctx.grouped.add(
                 ("dept", sheet.path, node.id),
@@ -251,7 +265,13 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
             continue
         pair = (county.id, node.id)
         sorigin = rec.origin_of("score")
-        parsed = parse_score(rec.get("score"))
+        raw = rec.get("score")
+        skey = _memo_key(raw)
+        parsed = parsed_of.get(skey) if skey is not None else None
+        if parsed is None:
+            parsed = parse_score(raw)
+            if skey is not None:
+                parsed_of[skey] = parsed
         if parsed.empty:
             continue  # an unfilled row: reported with the missing pairs
         if pair in seen:
@@ -296,6 +316,14 @@ def _check_records(ctx: RoundContext, sheet: Sheet, scores: dict, seen: dict) ->
         scores[pair] = ScoreEntry(
             county.id, node.id, value, "" if remark is None else str(remark), sheet.department, sorigin
         )
+
+
+def _memo_key(value) -> tuple[type, object] | None:
+    """The key under which a cell's value is resolved once per sheet: str and int values by
+    type and value; None for the others (a float or Decimal equal to another may be written
+    differently, and the way it is written shows in messages)."""
+    t = type(value)
+    return (t, value) if t is str or t is int else None
 
 
 def _county_of(ctx: RoundContext, rec: Record):

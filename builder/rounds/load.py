@@ -14,6 +14,7 @@ Layout (documented in ``content/README.md``)::
 
 from __future__ import annotations
 
+from ..buildcache import paused_gc
 from ..diagnostics import Diagnostic
 from ..fields import did_you_mean
 from ..season.appeals import load_decisions
@@ -48,6 +49,11 @@ def load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     Returns ``(round, diagnostics)``: every problem in every file of the round, sorted;
     ``round`` is None when any of them is an error. Never raises for bad input.
     """
+    with paused_gc():
+        return _load_round(project, round_id)
+
+
+def _load_round(project, round_id: str) -> tuple[Round | None, list[Diagnostic]]:
     display = project.display
     meta, diags = load_round_meta(project.content_dir, round_id, display, partial=True, root=project.root)
     if meta is None:

@@ -155,12 +155,11 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
                     )
                 )
                 return None
-            line_text = lines[start - 1] if start - 1 < len(lines) else ""
-            offsets = _field_offsets(line_text, delimiter) if end == start else []
+            offsets = _field_offsets(lines[start - 1], delimiter) if end == start else []
             cells = []
             for i, f in enumerate(fields):
-                v = _clean(f)
-                if v is None:
+                v = f.strip()  # _clean for the strings a CSV field always is
+                if not v:
                     continue
                 col = offsets[i] + 1 if i < len(offsets) else 1
                 cells.append((v, Origin(display, start, col), i + 1))
@@ -189,7 +188,15 @@ def _csv_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow]
 
 
 def _field_offsets(line: str, delimiter: str) -> list[int]:
-    """Character offset where each field of a one-line CSV record starts."""
+    """Character offset where each field of a one-line CSV record starts (past an opening
+    quote and leading spaces, at the value itself)."""
+    if '"' not in line:  # most lines: the fields are the pieces between delimiters
+        result = []
+        pos = 0
+        for part in line.split(delimiter):
+            result.append(pos + len(part) - len(part.lstrip(" ")))
+            pos += len(part) + 1
+        return result
     offsets = [0]
     quoted = False
     for i, ch in enumerate(line):
@@ -197,7 +204,6 @@ def _field_offsets(line: str, delimiter: str) -> list[int]:
             quoted = not quoted
         elif ch == delimiter and not quoted:
             offsets.append(i + 1)
-    # point past an opening quote and leading spaces, at the value itself
     result = []
     for o in offsets:
         j = o
@@ -258,12 +264,16 @@ def _cell_text(v: Any) -> str:
     return v if isinstance(v, str) else str(v)
 
 
+_FOOTNOTE = re.compile(r"^\s*(注|备注|说明)\s*[：:]")
+
+
 def _parse(rows: list[RawRow], display: str, columns: Columns, diags: list[Diagnostic]) -> Table:
     table = Table(display)
     by_header = columns.by_header()
     header_map: dict[int, str] | None = None  # column (or csv field index) -> key
     col_key: dict[int, str] = {}
     last_fill: dict[str, Value] = {}
+    fill_down, required = frozenset(columns.fill_down), frozenset(columns.required)
     for origin, cells in rows:
         if not cells:
             continue
@@ -279,7 +289,7 @@ def _parse(rows: list[RawRow], display: str, columns: Columns, diags: list[Diagn
                 return table
             col_key = header_map
             continue
-        if len(cells) == 1 and re.match(r"^\s*(注|备注|说明)\s*[：:]", first):
+        if len(cells) == 1 and _FOOTNOTE.match(first):
             continue
         values: dict[str, Value] = {}
         stray = []
@@ -291,9 +301,9 @@ def _parse(rows: list[RawRow], display: str, columns: Columns, diags: list[Diagn
             values[key] = Value(v, o)
         for v, o in stray:
             diags.append(at(o, WARNING, "sheet-stray-cell", f"表头以外的列中有内容“{_cell_text(v)[:20]}”，已忽略。"))
-        if any(k in values for k in columns.fill_down):
+        if not fill_down.isdisjoint(values):
             last_fill = {k: values[k] for k in columns.fill_down if k in values}
-        elif any(k in values for k in columns.required):
+        elif not required.isdisjoint(values):
             values.update(last_fill)  # blank county cell: the county above (merged cells)
         if not values:
             continue

@@ -303,13 +303,15 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
             },
         )
     )
+    # the search finds, and a missing address may have been, any page: 示例数据 when any is
+    any_sample = any(s["round"].sample for s in summaries) or any(rb.sample for rb in site.rubrics)
     # the page a web server shows for a missing address (404.html at the site's root)
     pages.append(
         PageSpec(
             "404.html",
             "404",
             "404.html",
-            DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。"),
+            DocMeta("页面不存在", site_date, publisher, description="没有找到要访问的页面。", sample=any_sample),
             (),
             {},
         )
@@ -319,7 +321,9 @@ def plan(site: SiteData, opts: SiteOptions) -> Plan:
             "search/",
             "search",
             "search.html",
-            DocMeta("站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。"),
+            DocMeta(
+                "站内搜索", site_date, publisher, description="搜索考核结果、考核细则和自评报告。", sample=any_sample
+            ),
             home,
             {},
         )

@@ -22,12 +22,21 @@ matter gets the same error as without the cache. A round with any error is never
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 from pathlib import Path
 
-from ..buildcache import BuildCache, Hasher, NotPlain, code_digest, from_plain, round_digest, to_plain, tree_digest
+from ..buildcache import (
+    BuildCache,
+    Hasher,
+    NotPlain,
+    code_digest,
+    from_plain,
+    paused_gc,
+    round_digest,
+    to_plain,
+    tree_digest,
+)
 from ..diagnostics import Diagnostic
 
 CODE_NOT_USED = ("pdf", "site", "checker", "cli")
@@ -61,11 +70,12 @@ def load_computed(project, round_id: str, store: BuildCache | None):
     if key is not None and store is not None:
         kept = [d for d in diags if not _about_documents(d, folder)]
         try:
-            data = json.dumps(
-                {"results": to_plain(results), "diagnostics": [d.to_json() for d in kept]},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
+            with paused_gc():  # the plain data is gone again before the collector runs
+                data = json.dumps(
+                    {"results": to_plain(results), "diagnostics": [d.to_json() for d in kept]},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
         except (NotPlain, RecursionError):
             return rnd, diags, results
         blob = store.put_blob(data.encode("utf-8"))
@@ -81,17 +91,14 @@ def _cached(project, folder: Path, store: BuildCache, key: str):
     data = store.get_blob(str(rec.get("blob", "")))
     if data is None:
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # many objects, no cycles among them worth collecting now: faster
     try:
-        body = json.loads(data)
-        results = from_plain(body["results"])
-        kept = [Diagnostic.from_json(d) for d in body["diagnostics"]]
+        with paused_gc():
+            body = json.loads(data)
+            results = from_plain(body["results"])
+            kept = [Diagnostic.from_json(d) for d in body["diagnostics"]]
+            del body  # freed before the collector runs again, which would walk it for nothing
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return None  # not what this code writes: load afresh
-    finally:
-        if enabled:
-            gc.enable()
     from ..rounds.model import RoundResults
 
     if type(results) is not RoundResults:
