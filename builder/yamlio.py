@@ -354,7 +354,7 @@ def _build(events, display: str, diags: list[Diagnostic]):
         keys = top.keys
         if keys is None:  # a list
             top.value.append(value)
-            list.append(top.at, at)
+            top.at.append(at)
             continue
         if top.key is _NO_KEY:  # this value is a key
             top.key_at = at
@@ -370,8 +370,8 @@ def _build(events, display: str, diags: list[Diagnostic]):
         if top.skip:
             continue
         top.value[key] = value
-        dict.__setitem__(keys, key, top.key_at)
-        dict.__setitem__(top.at, key, at)
+        keys[key] = top.key_at
+        top.at[key] = at
     return root
 
 
