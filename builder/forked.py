@@ -85,8 +85,10 @@ def start(fn: Callable[..., R], *args) -> Forked | None:
 
 
 def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_share: int = 32) -> list[R]:
-    """``fn(items)``, computed as ``fn`` of interleaved shares of ``items`` (``items[k::jobs]``),
-    share 0 here and the others in forked children, and put back in the order of ``items``.
+    """``fn(items)``, computed as ``fn`` of consecutive shares of ``items`` (the first here, the
+    others in forked children) and put back together in the order of ``items``. (Consecutive,
+    not every n-th: a site's pages come as county, report, county, report…, and every second
+    one would give one process all the costly ones.)
 
     ``fn`` must return one result per item, in order, and its results must pickle. Its side
     effects on this process's memory are lost in a child: only files it writes and the
@@ -97,11 +99,12 @@ def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_s
     jobs = min(usable_cpus(), len(items) // max(1, min_share))
     if jobs < 2 or not can_fork():
         return fn(items)
+    bounds = [len(items) * k // jobs for k in range(jobs + 1)]
     children: list[Forked] = []
     try:
         for k in range(1, jobs):
-            children.append(Forked(fn, items[k::jobs]))
-        shares = [fn(items[0::jobs])]
+            children.append(Forked(fn, items[bounds[k] : bounds[k + 1]]))
+        shares = [fn(items[bounds[0] : bounds[1]])]
         failure: BaseException | None = None
         for child in children:
             try:
@@ -114,10 +117,7 @@ def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_s
     finally:
         for child in children:
             child.cancel()
-    out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for k, share in enumerate(shares):
-        out[k::jobs] = share
-    return out
+    return [result for share in shares for result in share]
 
 
 def _child(fn, args, send) -> None:

@@ -55,6 +55,7 @@ def test_word_count_other_figures():
     assert count("《质量》").chars == 4  # CJK brackets count one each
 
 
+@pytest.mark.slow  # 500 examples, ~2 s; the fast run keeps test_word_count_vectors
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=80))
 def test_fast_count_equals_reference(text):

@@ -86,6 +86,7 @@ def test_render_tables_and_cjk():
     assert "<table>" in html and "<td>98.6%</td>" in html
 
 
+@pytest.mark.slow  # 200 examples; the fast run keeps the two test_render_html_… tests above
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_render_never_raises_and_never_passes_tags(text):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.buildcache import BuildCache
 from builder.checker import check_file
 from builder.checker.cache import Facts, export_facts
 from builder.checkpage import bundle
@@ -72,7 +73,8 @@ def page_dir(tmp_path_factory, site):
         require(runtime_problem())
     out = tmp_path_factory.mktemp("checkpage")
     warnings = []
-    files = write_check_page(site, out, warnings)
+    # The process's build cache (conftest.py): Node compiles the checker's zip once, as for a site build.
+    files = write_check_page(site, out, warnings, BuildCache.for_project(Project(ROOT)))
     assert warnings == []
     assert "check/py/checker.zip" in files and "check/facts.json" in files
     assert files == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())

@@ -63,15 +63,26 @@ def edit_report(root: Path, county: str, words: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A generated project of N counties, built once (cold, with every PDF)."""
+def _generated(tmp_path_factory, pdfs: bool) -> Path:
     root = tmp_path_factory.mktemp("incremental") / "project"
     root.mkdir()
     generate.generate(N, root)
-    p = build(root)
+    p = build(root, pdfs=pdfs)
     assert p.returncode == 0, p.stderr
     return root
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A generated project of N counties, built once (cold, with every PDF)."""
+    return _generated(tmp_path_factory, pdfs=True)
+
+
+@pytest.fixture(scope="module")
+def site_project(tmp_path_factory) -> Path:
+    """The same project built once without PDFs, for the tests of the site's folders (the nine
+    PDFs would cost more than all of them)."""
+    return _generated(tmp_path_factory, pdfs=False)
 
 
 @pytest.fixture
@@ -220,9 +231,9 @@ def test_a_pdf_that_fails_leaves_the_previous_site_intact(project, ids, tmp_path
     assert leftovers(root) == []
 
 
-def test_strict_warnings_leave_the_previous_site_intact(project, tmp_path):
+def test_strict_warnings_leave_the_previous_site_intact(site_project, tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(project, root)
+    shutil.copytree(site_project, root)
     before = snapshot(root / "site")
     (root / "content" / "pages" / "broken.md").write_text("# 说明\n\n见[不存在的页面](nowhere.md)。\n", encoding="utf-8")
     p = build(root, "--strict", pdfs=False)
@@ -265,9 +276,9 @@ def test_a_build_killed_half_way_leaves_the_previous_site_intact(project, tmp_pa
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow)])
-def test_an_interrupted_build_leaves_no_staging_folder(project, tmp_path, sig):
+def test_an_interrupted_build_leaves_no_staging_folder(site_project, tmp_path, sig):
     root = tmp_path / "p"
-    shutil.copytree(project, root)
+    shutil.copytree(site_project, root)
     before = snapshot(root / "site")
     proc = start_build(root)
     proc.send_signal(sig)
@@ -278,9 +289,9 @@ def test_an_interrupted_build_leaves_no_staging_folder(project, tmp_path, sig):
     assert snapshot(root / "site") == before
 
 
-def test_leftover_staging_folders_of_every_kind_are_removed(project, tmp_path):
+def test_leftover_staging_folders_of_every_kind_are_removed(site_project, tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(project, root)
+    shutil.copytree(site_project, root)
     dead = 2 ** 22 + 12345  # beyond the default pid_max: no such process
     for kind in ("new", "old", "stage"):
         (root / f".site.kaohe-{kind}-{dead}" / "x").mkdir(parents=True)
@@ -293,9 +304,9 @@ def test_leftover_staging_folders_of_every_kind_are_removed(project, tmp_path):
     assert leftovers(root) == []
 
 
-def test_a_read_only_site_gives_a_chinese_error_and_leaves_nothing(project, tmp_path):
+def test_a_read_only_site_gives_a_chinese_error_and_leaves_nothing(site_project, tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(project, root)
+    shutil.copytree(site_project, root)
     before = snapshot(root / "site")
     if os.geteuid() == 0:  # root writes into a mode-555 folder: make it immutable instead
         lock, unlock = ["chattr", "+i", str(root / "site")], ["chattr", "-i", str(root / "site")]
@@ -339,14 +350,14 @@ def test_generate_is_deterministic_and_its_reports_pass_the_checker(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-def test_serve_rebuilds_use_the_cache_and_show_the_edit(project, ids, tmp_path):
+def test_serve_rebuilds_use_the_cache_and_show_the_edit(site_project, ids, tmp_path):
     """What `mkdocs serve` does when a county saves its report: a second build in the same
     process, into serve's own folder (no atomic swap there), with the same cache."""
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
 
     root = tmp_path / "p"
-    shutil.copytree(project, root)
+    shutil.copytree(site_project, root)
     served = tmp_path / "served"
     cwd = os.getcwd()
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("KAOHE_")}

@@ -54,6 +54,7 @@ def test_the_banji_page_alone_gives_the_bytes_of_a_second_layout(setup, monkeypa
     assert pc.page_count(path) == 10 and pc.banji_page(path) == 10
 
 
+@pytest.mark.slow  # the fast run keeps the test above for the 版记 page
 def test_a_last_page_with_nothing_but_the_banji_is_laid_out_again(setup, monkeypatch):
     # 开发区: the body fills page 8, so the first layout has the 版记 alone on page 9; the
     # second one puts a blank page 9 before it, which the one-page document cannot give.

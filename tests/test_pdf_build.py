@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,7 @@ def test_same_input_same_bytes_and_dates_from_the_round(project, results):
     assert str(info["/Producer"]).startswith("WeasyPrint")
 
 
+@pytest.mark.slow  # two renders; the fast run keeps test_same_input_same_bytes_and_dates_from_the_round
 def test_source_date_epoch_when_the_round_has_no_date(project, tmp_path, monkeypatch):
     results = make_results(tmp_path / "luohe-2022", counties=1, dates=False)
     from builder.pdf import render_feedback
@@ -156,7 +158,8 @@ def test_unknown_county(project, results, tmp_path):
 
 def _kaohe(*args, cwd=REPO):
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(REPO)})
+                          env={"PATH": "/usr/bin:/bin", "CI": "true", "HOME": str(REPO),
+                               "PYTHONPYCACHEPREFIX": os.environ["PYTHONPYCACHEPREFIX"]})  # conftest.py
 
 
 @pytest.mark.slow

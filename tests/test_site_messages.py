@@ -81,6 +81,7 @@ def test_a_failure_is_summed_up_in_one_line(tmp_path, monkeypatch):
     assert M.failure(strict) == "有 2 个警告，按 --strict 的要求网站没有生成（site/ 保持原样）。"
 
 
+@pytest.mark.slow  # a cold build (no cache); the fast run keeps the failure and terminal-form tests above
 def test_finished_lines_of_a_real_build(in_project, tmp_path):
     result = B.build(Project(in_project), B.BuildOptions(pdfs=False), site_dir=tmp_path / "site")
     [warning] = result.warnings

@@ -136,6 +136,7 @@ def test_relative_urls_follow_the_mkdocs_rule():
     assert relative_url("#top", "a/") == "#top"
 
 
+@pytest.mark.slow  # a cold kaohe build; the fast run keeps hostile/test_corpus.py::test_docs_dir_symlink_to_contacts_is_not_published
 def test_a_handwritten_page_that_links_outside_the_project_is_refused(tmp_path):
     root = example(tmp_path)
     secret = tmp_path / "secret.md"

@@ -66,7 +66,7 @@ def cmd_appeals(args) -> int:
         return 0
 
     diags: list = []
-    replies = read_forms(rnd.path / "appeals", project.display, before, diags)
+    replies = read_forms(rnd.path / "appeals", project.display, before, diags, root=project.root)
     disputed = {r.id for r in replies}
     for d in rnd.decisions:
         if d.id not in disputed:

@@ -53,6 +53,7 @@ def findings(project, rnd: Round, cache=None) -> dict:
     from ..buildcache import Hasher, code_digest, round_digest, tree_digest
     from ..checker import check_file
     from ..files import file_digest
+    from ..forked import split_map
 
     facts = None
     if cache is not None and cache.enabled:
@@ -65,6 +66,7 @@ def findings(project, rnd: Round, cache=None) -> dict:
             round_digest(rnd.path),
         ).hexdigest()
     out = {}
+    todo = []
     for cid, path in sorted(rnd.reports.items()):
         shown = project.display(path)
         key = None
@@ -74,11 +76,20 @@ def findings(project, rnd: Round, cache=None) -> dict:
             if found is not None:
                 out[cid] = found
                 continue
-        res = check_file(path, project, rnd.id, cid, display=shown)
-        out[cid] = list(res.diagnostics)
-        if key is not None:
-            cache.put("gate", key, {"diagnostics": [d.to_json() for d in res.diagnostics]})
-    return out
+        todo.append((cid, path, shown, key))
+
+    def check(share) -> list[list[Diagnostic]]:
+        found = []
+        for cid, path, shown, key in share:
+            diags = list(check_file(path, project, rnd.id, cid, display=shown).diagnostics)
+            if key is not None:
+                cache.put("gate", key, {"diagnostics": [d.to_json() for d in diags]})
+            found.append(diags)
+        return found
+
+    for (cid, *_), diags in zip(todo, split_map(check, todo), strict=True):
+        out[cid] = diags
+    return dict(sorted(out.items()))
 
 
 def _cached(record) -> list[Diagnostic] | None:

@@ -338,10 +338,11 @@ class Reply:
     origin: Origin
 
 
-def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
+def read_forms(folder: Path, display, results, diags: list, root: Path | None = None) -> list[Reply]:
     """Every ``appeals/<county>.xlsx`` (or .csv) under ``folder``; problems go to ``diags``.
 
-    ``results`` are the round's results without decisions (the ids the letters showed)."""
+    ``results`` are the round's results without decisions (the ids the letters showed);
+    ``root``: the project folder, outside which no form is read (:mod:`builder.paths`)."""
     rnd = results.round
     if not folder.is_dir():
         return []
@@ -379,7 +380,7 @@ def read_forms(folder: Path, display, results, diags: list) -> list[Reply]:
                 )
             )
             continue
-        table = read_table(p, shown, FORM_COLUMNS, diags)
+        table = read_table(p, shown, FORM_COLUMNS, diags, root=root)
         if table is None or not table.ok:
             continue
         cv = table.meta.get("county")

@@ -37,6 +37,7 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import functools
+import gc
 import gzip
 import html as _html
 import io
@@ -269,6 +270,7 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
             written[rel] = name
 
     running: list[tuple[str, forked.Forked]] = []
+    gc.freeze()  # the loaded site stays: collections while rendering skip it (and forked copies share it)
     try:
         with Progress(enabled=bool(build.options.progress)) as progress:
             build.progress = progress
@@ -290,6 +292,7 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                     raise OutputError(name, exc.diagnostics) from None
                 record(name, files)
     finally:
+        gc.unfreeze()
         for _, child in running:
             child.cancel()
     _write_build_log(build)

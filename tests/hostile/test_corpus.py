@@ -687,3 +687,13 @@ def test_long_county_name_and_annex_heading_lay_out_in_bounded_time(project, len
     )
     run(project, "pdf", ROUND, "--county", "east", "-j", "1", "-q", "--out", "pdfout").expect(0)
     assert list((project / "pdfout").rglob("report.pdf"))
+
+
+def test_appeal_form_linked_outside_is_refused(project):
+    # a county's reply form (kaohe appeals reads content/<round>/appeals/<county>.csv|xlsx)
+    form = "\n".join(["县区：东城区", "复核编号,理由", f"east-1,{SECRET}"]) + "\n"
+    (rd(project) / "appeals").mkdir(exist_ok=True)
+    link = rd(project) / "appeals" / "east.csv"
+    link.symlink_to(outside_file(project, "east.csv", form))
+    r = run(project, "appeals", ROUND).expect(1, rel(project, link), "path-outside")
+    assert SECRET not in r.out
