@@ -58,3 +58,24 @@ def test_when_the_short_cut_fails_the_import_is_made_again():
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["[False]", "True", "True"]
+
+
+def test_array_types_are_cffis_own():
+    p = run(
+        """
+        from builder.pdf.weasy import load
+        load()
+        import cffi.api
+        from weasyprint.text.ffi import ffi
+        print(getattr(cffi.api.FFI._typeof, "kaohe", False))
+        for n in (1, 5, 1234):
+            t = ffi.typeof(f"hb_codepoint_t[{n}]")
+            assert t is ffi.typeof(f"hb_codepoint_t[{n}]") and t.length == n and t.item is ffi.typeof("hb_codepoint_t")
+            a = ffi.new(f"hb_codepoint_t[{n}]", list(range(n)))
+            assert list(a) == list(range(n))
+        assert ffi.typeof("char[3]").cname == "char[3]"
+        print("ok")
+        """
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["True", "ok"]

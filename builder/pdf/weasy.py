@@ -7,10 +7,16 @@ that does not open to :func:`ctypes.util.find_library`, which on Linux runs ``ld
 the import, that search answers "not found" at once; where the libraries open only through
 it (a system where no name WeasyPrint tries opens directly), the import is made again with
 the real search.
+
+It also keeps cffi from parsing a C type for every array WeasyPrint allocates while it writes
+a PDF (``ffi.new(f"hb_codepoint_t[{n}]", ...)``, some 30 ms of every document): a type
+``T[N]`` is made from the cached ``T *`` as cffi itself makes it, put in cffi's own cache, and
+checked at start-up to be the very type cffi's parser gives (else nothing is changed).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 
@@ -31,3 +37,35 @@ def load() -> None:
         import weasyprint  # noqa: F401
     finally:
         ctypes.util.find_library = real
+    _fast_array_types()
+
+
+_ARRAY = re.compile(r"^([A-Za-z_]\w*)\[(\d+)\]$")
+
+
+def _fast_array_types() -> None:
+    try:
+        import cffi.api as api
+        from weasyprint.text.ffi import ffi
+    except ImportError:
+        return
+    parse = api.FFI._typeof
+    if getattr(parse, "kaohe", False):
+        return
+
+    def typeof(self, cdecl, consider_function_as_funcptr=False):
+        if isinstance(cdecl, str) and cdecl not in self._parsed_types:
+            m = _ARRAY.match(cdecl)
+            if m:
+                btype = self._backend.new_array_type(parse(self, m[1] + " *"), int(m[2]))
+                self._parsed_types[cdecl] = (btype, False)
+                return btype
+        return parse(self, cdecl, consider_function_as_funcptr)
+
+    typeof.kaohe = True  # type: ignore[attr-defined]
+    try:  # the very type object cffi's parser makes, or cffi is left as it is
+        same = parse(ffi, "hb_codepoint_t[17]") is ffi._backend.new_array_type(parse(ffi, "hb_codepoint_t *"), 17)
+    except Exception:
+        same = False
+    if same:
+        api.FFI._typeof = typeof
