@@ -37,17 +37,43 @@ def _pos(mark) -> Pos:
     return Pos(mark.line + 1, mark.column + 1)
 
 
+# Score sheets have tens of thousands of values: a position is kept as a (line, column)
+# tuple, and a Pos is made only for the few that are read through key_pos, val_pos or
+# item_pos (pos_of and key_pos_of return the tuple itself).
+class _PosMap(dict):
+    """Key → position. Reading an entry (``[key]``, ``get``) gives a :class:`Pos`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key) -> Pos:
+        return Pos(*dict.__getitem__(self, key))
+
+    def get(self, key, default=None):
+        at = dict.get(self, key)
+        return default if at is None else Pos(*at)
+
+
+class _PosList(list):
+    """Index → position. Reading an entry (``[i]``) gives a :class:`Pos`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, index):
+        at = list.__getitem__(self, index)
+        return [Pos(*a) for a in at] if isinstance(index, slice) else Pos(*at)
+
+
 class LMap(dict):
     """A dict that knows where it and each key/value were written."""
 
     pos: Pos
-    key_pos: dict
-    val_pos: dict
+    key_pos: _PosMap
+    val_pos: _PosMap
 
 
 class LList(list):
     pos: Pos
-    item_pos: list
+    item_pos: _PosList
 
 
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -177,20 +203,30 @@ def _load(text: str, display: str, diags: list[Diagnostic]):
     if _CLoader is not None:
         local: list[Diagnostic] = []
         try:
-            value = _build(yaml.parse(text, Loader=_CLoader), display, local)
+            value = _build_with(_CLoader, text, display, local)
         except yaml.YAMLError:
             if len(text) > _PY_REPARSE_MAX:
                 raise
         else:
             diags.extend(local)
             return value
-    return _build(yaml.parse(text, Loader=yaml.SafeLoader), display, diags)
+    return _build_with(yaml.SafeLoader, text, display, diags)
+
+
+def _build_with(loader_class, text: str, display: str, diags: list[Diagnostic]):
+    """:func:`_build` on the events of ``text`` read by ``loader_class`` (what
+    :func:`yaml.parse` does, without its generator in between)."""
+    loader = loader_class(text)
+    try:
+        return _build(iter(loader.get_event, None), display, diags)
+    finally:
+        loader.dispose()
 
 
 class _Frame:
     """An open mapping or sequence while events are read."""
 
-    __slots__ = ("value", "anchor", "mark", "weight", "key", "key_mark", "skip")
+    __slots__ = ("value", "anchor", "mark", "weight", "key", "key_at", "skip", "keys", "at")
 
     def __init__(self, value, anchor, mark):
         self.value = value
@@ -198,11 +234,15 @@ class _Frame:
         self.anchor = anchor
         self.weight = 1
         self.key = _NO_KEY  # mapping: the key read, waiting for its value
-        self.key_mark = None
+        self.key_at: tuple[int, int] = (1, 1)  # mapping: where that key was written
         self.skip = False  # mapping: drop the value of a refused key
+        # where each entry was written: a mapping's keys (keys) and values (at), a list's items (at)
+        self.keys: _PosMap | None = value.key_pos if isinstance(value, LMap) else None
+        self.at: Any = value.val_pos if isinstance(value, LMap) else value.item_pos
 
 
 _NO_KEY = object()
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _build(events, display: str, diags: list[Diagnostic]):
@@ -214,140 +254,155 @@ def _build(events, display: str, diags: list[Diagnostic]):
     """
     from .limits import YAML_MAX_ALIASES, YAML_MAX_DEPTH, YAML_MAX_NODES
 
+    max_nodes, max_depth, max_aliases = YAML_MAX_NODES.value, YAML_MAX_DEPTH.value, YAML_MAX_ALIASES.value
     stack: list[_Frame] = []
     anchors: dict[str, tuple] = {}
-    state = {"docs": 0, "nodes": 0, "aliases": 0}
-    root: list[Any] = [None]  # the document's value, set by attach() once the stack is empty
+    docs = nodes = aliases = 0
+    root: Any = None
+    resolve = _RESOLVER.resolve
+    scalars: dict[tuple, tuple[str, Any]] = {}  # (text, tag, implicit, style) → (tag, value)
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
     def budget(mark, rule: str, message: str):
         raise _Budget(Diagnostic(display, mark.line + 1, mark.column + 1, ERROR, rule, message))
 
-    def attach(value, mark, weight: int, raw=None, tag=None):
-        state["nodes"] += weight
-        if state["nodes"] > YAML_MAX_NODES.value:
-            why = (
-                "请检查是否有别名（*名称）被反复展开。"
-                if state["aliases"]
-                else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。"
-            )
-            budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
-        if not stack:
-            root[0] = value
-            return
-        top = stack[-1]
-        top.weight += weight
-        if isinstance(top.value, LList):
-            top.value.append(value)
-            top.value.item_pos.append(_pos(mark))
-            return
-        m = top.value
-        if top.key is _NO_KEY:  # this value is a key
-            top.key_mark = mark
-            top.skip = False
-            if tag == "tag:yaml.org,2002:merge":
-                diags.append(
-                    Diagnostic(
-                        display,
-                        mark.line + 1,
-                        mark.column + 1,
-                        ERROR,
-                        "yaml-merge",
-                        "不支持 YAML 合并键（<<）。请把内容直接写出来。",
-                    )
-                )
-                top.skip = True
-            elif isinstance(value, (LMap, LList)):
-                diags.append(
-                    Diagnostic(
-                        display, mark.line + 1, mark.column + 1, ERROR, "yaml-key-type", "键必须是简单的文字或数字。"
-                    )
-                )
-                top.skip = True
-            else:
-                if isinstance(value, Decimal):
-                    value = str(raw) if raw is not None else str(value)
-                if value in m:
-                    first = m.key_pos[value]
-                    diags.append(
-                        Diagnostic(
-                            display,
-                            mark.line + 1,
-                            mark.column + 1,
-                            ERROR,
-                            "yaml-duplicate-key",
-                            f"键“{value}”重复（第 {first.line} 行已经写过）。请删除或合并其中一个。",
-                        )
-                    )
-                    top.skip = True
-            top.key = value
-            return
-        key, top.key = top.key, _NO_KEY
-        if top.skip:
-            return
-        m[key] = value
-        m.key_pos[key] = _pos(top.key_mark)
-        m.val_pos[key] = _pos(mark)
-
-    def open_(value, event):
-        if len(stack) >= YAML_MAX_DEPTH.value:
-            budget(
-                event.start_mark,
-                "yaml-too-deep",
-                f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。"
-                "考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。",
-            )
-        value.pos = _pos(event.start_mark)
-        stack.append(_Frame(value, event.anchor, event.start_mark))
-
     for event in events:
-        if isinstance(event, yaml.ScalarEvent):
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
-            value = _scalar(tag, event.value, event.style, display, diags, event.start_mark)
+        # Each event either opens a mapping or list (then continue) or yields a value
+        # (value, its mark, weight, raw text, tag), attached below to the open container.
+        kind = type(event)
+        if kind is scalar_event:
+            raw = event.value
+            # Sheets repeat the same few texts (ids, names, scores): each is resolved once.
+            seen = (raw, event.tag, event.implicit, event.style)
+            done = scalars.get(seen)
+            if done is None:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(yaml.ScalarNode, raw, event.implicit)
+                done = scalars[seen] = (tag, _scalar(tag, raw, event.style))
+            tag, value = done
+            mark = event.start_mark
             if event.anchor is not None:
-                anchors[event.anchor] = (value, 1, event.value, tag)
-            attach(value, event.start_mark, 1, event.value, tag)
-        elif isinstance(event, yaml.AliasEvent):
-            state["aliases"] += 1
-            if state["aliases"] > YAML_MAX_ALIASES.value:
+                anchors[event.anchor] = (value, 1, raw, tag)
+            weight = 1
+        elif kind is map_start or kind is seq_start:
+            if len(stack) >= max_depth:
                 budget(
                     event.start_mark,
+                    "yaml-too-deep",
+                    f"YAML 嵌套太深，超过上限：{YAML_MAX_DEPTH.label}。"
+                    "考核文件用不到这么多层，请检查缩进或方括号、花括号是否成对。",
+                )
+            container: LMap | LList
+            if kind is map_start:
+                container = LMap()
+                container.key_pos = _PosMap()
+                container.val_pos = _PosMap()
+            else:
+                container = LList()
+                container.item_pos = _PosList()
+            container.pos = _pos(event.start_mark)
+            stack.append(_Frame(container, event.anchor, event.start_mark))
+            continue
+        elif kind in ends:
+            frame = stack.pop()
+            value, weight, mark, raw, tag = frame.value, frame.weight, frame.mark, None, None
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, weight, None, None)
+            nodes -= weight - 1  # its children were counted already
+        elif kind is alias_event:
+            aliases += 1
+            mark = event.start_mark
+            if aliases > max_aliases:
+                budget(
+                    mark,
                     "yaml-too-many-aliases",
                     f"YAML 别名太多，超过上限：{YAML_MAX_ALIASES.label}。请把内容直接写出来，不要用 & 和 * 引用。",
                 )
             if event.anchor not in anchors:
                 open_names = {f.anchor for f in stack}
                 what = "引用了自身（递归引用）" if event.anchor in open_names else "没有定义"
-                budget(event.start_mark, "yaml-syntax", f"YAML 格式错误：别名“*{event.anchor}”{what}。")
+                budget(mark, "yaml-syntax", f"YAML 格式错误：别名“*{event.anchor}”{what}。")
             value, weight, raw, tag = anchors[event.anchor]
-            attach(value, event.start_mark, weight, raw, tag)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            value = LMap() if isinstance(event, yaml.MappingStartEvent) else LList()
-            if isinstance(value, LMap):
-                value.key_pos = {}
-                value.val_pos = {}
+        else:
+            if kind is yaml.DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    budget(
+                        event.start_mark,
+                        "yaml-syntax",
+                        "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。",
+                    )
+            continue
+
+        nodes += weight
+        if nodes > max_nodes:
+            why = (
+                "请检查是否有别名（*名称）被反复展开。"
+                if aliases
+                else "一个考核文件用不到这么多，请检查是否放错了文件；确实需要时请拆分成几个文件。"
+            )
+            budget(mark, "yaml-too-large", f"YAML 中的值太多，超过上限：{YAML_MAX_NODES.label}。" + why)
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        top.weight += weight
+        at = (mark.line + 1, mark.column + 1)
+        keys = top.keys
+        if keys is None:  # a list
+            top.value.append(value)
+            top.at.append(at)
+            continue
+        if top.key is _NO_KEY:  # this value is a key
+            top.key_at = at
+            if type(value) is str and value not in top.value and tag != _MERGE:
+                top.skip = False
             else:
-                value.item_pos = []
-            open_(value, event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = stack.pop()
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (frame.value, frame.weight, None, None)
-            state["nodes"] -= frame.weight - 1  # its children were counted already
-            attach(frame.value, frame.mark, frame.weight)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            state["docs"] += 1
-            if state["docs"] > 1:
-                budget(
-                    event.start_mark,
-                    "yaml-syntax",
-                    "YAML 格式错误（一个文件里只能有一个文档，这里又开始了一个“---”）。请删除多余的部分。",
-                )
-    return root[0]
+                top.skip = _refused_key(value, raw, tag, at, top.value, keys, display, diags)
+                if not top.skip and isinstance(value, Decimal):
+                    value = str(raw) if raw is not None else str(value)
+            top.key = value
+            continue
+        key, top.key = top.key, _NO_KEY
+        if top.skip:
+            continue
+        top.value[key] = value
+        keys[key] = top.key_at
+        top.at[key] = at
+    return root
 
 
-def _scalar(tag: str, value: str, style, display: str, diags: list[Diagnostic], mark=None):
+def _refused_key(value, raw, tag, at: tuple[int, int], m: LMap, keys: _PosMap, display: str, diags: list) -> bool:
+    """Whether a mapping key is refused (merge key, not a scalar, written twice); if so, the
+    error is added to ``diags``."""
+    if tag == _MERGE:
+        diags.append(Diagnostic(display, *at, ERROR, "yaml-merge", "不支持 YAML 合并键（<<）。请把内容直接写出来。"))
+        return True
+    if isinstance(value, (LMap, LList)):
+        diags.append(Diagnostic(display, *at, ERROR, "yaml-key-type", "键必须是简单的文字或数字。"))
+        return True
+    if isinstance(value, Decimal):
+        value = str(raw) if raw is not None else str(value)
+    if value in m:
+        first = dict.__getitem__(keys, value)[0]
+        diags.append(
+            Diagnostic(
+                display,
+                *at,
+                ERROR,
+                "yaml-duplicate-key",
+                f"键“{value}”重复（第 {first} 行已经写过）。请删除或合并其中一个。",
+            )
+        )
+        return True
+    return False
+
+
+def _scalar(tag: str, value: str, style):
+    """The Python value of a scalar of ``tag`` written ``value`` (in ``style``)."""
     if style == ">":
         # YAML folds line breaks into spaces, which is wrong between Chinese characters.
         return _CJK_FOLD_RE.sub("", value)
@@ -384,18 +439,20 @@ def _scalar(tag: str, value: str, style, display: str, diags: list[Diagnostic], 
 
 def pos_of(container, key) -> tuple[int, int]:
     """Line and column of ``container[key]`` (value position), or of the container."""
-    if isinstance(container, LMap) and key in getattr(container, "val_pos", {}):
-        p = container.val_pos[key]
-        return p.line, p.column
-    if isinstance(container, LList) and isinstance(key, int) and key < len(container.item_pos):
-        p = container.item_pos[key]
-        return p.line, p.column
+    if isinstance(container, LMap):
+        at = dict.get(getattr(container, "val_pos", {}), key)
+        if at is not None:
+            return at
+    elif isinstance(container, LList) and isinstance(key, int) and key < len(container.item_pos):
+        return list.__getitem__(container.item_pos, key)
     p = getattr(container, "pos", None)
     return (p.line, p.column) if p else (1, 1)
 
 
 def key_pos_of(container, key) -> tuple[int, int]:
-    if isinstance(container, LMap) and key in getattr(container, "key_pos", {}):
-        p = container.key_pos[key]
-        return p.line, p.column
+    """Line and column of the key ``key`` of a mapping, else as :func:`pos_of`."""
+    if isinstance(container, LMap):
+        at = dict.get(getattr(container, "key_pos", {}), key)
+        if at is not None:
+            return at
     return pos_of(container, key)

@@ -75,7 +75,7 @@ def round_from_json(d: dict) -> RoundInfo:
 
 
 _stores: dict[str, BuildCache] = {}
-_memory: dict[tuple, tuple] = {}  # (kind, key) -> (value, diagnostics), for this process
+_memory: dict[tuple, tuple] = {}  # (kind, key, …) -> (value, diagnostics), for this process
 
 
 def _store(project) -> BuildCache:
@@ -144,10 +144,18 @@ def round_info(project, round_id: str) -> tuple[RoundInfo | None, list[Diagnosti
 
 def template_for(project, path: Path):
     """(Template | None, diagnostics) for a template file (see :func:`builder.checker.template.load_template`)."""
-    from .template import load_template, template_from_json, template_to_json
-
     shown = project.display(path)
     key = _key("check-template", path)
+    if key is None:
+        return _read_template(project, path, shown, None)
+    if ("template", key, shown) not in _memory:  # the same template for every report of a round
+        _memory[("template", key, shown)] = _read_template(project, path, shown, key)
+    return _memory[("template", key, shown)]
+
+
+def _read_template(project, path: Path, shown: str, key: str | None):
+    from .template import load_template, template_from_json, template_to_json
+
     store = _store(project)
     value = store.get("check-template", key) if key else None
     if value is not None:

@@ -152,10 +152,11 @@ def check_text(
     *,
     _pre: list[Diagnostic] | None = None,
 ) -> CheckResult:
-    """Check a report given as Markdown text (see :func:`check_file`)."""
-    diags: list[Diagnostic] = list(_pre or [])
+    """Check a report given as Markdown text (see :func:`check_file`). ``_pre``: what reading
+    the file found (kept first, and placed among the findings as the check places them)."""
+    pre = list(_pre or [])
     if _looks_binary(text):
-        diags.append(
+        pre.append(
             Diagnostic(
                 path,
                 1,
@@ -165,10 +166,10 @@ def check_text(
                 "文件不是文本文件（含有大量控制字符）。请提供用 UTF-8 编码保存的 Markdown 文本文件（.md）。",
             )
         )
-        return CheckResult(path, _empty_stats(), diags)
+        return CheckResult(path, _empty_stats(), pre)
     doc = parse_document(text)
     if not text.strip() or (not doc.blocks and doc.front_matter.text is None):
-        diags.append(
+        pre.append(
             Diagnostic(
                 path,
                 1,
@@ -178,8 +179,11 @@ def check_text(
                 "报告是空的。可以先运行 kaohe new report --round 轮次 --county 县区 生成报告框架，再填写内容。",
             )
         )
-        return CheckResult(path, _empty_stats(), diags)
-    return check_document(doc, project, path, round_id, county_id, _pre=diags)
+        return CheckResult(path, _empty_stats(), pre)
+    result = check_document(doc, project, path, round_id, county_id)
+    if pre:
+        result.diagnostics = _placed(pre + result.diagnostics, doc, path)
+    return result
 
 
 def check_word(
@@ -209,16 +213,10 @@ def check_word(
 
 
 def check_document(
-    doc,
-    project=None,
-    path: str = "<text>",
-    round_id: str | None = None,
-    county_id: str | None = None,
-    *,
-    _pre: list[Diagnostic] | None = None,
+    doc, project=None, path: str = "<text>", round_id: str | None = None, county_id: str | None = None
 ) -> CheckResult:
     """Run every rule over a parsed :class:`~builder.checker.document.Document` (Markdown or Word)."""
-    diags: list[Diagnostic] = list(_pre or [])
+    diags: list[Diagnostic] = []
     report = Report(path, doc, project=project)
     _resolve(report, project, round_id, county_id, diags)
     from .rules import load_rules
@@ -241,12 +239,17 @@ def check_document(
                     f"检查规则 {rule.id} 出错（程序缺陷：{type(exc).__name__}）。请把这份报告发给技术支持。",
                 )
             )
+    return CheckResult(path, _stats(report), _placed(diags, doc, path), sections=_sections(report))
+
+
+def _placed(diags: list[Diagnostic], doc, path: str) -> list[Diagnostic]:
+    """The findings of ``doc`` (shown as ``path``) once each, with their source lines, by place."""
     diags = [_with_source(d, doc) if d.path == path else d for d in _dedupe(diags)]
     if doc.origin == "docx":
         diags = [_in_paragraph(d, doc) if d.path == path else d for d in diags]
     # by place; findings at the same place keep the order the rules gave them (template order)
     diags.sort(key=lambda d: d.sort_key()[:4])
-    return CheckResult(path, _stats(report), diags, sections=_sections(report))
+    return diags
 
 
 def _sections(report: Report) -> list[tuple[int, str]]:

@@ -113,6 +113,11 @@ _IDEO_STARTS, _IDEO_ENDS = _merge(_IDEOGRAPH_RANGES)
 # more than counting a whole report character by character.
 _RUN_RE = re.compile("[^\\s\u2013\u2014\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]+")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
+# What a report is mostly made of: CJK Symbols and Punctuation, the URO ideographs and the
+# Halfwidth and Fullwidth Forms, all wide. Their runs are cut out in one pass (three ranges
+# compile in ~2 ms), so that only the few other characters are looked at one by one.
+_COMMON_WIDE_RE = re.compile("([\u3001-\u303f\u4e00-\u9fff\uff01-\uffef]+)")
+_NOT_URO_RE = re.compile("[^\u4e00-\u9fff]")
 
 
 def count(text: str) -> Counts:
@@ -121,8 +126,13 @@ def count(text: str) -> Counts:
         return Counts()
     if _INVISIBLE_RE.search(text):
         text = _INVISIBLE_RE.sub("", text)
-    chars = hanzi = 0
-    nonspace = text.count("\u2013") + text.count("\u2014")
+    parts = _COMMON_WIDE_RE.split(text)  # other text, a wide run, other text, …
+    wide = "".join(parts[1::2])
+    # each wide character counts one 字 and one character, and ends a run as a space does
+    text = " ".join(parts[0::2])
+    chars = len(wide)
+    hanzi = chars - len(_NOT_URO_RE.findall(wide))
+    nonspace = chars + text.count("\u2013") + text.count("\u2014")
     wide_starts, wide_ends, ideo_starts, ideo_ends = _WIDE_STARTS, _WIDE_ENDS, _IDEO_STARTS, _IDEO_ENDS
     for run in _RUN_RE.findall(text):
         nonspace += len(run)

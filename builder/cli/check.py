@@ -52,12 +52,13 @@ def cmd_check(args) -> int:
     from ..checker import check_file
 
     results = []
+    coverages: dict = {}  # project folder -> its print font's coverage, looked up once a run
     for f in args.files:
         here = project
         if args.project is None and not project.rubrics_dir.is_dir():
             here = Project.find(Path(f).resolve().parent)  # not run in a project: try the report's own folders
         results.append(check_file(Path(f), here, args.round_id, args.county_id, display=f))
-        _check_glyphs(here, Path(f), results[-1])
+        _check_glyphs(here, Path(f), results[-1], coverages)
     if args.format == "json":
         import json
 
@@ -69,10 +70,11 @@ def cmd_check(args) -> int:
     return 1 if any(not r.ok for r in results) else 0
 
 
-def _check_glyphs(project, path: Path, result) -> None:
+def _check_glyphs(project, path: Path, result, coverages: dict) -> None:
     """Warn about characters the print fonts lack (builder.glyphs; not in the browser
     checker, which has no fonts). Only for a file that was read and in a project that
-    has a print font configuration; in a Word report the line is the paragraph number."""
+    has a print font configuration; in a Word report the line is the paragraph number.
+    ``coverages``: the coverage of each project already looked up in this run."""
     if getattr(result, "unreadable", False) or any(d.rule.startswith("io-") and d.is_error for d in result.diagnostics):
         return
     if not (project.root / "themes" / "print" / "fonts.yaml").is_file():
@@ -80,7 +82,9 @@ def _check_glyphs(project, path: Path, result) -> None:
     from ..checker.engine import WORD_SUFFIXES
     from ..glyphs import find_uncovered, print_coverage
 
-    coverage = print_coverage(project)
+    if project.root not in coverages:
+        coverages[project.root] = print_coverage(project)
+    coverage = coverages[project.root]
     if coverage is None:
         return
     if path.suffix.lower() in WORD_SUFFIXES:

@@ -128,6 +128,8 @@ class RoundContext:
 
     def check_range(self, value: Decimal, node: Node, origin: Origin, county: County, what: str = "得分") -> bool:
         """Whether ``value`` lies in 0…the item's points; if not, an error at ``origin`` says so."""
+        if 0 <= value <= node.points:
+            return True
         label = f"{county.name} 考核项 {node.id}（{node.title}）的{what} {format_decimal(value)}"
         allowed = f"{what}应在 0 到 {format_decimal(node.points)} 分之间。"
         if value < 0:
@@ -137,8 +139,7 @@ class RoundContext:
             self.diags.append(
                 at(origin, ERROR, "score-range", f"{label} 分超过该项分值 {format_decimal(node.points)} 分；{allowed}")
             )
-            return False
-        return True
+        return False
 
     def finish(self) -> None:
         """Add the grouped diagnostics (one per kind, with its count) to the round's list."""

@@ -23,6 +23,7 @@ from ..fields import Fields, did_you_mean
 from ..formats import format_decimal
 from ..rubric.model import Node
 from ..yamlio import LMap, load_yaml, pos_of
+from ..yamlio import key_pos_of as _key_pos  # the name selfscores and onsite import
 from .context import RoundContext, dept_key
 from .diag import ERROR, INFO, WARNING, at
 from .model import Origin, ScoreEntry
@@ -110,11 +111,6 @@ def read_yaml_sheet(
                 values["score"] = Value(body, vorigin)
             records.append(Record(iorigin, values))
     return department, dorigin, records, extra
-
-
-def _key_pos(m, key) -> tuple[int, int]:
-    p = getattr(m, "key_pos", {}).get(key)
-    return (p.line, p.column) if p else pos_of(m, key)
 
 
 def load_sheets(ctx: RoundContext, folder: Path, display) -> dict[tuple[str, str], ScoreEntry]:

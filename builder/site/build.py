@@ -219,9 +219,15 @@ def _pdf_adapter_available() -> bool:
     return importlib.util.find_spec("builder.pdf") is not None and importlib.util.find_spec("weasyprint") is not None
 
 
+_GC_THRESHOLD: list[int] = []  # the collector's thresholds before prepare() raised the first one
+
+
 def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Build:
     """Load, validate, compute and plan. Raises DiagnosticError (every error, located)."""
     opts = resolve_options(config, options)
+    if not _GC_THRESHOLD:  # (generate puts it back)
+        _GC_THRESHOLD.extend(gc.get_threshold())
+        gc.set_threshold(50_000, *_GC_THRESHOLD[1:])  # a build makes millions of objects that live on
     store = BuildCache.for_project(project, enabled=opts.cache)
     from .pagecache import MEMO
 
@@ -293,6 +299,9 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                 record(name, files)
     finally:
         gc.unfreeze()
+        if _GC_THRESHOLD:
+            gc.set_threshold(*_GC_THRESHOLD)
+            _GC_THRESHOLD.clear()
         for _, child in running:
             child.cancel()
     _write_build_log(build)

@@ -14,7 +14,7 @@ from builder.limits import number_problem
 from builder.rounds.numbers import parse_score
 from builder.rounds.xlsx import read_workbook
 from builder.textio import read_text
-from builder.yamlio import load_yaml
+from builder.yamlio import key_pos_of, load_yaml, pos_of
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,16 @@ def test_yaml_values_and_positions_are_kept():
     assert doc.data["a"].item_pos[1].line == 1 and doc.data.val_pos["b"].line == 2
     assert doc.data["c"]["e"] == "=1"
     assert isinstance(doc.data["n"], Decimal) and number_problem(doc.data["n"])  # kept exact, refused by the checker
+
+
+def test_yaml_same_text_in_other_styles_and_places_keeps_its_own_value_and_position():
+    doc = _yaml("a: 1\nb: '1'\nc: !!str 1\nd: [1, 1.0, 1]\n1: x\n'1.5': y\n1.5: z\n")
+    assert [doc.data[k] for k in "abc"] == [1, "1", "1"] and type(doc.data["d"][1]) is Decimal
+    assert [pos_of(doc.data["d"], i) for i in range(3)] == [(4, 5), (4, 8), (4, 13)]
+    assert key_pos_of(doc.data, 1) == (5, 1) and pos_of(doc.data, 1) == (5, 4)
+    (dup,) = doc.diagnostics  # a number key is its text: '1.5' and 1.5 are one key
+    assert (dup.rule, dup.line, dup.column) == ("yaml-duplicate-key", 7, 1) and "第 6 行" in dup.message
+    assert doc.data.key_pos.get("c").line == 3 and doc.data.key_pos.get("zz") is None
 
 
 def test_yaml_duplicate_and_merge_keys_still_refused():
