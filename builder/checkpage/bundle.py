@@ -195,7 +195,7 @@ def start_compiled_zip(cache=None) -> None:
     if found is None:
         return
     node, script, key = found
-    if key not in _STARTED and not (cache is not None and cache.enabled and cache.get("checkpage-pyc", key)):
+    if key not in _STARTED and not (cache is not None and cache.get("checkpage-pyc", key)):
         _STARTED[key] = _Compilation(node, script, data)
 
 

@@ -223,11 +223,28 @@ _GC_THRESHOLD: list[int] = []  # the collector's thresholds before prepare() rai
 
 
 def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Build:
-    """Load, validate, compute and plan. Raises DiagnosticError (every error, located)."""
-    opts = resolve_options(config, options)
-    if not _GC_THRESHOLD:  # (generate puts it back)
+    """Load, validate, compute and plan. Raises DiagnosticError (every error, located).
+
+    The collector's first threshold stays raised until :func:`generate` ends (or this fails):
+    a build makes millions of objects that live on."""
+    if not _GC_THRESHOLD:
         _GC_THRESHOLD.extend(gc.get_threshold())
-        gc.set_threshold(50_000, *_GC_THRESHOLD[1:])  # a build makes millions of objects that live on
+        gc.set_threshold(50_000, *_GC_THRESHOLD[1:])
+    try:
+        return _prepare(project, config, options)
+    except BaseException:
+        _restore_gc_threshold()
+        raise
+
+
+def _restore_gc_threshold() -> None:
+    if _GC_THRESHOLD:
+        gc.set_threshold(*_GC_THRESHOLD)
+        _GC_THRESHOLD.clear()
+
+
+def _prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Build:
+    opts = resolve_options(config, options)
     store = BuildCache.for_project(project, enabled=opts.cache)
     from .pagecache import MEMO
 
@@ -299,9 +316,7 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                 record(name, files)
     finally:
         gc.unfreeze()
-        if _GC_THRESHOLD:
-            gc.set_threshold(*_GC_THRESHOLD)
-            _GC_THRESHOLD.clear()
+        _restore_gc_threshold()
         for _, child in running:
             child.cancel()
     _write_build_log(build)
