@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     from .rounds.model import RoundResults
 
 FORMAT = 1  # bump when the layout of the folder or of a record changes
+USAGE = "usage.json"  # the folder's size as of the last walk (prune)
+VERIFIED = "verified.json"  # blobs whose bytes were checked, by file size, time and inode (blob_file)
+RACY_S = 2  # a file modified this recently is checked again next time (see blob_file)
 DEFAULT_MAX_MB = 2048
 _PKG = Path(__file__).resolve().parent
 
@@ -162,6 +166,9 @@ class BuildCache:
             enabled = _env.cache_enabled()
         self.enabled = enabled
         self.stats = CacheStats()
+        self.written_bytes = 0  # what this process stored since the last prune (an upper bound)
+        self._verified_table: dict[str, list[int]] | None = None
+        self._checked: dict[str, list[int]] = {}  # blob_file's checks in this build
         # id(value) -> (value, SHA-256 of its plain-data serialisation (to_plain, JSON)), for the
         # values this build wrote or read as plain data; page keys use them instead of walking
         # the value again (builder/site/pagecache.py). Never stored.
@@ -196,8 +203,59 @@ class BuildCache:
 
     def blob_file(self, digest: str) -> Path | None:
         """The file holding the bytes stored under ``digest``, checked like :meth:`get_blob`
-        (None when disabled, missing or damaged). Never write to it: link or copy it."""
-        return self._blob_path(digest) if self.get_blob(digest) is not None else None
+        (None when disabled, missing or damaged). Never write to it: link or copy it.
+
+        Large blobs (the PDFs) are read and hashed again only when the file changed since it
+        was last checked, as git's index does: ``verified.json`` keeps the size, modification
+        time and inode each had when its bytes last hashed to its name (any write changes
+        them). A file modified less than :data:`RACY_S` before it was checked is not kept
+        there (a write in the same tick would not change its time), so it is checked again.
+        """
+        if not self.enabled:
+            return None
+        path = self._blob_path(digest)
+        known = self._verified().get(digest)
+        if known is not None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            if [st.st_size, st.st_mtime_ns, st.st_ino] == known:
+                self._checked[digest] = known
+                return path
+        if self.get_blob(digest) is None:
+            return None
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            if time.time_ns() - st.st_mtime_ns > RACY_S * 1_000_000_000:
+                self._checked[digest] = [st.st_size, st.st_mtime_ns, st.st_ino]
+        return path
+
+    def _verified(self) -> dict[str, list[int]]:
+        if self._verified_table is None:
+            self._verified_table = {}
+            try:
+                data = json.loads((self.root / VERIFIED).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("blobs"), dict):
+                self._verified_table = {
+                    k: v
+                    for k, v in data["blobs"].items()
+                    if isinstance(v, list) and len(v) == 3 and all(type(x) is int for x in v)
+                }
+        return self._verified_table
+
+    def save_checked(self) -> None:
+        """Keep what :meth:`blob_file` checked in this build for the next one (``verified.json``)."""
+        if not self.enabled or not self._checked:
+            return
+        table = {**self._verified(), **self._checked}
+        if len(table) > 200_000:  # a forgotten blob's entry only costs room: drop the old ones now and then
+            table = dict(self._checked)
+        body = json.dumps({"format": FORMAT, "blobs": dict(sorted(table.items()))}, separators=(",", ":"))
+        _write_atomic(self.root / VERIFIED, body.encode("utf-8"))
+        self._verified_table, self._checked = table, {}
 
     def put_blob(self, data: bytes) -> str:
         """Store ``data`` (when enabled) and return its SHA-256, the key for :meth:`get_blob`."""
@@ -206,6 +264,7 @@ class BuildCache:
             path = self._blob_path(digest)
             if not path.exists():
                 _write_atomic(path, data)
+                self.written_bytes += len(data)
         return digest
 
     # ── records: small JSON documents under a key ──
@@ -239,13 +298,19 @@ class BuildCache:
         if not self.enabled:
             return
         text = json.dumps({"format": FORMAT, "sha256": sha256(_canonical(body)), "body": body}, ensure_ascii=False)
-        _write_atomic(self._record_path(kind, key), text.encode("utf-8"))
+        data = text.encode("utf-8")
+        _write_atomic(self._record_path(kind, key), data)
         self.stats.stored += 1
+        self.written_bytes += len(data)
 
     # ── housekeeping ──
     def prune(self, max_bytes: int | None = None) -> int:
         """Remove the least recently used files until the folder fits ``max_bytes``
-        (default ``$KAOHE_CACHE_MAX_MB`` MiB); returns the number of files removed."""
+        (default ``$KAOHE_CACHE_MAX_MB`` MiB); returns the number of files removed.
+
+        The folder is walked only when its size may exceed the limit: ``usage.json`` keeps
+        its size as of the last walk, to which each build adds what it wrote. A missing or
+        unreadable ``usage.json``, or one a day old, means a walk."""
         if not self.enabled or not self.root.is_dir():
             return 0
         if max_bytes is None:
@@ -253,6 +318,10 @@ class BuildCache:
                 max_bytes = int(float(_env.text("KAOHE_CACHE_MAX_MB", str(DEFAULT_MAX_MB))) * 1024 * 1024)
             except ValueError:
                 max_bytes = DEFAULT_MAX_MB * 1024 * 1024
+        known = self._usage()
+        if known is not None and known + self.written_bytes <= max_bytes:
+            self._write_usage(known + self.written_bytes)
+            return 0
         entries = []
         total = 0
         for dirpath, _, filenames in os.walk(self.root):
@@ -272,7 +341,23 @@ class BuildCache:
                 total -= size
                 if total <= max_bytes:
                     break
+        self._write_usage(total)
         return removed
+
+    def _usage(self) -> int | None:
+        path = self.root / USAGE
+        try:
+            if time.time() - path.stat().st_mtime > 86400:
+                return None
+            value = json.loads(path.read_text(encoding="utf-8"))["bytes"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return value if type(value) is int and value >= 0 else None
+
+    def _write_usage(self, total: int) -> None:
+        self.written_bytes = 0
+        if self.root.is_dir():
+            _write_atomic(self.root / USAGE, json.dumps({"bytes": total}).encode("utf-8"))
 
 
 def cached_bytes(cache: BuildCache | None, kind: str, key: str, make):
@@ -303,10 +388,14 @@ def _unlink(path: Path) -> None:
         path.unlink()
 
 
+TOUCH_EVERY_S = 3600  # an entry's time of use is kept to the hour: a rebuild rewrites few of them
+
+
 def _touch(path: Path) -> None:
-    """Mark an entry as used (least-recently-used pruning)."""
+    """Mark an entry as used (least-recently-used pruning), unless it was within the hour."""
     with contextlib.suppress(OSError):
-        os.utime(path)
+        if time.time() - os.stat(path).st_mtime > TOUCH_EVERY_S:
+            os.utime(path)
 
 
 # ── plain data: dataclasses of the core models as JSON, never pickles ──

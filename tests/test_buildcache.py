@@ -1,5 +1,5 @@
 """The build cache holds plain data only: computed rounds as JSON of the core's model
-dataclasses (never pickles), and a record it cannot verify or read is a miss."""
+dataclasses (never pickles), and a record it cannot verify or read is a miss; it stays under its size limit."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -84,3 +85,88 @@ def test_a_crafted_round_record_is_a_miss_and_the_build_is_right(tmp_path):
     assert p.returncode == 0, p.stderr
     assert json.loads((root / ".cache" / "kaohe" / "last-build.json").read_text(encoding="utf-8"))["rounds_reused"] == []
     assert (root / "site" / "luohe-2022" / "index.html").read_bytes() == before
+
+
+def _aged(path, seconds):
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_prune_removes_the_least_recently_used_and_remembers_the_size(tmp_path):
+    store = BuildCache(tmp_path / "c", enabled=True)
+    digests = [store.put_blob(bytes([i]) * 1000) for i in range(5)]
+    for age, d in zip((50, 40, 30, 20, 10), digests):
+        _aged(store._blob_path(d), age * 3600)
+    assert store.prune(max_bytes=3500) == 2  # the two oldest go
+    assert [store.get_blob(d) is not None for d in digests] == [False, False, True, True, True]
+    usage = json.loads((tmp_path / "c" / "usage.json").read_text(encoding="utf-8"))
+    assert 3000 <= usage["bytes"] <= 3500
+
+
+def test_prune_walks_only_when_the_folder_may_be_over_its_limit(tmp_path, monkeypatch):
+    store = BuildCache(tmp_path / "c", enabled=True)
+    store.put_blob(b"a" * 1000)
+    assert store.prune(max_bytes=10_000) == 0  # no usage.json yet: walked, and written
+    walks = []
+    real_walk = os.walk
+    monkeypatch.setattr(os, "walk", lambda *a, **k: walks.append(a) or real_walk(*a, **k))
+    later = BuildCache(tmp_path / "c", enabled=True)  # the next build
+    later.put_blob(b"b" * 1000)
+    assert later.prune(max_bytes=10_000) == 0 and walks == []  # 1000 + 1000 + usage.json fit: no walk
+    later.put_blob(b"c" * 9000)
+    assert later.prune(max_bytes=10_000) >= 1 and len(walks) == 1  # may be over: walked, and pruned
+    (tmp_path / "c" / "usage.json").write_text("{", encoding="utf-8")
+    assert BuildCache(tmp_path / "c", enabled=True).prune(max_bytes=10_000) == 0 and len(walks) == 2
+    _aged(tmp_path / "c" / "usage.json", 2 * 86400)
+    assert BuildCache(tmp_path / "c", enabled=True).prune(max_bytes=10_000) == 0 and len(walks) == 3  # a day old
+
+
+def test_an_entry_used_within_the_hour_is_not_touched_again(tmp_path):
+    store = BuildCache(tmp_path / "c", enabled=True)
+    d = store.put_blob(b"x" * 10)
+    path = store._blob_path(d)
+    _aged(path, 600)
+    before = path.stat().st_mtime_ns
+    assert store.get_blob(d) == b"x" * 10
+    assert path.stat().st_mtime_ns == before
+    _aged(path, 2 * 3600)
+    assert store.get_blob(d) == b"x" * 10
+    assert time.time() - path.stat().st_mtime < 60
+
+
+def test_a_large_blob_is_hashed_again_only_when_its_file_changed(tmp_path, monkeypatch):
+    store = BuildCache(tmp_path / "c", enabled=True)
+    d = store.put_blob(b"%PDF-1.7 " + b"x" * 5000)
+    path = store._blob_path(d)
+    assert store.blob_file(d) == path  # just written (racy): checked, but not kept as checked
+    store.save_checked()
+    assert not (tmp_path / "c" / "verified.json").exists()
+    _aged(path, 600)
+    assert store.blob_file(d) == path
+    store.save_checked()
+
+    later = BuildCache(tmp_path / "c", enabled=True)  # the next build reads nothing of the file
+    monkeypatch.setattr(BuildCache, "get_blob", lambda self, digest: pytest.fail("hashed again"))
+    assert later.blob_file(d) == path
+    monkeypatch.undo()
+
+    with open(path, "r+b") as f:  # damaged in place, same size: its time changes
+        f.seek(20)
+        f.write(b"y")
+    damaged = BuildCache(tmp_path / "c", enabled=True)
+    assert damaged.blob_file(d) is None and damaged.stats.corrupt == 1 and not path.exists()
+
+
+def test_a_blob_replaced_by_another_file_of_the_same_size_and_time_is_checked(tmp_path):
+    store = BuildCache(tmp_path / "c", enabled=True)
+    d = store.put_blob(b"a" * 100)
+    path = store._blob_path(d)
+    _aged(path, 600)
+    assert store.blob_file(d) == path
+    store.save_checked()
+    st = path.stat()
+    other = path.with_name("other")
+    other.write_bytes(b"b" * 100)
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(other, path)  # same size and time, another inode
+    assert BuildCache(tmp_path / "c", enabled=True).blob_file(d) is None

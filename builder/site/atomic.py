@@ -76,16 +76,17 @@ class AtomicSite:
 
     def check_writable(self) -> None:
         """Raise :class:`StagingError` (in Chinese) when the build could not replace ``site/``
-        (a read-only or immutable folder, a file in its place): checked by writing a probe
-        file into each folder before anything is built, so that nothing is left behind."""
+        (a read-only or immutable folder, a file in its place), before anything is built, so
+        that nothing is left behind: a probe file in its parent and in ``site/`` itself, the
+        system's ``access`` check for every folder under it."""
         parent = self.final.parent
         if self.final.exists() and not self.final.is_dir():
             raise StagingError(f"{self.final} 不是文件夹，网站无法写到这里。请删除或改名这个文件后重新生成。")
         if parent.exists() and not _can_write(parent):
             raise StagingError(f"没有权限在 {parent} 中写入，网站没有生成。请检查这个文件夹的写入权限。")
         if self.final.is_dir():
-            for folder in (self.final, *(p for p in self.final.rglob("*") if p.is_dir() and not p.is_symlink())):
-                if not _can_write(folder):
+            for folder in _folders(self.final):
+                if not (_may_write(folder) if folder != self.final else _can_write(folder)):
                     raise StagingError(
                         f"{folder} 是只读的，生成的网站无法替换它（{self.final} 保持原样）。"
                         f"请先恢复写入权限（例如 chmod -R u+w {self.final}）后重新生成。"
@@ -159,6 +160,20 @@ class AtomicSite:
         for child in list(self.temp.iterdir()):
             os.replace(child, self.final / child.name)
         _remove(self.temp)
+
+
+def _folders(root: Path):
+    """``root`` and every folder under it, not following links (os.walk: no stat per file)."""
+    for dirpath, _dirnames, _files in os.walk(root):
+        yield Path(dirpath)
+
+
+def _may_write(folder: Path) -> bool:
+    """What the system says of writing in ``folder`` (``access``: also false for an immutable or
+    read-only-mounted folder, even for root); one call, where a probe file costs two writes."""
+    if os.access in os.supports_effective_ids:
+        return os.access(folder, os.W_OK | os.X_OK, effective_ids=True)
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def _can_write(folder: Path) -> bool:

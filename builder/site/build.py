@@ -687,17 +687,20 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
 
     me, ticked = os.getpid(), [0]
 
-    def render(share) -> list[int]:
-        stored = []
+    def render(share) -> list[tuple[int, int]]:
+        stored = []  # per page: (records, bytes) it stored
         for spec, key in share:
-            before = cache.store.stats.stored if cache is not None else 0
+            before = (cache.store.stats.stored, cache.store.written_bytes) if cache is not None else (0, 0)
             html = print_addresses(
                 env.get_template(spec.template).render(kh=spec, kh_site=kh_site), spec.url, build.config.site_url
             )
             if key:
                 cache.put(key, html)
             _write(out / _page_path(spec.url), html.encode("utf-8"))
-            stored.append(cache.store.stats.stored - before if cache is not None else 0)
+            if cache is not None:
+                stored.append((cache.store.stats.stored - before[0], cache.store.written_bytes - before[1]))
+            else:
+                stored.append((0, 0))
             if os.getpid() == me:  # (a forked child's bar would be a second one on the terminal)
                 tick()
                 ticked[0] += 1
@@ -706,8 +709,10 @@ def _render_pages(build, out, env, kh_site, cache, written, tick) -> None:
     for name in sorted({spec.template for spec, _ in todo}):
         env.get_template(name)  # compiled once, before any fork
     if cache is not None:
-        before = cache.store.stats.stored
-        cache.store.stats.stored = before + sum(split_map(render, todo))  # (children count theirs too)
+        before = cache.store.stats.stored, cache.store.written_bytes
+        stored = split_map(render, todo)  # (children count theirs too)
+        cache.store.stats.stored = before[0] + sum(n for n, _ in stored)
+        cache.store.written_bytes = before[1] + sum(b for _, b in stored)
         cache.rendered.extend(spec.url for spec, _ in todo)
     else:
         split_map(render, todo)
@@ -1182,6 +1187,7 @@ def _write_build_log(build: Build) -> None:
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError:
         pass
+    store.save_checked()
     store.prune()
 
 
