@@ -257,3 +257,28 @@ def test_downloadable_word_template_is_what_kaohe_new_report_writes(page_dir, tm
                        cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert (page_dir / "templates" / "huizhou-2017" / "boluo.docx").read_bytes() == (tmp_path / "boluo.docx").read_bytes()
+
+
+def test_the_compiled_checker_is_kept_with_the_installation_for_every_project(tmp_path, monkeypatch):
+    """A cold build of another project (or after its cache was deleted) takes the compiled
+    checker kept with the installation instead of running Node again; a damaged copy is not used."""
+    import shutil
+
+    from builder.buildcache import BuildCache
+
+    if shutil.which("node") is None or runtime_problem() is not None:
+        require("no Node or Pyodide: the checker ships as sources")
+    monkeypatch.setattr(bundle, "_installed_dir", lambda: tmp_path / "installed")
+    data = bundle.build_zip()
+    first = bundle.compiled_zip(data, BuildCache(tmp_path / "a", enabled=True))
+    assert first != data and len(list((tmp_path / "installed").glob("*.zip"))) == 1
+    runs = []
+    monkeypatch.setattr(bundle, "_Compilation", lambda *a: runs.append(a) or pytest.fail("compiled again"))
+    bundle.start_compiled_zip(BuildCache(tmp_path / "b", enabled=True))  # nothing to start
+    assert bundle.compiled_zip(data, BuildCache(tmp_path / "b", enabled=True)) == first and runs == []
+    (zipped,) = (tmp_path / "installed").glob("*.zip")
+    zipped.write_bytes(b"PK damaged")
+    monkeypatch.undo()
+    monkeypatch.setattr(bundle, "_installed_dir", lambda: tmp_path / "installed")
+    assert bundle.compiled_zip(data, BuildCache(tmp_path / "c", enabled=True)) == first  # compiled again
+    assert zipped.read_bytes() == first

@@ -195,8 +195,9 @@ def start_compiled_zip(cache=None) -> None:
     if found is None:
         return
     node, script, key = found
-    if key not in _STARTED and not (cache is not None and cache.get("checkpage-pyc", key)):
-        _STARTED[key] = _Compilation(node, script, data)
+    if key in _STARTED or (cache is not None and cache.get("checkpage-pyc", key)) or _installed(key) is not None:
+        return
+    _STARTED[key] = _Compilation(node, script, data)
 
 
 def compiled_zip(data: bytes, cache=None) -> bytes:
@@ -204,7 +205,11 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     Python (``precompile.mjs`` under Node), from the build cache when it was compiled before
     (or from the compilation :func:`start_compiled_zip` started); ``data`` itself when Node or
     Pyodide is missing or the compiler fails (the page then compiles the sources in the
-    browser: slower, the same findings)."""
+    browser: slower, the same findings).
+
+    A compiled zip is kept with the installation too (:func:`_installed`): it is made from
+    kaohe's own code and Pyodide, nothing of a project's, so a new project (or one whose
+    cache was deleted) does not compile it again."""
     from ..buildcache import cached_bytes
 
     found = _compile_key(data)
@@ -213,7 +218,55 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
     node, script, key = found
 
     def make() -> bytes | None:
+        installed = _installed(key)
+        if installed is not None:
+            return installed
         started = _STARTED.pop(key, None) or _Compilation(node, script, data)
-        return started.result()
+        made = started.result()
+        if made is not None:
+            _install(key, made)
+        return made
 
     return cached_bytes(cache, "checkpage-pyc", key, make) or data
+
+
+INSTALLED_KEPT = 4  # compiled zips kept with the installation (one per version of the code)
+
+
+def _installed_dir() -> Path:
+    from .write import pyodide_dir
+
+    return pyodide_dir().parent / ".kaohe" / "checker"  # beside the compiled standard library
+
+
+def _installed(key: str) -> bytes | None:
+    """The compiled zip of cache key ``key`` kept with the installation, or None. It is
+    checked as the build cache checks its blobs: its bytes must hash to the name of its
+    ``.sha256`` file's content."""
+    from ..buildcache import sha256
+
+    folder = _installed_dir()
+    try:
+        data = (folder / f"{key}.zip").read_bytes()
+        digest = (folder / f"{key}.sha256").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return data if sha256(data) == digest else None
+
+
+def _install(key: str, data: bytes) -> None:
+    """Keep ``data`` with the installation (a read-only installation keeps nothing), and
+    only the :data:`INSTALLED_KEPT` most recent ones."""
+    from ..buildcache import sha256
+    from ..files import write_atomic
+
+    folder = _installed_dir()
+    try:
+        write_atomic(folder / f"{key}.zip", data, durable=False)
+        write_atomic(folder / f"{key}.sha256", (sha256(data) + "\n").encode("ascii"), durable=False)
+        zips = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in zips[INSTALLED_KEPT:]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".sha256").unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -171,38 +171,73 @@ class MarkdownMemo:
 
     def render(self, text: str, **options) -> usermd.Rendered:
         """Like :func:`usermd.render` with the same ``options``; the same text gives the stored result."""
-        key = Hasher("usermd", code_digest(CODE_NOT_USED), _versions(), text, options).hexdigest()
+        key = self._key(text, options)
         found = self.memory.get(key)
         if found is not None:
             return found
-        rec = self.store.get("md", key) if self.store is not None else None
-        if rec is not None:
-            try:
-                found = usermd.Rendered(
-                    rec["html"],
-                    rec["title"],
-                    tuple(usermd.Section(*s) for s in rec["sections"]),
-                    tuple((int(a), b, c) for a, b, c in rec["toc"]),
-                )
-            except (KeyError, TypeError, ValueError):
-                found = None
+        found = self._stored(key)
         if found is None:
             found = usermd.render(text, **options)
-            if self.store is not None:
-                self.store.put(
-                    "md",
-                    key,
-                    {
-                        "html": found.html,
-                        "title": found.title,
-                        "sections": [list(dataclasses.astuple(s)) for s in found.sections],
-                        "toc": [list(t) for t in found.toc],
-                    },
-                )
+            self._store(key, found)
+        self._remember(key, found)
+        return found
+
+    def render_many(self, items: list[tuple[str, dict]]) -> None:
+        """Render every ``(text, options)`` of ``items`` now, those not kept yet shared between
+        this process and forked copies of it (:func:`~builder.forked.split_map`): a cold build
+        renders every county's report and feedback. :meth:`render` then finds them."""
+        from ..forked import split_map
+
+        todo: dict[str, tuple[str, dict]] = {}
+        for text, options in items:
+            key = self._key(text, options)
+            if key in self.memory or key in todo:
+                continue
+            found = self._stored(key)
+            if found is not None:
+                self._remember(key, found)
+            else:
+                todo[key] = (text, options)
+        done = split_map(lambda share: [usermd.render(t, **o) for t, o in share], list(todo.values()))
+        for key, found in zip(todo, done, strict=True):
+            self._store(key, found)
+            self._remember(key, found)
+
+    @staticmethod
+    def _key(text: str, options: dict) -> str:
+        return Hasher("usermd", code_digest(CODE_NOT_USED), _versions(), text, options).hexdigest()
+
+    def _stored(self, key: str) -> usermd.Rendered | None:
+        rec = self.store.get("md", key) if self.store is not None else None
+        if rec is None:
+            return None
+        try:
+            return usermd.Rendered(
+                rec["html"],
+                rec["title"],
+                tuple(usermd.Section(*s) for s in rec["sections"]),
+                tuple((int(a), b, c) for a, b, c in rec["toc"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _store(self, key: str, found: usermd.Rendered) -> None:
+        if self.store is not None:
+            self.store.put(
+                "md",
+                key,
+                {
+                    "html": found.html,
+                    "title": found.title,
+                    "sections": [list(dataclasses.astuple(s)) for s in found.sections],
+                    "toc": [list(t) for t in found.toc],
+                },
+            )
+
+    def _remember(self, key: str, found: usermd.Rendered) -> None:
         if len(self.memory) > 20000:
             self.memory.clear()
         self.memory[key] = found
-        return found
 
 
 MEMO = MarkdownMemo()
@@ -211,3 +246,8 @@ MEMO = MarkdownMemo()
 def render_markdown(text: str, **options) -> usermd.Rendered:
     """What :mod:`builder.site.pages` calls: :func:`usermd.render`, memoised."""
     return MEMO.render(text, **options)
+
+
+def render_markdown_many(items: list[tuple[str, dict]]) -> None:
+    """:func:`render_markdown` of every ``(text, options)``, ahead of the calls (on every core)."""
+    MEMO.render_many(items)

@@ -33,7 +33,7 @@ from ..checkpage.page import plan_page as plan_check_page
 from ..rounds.model import CountyResult, Round, RoundResults
 from ..rubric.model import Node, Rubric
 from .collect import SiteData, round_date
-from .pagecache import render_markdown
+from .pagecache import render_markdown, render_markdown_many
 
 STATUS_LABELS = {"draft": "草稿", "approved": "已审定，尚未发布", "published": "已发布"}
 PUBLISH_LABELS = {"grades": "公布等次", "scores": "公布等次和得分", "ranks": "公布等次、得分和排名"}
@@ -420,12 +420,14 @@ def _round_pages(
     )
 
     crumbs_c = crumbs + ((r.title, round_url(r)),)
+    fb_options, rep_options = {"top_level": 3, "anchor_prefix": "f"}, {"top_level": 2, "take_title": True}
+    texts = {cr.county.id: (_read(r.feedback.get(cr.county.id)), _read(r.reports.get(cr.county.id))) for cr in order}
+    render_markdown_many([(t, o) for fb, rep in texts.values() for t, o in ((fb, fb_options), (rep, rep_options)) if t])
     for cr in order:
         cid = cr.county.id
-        fb_text = _read(r.feedback.get(cid))
-        feedback = render_markdown(fb_text, top_level=3, anchor_prefix="f") if fb_text else None
-        rep_text = _read(r.reports.get(cid))
-        report = render_markdown(rep_text, top_level=2, take_title=True) if rep_text else None
+        fb_text, rep_text = texts[cid]
+        feedback = render_markdown(fb_text, **fb_options) if fb_text else None
+        report = render_markdown(rep_text, **rep_options) if rep_text else None
         report_title = report.title if report and report.title else f"{cr.county.name}{r.year}年度质量工作自评报告"
         title = f"{cr.county.name}考核结果"
         pdfs = []
