@@ -324,7 +324,9 @@ class BuildCache:
             return 0
         entries = []
         total = 0
-        for dirpath, _, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if dirpath == str(self.root):
+                dirnames[:] = [d for d in dirnames if d != "trash"]  # (builder/site/build.py TRASH)
             for name in filenames:
                 p = Path(dirpath) / name
                 try:

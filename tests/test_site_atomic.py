@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from builder.site.atomic import AtomicSite, StagingError
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _lock(folder):
@@ -48,3 +52,30 @@ def test_a_link_to_a_locked_folder_elsewhere_is_not_followed(tmp_path):
         AtomicSite(site).check_writable()  # the link is replaced with site/, not written through
     finally:
         undo()
+
+
+def _kaohe_build(root, env=None):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    e.update({"CI": "true", **(env or {})})
+    return subprocess.run([sys.executable, "-m", "builder", "build", "-q", "--no-pdfs"], cwd=root, env=e,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_replaced_site_is_removed_by_the_next_build_and_nothing_is_left_beside_site(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    generate.generate(2, tmp_path)
+    trash = tmp_path / ".cache" / "kaohe" / "build" / "trash"
+    for n in range(3):
+        p = _kaohe_build(tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert [x.name for x in tmp_path.iterdir() if ".kaohe-" in x.name] == []
+        kept = sorted(trash.iterdir()) if trash.exists() else []
+        assert len(kept) == (0 if n == 0 else 1)  # the site the build replaced; the one before is gone
+        if kept:
+            assert (kept[0] / "index.html").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+    p = _kaohe_build(tmp_path, {"KAOHE_NO_CACHE": "1"})  # no cache: the replaced site is removed at once
+    assert p.returncode == 0, p.stderr
+    assert [x.name for x in tmp_path.iterdir() if ".kaohe-" in x.name] == []

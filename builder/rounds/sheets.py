@@ -242,7 +242,8 @@ def _xlsx_rows(path: Path, display: str, diags: list[Diagnostic]) -> list[RawRow
                 ERROR,
                 "sheet-formula",
                 f"单元格是公式（={shown}），不是填写的数值。",
-                "评价表只接受数值：请选中这些单元格，复制后在 Excel 中“选择性粘贴-数值”（WPS：“粘贴为数值”），再保存。",
+                "这张表只接受填写的数值，不接受公式：请选中这些单元格，复制后在 Excel 中"
+                "“选择性粘贴-数值”（WPS：“粘贴为数值”），再保存。",
             )
         )
     if bad:

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.kaohe")
@@ -69,7 +70,8 @@ def _alive(pid: int) -> bool:
 class AtomicSite:
     """The temporary folder of one build and how it replaces the final one."""
 
-    def __init__(self, site_dir: str | Path):
+    def __init__(self, site_dir: str | Path, trash: Path | None = None):
+        self.trash = trash  # where the previous site goes (see discard); None: removed at once
         self.final = Path(os.path.realpath(site_dir))
         self.temp = self.final.parent / f".{self.final.name}.kaohe-new-{os.getpid()}"
         self.old = self.final.parent / f".{self.final.name}.kaohe-old-{os.getpid()}"
@@ -133,7 +135,7 @@ class AtomicSite:
             return
         try:
             if _exchange(self.temp, self.final):
-                _remove(self.temp)  # now the previous site
+                self.discard(self.temp)  # now the previous site
                 return
             os.rename(self.final, self.old)
         except OSError as exc:
@@ -145,7 +147,20 @@ class AtomicSite:
         except OSError:
             os.rename(self.old, self.final)  # put the previous site back
             raise
-        _remove(self.old)
+        self.discard(self.old)
+
+    def discard(self, previous: Path) -> None:
+        """Away with the previous site: moved into :attr:`trash` when there is one (a rename;
+        :func:`empty_trash` removes it while the next build loads its data, on another core),
+        else removed now. Removing some 3,000 files costs a rebuild 0.2 s here."""
+        if self.trash is not None:
+            try:
+                self.trash.mkdir(parents=True, exist_ok=True)
+                os.rename(previous, self.trash / f"site-{os.getpid()}-{time.time_ns()}")
+                return
+            except OSError:  # (another file system: removed now)
+                pass
+        _remove(previous)
 
     def abort(self) -> None:
         """Throw the staging folder away; the published site is left as it was."""
@@ -174,6 +189,31 @@ def _may_write(folder: Path) -> bool:
     if os.access in os.supports_effective_ids:
         return os.access(folder, os.W_OK | os.X_OK, effective_ids=True)
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+def empty_trash(trash: Path | None):
+    """Start removing what :meth:`AtomicSite.discard` put into ``trash``, in a forked copy of
+    this process (:func:`builder.forked.start`); returns it (call ``result()`` before the
+    process ends), or None when there is nothing to remove or no fork (then it is removed
+    now)."""
+    from ..forked import start
+
+    try:
+        entries = list(trash.iterdir()) if trash is not None else []
+    except OSError:
+        return None
+    if not entries:
+        return None
+    child = start(_remove_all, entries)
+    if child is None:
+        _remove_all(entries)
+    return child
+
+
+def _remove_all(folders: list[Path]) -> int:
+    for folder in folders:
+        _remove(folder)
+    return len(folders)
 
 
 def _can_write(folder: Path) -> bool:

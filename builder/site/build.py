@@ -360,21 +360,34 @@ def build(
 
     SIGTERM is handled like Ctrl-C during the build: the staging folder is removed.
     """
+    from .atomic import empty_trash
+
     config = read_config(project, config_file)
     target = Path(site_dir) if site_dir is not None else project.root / config.site_dir
-    atomic = AtomicSite(target)
+    cached = options.cache if options.cache is not None else _env.cache_enabled()
+    trash = BuildCache.for_project(project).root / TRASH if cached else None
+    atomic = AtomicSite(target, trash)
     atomic.check_writable()
     atomic.sweep()
-    b = prepare(project, config, options)
-    with _terminate_as_interrupt():
-        staging = Path(atomic.begin())
-        try:
-            result = generate(b, staging)
-            atomic.commit()
-        except BaseException:
-            atomic.abort()
-            raise
+    emptying = empty_trash(trash)  # the site a build before this one replaced, removed meanwhile
+    try:
+        b = prepare(project, config, options)
+        with _terminate_as_interrupt():
+            staging = Path(atomic.begin())
+            try:
+                result = generate(b, staging)
+                atomic.commit()
+            except BaseException:
+                atomic.abort()
+                raise
+    finally:
+        if emptying is not None:
+            with contextlib.suppress(Exception):
+                emptying.result()
     return result
+
+
+TRASH = "trash"  # in the build cache: the sites builds replaced, until the next build removes them
 
 
 class _terminate_as_interrupt:
