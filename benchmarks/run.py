@@ -228,6 +228,16 @@ def serve_rebuild(project: Path, n: int, runs: int) -> tuple[float, list[float]]
 # ───────────────────────────── the plain MkDocs site ─────────────────────────────
 
 
+def in_child(fn, *args):
+    """``fn(*args)`` in a spawned process: what it loads never enlarges this one, whose size
+    every process started later would report as its own peak (Linux carries the parent's
+    high-water RSS over ``fork``/``exec`` into the child's ``ru_maxrss``)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
 def make_plain(project: Path, out: Path, pages_wanted: int) -> int:
     """A plain MkDocs project with the same pages as plain Markdown (the round, each
     county's results and report, and rubric pages up to ``pages_wanted``); returns the
@@ -374,7 +384,7 @@ def bench(args) -> dict:
             r = Result("serve-rebuild", n, [Run(t, 0, 0) for t in times], note=f"first build in serve {first:.2f} s")
             results.append(r)
             plain = args.work / f"plain{n}"
-            n_pages = make_plain(project, plain, pages)
+            n_pages = in_child(make_plain, project, plain, pages)
             r = Result("plain", n, note=f"{n_pages} pages")
             for i in range(args.runs):
                 shutil.rmtree(plain / "site", ignore_errors=True)
