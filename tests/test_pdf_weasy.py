@@ -79,3 +79,16 @@ def test_array_types_are_cffis_own():
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["True", "ok"]
+
+
+def test_weasyprints_libraries_stay_loaded_until_the_process_ends():
+    """Python's finalisation would dlclose() Pango, fontconfig and HarfBuzz while a thread of
+    theirs may still run, and the finished process would die with SIGSEGV (seen once)."""
+    code = "from builder.pdf.weasy import load; load(); import weasyprint.text.ffi"
+    env = {**os.environ, "LD_DEBUG": "files", "PYTHONPATH": str(REPO)}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+    assert p.returncode == 0, p.stderr[-2000:]
+    loaded = [line for line in p.stderr.splitlines() if "generating link map" in line and "pango" in line]
+    assert loaded, "LD_DEBUG printed nothing: the check would prove nothing"
+    unmapped = [line for line in p.stderr.splitlines() if "destroying link map" in line]
+    assert not [line for line in unmapped if any(n in line for n in ("pango", "fontconfig", "harfbuzz"))], unmapped

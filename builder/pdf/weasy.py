@@ -38,6 +38,29 @@ def load() -> None:
     finally:
         ctypes.util.find_library = real
     _fast_array_types()
+    _keep_libraries_loaded()
+
+
+def _keep_libraries_loaded() -> None:
+    """Keep the C libraries WeasyPrint opened loaded until the process ends.
+
+    When Python finalises, it frees cffi's library objects, and each one ``dlclose()``s its
+    library: Pango, fontconfig and HarfBuzz are unmapped while a thread of theirs may still
+    run (Pango initialises fontconfig in a thread of its own). That thread then jumps into
+    unmapped memory, and the finished process dies with SIGSEGV. This was seen once: a
+    ``kaohe pdf`` exited with −11 after writing its PDFs, and the kernel logged an instruction
+    fetch at an unmapped address on a thread's stack. One reference more on each library
+    object (never released) keeps them mapped until the process exits.
+    """
+    import ctypes
+
+    try:
+        from weasyprint.text import ffi as libraries
+    except ImportError:
+        return
+    for value in list(vars(libraries).values()):
+        if type(value).__name__.startswith("FFILibrary"):  # (cffi names the class after its library)
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(value))
 
 
 _ARRAY = re.compile(r"^([A-Za-z_]\w*)\[(\d+)\]$")
