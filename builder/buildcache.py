@@ -45,6 +45,7 @@ FORMAT = 1  # bump when the layout of the folder or of a record changes
 USAGE = "usage.json"  # the folder's size as of the last walk (prune)
 VERIFIED = "verified.json"  # blobs whose bytes were checked, by file size, time and inode (blob_file)
 RACY_S = 2  # a file modified this recently is checked again next time (see blob_file)
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 DEFAULT_MAX_MB = 2048
 _PKG = Path(__file__).resolve().parent
 
@@ -184,10 +185,17 @@ class BuildCache:
     def _blob_path(self, digest: str) -> Path:
         return self.root / "blobs" / digest[:2] / digest
 
+    @staticmethod
+    def _is_digest(digest: str) -> bool:
+        """Whether ``digest`` can name a blob: 64 lower-case hex digits. A record's "blob" is
+        read from disk, and a crafted one (``../../x``) must not name a file elsewhere, which
+        :meth:`get_blob` would read and, as it does not hash to its name, delete."""
+        return isinstance(digest, str) and _DIGEST.fullmatch(digest) is not None
+
     def get_blob(self, digest: str) -> bytes | None:
         """The bytes stored under their SHA-256 ``digest``, or None when disabled, missing or
         damaged (a damaged blob is counted as corrupt and removed)."""
-        if not self.enabled:
+        if not self.enabled or not self._is_digest(digest):
             return None
         path = self._blob_path(digest)
         try:
@@ -211,7 +219,7 @@ class BuildCache:
         them). A file modified less than :data:`RACY_S` before it was checked is not kept
         there (a write in the same tick would not change its time), so it is checked again.
         """
-        if not self.enabled:
+        if not self.enabled or not self._is_digest(digest):
             return None
         path = self._blob_path(digest)
         known = self._verified().get(digest)

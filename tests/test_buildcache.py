@@ -170,3 +170,13 @@ def test_a_blob_replaced_by_another_file_of_the_same_size_and_time_is_checked(tm
     os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
     os.replace(other, path)  # same size and time, another inode
     assert BuildCache(tmp_path / "c", enabled=True).blob_file(d) is None
+
+
+def test_a_crafted_blob_name_never_reads_or_deletes_a_file_elsewhere(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    store = BuildCache(tmp_path / "c", enabled=True)
+    (tmp_path / "c" / "blobs").mkdir(parents=True)
+    for name in ("../../victim.txt", "../victim.txt", str(victim), "A" * 64, "0" * 63):
+        assert store.get_blob(name) is None and store.blob_file(name) is None
+    assert victim.read_text(encoding="utf-8") == "keep me" and store.stats.corrupt == 0

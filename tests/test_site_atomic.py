@@ -79,3 +79,37 @@ def test_the_replaced_site_is_removed_by_the_next_build_and_nothing_is_left_besi
     p = _kaohe_build(tmp_path, {"KAOHE_NO_CACHE": "1"})  # no cache: the replaced site is removed at once
     assert p.returncode == 0, p.stderr
     assert [x.name for x in tmp_path.iterdir() if ".kaohe-" in x.name] == []
+
+
+def test_a_trash_folder_linked_elsewhere_is_never_emptied(tmp_path):
+    from builder.site.atomic import empty_trash
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "site-1-2").mkdir(parents=True)
+    (elsewhere / "site-1-2" / "precious.txt").write_text("x", encoding="utf-8")
+    (elsewhere / "notes").mkdir()
+    trash = tmp_path / "cache" / "trash"
+    trash.parent.mkdir()
+    trash.symlink_to(elsewhere, target_is_directory=True)
+    child = empty_trash(trash)
+    if child is not None:
+        child.result()
+    assert (elsewhere / "site-1-2" / "precious.txt").is_file() and (elsewhere / "notes").is_dir()
+    site = AtomicSite(tmp_path / "site", trash)
+    old = tmp_path / "old-site"
+    old.mkdir()
+    site.discard(old)  # not moved through the link: removed where it is
+    assert not old.exists() and sorted(p.name for p in elsewhere.iterdir()) == ["notes", "site-1-2"]
+
+
+def test_only_what_discard_put_there_is_emptied_from_the_trash(tmp_path):
+    from builder.site.atomic import empty_trash
+
+    trash = tmp_path / "trash"
+    (trash / "site-12-34").mkdir(parents=True)
+    (trash / "other").mkdir()
+    (trash / "site-12-34" / "f").write_text("x", encoding="utf-8")
+    child = empty_trash(trash)
+    if child is not None:
+        child.result()
+    assert sorted(p.name for p in trash.iterdir()) == ["other"]

@@ -261,6 +261,8 @@ def _install(key: str, data: bytes) -> None:
     from ..files import write_atomic
 
     folder = _installed_dir()
+    if folder.is_symlink():
+        return
     try:
         write_atomic(folder / f"{key}.zip", data, durable=False)
         write_atomic(folder / f"{key}.sha256", (sha256(data) + "\n").encode("ascii"), durable=False)
