@@ -185,7 +185,10 @@ def _folders(root: Path):
 
 def _may_write(folder: Path) -> bool:
     """What the system says of writing in ``folder`` (``access``: also false for an immutable or
-    read-only-mounted folder, even for root); one call, where a probe file costs two writes."""
+    read-only-mounted folder, even for root); one call, where a probe file costs two writes.
+    On Windows ``access`` does not see a folder's permissions: there the probe file."""
+    if os.name == "nt":
+        return _can_write(folder)
     if os.access in os.supports_effective_ids:
         return os.access(folder, os.W_OK | os.X_OK, effective_ids=True)
     return os.access(folder, os.W_OK | os.X_OK)
