@@ -229,7 +229,8 @@ class BuildCache:
             except OSError:
                 return None
             if [st.st_size, st.st_mtime_ns, st.st_ino] == known:
-                self._checked[digest] = known
+                if not _touch(path):  # (touched: its time changed, so it is hashed again next time)
+                    self._checked[digest] = known
                 return path
         if self.get_blob(digest) is None:
             return None
@@ -401,11 +402,14 @@ def _unlink(path: Path) -> None:
 TOUCH_EVERY_S = 3600  # an entry's time of use is kept to the hour: a rebuild rewrites few of them
 
 
-def _touch(path: Path) -> None:
-    """Mark an entry as used (least-recently-used pruning), unless it was within the hour."""
+def _touch(path: Path) -> bool:
+    """Mark an entry as used (least-recently-used pruning), unless it was within the hour;
+    True when its time was written."""
     with contextlib.suppress(OSError):
         if time.time() - os.stat(path).st_mtime > TOUCH_EVERY_S:
             os.utime(path)
+            return True
+    return False
 
 
 # ── plain data: dataclasses of the core models as JSON, never pickles ──

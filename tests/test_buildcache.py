@@ -149,6 +149,15 @@ def test_a_large_blob_is_hashed_again_only_when_its_file_changed(tmp_path, monke
     monkeypatch.setattr(BuildCache, "get_blob", lambda self, digest: pytest.fail("hashed again"))
     assert later.blob_file(d) == path
     monkeypatch.undo()
+    _aged(path, 2 * 3600)  # checked, then unused for two hours: as if verified.json said so
+    st = path.stat()
+    aged = BuildCache(tmp_path / "c", enabled=True)
+    aged._checked[d] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    aged.save_checked()
+    monkeypatch.setattr(BuildCache, "get_blob", lambda self, digest: pytest.fail("hashed again"))
+    assert BuildCache(tmp_path / "c", enabled=True).blob_file(d) == path  # not hashed, but marked as used
+    monkeypatch.undo()
+    assert time.time() - path.stat().st_mtime < 60
 
     with open(path, "r+b") as f:  # damaged in place, same size: its time changes
         f.seek(20)
