@@ -319,7 +319,7 @@ class BuildCache:
 
         The folder is walked only when its size may exceed the limit: ``usage.json`` keeps
         its size as of the last walk, to which each build adds what it wrote. A missing or
-        unreadable ``usage.json``, or one a day old, means a walk."""
+        unreadable ``usage.json``, or a walk a day old, means a walk."""
         if not self.enabled or not self.root.is_dir():
             return 0
         if max_bytes is None:
@@ -328,8 +328,8 @@ class BuildCache:
             except ValueError:
                 max_bytes = DEFAULT_MAX_MB * 1024 * 1024
         known = self._usage()
-        if known is not None and known + self.written_bytes <= max_bytes:
-            self._write_usage(known + self.written_bytes)
+        if known is not None and known[0] + self.written_bytes <= max_bytes:
+            self._write_usage(known[0] + self.written_bytes, known[1])
             return 0
         entries = []
         total = 0
@@ -352,23 +352,25 @@ class BuildCache:
                 total -= size
                 if total <= max_bytes:
                     break
-        self._write_usage(total)
+        self._write_usage(total, int(time.time()))
         return removed
 
-    def _usage(self) -> int | None:
-        path = self.root / USAGE
+    def _usage(self) -> tuple[int, int] | None:
+        """(size, time of the walk) of ``usage.json``; None when missing, damaged or the walk
+        is a day old (the file itself is written by every build, so its own time says nothing)."""
         try:
-            if time.time() - path.stat().st_mtime > 86400:
-                return None
-            value = json.loads(path.read_text(encoding="utf-8"))["bytes"]
+            data = json.loads((self.root / USAGE).read_text(encoding="utf-8"))
+            size, walked = data["bytes"], data["walked"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return value if type(value) is int and value >= 0 else None
+        if type(size) is not int or type(walked) is not int or size < 0 or not 0 <= time.time() - walked <= 86400:
+            return None
+        return size, walked
 
-    def _write_usage(self, total: int) -> None:
+    def _write_usage(self, total: int, walked: int) -> None:
         self.written_bytes = 0
         if self.root.is_dir():
-            _write_atomic(self.root / USAGE, json.dumps({"bytes": total}).encode("utf-8"))
+            _write_atomic(self.root / USAGE, json.dumps({"bytes": total, "walked": walked}).encode("utf-8"))
 
 
 def cached_bytes(cache: BuildCache | None, kind: str, key: str, make):
