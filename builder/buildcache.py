@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # bump when the layout of the folder or of a record changes
 USAGE = "usage.json"  # the folder's size as of the last walk (prune)
+TRASH = "trash"  # the sites kaohe build replaced, until the next build removes them (site/atomic.py); not pruned
 VERIFIED = "verified.json"  # blobs whose bytes were checked, by file size, time and inode (blob_file)
 RACY_S = 2  # a file modified this recently is checked again next time (see blob_file)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -335,7 +336,7 @@ class BuildCache:
         total = 0
         for dirpath, dirnames, filenames in os.walk(self.root):
             if dirpath == str(self.root):
-                dirnames[:] = [d for d in dirnames if d != "trash"]  # (builder/site/build.py TRASH)
+                dirnames[:] = [d for d in dirnames if d != TRASH]
             for name in filenames:
                 p = Path(dirpath) / name
                 try:

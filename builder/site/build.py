@@ -360,6 +360,7 @@ def build(
 
     SIGTERM is handled like Ctrl-C during the build: the staging folder is removed.
     """
+    from ..buildcache import TRASH
     from .atomic import empty_trash
 
     config = read_config(project, config_file)
@@ -385,9 +386,6 @@ def build(
             with contextlib.suppress(Exception):
                 emptying.result()
     return result
-
-
-TRASH = "trash"  # in the build cache: the sites builds replaced, until the next build removes them
 
 
 class _terminate_as_interrupt:
