@@ -264,21 +264,20 @@ def test_the_compiled_checker_is_kept_with_the_installation_for_every_project(tm
     checker kept with the installation instead of running Node again; a damaged copy is not used."""
     import shutil
 
-    from builder.buildcache import BuildCache
-
     if shutil.which("node") is None or runtime_problem() is not None:
         require("no Node or Pyodide: the checker ships as sources")
-    monkeypatch.setattr(bundle, "_installed_dir", lambda: tmp_path / "installed")
+    installed = tmp_path / "installed"
+    monkeypatch.setattr(bundle, "_installed", lambda: BuildCache(installed, enabled=True))
     data = bundle.build_zip()
     first = bundle.compiled_zip(data, BuildCache(tmp_path / "a", enabled=True))
-    assert first != data and len(list((tmp_path / "installed").glob("*.zip"))) == 1
+    kept = [p for p in (installed / "blobs").rglob("*") if p.is_file()]
+    assert first != data and len(kept) == 1 and kept[0].read_bytes() == first
     runs = []
     monkeypatch.setattr(bundle, "_Compilation", lambda *a: runs.append(a) or pytest.fail("compiled again"))
     bundle.start_compiled_zip(BuildCache(tmp_path / "b", enabled=True))  # nothing to start
     assert bundle.compiled_zip(data, BuildCache(tmp_path / "b", enabled=True)) == first and runs == []
-    (zipped,) = (tmp_path / "installed").glob("*.zip")
-    zipped.write_bytes(b"PK damaged")
+    kept[0].write_bytes(b"PK damaged")
     monkeypatch.undo()
-    monkeypatch.setattr(bundle, "_installed_dir", lambda: tmp_path / "installed")
+    monkeypatch.setattr(bundle, "_installed", lambda: BuildCache(installed, enabled=True))
     assert bundle.compiled_zip(data, BuildCache(tmp_path / "c", enabled=True)) == first  # compiled again
-    assert zipped.read_bytes() == first
+    assert kept[0].read_bytes() == first

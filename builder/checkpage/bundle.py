@@ -195,7 +195,7 @@ def start_compiled_zip(cache=None) -> None:
     if found is None:
         return
     node, script, key = found
-    if key in _STARTED or (cache is not None and cache.get("checkpage-pyc", key)) or _installed(key) is not None:
+    if key in _STARTED or any(store is not None and store.get("checkpage-pyc", key) for store in (cache, _installed())):
         return
     _STARTED[key] = _Compilation(node, script, data)
 
@@ -217,58 +217,30 @@ def compiled_zip(data: bytes, cache=None) -> bytes:
         return data
     node, script, key = found
 
-    def make() -> bytes | None:
-        installed = _installed(key)
-        if installed is not None:
-            return installed
+    def compile_now() -> bytes | None:
         started = _STARTED.pop(key, None) or _Compilation(node, script, data)
-        made = started.result()
-        if made is not None:
-            _install(key, made)
+        return started.result()
+
+    def make() -> bytes | None:
+        installed = _installed()
+        if installed is None:
+            return compile_now()
+        made = cached_bytes(installed, "checkpage-pyc", key, compile_now)
+        installed.prune(INSTALLED_MAX_BYTES)
         return made
 
     return cached_bytes(cache, "checkpage-pyc", key, make) or data
 
 
-INSTALLED_KEPT = 4  # compiled zips kept with the installation (one per version of the code)
+INSTALLED_MAX_BYTES = 4 * 640 * 1024  # about four compiled versions of the code (~0.5 MB each)
 
 
-def _installed_dir() -> Path:
+def _installed():
+    """The build cache kept with the installation for the compiled checker, beside the compiled
+    standard library (``node_modules/.kaohe/checker/``); None when that folder is a link. Its
+    entries are checked as every build cache's are; a read-only installation keeps nothing."""
+    from ..buildcache import BuildCache
     from .write import pyodide_dir
 
-    return pyodide_dir().parent / ".kaohe" / "checker"  # beside the compiled standard library
-
-
-def _installed(key: str) -> bytes | None:
-    """The compiled zip of cache key ``key`` kept with the installation, or None. It is
-    checked as the build cache checks its blobs: its bytes must hash to the name of its
-    ``.sha256`` file's content."""
-    from ..buildcache import sha256
-
-    folder = _installed_dir()
-    try:
-        data = (folder / f"{key}.zip").read_bytes()
-        digest = (folder / f"{key}.sha256").read_text(encoding="ascii").strip()
-    except OSError:
-        return None
-    return data if sha256(data) == digest else None
-
-
-def _install(key: str, data: bytes) -> None:
-    """Keep ``data`` with the installation (a read-only installation keeps nothing), and
-    only the :data:`INSTALLED_KEPT` most recent ones."""
-    from ..buildcache import sha256
-    from ..files import write_atomic
-
-    folder = _installed_dir()
-    if folder.is_symlink():
-        return
-    try:
-        write_atomic(folder / f"{key}.zip", data, durable=False)
-        write_atomic(folder / f"{key}.sha256", (sha256(data) + "\n").encode("ascii"), durable=False)
-        zips = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in zips[INSTALLED_KEPT:]:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".sha256").unlink(missing_ok=True)
-    except OSError:
-        pass
+    folder = pyodide_dir().parent / ".kaohe" / "checker"
+    return None if folder.is_symlink() else BuildCache(folder, enabled=True)
