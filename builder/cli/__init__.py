@@ -8,10 +8,14 @@ import the heavy parts of the package only when their command runs, so that
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import importlib
 import io
+import os
 import sys
+import threading
+from typing import NoReturn
 
 # Order here is the order of ``kaohe --help``.
 COMMAND_MODULES = [
@@ -73,3 +77,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def run() -> NoReturn:
+    """The ``kaohe`` console script and ``python -m builder``: :func:`main`, then exit.
+
+    After a build the interpreter would spend 0.15–0.2 s freeing the loaded rounds object
+    by object (measured at N = 300, a fifth of a rebuild). So, once the streams are flushed
+    and the ``atexit`` functions ran, the process ends at once (``os._exit``), unless a
+    thread other than this one still runs: its work would be cut off.
+    """
+    code = main()
+    if threading.active_count() != 1 or not hasattr(atexit, "_run_exitfuncs"):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
