@@ -313,6 +313,53 @@ class BuildCache:
         self.stats.stored += 1
         self.written_bytes += len(data)
 
+    # ── forked copies of a build ──
+    def mark(self) -> tuple:
+        """The counters of this process now, for :meth:`since` in a forked copy of it."""
+        st = self.stats
+        return (
+            self.written_bytes,
+            st.hits,
+            st.misses,
+            st.corrupt,
+            st.stored,
+            len(st.rendered),
+            len(st.reused),
+            len(st.rounds_reused),
+            set(self._checked),
+        )
+
+    def since(self, mark: tuple) -> dict:
+        """What this process added to the counters after :meth:`mark` gave ``mark`` (plain
+        data, for a forked copy to send back): :meth:`absorb` adds it to the parent's."""
+        written, hits, misses, corrupt, stored, rendered, reused, rounds, checked = mark
+        st = self.stats
+        return {
+            "written_bytes": self.written_bytes - written,
+            "hits": st.hits - hits,
+            "misses": st.misses - misses,
+            "corrupt": st.corrupt - corrupt,
+            "stored": st.stored - stored,
+            "rendered": st.rendered[rendered:],
+            "reused": st.reused[reused:],
+            "rounds_reused": st.rounds_reused[rounds:],
+            "checked": {k: v for k, v in self._checked.items() if k not in checked},
+        }
+
+    def absorb(self, delta: dict) -> None:
+        """Add what a forked copy did (:meth:`since`) to this process's counters: the size
+        it stored counts for :meth:`prune`, the blobs it checked go to ``verified.json``."""
+        st = self.stats
+        self.written_bytes += delta["written_bytes"]
+        st.hits += delta["hits"]
+        st.misses += delta["misses"]
+        st.corrupt += delta["corrupt"]
+        st.stored += delta["stored"]
+        st.rendered.extend(delta["rendered"])
+        st.reused.extend(delta["reused"])
+        st.rounds_reused.extend(delta["rounds_reused"])
+        self._checked.update(delta["checked"])
+
     # ── housekeeping ──
     def prune(self, max_bytes: int | None = None) -> int:
         """Remove the least recently used files until the folder fits ``max_bytes``

@@ -46,10 +46,10 @@ class ChildFailed(RuntimeError):
 class Forked(Generic[R]):
     """``fn(*args)`` computed in a forked copy of this process (see :func:`start`)."""
 
-    def __init__(self, fn: Callable[..., R], *args):
+    def __init__(self, fn: Callable[..., R], *args, daemon: bool = True):
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
-        self._child = ctx.Process(target=_child, args=(fn, args, send), daemon=True)
+        self._child = ctx.Process(target=_child, args=(fn, args, send), daemon=daemon)
         self._child.start()
         send.close()
 
@@ -77,11 +77,13 @@ class Forked(Generic[R]):
         self._receive.close()
 
 
-def start(fn: Callable[..., R], *args) -> Forked | None:
+def start(fn: Callable[..., R], *args, daemon: bool = True) -> Forked | None:
     """``fn(*args)`` started in a forked copy of this process, to run while this one goes on;
     None when :func:`can_fork` says no (then the caller runs it itself). ``fn``'s result
-    must pickle; its effects on memory stay in the child, its files stay."""
-    return Forked(fn, *args) if can_fork() and usable_cpus() > 1 else None
+    must pickle; its effects on memory stay in the child, its files stay. ``daemon=False``
+    lets the child start processes of its own (the PDF workers); either way
+    :meth:`Forked.result` or :meth:`Forked.cancel` must be called."""
+    return Forked(fn, *args, daemon=daemon) if can_fork() and usable_cpus() > 1 else None
 
 
 def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_share: int = 32) -> list[R]:

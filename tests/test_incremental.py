@@ -98,6 +98,7 @@ def all_pdfs(ids) -> set[str]:
 def test_cold_build_renders_every_pdf_and_a_second_build_none(project, ids):
     first = last_build(project)
     assert set(first["rendered"]) == all_pdfs(ids) and first["reused"] == []
+    assert first["background"] is False  # 9 PDFs: in their turn, with a progress bar on a terminal
     before = snapshot(project / "site")
     p = build(project)
     assert p.returncode == 0, p.stderr

@@ -125,6 +125,7 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     :func:`builder.checkpage.page.plan_page`). Same input, same bytes.
     """
     from ..checker.cache import export_facts
+    from ..files import write_new
     from .bundle import build_zip, compiled_zip
 
     rounds, notes = offered_rounds(site)
@@ -142,8 +143,7 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
     written: list[Path] = []
 
     def put(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_new(path, data)
         written.append(path)
 
     src = pyodide_dir()

@@ -9,7 +9,9 @@ Public API (used by the MkDocs plugin and ``kaohe pdf``):
   :class:`~builder.diagnostics.DiagnosticError` with located diagnostics when a font is
   missing, a template fails or a document cannot be rendered (and then writes nothing);
   keyword options ``county``, ``kinds``, ``fonts``, ``progress``, ``warnings``;
-* :func:`render_rounds_pdfs` — the same for several rounds with one process pool;
+* :func:`render_rounds_pdfs` — the same for several rounds with one process pool, and its
+  two halves :func:`plan_rounds_pdfs` (the cache asked, found PDFs staged) and
+  :meth:`PlannedPdfs.render <builder.pdf.api.PlannedPdfs.render>`;
 * :func:`render_notification`, :func:`render_feedback`, :func:`render_report` return one
   document's PDF bytes.
 
@@ -18,7 +20,14 @@ Only this adapter imports WeasyPrint; the core does not.
 
 from __future__ import annotations
 
-__all__ = ["render_feedback", "render_notification", "render_report", "render_round_pdfs", "render_rounds_pdfs"]
+__all__ = [
+    "plan_rounds_pdfs",
+    "render_feedback",
+    "render_notification",
+    "render_report",
+    "render_round_pdfs",
+    "render_rounds_pdfs",
+]
 
 
 def __getattr__(name: str):

@@ -135,22 +135,100 @@ def render_rounds_pdfs(
     ``True`` for the project's build cache, or a :class:`~builder.pdf.cache.PdfCache`
     (whose ``stats`` then say what was rendered and what reused); default: no cache.
     """
+    planned = plan_rounds_pdfs(
+        many, project, out_dir, county=county, kinds=kinds, fonts=fonts, warnings=warnings, cache=cache
+    )
+    return planned.render(jobs, progress=progress)
+
+
+class PlannedPdfs:
+    """The PDFs of a build once the cache was asked (:func:`plan_rounds_pdfs`): those found
+    are staged already (hard links under temporary names), :attr:`todo` are left to render.
+    :meth:`render` renders them and puts every PDF in place; :meth:`abort` removes what
+    was staged. Exactly one of the two must be called."""
+
+    def __init__(self, project, out_dir: Path, fonts, warnings, pc, staged) -> None:
+        self.project, self.out_dir, self.fonts, self.warnings, self.pc = project, out_dir, fonts, warnings, pc
+        self.staged = staged
+        self.order: list[str] = []  # every document's path under out_dir
+        self.todo: list[tuple[RoundResults, str, str | None]] = []  # (results, kind, county) to render
+        self.doc_keys: dict[str, str] = {}
+        self.notes: list[Diagnostic] = []  # the warnings kept with the PDFs found
+
+    def render(self, jobs: int | None = None, *, progress: bool | None = None) -> list[Path]:
+        """Render :attr:`todo` (``jobs`` and ``progress`` as for :func:`render_round_pdfs`), then
+        put every PDF in place; returns their paths in document order. Raises DiagnosticError
+        (with every problem) and then puts nothing in place."""
+        from .parallel import render_all
+
+        project, pc = self.project, self.pc
+        with self.staged:
+            if self.todo:
+
+                def specs():
+                    """Each document's template context, made when its turn comes (and then dropped)."""
+                    problems: list[Diagnostic] = []
+                    for results, kind, cid in self.todo:
+                        try:
+                            yield documents.doc_spec(results, kind, cid, project)
+                        except DiagnosticError as exc:
+                            problems.extend(exc.diagnostics)
+                    if problems:
+                        raise DiagnosticError(problems)
+
+                render_all(
+                    specs(),
+                    project,
+                    self.out_dir,
+                    count=len(self.todo),
+                    jobs=jobs,
+                    fonts=self.fonts,
+                    progress=progress,
+                    warnings=self.warnings,
+                    cache=pc,
+                    doc_keys=self.doc_keys,
+                    staged=self.staged,
+                )
+            if self.warnings is not None:
+                self.warnings.extend(self.notes)
+            self.staged.commit()
+        if pc is not None:
+            from . import titles
+
+            titles.keep_words(pc.store)
+        return [self.out_dir / rel for rel in self.order]
+
+    def abort(self) -> None:
+        """Remove the staged PDFs (nothing is put in place)."""
+        self.staged.abort()
+
+
+def plan_rounds_pdfs(
+    many: Iterable[RoundResults],
+    project,
+    out_dir: Path,
+    *,
+    county: str | None = None,
+    kinds: Iterable[str] | Callable[[RoundResults], Iterable[str] | None] | None = None,
+    fonts: Path | str | None = None,
+    warnings: list[Diagnostic] | None = None,
+    cache=None,
+) -> PlannedPdfs:
+    """The first half of :func:`render_rounds_pdfs` (same arguments): every document of the
+    rounds, looked up in ``cache``. The caller then calls :meth:`PlannedPdfs.render`, here or
+    in a forked copy of this process (builder/site/build.py, for a few documents)."""
     from ..files import StagedFiles
-    from .parallel import render_all
 
     pc = _pdf_cache(cache, project, fonts)
     out_dir = Path(out_dir)
+    planned = PlannedPdfs(project, out_dir, fonts, warnings, pc, StagedFiles())
     errors: list[Diagnostic] = []
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
-    order: list[str] = []
-    todo: list[tuple[RoundResults, str, str | None]] = []
-    doc_keys: dict[str, str] = {}
     if pc is not None:
         from . import titles
 
         titles.load_words(pc.store)
-    with StagedFiles() as staged:  # every PDF is written at once, put in place at the end
-        notes: list[Diagnostic] = []
+    with planned.staged:  # (an exception removes what was staged)
         for results in many:
             try:
                 if county is not None:
@@ -162,54 +240,23 @@ def render_rounds_pdfs(
                 continue
             for kind, cid in docs:
                 rel = documents.doc_rel_path(results, kind, cid)
-                order.append(rel)
+                planned.order.append(rel)
                 if pc is not None:
                     key = pc.doc_key(results, kind, cid)
                     found = pc.lookup_doc(key)
                     if found is not None:  # inputs unchanged: not even its template is rendered
-                        staged.link(found[1], out_dir / rel)
-                        notes.extend(found[2])
+                        planned.staged.link(found[1], out_dir / rel)
+                        planned.notes.extend(found[2])
                         pc.stats.hits += 1
                         pc.stats.reused.append(rel)
                         continue
-                    doc_keys[rel] = key
-                todo.append((results, kind, cid))
+                    planned.doc_keys[rel] = key
+                planned.todo.append((results, kind, cid))
         if errors:
             raise DiagnosticError(errors)
-        if warnings is not None and order:
+        if warnings is not None and planned.order:
             _say_stand_ins(project, fonts, warnings)
-
-        def specs():
-            """Each document's template context, made when its turn comes (and then dropped)."""
-            problems: list[Diagnostic] = []
-            for results, kind, cid in todo:
-                try:
-                    yield documents.doc_spec(results, kind, cid, project)
-                except DiagnosticError as exc:
-                    problems.extend(exc.diagnostics)
-            if problems:
-                raise DiagnosticError(problems)
-
-        if todo:
-            render_all(
-                specs(),
-                project,
-                out_dir,
-                count=len(todo),
-                jobs=jobs,
-                fonts=fonts,
-                progress=progress,
-                warnings=warnings,
-                cache=pc,
-                doc_keys=doc_keys,
-                staged=staged,
-            )
-        if warnings is not None:
-            warnings.extend(notes)
-        staged.commit()
-    if pc is not None:
-        titles.keep_words(pc.store)
-    return [out_dir / rel for rel in order]
+    return planned
 
 
 def _say_stand_ins(project, fonts, warnings: list[Diagnostic]) -> None:

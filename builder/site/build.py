@@ -44,13 +44,13 @@ import io
 import os
 import posixpath
 import re
-import shutil
 import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
@@ -184,6 +184,7 @@ class Build:
 
 
 Writer = Callable[[Build, Path], list[str]]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -273,15 +274,22 @@ def _prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Bui
     return Build(project, config, opts, site, plan, store, warnings=warnings, notes=notes, search=list(plan.search))
 
 
-def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None = None) -> Result:
+def generate(
+    build: Build, out: Path, outputs: list[tuple[str, Writer]] | None = None, *, previous: Path | None = None
+) -> Result:
     """Run every output into the empty folder ``out``; returns what was written.
+    ``previous``: the site of the last build (``site/``), whose files are linked where the
+    bytes are the same (:func:`builder.files.reusing`).
+
+    Outputs of :data:`STARTED_FIRST` start before the others (a few PDFs are then rendered
+    in a forked copy of the build meanwhile); outputs of :data:`DETACHED` run in a forked
+    copy from their turn on. Their files and warnings count in their turn, so that the
+    result is the same as one output after the other.
 
     Raises DiagnosticError when an output fails or two outputs write the same file, and,
     with ``strict``, when there are warnings (then after every output ran, so that all of
     them are reported).
     """
-    from .. import forked
-
     written: dict[str, str] = {}
 
     def record(name: str, files: list[str]) -> None:
@@ -292,37 +300,111 @@ def generate(build: Build, out: Path, outputs: list[tuple[str, Writer]] | None =
                 )
             written[rel] = name
 
-    running: list[tuple[str, forked.Forked]] = []
+    outputs = outputs if outputs is not None else OUTPUTS
+    started: dict[str, Started] = {}
+    running: list[tuple[str, Background, int]] = []  # (name, the forked copy, place of its warnings)
+    from ..files import reusing
+
+    reuse = reusing(previous, out)
+    reuse.__enter__()
     gc.freeze()  # the loaded site stays: collections while rendering skip it (and forked copies share it)
     try:
         with Progress(enabled=bool(build.options.progress)) as progress:
             build.progress = progress
-            for name, writer in outputs if outputs is not None else OUTPUTS:
-                child = forked.start(writer, build, out) if name in DETACHED else None
-                if child is not None:
-                    running.append((name, child))
+            for name, _ in outputs:
+                if name in STARTED_FIRST:
+                    started[name] = _run_output(name, functools.partial(STARTED_FIRST[name], build, out))
+            for name, writer in outputs:
+                if name in started:
+                    job = started.pop(name)
+                    if isinstance(job, Background):
+                        running.append((name, job, len(build.warnings)))
+                        continue
+                    record(name, _run_output(name, job.finish))
                     continue
-                try:
-                    files = writer(build, out)
-                except DiagnosticError as exc:
-                    raise OutputError(name, exc.diagnostics) from None
-                record(name, files)
+                run = functools.partial(writer, build, out)
+                child = _in_background(build, run) if name in DETACHED else None
+                if child is not None:
+                    running.append((name, child, len(build.warnings)))
+                    continue
+                record(name, _run_output(name, run))
             build.progress = None
-            for name, child in running:
-                try:
-                    files = child.result()
-                except DiagnosticError as exc:
-                    raise OutputError(name, exc.diagnostics) from None
+            shift = 0  # warnings inserted for the children before
+            for name, child, at in running:
+                files, warnings = _run_output(name, child.result)
+                build.warnings[at + shift : at + shift] = warnings
+                shift += len(warnings)
                 record(name, files)
     finally:
+        reuse.__exit__(None, None, None)
         gc.unfreeze()
         _restore_gc_threshold()
-        for _, child in running:
+        for _, child, _ in running:
             child.cancel()
+        for job in started.values():
+            job.cancel()
     _write_build_log(build)
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
     return Result(sorted(written), build.warnings, build)
+
+
+def _run_output(name: str, run: Callable[[], _T]) -> _T:
+    """``run()``, its DiagnosticError raised as the :class:`OutputError` of output ``name``."""
+    try:
+        return run()
+    except DiagnosticError as exc:
+        raise OutputError(name, exc.diagnostics) from None
+
+
+class Background:
+    """An output computed in a forked copy of the build (:func:`_in_background`)."""
+
+    def __init__(self, child, build: Build):
+        self.child, self.build = child, build
+
+    def result(self) -> tuple[list[str], list[Diagnostic]]:
+        """Wait for it: (its files, the warnings it added). What it counted in ``build.stats``
+        and in the build cache is added to the build's own."""
+        files, warnings, stats, cache = self.child.result()
+        self.build.stats.update(stats)
+        self.build.cache.absorb(cache)
+        return files, warnings
+
+    def cancel(self) -> None:
+        """Stop it, when it still runs."""
+        self.child.cancel()
+
+
+def _in_background(build: Build, run: Callable[[], list[str]], *, daemon: bool = True) -> Background | None:
+    """``run()`` (an output: it returns its files) started in a forked copy of the build, to
+    run while this process goes on; None where :func:`builder.forked.start` cannot fork
+    (then the caller runs it itself). What it adds to ``build.warnings`` and
+    ``build.stats`` and counts in the build cache comes back with its files."""
+    from .. import forked
+
+    at, stats, mark = len(build.warnings), dict(build.stats), build.cache.mark()
+
+    def child() -> tuple:
+        files = run()
+        changed = {k: v for k, v in build.stats.items() if stats.get(k, _NOTHING) is not v}
+        return files, build.warnings[at:], changed, build.cache.since(mark)
+
+    started = forked.start(child, daemon=daemon)
+    return None if started is None else Background(started, build)
+
+
+_NOTHING = object()
+
+
+class InTurn:
+    """An output started first (:data:`STARTED_FIRST`) that finishes in its turn, here."""
+
+    def __init__(self, finish: Callable[[], list[str]], cancel: Callable[[], None]):
+        self.finish, self.cancel = finish, cancel
+
+
+Started = Background | InTurn
 
 
 class StrictError(DiagnosticError):
@@ -376,7 +458,7 @@ def build(
         with _terminate_as_interrupt():
             staging = Path(atomic.begin())
             try:
-                result = generate(b, staging)
+                result = generate(b, staging, previous=atomic.final)
                 atomic.commit()
             except BaseException:
                 atomic.abort()
@@ -964,34 +1046,65 @@ def write_open_data(build: Build, out: Path) -> list[str]:
     return written
 
 
-def write_pdfs(build: Build, out: Path) -> list[str]:
-    """Every PDF of the shown rounds (notification, feedback, reports), from the build cache
-    when unchanged. A round that publishes grades only keeps its feedback PDFs off the
-    public site: they state the county's scores and the departments' remarks."""
+#: Up to this many PDFs left to render after the build cache was asked (a rebuild after a
+#: report or a score sheet changed), they are rendered in a forked copy of the build while
+#: the pages and the other outputs are made here. More (a cold build) are rendered in their
+#: turn, with a progress bar, by the PDF workers (builder/pdf/parallel.py).
+BACKGROUND_PDFS_UP_TO = 8
+
+
+def start_pdfs(build: Build, out: Path) -> Started:
+    """The PDFs of the shown rounds (notification, feedback, reports), started before the
+    other outputs: the build cache is asked for each (those found are linked), and the
+    few left to render (:data:`BACKGROUND_PDFS_UP_TO`) are rendered in the background,
+    else in the PDFs' turn. A round that publishes grades only keeps its feedback PDFs
+    off the public site: they state the county's scores and the departments' remarks."""
     if not build.options.pdfs or not build.site.rounds:
-        return []
-    from ..pdf import render_rounds_pdfs
+        return InTurn(lambda: [], lambda: None)
+    from ..pdf import plan_rounds_pdfs
 
     cache = None
     if build.cache.enabled:
         from ..pdf.cache import PdfCache
 
         cache = PdfCache(build.project, build.cache)
-    paths = render_rounds_pdfs(
+    warnings: list[Diagnostic] = []  # the PDFs' own, added to the build's in their turn
+    planned = plan_rounds_pdfs(
         build.site.rounds,
         build.project,
         out,
         kinds=lambda r: ("notification", "report") if r.round.publish == "grades" else None,
-        progress=bool(build.options.progress),
-        warnings=build.warnings,
+        warnings=warnings,
         cache=cache,
     )
-    if cache is not None:
-        build.stats["pdf"] = cache.stats.as_dict()
-    from ..pdf.parallel import Stats
 
-    build.stats["pdf_worker_peaks_mib"] = sorted(kib // 1024 for kib in Stats.peak_kib.values())
-    return [p.relative_to(out).as_posix() for p in paths]
+    def finish(progress: bool, background: bool = False) -> list[str]:
+        try:
+            paths = planned.render(progress=progress)
+        finally:
+            build.warnings.extend(warnings)
+        if cache is not None:
+            build.stats["pdf"] = {**cache.stats.as_dict(), "background": background}
+        from ..pdf.parallel import Stats
+
+        build.stats["pdf_worker_peaks_mib"] = sorted(kib // 1024 for kib in Stats.peak_kib.values())
+        return [p.relative_to(out).as_posix() for p in paths]
+
+    if 0 < len(planned.todo) <= BACKGROUND_PDFS_UP_TO:
+        child = _in_background(build, lambda: finish(False, background=True), daemon=False)  # (it may start workers)
+        if child is not None:
+            return child  # (the staged PDFs are the child's now: it puts them in place, or removes them)
+    return InTurn(lambda: finish(bool(build.options.progress)), planned.abort)
+
+
+def write_pdfs(build: Build, out: Path) -> list[str]:
+    """Every PDF of the shown rounds (:func:`start_pdfs`, then finished here)."""
+    job = start_pdfs(build, out)
+    if isinstance(job, Background):
+        files, warnings = job.result()
+        build.warnings.extend(warnings)
+        return files
+    return job.finish()
 
 
 def write_docx(build: Build, out: Path) -> list[str]:
@@ -1039,6 +1152,10 @@ def write_check_page(build: Build, out: Path) -> list[str]:
 #: Outputs that change nothing but their own files: each runs in a forked copy of the build
 #: (builder/forked.py), on another core, while the outputs after it run here.
 DETACHED = frozenset({"search"})
+
+#: Outputs started before all others, by these functions (their turn in :data:`OUTPUTS`
+#: still orders their files and warnings): each returns what finishes it.
+STARTED_FIRST: dict[str, Callable[[Build, Path], Started]] = {"pdfs": start_pdfs}
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
@@ -1166,13 +1283,13 @@ def write_error_site(
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    from ..files import write_new
+
+    write_new(path, data)
 
 
 def _copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
+    _write(dst, src.read_bytes())
 
 
 def _write_build_log(build: Build) -> None:
