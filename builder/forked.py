@@ -13,8 +13,10 @@ each result back; here each child gets its share by inheritance and sends back o
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -49,8 +51,9 @@ class Forked(Generic[R]):
     def __init__(self, fn: Callable[..., R], *args, daemon: bool = True):
         ctx = multiprocessing.get_context("fork")
         self._receive, send = ctx.Pipe(duplex=False)
-        self._child = ctx.Process(target=_child, args=(fn, args, send), daemon=daemon)
-        self._child.start()
+        with signals_held() as mask:
+            self._child = ctx.Process(target=_child, args=(fn, args, send, mask), daemon=daemon)
+            self._child.start()
         send.close()
 
     def result(self) -> R:
@@ -122,7 +125,33 @@ def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, min_s
     return [result for share in shares for result in share]
 
 
-def _child(fn, args, send) -> None:
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and SIGTERM back while this process forks (yields the mask to restore in
+    the child). A signal that comes while ``fork`` runs its handlers is otherwise lost: the
+    KeyboardInterrupt is raised in one of them (logging's), where Python ignores it, and the
+    build goes on as if nothing had been pressed. Held, it comes right after the fork."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield None
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield old
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def release_signals(mask) -> None:
+    """In a child forked within :func:`signals_held`: take signals again as before."""
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _child(fn, args, send, mask=None) -> None:
+    release_signals(mask)
     try:
         result = (True, fn(*args))
     except BaseException as exc:  # sent to the parent, which raises it

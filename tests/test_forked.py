@@ -113,3 +113,32 @@ def test_little_work_or_threads_stay_in_this_process(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["True", "True"]
+
+
+def test_ctrl_c_while_forking_is_not_lost(tmp_path):
+    """A Ctrl-C that comes while ``fork`` runs its handlers (here: sent by one of them) is
+    raised after the fork, not swallowed in the handler (a build went on to exit 0)."""
+    code = """
+import os, signal, sys
+sent = []
+def interrupt():
+    if not sent and os.getpid() == parent:
+        sent.append(1)
+        os.kill(os.getpid(), signal.SIGINT)
+parent = os.getpid()
+os.register_at_fork(before=interrupt)
+from builder import forked
+try:
+    job = forked.start(lambda: 42)
+    print("started", job is not None)
+    for _ in range(100000):
+        pass
+    print("result", job.result() if job else None)
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    if "started False" in p.stdout:
+        pytest.skip("no fork here")
+    assert "interrupted" in p.stdout, p.stdout + p.stderr
+    assert "Exception ignored" not in p.stderr

@@ -124,6 +124,129 @@ def _run(job, renderer=None):
     return job.rel_path, pdf, diags, (os.getpid(), peak_kib(), time.process_time() - cpu)
 
 
+# ── a worker started ahead: the few PDFs of a rebuild ──
+
+#: Up to this many documents, render_all gives them to the helper (when one was started).
+HELPER_TAKES_UP_TO = 2
+
+
+class Helper:
+    """A PDF worker forked at the start of a build (:func:`start_helper`), before the build
+    knows that it needs a PDF: WeasyPrint, the stylesheet and the fonts load on another core
+    while the build loads its data (0.3–0.4 s of a rebuild at N = 300, which then went on
+    the way to its one PDF). :func:`render_all` gives it the documents of a small batch,
+    one after the other; a larger batch, or none, stops it unused.
+
+    Its pipe may be used from a forked copy of the build too (the PDFs rendered in the
+    background, builder/site/build.py), one user at a time."""
+
+    def __init__(self, project):
+        import multiprocessing
+
+        from ..forked import signals_held
+
+        ctx = multiprocessing.get_context("fork")
+        self._conn, theirs = ctx.Pipe()
+        self._owner = os.getpid()
+        with signals_held() as mask:
+            self._proc = ctx.Process(target=_helper, args=(str(project.root), theirs, self._owner, mask), daemon=True)
+            self._proc.start()
+        theirs.close()
+        self._fonts: dict | None = None
+        self._usable = True
+
+    def fonts(self) -> dict | None:
+        """The fonts it resolved (waits until it is ready); None when it failed or ended."""
+        if self._usable and self._fonts is None:
+            try:
+                kind, fonts = self._conn.recv()
+            except (EOFError, OSError):
+                kind, fonts = "failed", None
+            if kind != "ready":
+                self._usable = False
+            self._fonts = fonts
+        return self._fonts if self._usable else None
+
+    def render(self, job):
+        """:func:`_run` of ``job`` there; None when it died (then render it elsewhere)."""
+        if self.fonts() is None:
+            return None
+        try:
+            self._conn.send(job)
+            return self._conn.recv()
+        except (EOFError, OSError):
+            self._usable = False
+            return None
+
+    def stop(self) -> None:
+        """Tell it to end; in the process that started it, also wait for it (or kill it)."""
+        self._usable = False
+        with contextlib.suppress(OSError, ValueError):
+            self._conn.send(None)
+        if os.getpid() == self._owner:
+            self._proc.join(2)
+            if self._proc.is_alive():
+                self._proc.kill()
+                self._proc.join()
+            self._conn.close()
+
+
+def _helper(root: str, conn, parent: int, mask=None) -> None:
+    """The helper's process (:class:`Helper`): load, say ready, render what comes until None."""
+    from ..forked import release_signals
+
+    try:
+        release_signals(mask)
+        _watch_parent(parent)
+        from ..project import Project
+        from . import fonts as _fonts
+        from .render import Renderer
+
+        renderer = Renderer(Project(Path(root)))
+        renderer.stylesheet()
+        for font in renderer.fonts.values():
+            _fonts.backend().covers(font, {0x4E00})
+        conn.send(("ready", renderer.fonts))
+    except BaseException:  # the build renders its PDFs itself and reports what is wrong
+        with contextlib.suppress(Exception):
+            conn.send(("failed", None))
+        os._exit(0)
+    gc.freeze()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            break
+        if job is None:
+            break
+        try:
+            outcome = _run(job, renderer)
+        except BaseException as exc:  # (not a located problem: the caller renders it itself)
+            outcome = ("crashed", repr(exc))
+        with contextlib.suppress(Exception):
+            conn.send(outcome)
+    os._exit(0)
+
+
+_HELPER: list[Helper] = []  # the helper of this build, when one was started
+
+
+def start_helper(project) -> None:
+    """Start the :class:`Helper` of this build (when this process may fork and has another
+    CPU); :func:`stop_helper` must follow."""
+    from ..forked import can_fork, usable_cpus
+
+    stop_helper()
+    if can_fork() and usable_cpus() > 1:
+        _HELPER.append(Helper(project))
+
+
+def stop_helper() -> None:
+    """Stop the helper of this build, if there is one (used or not)."""
+    while _HELPER:
+        _HELPER.pop().stop()
+
+
 def default_jobs(n_docs: int) -> int:
     """How many processes render ``n_docs`` documents: the usable CPUs, at most one per document,
     at least one."""
@@ -188,6 +311,10 @@ def render_all(
     own = staged is None
     sink = StagedFiles() if staged is None else staged
     renderer = Renderer(project, fonts)
+    helper = _HELPER[0] if _HELPER else None
+    if helper is not None and (count > HELPER_TAKES_UP_TO or helper.fonts() != renderer.fonts):
+        stop_helper()  # (a larger batch goes to the pool; other fonts than it loaded)
+        helper = None
     errors: list[Diagnostic] = []
     notes: list[Diagnostic] = []
     order: list[str] = []
@@ -199,7 +326,7 @@ def render_all(
         if own:
             stack.enter_context(sink)  # an exception removes what was staged
         pool: ProcessPoolExecutor | None = None
-        if workers and cache is None:  # start now: workers start up while templates are rendered
+        if workers and cache is None and helper is None:  # start now: workers start up while templates are rendered
             pool = stack.enter_context(_pool(project, renderer, workers))
         pending: deque = deque()
         inflight: dict = {}
@@ -269,7 +396,7 @@ def render_all(
                 bar.advance(job.rel_path)
                 continue
             pending.append(job)
-            if pool is None and workers and not errors and len(pending) > 1:
+            if pool is None and workers and helper is None and not errors and len(pending) > 1:
                 pool = stack.enter_context(_pool(project, renderer, workers))  # a second document to render
             if not errors:
                 feed()
@@ -279,6 +406,12 @@ def render_all(
         # collection after each document (:func:`_run`) need not walk it again and again.
         gc.freeze()
         stack.callback(gc.unfreeze)
+        while helper is not None and pending:
+            outcome = helper.render(pending[0])
+            if outcome is None or outcome[0] == "crashed":
+                break  # (rendered here below)
+            pending.popleft()
+            collect(outcome)
         if pool is None or main_renders:
             while pending:  # the smallest last: the workers are busy with the others
                 collect(_run(pending.pop(), renderer))
