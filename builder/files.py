@@ -95,6 +95,7 @@ class StagedFiles:
 
     def __init__(self) -> None:
         self._staged: dict[Path, str] = {}  # final path → temporary file
+        self._made: set[Path] = set()  # folders link() made or found
 
     def write(self, path: Path, data: bytes) -> None:
         """Stage ``data`` as the next content of ``path`` (the last write of a path counts)."""
@@ -117,7 +118,9 @@ class StagedFiles:
         a copy where a link cannot be made (another file system). ``src`` must never be
         written to in place; the build cache replaces its files, it never rewrites them."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made:  # (a rebuild links hundreds of PDFs into a few folders each)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
         for _ in range(100):
             tmp = _temp_name(path)
             try:

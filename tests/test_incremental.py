@@ -182,16 +182,22 @@ def test_damaged_cache_entries_are_detected_and_rebuilt(project, ids):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte in the stored PDF
     path.write_bytes(bytes(data))
-    # and records whose body no longer matches its checksum
-    for record in (store / "doc").rglob("*.json"):
+    # and records whose body no longer matches its checksum: every document's, and the index
+    # of the last build, which holds them all (builder/pdf/cache.py)
+    indexes = list((store / "pdf-index").rglob("*.json"))
+    assert len(indexes) == 1
+    for record in [*(store / "doc").rglob("*.json"), *indexes]:
         wrapper = json.loads(record.read_text(encoding="utf-8"))
-        wrapper["body"]["pdf"] = "0" * 64
+        if "docs" in wrapper["body"]:
+            wrapper["body"]["docs"] = {k: {**v, "pdf": "0" * 64} for k, v in wrapper["body"]["docs"].items()}
+        else:
+            wrapper["body"]["pdf"] = "0" * 64
         record.write_text(json.dumps(wrapper), encoding="utf-8")
 
     p = build(project)
     assert p.returncode == 0, p.stderr
     stats = last_build(project)
-    assert stats["corrupt"] >= len(all_pdfs(ids)) + 1
+    assert stats["corrupt"] >= len(all_pdfs(ids)) + 2
     assert stats["rendered"] == [target]
     assert snapshot(project / "site") == before  # rendered again, byte for byte
     assert hashlib.sha256(path.read_bytes()).hexdigest() == blob  # and stored again intact

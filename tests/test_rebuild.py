@@ -263,3 +263,17 @@ def test_the_command_ends_with_its_output_complete_and_its_atexit_work_done(tmp_
     p = kaohe(root, code=code)
     assert p.returncode == 1 and "round.yaml" in p.stderr and "Traceback" not in p.stderr
     assert marker.read_text() == "ran"
+
+
+@pytest.mark.slow
+def test_a_rebuild_finds_its_pdfs_in_the_last_builds_index(built):
+    """One record lists every document of the last build: with each document's own records
+    gone, a rebuild still renders none (builder/pdf/cache.py, lookup_doc)."""
+    assert kaohe(built, "build", "-q").returncode == 0  # (whatever the tests before left)
+    store = built / ".cache" / "kaohe" / "build"
+    for kind in ("doc", "pdf"):
+        shutil.rmtree(store / kind)
+    p = kaohe(built, "build", "-q")
+    assert p.returncode == 0, p.stderr
+    pdf = last_build(built)["pdf"]
+    assert pdf["rendered"] == [] and pdf["hits"] == 7 and pdf["corrupt"] == 0

@@ -154,6 +154,7 @@ class PlannedPdfs:
         self.todo: list[tuple[RoundResults, str, str | None]] = []  # (results, kind, county) to render
         self.doc_keys: dict[str, str] = {}
         self.notes: list[Diagnostic] = []  # the warnings kept with the PDFs found
+        self.whole = False  # every document of the rounds (not one county's)
 
     def render(self, jobs: int | None = None, *, progress: bool | None = None) -> list[Path]:
         """Render :attr:`todo` (``jobs`` and ``progress`` as for :func:`render_round_pdfs`), then
@@ -196,6 +197,8 @@ class PlannedPdfs:
             from . import titles
 
             titles.keep_words(pc.store)
+            if self.whole:
+                pc.save_index()
         return [self.out_dir / rel for rel in self.order]
 
     def abort(self) -> None:
@@ -222,6 +225,7 @@ def plan_rounds_pdfs(
     pc = _pdf_cache(cache, project, fonts)
     out_dir = Path(out_dir)
     planned = PlannedPdfs(project, out_dir, fonts, warnings, pc, StagedFiles())
+    planned.whole = county is None
     errors: list[Diagnostic] = []
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     if pc is not None:

@@ -140,9 +140,6 @@ class Renderer:
         extra_roots: list[Path] | None = None,
         resolved_fonts: dict | None = None,
     ):
-        from .weasy import load
-
-        load()
         self.project = project
         self.theme_dir = project.root / THEME_DIR
         if not (self.theme_dir / "print.css").is_file():
@@ -226,6 +223,9 @@ class Renderer:
     def stylesheet(self):
         """The print stylesheet as a WeasyPrint ``CSS`` (made on first use)."""
         if self._css is None:
+            from .weasy import load
+
+            load()
             from weasyprint import CSS
 
             from .fetcher import RestrictedFetcher  # (imports WeasyPrint: only when rendering)
@@ -279,6 +279,9 @@ class Renderer:
 
     def write(self, job: Job) -> Rendered:
         """The PDF of a prepared document; DiagnosticError (located at job.source) on failure."""
+        from .weasy import load
+
+        load()
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint.text.fonts import FontConfiguration
 

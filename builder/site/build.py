@@ -235,7 +235,13 @@ def prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Buil
         return _prepare(project, config, options)
     except BaseException:
         _restore_gc_threshold()
+        _stop_pdf_helper()
         raise
+
+
+def _stop_pdf_helper() -> None:
+    if "builder.pdf.parallel" in sys.modules:  # (only a build with PDFs imported it)
+        sys.modules["builder.pdf.parallel"].stop_helper()
 
 
 def _restore_gc_threshold() -> None:
@@ -253,6 +259,10 @@ def _prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Bui
     from ..checkpage.bundle import start_compiled_zip
 
     start_compiled_zip(store)  # Node compiles the checker page's Python on another core meanwhile
+    if opts.pdfs and store.enabled and (store.root.parent / "last-build.json").is_file():
+        from ..pdf.parallel import start_helper
+
+        start_helper(project)  # a rebuild: a PDF worker loads WeasyPrint on another core meanwhile
     docs = project.root / config.docs_dir
     _check_docs_dir(docs, project)
     site = collect(project, drafts=bool(opts.drafts), cache=store)
@@ -336,6 +346,7 @@ def generate(
                 shift += len(warnings)
                 record(name, files)
     finally:
+        _stop_pdf_helper()
         reuse.__exit__(None, None, None)
         gc.unfreeze()
         _restore_gc_threshold()
@@ -1159,10 +1170,10 @@ STARTED_FIRST: dict[str, Callable[[Build, Path], Started]] = {"pdfs": start_pdfs
 
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
+    ("handwritten", write_handwritten),  # (first: the search index has their documents too)
+    ("search", write_search),  # (second: from here on it runs on another core, DETACHED)
     ("pages", write_pages),
-    ("handwritten", write_handwritten),
     ("assets", write_theme_assets),
-    ("search", write_search),
     ("opendata", write_open_data),
     ("pdfs", write_pdfs),
     ("docx", write_docx),
