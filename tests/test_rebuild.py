@@ -277,3 +277,22 @@ def test_a_rebuild_finds_its_pdfs_in_the_last_builds_index(built):
     assert p.returncode == 0, p.stderr
     pdf = last_build(built)["pdf"]
     assert pdf["rendered"] == [] and pdf["hits"] == 7 and pdf["corrupt"] == 0
+
+
+def test_the_search_index_goes_before_the_pages_only_when_every_round_came_from_the_cache():
+    from types import SimpleNamespace
+
+    from builder.site import build as B
+
+    def order(reused):
+        rounds = [SimpleNamespace(round=SimpleNamespace(id=i)) for i in ("a", "b")]
+        b = SimpleNamespace(site=SimpleNamespace(rounds=rounds), cache=SimpleNamespace(stats=SimpleNamespace(
+            rounds_reused=reused)))
+        return [name for name, _ in B._in_order(b, B.OUTPUTS)]
+
+    default = [name for name, _ in B.OUTPUTS]
+    assert default.index("handwritten") < default.index("pages") < default.index("search")
+    assert order([]) == default and order(["a"]) == default  # a cold build, a changed round
+    rebuild = order(["b", "a"])
+    assert rebuild.index("handwritten") < rebuild.index("search") < rebuild.index("pages")
+    assert sorted(rebuild) == sorted(default)

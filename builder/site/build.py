@@ -310,7 +310,7 @@ def generate(
                 )
             written[rel] = name
 
-    outputs = outputs if outputs is not None else OUTPUTS
+    outputs = _in_order(build, outputs if outputs is not None else OUTPUTS)
     started: dict[str, Started] = {}
     running: list[tuple[str, Background, int]] = []  # (name, the forked copy, place of its warnings)
     from ..files import reusing
@@ -358,6 +358,28 @@ def generate(
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
     return Result(sorted(written), build.warnings, build)
+
+
+def _in_order(build: Build, outputs: list[tuple[str, Writer]]) -> list[tuple[str, Writer]]:
+    """``outputs`` with the search index moved before the pages when every shown round came
+    from the build cache (a rebuild after a report changed: few pages to render, and the
+    index then runs beside them on the other core). Otherwise the pages, rendered on every
+    core, come first: beside them the index only slows one share of them (0.3–0.4 s of a
+    cold site build at N = 300, measured)."""
+    names = [name for name, _ in outputs]
+    reused = set(build.cache.stats.rounds_reused)
+    if not (
+        build.site.rounds
+        and all(r.round.id in reused for r in build.site.rounds)
+        and "search" in names
+        and "pages" in names
+        and names.index("search") > names.index("pages")
+    ):
+        return outputs
+    search = outputs[names.index("search")]
+    rest = [o for o in outputs if o[0] != "search"]
+    at = [name for name, _ in rest].index("pages")
+    return [*rest[:at], search, *rest[at:]]
 
 
 def _run_output(name: str, run: Callable[[], _T]) -> _T:
@@ -1171,9 +1193,9 @@ STARTED_FIRST: dict[str, Callable[[Build, Path], Started]] = {"pdfs": start_pdfs
 #: The outputs of a site build, in order (see the module doc for how to add one).
 OUTPUTS: list[tuple[str, Writer]] = [
     ("handwritten", write_handwritten),  # (first: the search index has their documents too)
-    ("search", write_search),  # (second: from here on it runs on another core, DETACHED)
     ("pages", write_pages),
     ("assets", write_theme_assets),
+    ("search", write_search),  # (before the pages in a rebuild, see _in_order)
     ("opendata", write_open_data),
     ("pdfs", write_pdfs),
     ("docx", write_docx),
