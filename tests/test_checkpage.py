@@ -281,3 +281,16 @@ def test_the_compiled_checker_is_kept_with_the_installation_for_every_project(tm
     monkeypatch.setattr(bundle, "_installed", lambda: BuildCache(installed, enabled=True))
     assert bundle.compiled_zip(data, BuildCache(tmp_path / "c", enabled=True)) == first  # compiled again
     assert kept[0].read_bytes() == first
+
+
+def test_the_checkers_zip_comes_from_the_build_cache_by_its_files_bytes(tmp_path, monkeypatch):
+    from builder.buildcache import BuildCache
+    from builder.checkpage import bundle
+
+    store = BuildCache(tmp_path / "cache", enabled=True)
+    monkeypatch.setattr(bundle, "_ZIPS", {})
+    made = bundle.build_zip(store)
+    assert made == bundle._zip([(name, path.read_bytes()) for name, path in bundle.bundle_files()])
+    monkeypatch.setattr(bundle, "_ZIPS", {})  # a new process: the zip is not compressed again
+    monkeypatch.setattr(bundle, "_zip", lambda contents: pytest.fail("compressed again"))
+    assert bundle.build_zip(store) == made

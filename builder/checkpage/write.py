@@ -154,7 +154,7 @@ def write_check_page(site, out_dir: Path, warnings: list[Diagnostic], cache=None
         )
     lock = json.loads((src / "pyodide-lock.json").read_text(encoding="utf-8"))
     put(root / "pyodide" / "pyodide-lock.json", _json({"info": lock["info"], "packages": {}}))
-    put(root / "py" / "checker.zip", compiled_zip(build_zip(), cache))
+    put(root / "py" / "checker.zip", compiled_zip(build_zip(cache), cache))
     put(root / "facts.json", _json(export_facts([(r.info, r.template, r.titles) for r in rounds])))
     docx = _docx_writer()
     for r in rounds:
