@@ -315,6 +315,10 @@ def render_all(
     if helper is not None and (count > HELPER_TAKES_UP_TO or helper.fonts() != renderer.fonts):
         stop_helper()  # (a larger batch goes to the pool; other fonts than it loaded)
         helper = None
+    if helper is None:
+        from .weasy import load
+
+        load()  # now, before any worker starts, as always: only a build that has a helper goes without
     errors: list[Diagnostic] = []
     notes: list[Diagnostic] = []
     order: list[str] = []
