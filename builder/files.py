@@ -228,7 +228,6 @@ class Reuse:
     def __init__(self, previous: Path, staging: Path):
         self.previous, self.staging = Path(previous), Path(staging)
         self._files: dict[str, int] | None = None  # relative path → size, of the regular files
-        self._same_fs = True
 
     def files(self) -> dict[str, int]:
         """Every regular file of the previous site (relative POSIX path → size); read once."""
@@ -236,10 +235,10 @@ class Reuse:
             self._files = {}
             uid = os.getuid() if hasattr(os, "getuid") else None
             try:
-                self._same_fs = os.stat(self.previous).st_dev == os.stat(self.staging).st_dev
+                same_fs = os.stat(self.previous).st_dev == os.stat(self.staging).st_dev
             except OSError:
-                self._same_fs = False
-            if self._same_fs:
+                same_fs = False
+            if same_fs:  # (else no link can be made: nothing to reuse)
                 self._walk(self.previous, "", uid)
         return self._files
 

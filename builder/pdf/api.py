@@ -147,14 +147,14 @@ class PlannedPdfs:
     :meth:`render` renders them and puts every PDF in place; :meth:`abort` removes what
     was staged. Exactly one of the two must be called."""
 
-    def __init__(self, project, out_dir: Path, fonts, warnings, pc, staged) -> None:
+    def __init__(self, project, out_dir: Path, fonts, warnings, pc, staged, *, whole: bool) -> None:
         self.project, self.out_dir, self.fonts, self.warnings, self.pc = project, out_dir, fonts, warnings, pc
         self.staged = staged
+        self.whole = whole  # every document of the rounds (not one county's): the cache's index is kept
         self.order: list[str] = []  # every document's path under out_dir
         self.todo: list[tuple[RoundResults, str, str | None]] = []  # (results, kind, county) to render
         self.doc_keys: dict[str, str] = {}
         self.notes: list[Diagnostic] = []  # the warnings kept with the PDFs found
-        self.whole = False  # every document of the rounds (not one county's)
 
     def render(self, jobs: int | None = None, *, progress: bool | None = None) -> list[Path]:
         """Render :attr:`todo` (``jobs`` and ``progress`` as for :func:`render_round_pdfs`), then
@@ -224,8 +224,7 @@ def plan_rounds_pdfs(
 
     pc = _pdf_cache(cache, project, fonts)
     out_dir = Path(out_dir)
-    planned = PlannedPdfs(project, out_dir, fonts, warnings, pc, StagedFiles())
-    planned.whole = county is None
+    planned = PlannedPdfs(project, out_dir, fonts, warnings, pc, StagedFiles(), whole=county is None)
     errors: list[Diagnostic] = []
     kinds_of = kinds if callable(kinds) else (lambda _r, k=(None if kinds is None else tuple(kinds)): k)
     if pc is not None:

@@ -259,7 +259,7 @@ def _prepare(project: Project, config: SiteConfig, options: BuildOptions) -> Bui
     from ..checkpage.bundle import start_compiled_zip
 
     start_compiled_zip(store)  # Node compiles the checker page's Python on another core meanwhile
-    if opts.pdfs and store.enabled and (store.root.parent / "last-build.json").is_file():
+    if opts.pdfs and store.enabled and _build_log(store).is_file():
         from ..pdf.parallel import start_helper
 
         start_helper(project)  # a rebuild: a PDF worker loads WeasyPrint on another core meanwhile
@@ -315,45 +315,43 @@ def generate(
     running: list[tuple[str, Background, int]] = []  # (name, the forked copy, place of its warnings)
     from ..files import reusing
 
-    reuse = reusing(previous, out)
-    reuse.__enter__()
-    gc.freeze()  # the loaded site stays: collections while rendering skip it (and forked copies share it)
-    try:
-        with Progress(enabled=bool(build.options.progress)) as progress:
-            build.progress = progress
-            for name, _ in outputs:
-                if name in STARTED_FIRST:
-                    started[name] = _run_output(name, functools.partial(STARTED_FIRST[name], build, out))
-            for name, writer in outputs:
-                if name in started:
-                    job = started.pop(name)
-                    if isinstance(job, Background):
-                        running.append((name, job, len(build.warnings)))
+    with reusing(previous, out):
+        gc.freeze()  # the loaded site stays: collections while rendering skip it (and forked copies share it)
+        try:
+            with Progress(enabled=bool(build.options.progress)) as progress:
+                build.progress = progress
+                for name, _ in outputs:
+                    if name in STARTED_FIRST:
+                        started[name] = _run_output(name, functools.partial(STARTED_FIRST[name], build, out))
+                for name, writer in outputs:
+                    if name in started:
+                        job = started.pop(name)
+                        if isinstance(job, Background):
+                            running.append((name, job, len(build.warnings)))
+                            continue
+                        record(name, _run_output(name, job.finish))
                         continue
-                    record(name, _run_output(name, job.finish))
-                    continue
-                run = functools.partial(writer, build, out)
-                child = _in_background(build, run) if name in DETACHED else None
-                if child is not None:
-                    running.append((name, child, len(build.warnings)))
-                    continue
-                record(name, _run_output(name, run))
-            build.progress = None
-            shift = 0  # warnings inserted for the children before
-            for name, child, at in running:
-                files, warnings = _run_output(name, child.result)
-                build.warnings[at + shift : at + shift] = warnings
-                shift += len(warnings)
-                record(name, files)
-    finally:
-        _stop_pdf_helper()
-        reuse.__exit__(None, None, None)
-        gc.unfreeze()
-        _restore_gc_threshold()
-        for _, child, _ in running:
-            child.cancel()
-        for job in started.values():
-            job.cancel()
+                    run = functools.partial(writer, build, out)
+                    child = _in_background(build, run) if name in DETACHED else None
+                    if child is not None:
+                        running.append((name, child, len(build.warnings)))
+                        continue
+                    record(name, _run_output(name, run))
+                build.progress = None
+                shift = 0  # warnings inserted for the children before
+                for name, child, at in running:
+                    files, warnings = _run_output(name, child.result)
+                    build.warnings[at + shift : at + shift] = warnings
+                    shift += len(warnings)
+                    record(name, files)
+        finally:
+            _stop_pdf_helper()
+            gc.unfreeze()
+            _restore_gc_threshold()
+            for _, child, _ in running:
+                child.cancel()
+            for job in started.values():
+                job.cancel()
     _write_build_log(build)
     if build.options.strict and any(d.severity == WARNING for d in build.warnings):
         raise StrictError([d for d in build.warnings if d.severity == WARNING])  # notes (INFO) never stop it
@@ -1325,6 +1323,11 @@ def _copy(src: Path, dst: Path) -> None:
     _write(dst, src.read_bytes())
 
 
+def _build_log(store: BuildCache) -> Path:
+    """``.cache/kaohe/last-build.json``: what the last build did (a rebuild is known by it)."""
+    return store.root.parent / "last-build.json"
+
+
 def _write_build_log(build: Build) -> None:
     """What the build rendered and took from the cache, in ``.cache/kaohe/last-build.json``
     (benchmarks and tests read it); then keep the cache under its size limit."""
@@ -1343,7 +1346,7 @@ def _write_build_log(build: Build) -> None:
         "corrupt": store.stats.corrupt,
     }
     try:
-        target = store.root.parent / "last-build.json"
+        target = _build_log(store)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError:
